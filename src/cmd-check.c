@@ -1,0 +1,2 @@
+/* cmd-check.c: placeholder, being written. */
+#include "config.h"

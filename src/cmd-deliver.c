@@ -1,0 +1,2 @@
+/* cmd-deliver.c: placeholder, being written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* cmd-list.c: placeholder, being written. */
+#include "config.h"

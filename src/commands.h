@@ -1,0 +1,26 @@
+/* commands.h: one entry point per command (src/cmd-*.c). Each returns the
+ * process exit status; only main() and these decide it. */
+#ifndef LIAISON_COMMANDS_H
+#define LIAISON_COMMANDS_H
+
+#include <glib.h>
+
+/* Global options, parsed by main() before the command name. */
+typedef struct {
+	const char *config_path;  /* -c, or NULL */
+} GlobalOptions;
+
+int cmd_deliver (const GlobalOptions *options, int argc, char **argv);
+int cmd_list (const GlobalOptions *options, int argc, char **argv);
+int cmd_show (const GlobalOptions *options, int argc, char **argv);
+int cmd_check (const GlobalOptions *options, int argc, char **argv);
+
+/* The date of today in UTC as YYYY-MM-DD, or $LIAISON_TODAY when set (tests).
+ * Newly allocated. */
+char *command_today (void);
+
+/* The time now in UTC as ISO 8601 ("2026-03-02T10:11:12Z"), or
+ * $LIAISON_NOW when set (tests). Newly allocated. */
+char *command_now (void);
+
+#endif

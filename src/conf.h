@@ -1,0 +1,117 @@
+/* conf.h: liaison.conf read with GKeyFile into a typed Config, the directory of
+ * peer organizations and receiving groups, and the name-matching rule.
+ * (Named conf.h because autoconf owns config.h.) */
+#ifndef LIAISON_CONF_H
+#define LIAISON_CONF_H
+
+#include <glib.h>
+
+typedef enum {
+	DELIVERY_SENDMAIL,
+	DELIVERY_SMTP,
+	DELIVERY_MAILDIR,
+} DeliveryMethod;
+
+/* An RFC 5322 mailbox split into its parts. */
+typedef struct {
+	char *name;     /* display name, or NULL */
+	char *address;  /* addr-spec, lower-cased domain */
+} Mailbox;
+
+/* [org NAME] */
+typedef struct {
+	char *name;              /* as written in the section header */
+	GPtrArray *aliases;      /* char* */
+	GPtrArray *domains;      /* char*, lower case */
+	GPtrArray *managers;     /* Mailbox* */
+	GPtrArray *authorized;   /* char* addr-specs, lower case; empty: anyone */
+} Org;
+
+/* [group NAME] */
+typedef struct {
+	char *name;              /* the key: "ccamp" */
+	char *full_name;         /* name = ...: "Common Control and Measurement Plane" */
+	GPtrArray *aliases;      /* char* */
+	Mailbox *list;           /* list = ...; NULL is a configuration problem */
+	GPtrArray *chairs;       /* Mailbox* */
+	GPtrArray *ads;          /* Mailbox* */
+} Group;
+
+typedef struct {
+	char *path;              /* the file it was read from */
+
+	/* [liaison] */
+	char *address;
+	char *name;
+	char *database;
+	char *spool;
+	char *triage;
+	char *archive;           /* NULL when unset */
+	char *id_prefix;         /* default "LS" */
+	gboolean acknowledge;    /* default TRUE */
+	guint time_limit;        /* seconds, default 120 */
+	guint64 max_message_size;/* bytes, default 52428800 */
+	char *authserv_id;       /* NULL when unset */
+
+	/* [delivery] */
+	DeliveryMethod method;
+	char *sendmail;          /* default SENDMAIL from configure */
+	char *smtp_host;         /* default "localhost" */
+	guint smtp_port;         /* default 25 */
+	char *maildir;           /* default <spool>/outbox */
+
+	/* [reminders] */
+	GArray *reminder_days;   /* int, descending; default 14;7;4;3;2;1;0 */
+	guint overdue_days;      /* default 14 */
+
+	GPtrArray *orgs;         /* Org* in file order */
+	GPtrArray *groups;       /* Group* in file order */
+
+	/* Problems found while reading that do not stop the program, one
+	 * sentence each ("group ccamp: no list address"). check prints them. */
+	GPtrArray *problems;     /* char* */
+} Config;
+
+/* Reads @path. Returns NULL with LIAISON_ERROR_CONFIG when the file cannot be
+ * read or parsed, or a required key ([liaison] address, database, spool) is
+ * missing; smaller problems go to config->problems. Relative database, spool
+ * and maildir paths are taken relative to the directory of @path. */
+Config *config_load (const char *path, GError **error);
+void config_free (Config *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Config, config_free)
+
+/* The configuration file to use: @option (-c), else $LIAISON_CONFIG, else
+ * SYSCONFDIR/liaison/liaison.conf. Never NULL; owned by nobody (static or
+ * @option itself). */
+const char *config_default_path (const char *option);
+
+/* The name-matching rule of SPEC §3: case-insensitive, ignoring spaces, '-'
+ * and '_'. Returns a newly allocated key; equal keys mean equal names. */
+char *config_name_key (const char *name);
+
+/* Finds the organization whose name or alias matches @name. NULL if none.
+ * The returned Org belongs to @config. */
+const Org *config_find_org (const Config *config, const char *name);
+/* Finds the organization owning @domain (or a parent of it: "itu.int"
+ * matches "lists.itu.int"). */
+const Org *config_find_org_by_domain (const Config *config, const char *domain);
+/* Finds the group whose key, name or alias matches @name. */
+const Group *config_find_group (const Config *config, const char *name);
+/* Finds the group whose list address is @address (case-insensitive). */
+const Group *config_find_group_by_list (const Config *config, const char *address);
+
+/* Parses one RFC 5322 mailbox ("Name <a@b>", "a@b", "a@b (Name)"). NULL when
+ * it has no plausible addr-spec. */
+Mailbox *mailbox_parse (const char *text);
+Mailbox *mailbox_copy (const Mailbox *mailbox);
+void mailbox_free (Mailbox *mailbox);
+/* "Name <addr>" or "addr"; newly allocated. */
+char *mailbox_format (const Mailbox *mailbox);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Mailbox, mailbox_free)
+
+/* Runs every check of `liaison check` beyond those config_load did: database
+ * and spool writable (creating nothing), the directory consistent. Appends one
+ * line per problem to @problems. Returns TRUE when none was found. */
+gboolean config_check (const Config *config, GPtrArray *problems);
+
+#endif

@@ -1,0 +1,2 @@
+/* extract.c: placeholder, being written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* extract/datatracker.c: placeholder, being written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* gmime-util.c: placeholder, being written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* guard.c: placeholder, being written. */
+#include "config.h"

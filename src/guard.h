@@ -1,0 +1,27 @@
+/* guard.h: deliver's deadline and its signals. SIGTERM, SIGINT and the
+ * time-limit alarm end the process with status 75 after removing the files
+ * registered here (spool files not yet committed); SQLite rolls back the
+ * uncommitted transaction by itself (the WAL frames of an unfinished
+ * transaction are never read). Everything the handler does is
+ * async-signal-safe. */
+#ifndef LIAISON_GUARD_H
+#define LIAISON_GUARD_H
+
+#include <glib.h>
+
+/* Installs the handlers and arms the alarm for @seconds (0: no limit). */
+void guard_init (guint seconds);
+
+/* Registers @path to be removed if the process is stopped. */
+void guard_add_path (const char *path);
+/* Forgets @path (after it was committed, or removed). */
+void guard_forget_path (const char *path);
+/* Forgets every path: the transaction committed. */
+void guard_forget_all (void);
+
+/* Defers SIGTERM, SIGINT and SIGALRM (around COMMIT and the bookkeeping
+ * right after it); guard_unblock() delivers what arrived meanwhile. */
+void guard_block (void);
+void guard_unblock (void);
+
+#endif

@@ -1,0 +1,2 @@
+/* liaison.c: placeholder, being written. */
+#include "config.h"

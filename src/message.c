@@ -1,0 +1,2 @@
+/* message.c: placeholder, being written. */
+#include "config.h"

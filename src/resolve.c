@@ -1,0 +1,2 @@
+/* resolve.c: placeholder, being written. */
+#include "config.h"

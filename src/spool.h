@@ -1,0 +1,37 @@
+/* spool.h: the content-addressed spool. Raw messages live in
+ * SPOOL/msg/XX/SHA256 and attachments in SPOOL/att/XX/SHA256 (XX: the first
+ * two hex digits); temporary files in SPOOL/tmp. Every file is written to a
+ * temporary name, fsynced, and renamed (its directory fsynced) before the
+ * transaction that refers to it commits. */
+#ifndef LIAISON_SPOOL_H
+#define LIAISON_SPOOL_H
+
+#include <glib.h>
+#include <gmime/gmime.h>
+
+/* Creates SPOOL/tmp, SPOOL/msg and SPOOL/att if needed. */
+gboolean spool_prepare (const char *spool, GError **error);
+
+/* Makes the temporary file @tmp_path (already written) durable as
+ * SPOOL/KIND/XX/@sha256: fsyncs it, hard-links it into place (keeping
+ * @tmp_path), fsyncs the directory. If the file exists already, does
+ * nothing. Sets *created when it made a new file (which guard_add_path()
+ * then covers until the commit). Errors are temporary. */
+gboolean spool_commit (const char *spool, const char *kind, const char *tmp_path,
+                       const char *sha256, gboolean *created, GError **error);
+
+/* The path of a stored file. Newly allocated. */
+char *spool_path (const char *spool, const char *kind, const char *sha256);
+
+/* Decodes @part's content into a new temporary file under SPOOL/tmp,
+ * streaming, and returns its path; sets *sha256 (hex, newly allocated) and
+ * *size (decoded bytes). The temporary file is covered by guard_add_path();
+ * the caller unlinks it. */
+char *spool_write_part (const char *spool, GMimePart *part, char **sha256, gint64 *size,
+                        GError **error);
+
+/* Removes files in SPOOL/tmp older than @max_age seconds (left by killed
+ * processes). Returns how many were removed. */
+guint spool_clean_tmp (const char *spool, guint max_age);
+
+#endif

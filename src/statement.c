@@ -1,0 +1,2 @@
+/* statement.c: placeholder, being written. */
+#include "config.h"
