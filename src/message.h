@@ -10,6 +10,7 @@
 typedef struct {
 	GMimeMessage *mime;      /* NULL only when the headers could not be parsed */
 	char *path;              /* the spooled raw message (temporary file) */
+	gboolean owns_path;      /* message_free() removes @path */
 	gint64 size;             /* raw bytes as spooled (mbox From_ line dropped,
 	                          * CRLF kept as received) */
 	gboolean oversized;      /* larger than max-message-size: only the

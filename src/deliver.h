@@ -1,0 +1,31 @@
+/* deliver.h: the pipeline for one message, shared by `deliver` and
+ * `reinject`: extract, resolve, classify, deduplicate, and record it all in
+ * one transaction with its spool files. The one place that calls the pure
+ * modules and the store in order. */
+#ifndef LIAISON_DELIVER_H
+#define LIAISON_DELIVER_H
+
+#include "classify.h"
+#include "conf.h"
+#include "message.h"
+#include "store.h"
+
+typedef struct {
+	MessageClass kind;
+	gboolean duplicate;      /* already recorded: nothing was written */
+	gboolean conflict;       /* its Message-ID was recorded with other content */
+	char *statement_id;      /* the statement recorded, or NULL */
+	char *hold_reason;       /* why it was held, or NULL */
+} DeliverResult;
+
+void deliver_result_clear (DeliverResult *result);
+
+/* Processes @message, which is spooled and parsed, into @store, with @now
+ * (ISO 8601 UTC) as its time of receipt. Returns FALSE with @error set when
+ * it could not be recorded (all errors temporary: nothing is left half
+ * written, and a retry is safe). Content that cannot be understood is not
+ * an error: it is recorded and held. */
+gboolean deliver_message (Store *store, const Config *config, Message *message,
+                          const char *now, DeliverResult *result, GError **error);
+
+#endif
