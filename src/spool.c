@@ -1,2 +1,294 @@
-/* spool.c: placeholder, being written. */
+/* spool.c: the content-addressed spool of raw messages and attachments.
+ * Files are written under SPOOL/tmp, fsynced, and hard-linked to
+ * SPOOL/KIND/XX/SHA256 (their directory fsynced) before the transaction that
+ * names them commits; attachments are decoded by GMime as a stream. */
 #include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "gmime-util.h"
+#include "guard.h"
+#include "spool.h"
+
+/* The spool holds other people's mail: no access for others. The group may
+ * read, for an administrator's tools. */
+#define SPOOL_DIR_MODE 0750
+
+static gboolean
+make_dir (const char *path, GError **error)
+{
+	if (g_mkdir_with_parents (path, SPOOL_DIR_MODE) < 0) {
+		int errsv = errno;
+		g_autofree char *what = g_strdup_printf ("cannot create %s", path);
+		liaison_set_errno (error, errsv, what);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+spool_prepare (const char *spool, GError **error)
+{
+	static const char *const subdirs[] = { "tmp", "msg", "att" };
+
+	g_return_val_if_fail (spool != NULL, FALSE);
+
+	for (gsize i = 0; i < G_N_ELEMENTS (subdirs); i++) {
+		g_autofree char *dir = g_build_filename (spool, subdirs[i], NULL);
+		if (!make_dir (dir, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* A SHA-256 in hex: the only names the spool gives its files, so a name
+ * can never climb out of its directory. */
+static gboolean
+is_sha256 (const char *sha256)
+{
+	size_t len = strlen (sha256);
+
+	if (len != 64)
+		return FALSE;
+	for (size_t i = 0; i < len; i++)
+		if (!g_ascii_isxdigit (sha256[i]))
+			return FALSE;
+	return TRUE;
+}
+
+char *
+spool_path (const char *spool, const char *kind, const char *sha256)
+{
+	char xx[3];
+
+	g_return_val_if_fail (spool != NULL && kind != NULL && sha256 != NULL, NULL);
+	g_return_val_if_fail (strlen (sha256) >= 2, NULL);
+
+	xx[0] = sha256[0];
+	xx[1] = sha256[1];
+	xx[2] = '\0';
+	return g_build_filename (spool, kind, xx, sha256, NULL);
+}
+
+static gboolean
+fsync_path (const char *path, gboolean directory, GError **error)
+{
+	int fd = open (path, O_RDONLY | O_CLOEXEC | (directory ? O_DIRECTORY : 0));
+	int errsv;
+
+	if (fd < 0) {
+		errsv = errno;
+		g_autofree char *what = g_strdup_printf ("cannot open %s", path);
+		liaison_set_errno (error, errsv, what);
+		return FALSE;
+	}
+	if (fsync (fd) < 0) {
+		errsv = errno;
+		close (fd);
+		/* Some file systems cannot fsync a directory; their renames are
+		 * as durable as they get. */
+		if (directory && (errsv == EINVAL || errsv == ENOTSUP))
+			return TRUE;
+		g_autofree char *what = g_strdup_printf ("cannot fsync %s", path);
+		liaison_set_errno (error, errsv, what);
+		return FALSE;
+	}
+	if (close (fd) < 0 && !directory) {
+		errsv = errno;
+		g_autofree char *what = g_strdup_printf ("cannot close %s", path);
+		liaison_set_errno (error, errsv, what);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Creates SPOOL/KIND/XX if needed; a new directory is made durable in its
+ * parent before anything is linked into it. */
+static gboolean
+make_bucket (const char *kind_dir, const char *bucket, GError **error)
+{
+	if (mkdir (bucket, SPOOL_DIR_MODE) == 0)
+		return fsync_path (kind_dir, TRUE, error);
+	if (errno == EEXIST)
+		return TRUE;
+	if (errno == ENOENT) {
+		/* spool_prepare() was not called: make the whole path. */
+		if (!make_dir (bucket, error))
+			return FALSE;
+		return fsync_path (kind_dir, TRUE, error);
+	}
+	{
+		int errsv = errno;
+		g_autofree char *what = g_strdup_printf ("cannot create %s", bucket);
+		liaison_set_errno (error, errsv, what);
+	}
+	return FALSE;
+}
+
+gboolean
+spool_commit (const char *spool, const char *kind, const char *tmp_path,
+              const char *sha256, gboolean *created, GError **error)
+{
+	g_autofree char *kind_dir = NULL;
+	g_autofree char *bucket = NULL;
+	g_autofree char *path = NULL;
+
+	g_return_val_if_fail (spool != NULL && kind != NULL && tmp_path != NULL, FALSE);
+	g_return_val_if_fail (sha256 != NULL && is_sha256 (sha256), FALSE);
+	g_return_val_if_fail (strchr (kind, '/') == NULL && strcmp (kind, "..") != 0, FALSE);
+
+	if (created != NULL)
+		*created = FALSE;
+
+	path = spool_path (spool, kind, sha256);
+	bucket = g_path_get_dirname (path);
+	kind_dir = g_path_get_dirname (bucket);
+
+	/* The data first, then the name that points at it. */
+	if (!fsync_path (tmp_path, FALSE, error))
+		return FALSE;
+	if (!make_bucket (kind_dir, bucket, error))
+		return FALSE;
+	if (link (tmp_path, path) < 0) {
+		int errsv = errno;
+		g_autofree char *what = NULL;
+
+		/* Content addressed: the same name holds the same bytes. */
+		if (errsv == EEXIST)
+			return TRUE;
+		what = g_strdup_printf ("cannot link %s to %s", tmp_path, path);
+		liaison_set_errno (error, errsv, what);
+		return FALSE;
+	}
+	/* Covered from now on, so that a stop before the commit leaves no
+	 * file that no row names. */
+	guard_add_path (path);
+	if (!fsync_path (bucket, TRUE, error)) {
+		(void) unlink (path);
+		guard_forget_path (path);
+		return FALSE;
+	}
+	if (created != NULL)
+		*created = TRUE;
+	return TRUE;
+}
+
+char *
+spool_write_part (const char *spool, GMimePart *part, char **sha256, gint64 *size,
+                  GError **error)
+{
+	g_autofree char *dir = NULL;
+	g_autofree char *path = NULL;
+	g_autoptr (GMimeStream) file = NULL;
+	g_autoptr (GMimeStream) filtered = NULL;
+	g_autoptr (GMimeFilter) checksum = NULL;
+	GMimeDataWrapper *content;
+	struct stat st;
+	int fd, errsv;
+
+	g_return_val_if_fail (spool != NULL, NULL);
+	g_return_val_if_fail (GMIME_IS_PART (part), NULL);
+	g_return_val_if_fail (sha256 != NULL, NULL);
+
+	dir = g_build_filename (spool, "tmp", NULL);
+	if (!make_dir (dir, error))
+		return NULL;
+	path = g_build_filename (dir, "part.XXXXXX", NULL);
+	fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		errsv = errno;
+		g_autofree char *what = g_strdup_printf ("cannot create a file in %s", dir);
+		liaison_set_errno (error, errsv, what);
+		return NULL;
+	}
+	guard_add_path (path);
+
+	/* GMime decodes the transfer encoding while copying, and the checksum
+	 * filter sees every decoded byte on its way to the file: the part is
+	 * never held in memory. */
+	file = g_mime_stream_fs_new (fd);
+	g_mime_stream_fs_set_owner (GMIME_STREAM_FS (file), FALSE);
+	filtered = g_mime_stream_filter_new (file);
+	checksum = g_mime_filter_checksum_new (G_CHECKSUM_SHA256);
+	g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), checksum);
+
+	/* A part without content (an empty body) is an empty file. Both
+	 * getters return borrowed pointers in GMime 3.2. */
+	content = g_mime_part_get_content (part);
+	if (content != NULL && g_mime_data_wrapper_get_stream (content) != NULL) {
+		errno = 0;
+		if (g_mime_data_wrapper_write_to_stream (content, filtered) < 0) {
+			errsv = errno != 0 ? errno : EIO;
+			liaison_set_errno (error, errsv, "cannot write an attachment to the spool");
+			goto fail;
+		}
+	}
+	/* Flushing the filter completes it and fsyncs the file. */
+	errno = 0;
+	if (g_mime_stream_flush (filtered) < 0) {
+		errsv = errno != 0 ? errno : EIO;
+		liaison_set_errno (error, errsv, "cannot write an attachment to the spool");
+		goto fail;
+	}
+	if (fstat (fd, &st) < 0) {
+		liaison_set_errno (error, errno, "cannot write an attachment to the spool");
+		goto fail;
+	}
+	g_clear_object (&filtered);
+	g_clear_object (&file);
+	if (close (fd) < 0) {
+		fd = -1;
+		liaison_set_errno (error, errno, "cannot write an attachment to the spool");
+		goto fail;
+	}
+	fd = -1;
+
+	*sha256 = g_mime_filter_checksum_get_string (GMIME_FILTER_CHECKSUM (checksum));
+	if (size != NULL)
+		*size = (gint64) st.st_size;
+	return g_steal_pointer (&path);
+
+fail:
+	g_clear_object (&filtered);
+	g_clear_object (&file);
+	if (fd >= 0)
+		close (fd);
+	(void) unlink (path);
+	guard_forget_path (path);
+	return NULL;
+}
+
+guint
+spool_clean_tmp (const char *spool, guint max_age)
+{
+	g_autofree char *dir = NULL;
+	g_autoptr (GDir) d = NULL;
+	const char *name;
+	time_t now = time (NULL);
+	guint removed = 0;
+
+	g_return_val_if_fail (spool != NULL, 0);
+
+	dir = g_build_filename (spool, "tmp", NULL);
+	d = g_dir_open (dir, 0, NULL);
+	if (d == NULL)
+		return 0;
+	while ((name = g_dir_read_name (d)) != NULL) {
+		g_autofree char *path = g_build_filename (dir, name, NULL);
+		struct stat st;
+
+		if (lstat (path, &st) < 0 || !S_ISREG (st.st_mode))
+			continue;
+		if (now - st.st_mtime < (time_t) max_age)
+			continue;
+		if (unlink (path) == 0)
+			removed++;
+	}
+	return removed;
+}

@@ -1,2 +1,1627 @@
-/* store.c: placeholder, being written. */
+/* store.c: the SQLite store. It opens the database in WAL mode, migrates its
+ * schema step by step (PRAGMA user_version), and records and reads messages,
+ * statements and their parts through cached prepared statements. The only
+ * file that includes sqlite3.h; every SQLite error becomes a LiaisonError here. */
 #include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "conf.h"
+#include "error.h"
+#include "store.h"
+
+/* ---------------------------------------------------------------------- */
+/* Schema */
+
+/* One step of the schema's history. Each script runs inside its own
+ * transaction and ends by setting user_version to @version, so a database is
+ * always at exactly one version. Later issues append steps; a step once
+ * released is never edited. */
+typedef struct {
+	int version;
+	const char *sql;
+} Migration;
+
+static const Migration migrations[] = {
+	{ 1,
+	  /* Every incoming message, whatever it turned out to be. The dedupe
+	   * key is (message_id, dedupe_hash); a message without Message-ID
+	   * has message_id NULL. The unique constraint's index also serves
+	   * lookups by message_id alone. statement and role tie a message to
+	   * the thread of a statement ("statement" for the original). */
+	  "CREATE TABLE messages (\n"
+	  "	id            INTEGER PRIMARY KEY,\n"
+	  "	message_id    TEXT,\n"
+	  "	dedupe_hash   TEXT NOT NULL,\n"
+	  "	raw_sha256    TEXT NOT NULL,\n"
+	  "	size          INTEGER NOT NULL,\n"
+	  "	received      TEXT NOT NULL,\n"
+	  "	env_sender    TEXT,\n"
+	  "	env_recipient TEXT,\n"
+	  "	env_extension TEXT,\n"
+	  "	from_header   TEXT,\n"
+	  "	subject       TEXT,\n"
+	  "	date          TEXT,\n"
+	  "	kind          TEXT NOT NULL,\n"
+	  "	hold_reason   TEXT,\n"
+	  "	conflict      INTEGER NOT NULL DEFAULT 0 CHECK (conflict IN (0, 1)),\n"
+	  "	statement     INTEGER REFERENCES statements (id) ON DELETE SET NULL,\n"
+	  "	role          TEXT,\n"
+	  "	UNIQUE (message_id, dedupe_hash)\n"
+	  ");\n"
+	  "CREATE INDEX messages_dedupe_hash ON messages (dedupe_hash);\n"
+	  "CREATE INDEX messages_statement ON messages (statement) WHERE statement IS NOT NULL;\n"
+	  /* The register. ls_id compares case-insensitively; (year, seq) is
+	   * the id's number, allocated as max(seq)+1 inside the writer's
+	   * transaction. */
+	  "CREATE TABLE statements (\n"
+	  "	id            INTEGER PRIMARY KEY,\n"
+	  "	ls_id         TEXT NOT NULL UNIQUE COLLATE NOCASE,\n"
+	  "	year          INTEGER NOT NULL,\n"
+	  "	seq           INTEGER NOT NULL CHECK (seq > 0),\n"
+	  "	message       INTEGER NOT NULL REFERENCES messages (id),\n"
+	  "	state         TEXT NOT NULL CHECK (state IN ('held', 'open', 'replied', 'closed')),\n"
+	  "	hold_reason   TEXT,\n"
+	  "	action_taken  INTEGER NOT NULL DEFAULT 0 CHECK (action_taken IN (0, 1)),\n"
+	  "	layout        TEXT,\n"
+	  "	title         TEXT,\n"
+	  "	purpose       TEXT,\n"
+	  "	submitted     TEXT,\n"
+	  "	deadline      TEXT,\n"
+	  "	received      TEXT NOT NULL,\n"
+	  "	url           TEXT,\n"
+	  "	from_org      TEXT,\n"
+	  "	from_org_text TEXT,\n"
+	  "	from_contact  TEXT,\n"
+	  "	body          TEXT,\n"
+	  "	UNIQUE (year, seq)\n"
+	  ");\n"
+	  "CREATE INDEX statements_received ON statements (received, id);\n"
+	  "CREATE INDEX statements_deadline ON statements (deadline) WHERE deadline IS NOT NULL;\n"
+	  "CREATE INDEX statements_message ON statements (message);\n"
+	  /* to, cc, response and technical contacts, in order. */
+	  "CREATE TABLE statement_contacts (\n"
+	  "	statement     INTEGER NOT NULL REFERENCES statements (id) ON DELETE CASCADE,\n"
+	  "	kind          TEXT NOT NULL CHECK (kind IN ('to', 'cc', 'response', 'technical')),\n"
+	  "	position      INTEGER NOT NULL,\n"
+	  "	value         TEXT NOT NULL,\n"
+	  "	PRIMARY KEY (statement, kind, position)\n"
+	  ") WITHOUT ROWID;\n"
+	  /* Destination groups: 'group' rows are resolved group keys, 'text'
+	   * rows the destinations as the statement wrote them. */
+	  "CREATE TABLE statement_groups (\n"
+	  "	statement     INTEGER NOT NULL REFERENCES statements (id) ON DELETE CASCADE,\n"
+	  "	kind          TEXT NOT NULL CHECK (kind IN ('group', 'text')),\n"
+	  "	position      INTEGER NOT NULL,\n"
+	  "	value         TEXT NOT NULL,\n"
+	  "	PRIMARY KEY (statement, kind, position)\n"
+	  ") WITHOUT ROWID;\n"
+	  /* What a statement names: 'reference' rows are the Referenced
+	   * liaison / Response to texts as written; 'related' rows are links
+	   * to statements of the register (value: the id as given, target:
+	   * the row once known, relation: "responds-to"); the inverse
+	   * ("responded-by") is derived when reading. */
+	  "CREATE TABLE statement_refs (\n"
+	  "	statement     INTEGER NOT NULL REFERENCES statements (id) ON DELETE CASCADE,\n"
+	  "	kind          TEXT NOT NULL CHECK (kind IN ('reference', 'related', 'other', 'attachment-title')),\n"
+	  "	position      INTEGER NOT NULL,\n"
+	  "	value         TEXT NOT NULL,\n"
+	  "	target        INTEGER REFERENCES statements (id) ON DELETE SET NULL,\n"
+	  "	relation      TEXT,\n"
+	  "	PRIMARY KEY (statement, kind, position)\n"
+	  ") WITHOUT ROWID;\n"
+	  "CREATE INDEX statement_refs_target ON statement_refs (target) WHERE target IS NOT NULL;\n"
+	  /* Attachments live in the spool under their SHA-256. */
+	  "CREATE TABLE attachments (\n"
+	  "	id            INTEGER PRIMARY KEY,\n"
+	  "	statement     INTEGER NOT NULL REFERENCES statements (id) ON DELETE CASCADE,\n"
+	  "	position      INTEGER NOT NULL,\n"
+	  "	filename      TEXT,\n"
+	  "	content_type  TEXT,\n"
+	  "	size          INTEGER NOT NULL,\n"
+	  "	sha256        TEXT NOT NULL,\n"
+	  "	UNIQUE (statement, position)\n"
+	  ");\n"
+	  "CREATE INDEX attachments_sha256 ON attachments (sha256);\n"
+	  "CREATE TABLE events (\n"
+	  "	id            INTEGER PRIMARY KEY,\n"
+	  "	statement     INTEGER NOT NULL REFERENCES statements (id) ON DELETE CASCADE,\n"
+	  "	at            TEXT NOT NULL,\n"
+	  "	type          TEXT NOT NULL,\n"
+	  "	detail        TEXT\n"
+	  ");\n"
+	  "CREATE INDEX events_statement ON events (statement, id);\n"
+	  /* Who a statement went to (SPEC §6). The routing issue adds what it
+	   * needs (outbox, message ids) with ALTER TABLE in a later step;
+	   * role and status are not CHECKed so that new values need no
+	   * table rebuild. */
+	  "CREATE TABLE routes (\n"
+	  "	id            INTEGER PRIMARY KEY,\n"
+	  "	statement     INTEGER NOT NULL REFERENCES statements (id) ON DELETE CASCADE,\n"
+	  "	position      INTEGER NOT NULL DEFAULT 0,\n"
+	  "	address       TEXT NOT NULL,\n"
+	  "	role          TEXT NOT NULL,\n"
+	  "	status        TEXT NOT NULL DEFAULT 'queued',\n"
+	  "	detail        TEXT,\n"
+	  "	updated       TEXT\n"
+	  ");\n"
+	  "CREATE INDEX routes_statement ON routes (statement, position, id);\n"
+	  "PRAGMA user_version = 1;\n" },
+};
+
+int
+store_schema_version (void)
+{
+	return migrations[G_N_ELEMENTS (migrations) - 1].version;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Queries */
+
+typedef enum {
+	Q_BEGIN,
+	Q_COMMIT,
+	Q_ROLLBACK,
+	Q_USER_VERSION,
+	Q_SEEN_EXACT,
+	Q_SEEN_ID,
+	Q_SEEN_HASH,
+	Q_ADD_MESSAGE,
+	Q_MESSAGE_RECEIVED,
+	Q_NEXT_SEQ,
+	Q_ADD_STATEMENT,
+	Q_LINK_MESSAGE,
+	Q_ADD_CONTACT,
+	Q_ADD_GROUP,
+	Q_ADD_REF,
+	Q_ADD_ATTACHMENT,
+	Q_ADD_ROUTE,
+	Q_ADD_EVENT,
+	Q_ROW_BY_LS_ID,
+	Q_ROW_BY_MESSAGE_ID,
+	Q_LIST,
+	Q_GET,
+	Q_GET_CONTACTS,
+	Q_GET_GROUPS,
+	Q_GET_REFS,
+	Q_GET_INVERSE,
+	Q_GET_ATTACHMENTS,
+	Q_GET_ROUTES,
+	Q_GET_EVENTS,
+	Q_GET_THREAD,
+	Q_COUNT,
+	Q_INTEGRITY,
+	Q_FOREIGN_KEYS,
+	N_QUERIES
+} QueryId;
+
+/* The columns Q_LIST and Q_GET both return, read by statement_from_row(). */
+#define STATEMENT_COLUMNS \
+	"s.id, s.ls_id, s.state, s.hold_reason, s.action_taken, s.layout, s.title, " \
+	"s.purpose, s.submitted, s.deadline, s.received, s.url, s.from_org, " \
+	"s.from_org_text, s.from_contact, m.message_id"
+
+enum {
+	COL_ROW, COL_LS_ID, COL_STATE, COL_HOLD_REASON, COL_ACTION_TAKEN, COL_LAYOUT,
+	COL_TITLE, COL_PURPOSE, COL_SUBMITTED, COL_DEADLINE, COL_RECEIVED, COL_URL,
+	COL_FROM_ORG, COL_FROM_ORG_TEXT, COL_FROM_CONTACT, COL_MESSAGE_ID, COL_BODY,
+};
+
+static const char *const query_sql[N_QUERIES] = {
+	[Q_BEGIN] = "BEGIN IMMEDIATE",
+	[Q_COMMIT] = "COMMIT",
+	[Q_ROLLBACK] = "ROLLBACK",
+	[Q_USER_VERSION] = "PRAGMA user_version",
+	[Q_SEEN_EXACT] = "SELECT 1 FROM messages WHERE message_id = ?1 AND dedupe_hash = ?2 LIMIT 1",
+	[Q_SEEN_ID] = "SELECT 1 FROM messages WHERE message_id = ?1 LIMIT 1",
+	[Q_SEEN_HASH] = "SELECT 1 FROM messages WHERE dedupe_hash = ?1 LIMIT 1",
+	[Q_ADD_MESSAGE] =
+		"INSERT INTO messages (message_id, dedupe_hash, raw_sha256, size, received, "
+		"env_sender, env_recipient, env_extension, from_header, subject, date, kind, "
+		"hold_reason, conflict) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[Q_MESSAGE_RECEIVED] = "SELECT received FROM messages WHERE id = ?1",
+	[Q_NEXT_SEQ] = "SELECT ifnull(max(seq), 0) + 1 FROM statements WHERE year = ?1",
+	[Q_ADD_STATEMENT] =
+		"INSERT INTO statements (ls_id, year, seq, message, state, hold_reason, "
+		"action_taken, layout, title, purpose, submitted, deadline, received, url, "
+		"from_org, from_org_text, from_contact, body) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+	[Q_LINK_MESSAGE] = "UPDATE messages SET statement = ?2, role = ?3 WHERE id = ?1",
+	[Q_ADD_CONTACT] =
+		"INSERT INTO statement_contacts (statement, kind, position, value) VALUES (?1, ?2, ?3, ?4)",
+	[Q_ADD_GROUP] =
+		"INSERT INTO statement_groups (statement, kind, position, value) VALUES (?1, ?2, ?3, ?4)",
+	[Q_ADD_REF] =
+		"INSERT INTO statement_refs (statement, kind, position, value, target, relation) "
+		"VALUES (?1, ?2, ?3, ?4, (SELECT id FROM statements WHERE ls_id = ?5), ?6)",
+	[Q_ADD_ATTACHMENT] =
+		"INSERT INTO attachments (statement, position, filename, content_type, size, sha256) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[Q_ADD_ROUTE] =
+		"INSERT INTO routes (statement, position, address, role, status) "
+		"VALUES (?1, ?2, ?3, ?4, ifnull(?5, 'queued'))",
+	[Q_ADD_EVENT] = "INSERT INTO events (statement, at, type, detail) VALUES (?1, ?2, ?3, ?4)",
+	[Q_ROW_BY_LS_ID] = "SELECT id FROM statements WHERE ls_id = ?1",
+	/* The original message of a statement, or any message of its thread. */
+	[Q_ROW_BY_MESSAGE_ID] =
+		"SELECT s.id FROM statements s JOIN messages m ON m.id = s.message "
+		"WHERE m.message_id = ?1 "
+		"UNION ALL "
+		"SELECT m.statement FROM messages m "
+		"WHERE m.message_id = ?1 AND m.statement IS NOT NULL "
+		"LIMIT 1",
+	/* Every filter is optional: a NULL parameter lets every row through. */
+	[Q_LIST] =
+		"SELECT " STATEMENT_COLUMNS " "
+		"FROM statements s JOIN messages m ON m.id = s.message "
+		"WHERE (?1 IS NULL OR s.state = ?1) "
+		"AND (?2 IS NULL OR s.purpose = ?2) "
+		"AND (?3 IS NULL OR liaison_name_key (coalesce (s.from_org, s.from_org_text)) = ?3) "
+		"AND (?4 IS NULL OR EXISTS (SELECT 1 FROM statement_groups g "
+		"     WHERE g.statement = s.id AND g.kind = 'group' "
+		"     AND liaison_name_key (g.value) = ?4)) "
+		"AND (?5 IS NULL OR (s.state = 'open' AND s.action_taken = 0 "
+		"     AND s.deadline IS NOT NULL AND s.deadline < ?5)) "
+		"ORDER BY s.received DESC, s.id DESC "
+		"LIMIT ?6",
+	[Q_GET] =
+		"SELECT " STATEMENT_COLUMNS ", s.body "
+		"FROM statements s JOIN messages m ON m.id = s.message WHERE s.id = ?1",
+	[Q_GET_CONTACTS] =
+		"SELECT kind, value FROM statement_contacts WHERE statement = ?1 ORDER BY kind, position",
+	[Q_GET_GROUPS] =
+		"SELECT kind, value FROM statement_groups WHERE statement = ?1 ORDER BY kind, position",
+	[Q_GET_REFS] =
+		"SELECT r.kind, r.value, r.relation, t.ls_id "
+		"FROM statement_refs r LEFT JOIN statements t ON t.id = r.target "
+		"WHERE r.statement = ?1 ORDER BY r.kind, r.position",
+	[Q_GET_INVERSE] =
+		"SELECT s.ls_id, r.relation FROM statement_refs r JOIN statements s ON s.id = r.statement "
+		"WHERE r.target = ?1 AND r.kind = 'related' AND r.relation IS NOT NULL "
+		"ORDER BY s.received, s.id, r.position",
+	[Q_GET_ATTACHMENTS] =
+		"SELECT filename, content_type, size, sha256 FROM attachments "
+		"WHERE statement = ?1 ORDER BY position, id",
+	[Q_GET_ROUTES] =
+		"SELECT address, role, status FROM routes WHERE statement = ?1 ORDER BY position, id",
+	[Q_GET_EVENTS] = "SELECT at, type, detail FROM events WHERE statement = ?1 ORDER BY id",
+	[Q_GET_THREAD] =
+		"SELECT message_id, from_header, coalesce (nullif (date, ''), received), "
+		"coalesce (role, kind) FROM messages WHERE statement = ?1 ORDER BY received, id",
+	[Q_COUNT] =
+		"SELECT (SELECT count(*) FROM messages), (SELECT count(*) FROM statements), "
+		"(SELECT count(*) FROM statements WHERE state = 'held') + "
+		"(SELECT count(*) FROM messages m WHERE m.hold_reason IS NOT NULL "
+		" AND NOT EXISTS (SELECT 1 FROM statements s WHERE s.message = m.id))",
+	[Q_INTEGRITY] = "PRAGMA integrity_check",
+	[Q_FOREIGN_KEYS] = "PRAGMA foreign_key_check",
+};
+
+struct Store {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *queries[N_QUERIES];
+};
+
+/* A cached statement, reset and unbound when it goes out of scope, so that
+ * no early return leaves one running (and holding a read snapshot). */
+typedef sqlite3_stmt *StoreQuery;
+
+static void
+query_release (sqlite3_stmt *st)
+{
+	sqlite3_reset (st);
+	sqlite3_clear_bindings (st);
+}
+
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (StoreQuery, query_release, NULL)
+
+/* ---------------------------------------------------------------------- */
+/* Errors */
+
+static LiaisonError
+error_code (int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return LIAISON_ERROR_BUSY;
+	case SQLITE_FULL:
+		return LIAISON_ERROR_NOSPACE;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+		return LIAISON_ERROR_IO;
+	case SQLITE_NOMEM:
+		return LIAISON_ERROR_NOMEM;
+	default:
+		return LIAISON_ERROR_FAILED;
+	}
+}
+
+/* Sets @error from the SQLite result @rc, with the connection's message when
+ * it has one. Always returns FALSE, for "return sql_error (...)". */
+static gboolean
+sql_error (Store *store, int rc, GError **error)
+{
+	const char *text = sqlite3_errstr (rc);
+
+	if (store != NULL && store->db != NULL && sqlite3_errcode (store->db) == rc)
+		text = sqlite3_errmsg (store->db);
+	g_set_error (error, LIAISON_ERROR, error_code (rc), "%s", text);
+	return FALSE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Helpers */
+
+static StoreQuery
+query (Store *store, QueryId id, GError **error)
+{
+	if (store->queries[id] == NULL) {
+		int rc = sqlite3_prepare_v3 (store->db, query_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+		                             &store->queries[id], NULL);
+		if (rc != SQLITE_OK) {
+			sql_error (store, rc, error);
+			return NULL;
+		}
+	}
+	return store->queries[id];
+}
+
+/* Binds parameters one after another, remembering the first failure so
+ * that the caller checks once. */
+typedef struct {
+	sqlite3_stmt *st;
+	int rc;
+} Binder;
+
+static void
+bind_text (Binder *b, int index, const char *value)
+{
+	if (b->rc != SQLITE_OK)
+		return;
+	if (value == NULL)
+		b->rc = sqlite3_bind_null (b->st, index);
+	else
+		b->rc = sqlite3_bind_text (b->st, index, value, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_int64 (Binder *b, int index, gint64 value)
+{
+	if (b->rc == SQLITE_OK)
+		b->rc = sqlite3_bind_int64 (b->st, index, value);
+}
+
+/* Steps @st: 1 for a row, 0 when done, -1 with @error set. */
+static int
+step (Store *store, sqlite3_stmt *st, GError **error)
+{
+	int rc = sqlite3_step (st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	sql_error (store, rc, error);
+	return -1;
+}
+
+/* Runs a statement that returns no rows (or whose rows do not matter). */
+static gboolean
+run (Store *store, sqlite3_stmt *st, GError **error)
+{
+	int r;
+
+	while ((r = step (store, st, error)) > 0)
+		;
+	return r == 0;
+}
+
+static char *
+column_dup (sqlite3_stmt *st, int column)
+{
+	const unsigned char *text = sqlite3_column_text (st, column);
+
+	return text != NULL ? g_strdup ((const char *) text) : NULL;
+}
+
+static char *
+now_iso8601 (void)
+{
+	g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+	return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* The name rule of SPEC §3 as an SQL function, so that the filters of
+ * store_list_statements() apply the very rule config_name_key() defines. */
+static void
+sql_name_key (sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+	const char *text = (const char *) sqlite3_value_text (argv[0]);
+	char *key;
+
+	if (text == NULL) {
+		sqlite3_result_null (context);
+		return;
+	}
+	key = config_name_key (text);
+	if (key == NULL)
+		sqlite3_result_null (context);
+	else
+		sqlite3_result_text (context, key, -1, g_free);
+}
+
+static gboolean
+read_user_version (Store *store, int *version, GError **error)
+{
+	g_auto (StoreQuery) st = query (store, Q_USER_VERSION, error);
+	int r;
+
+	if (st == NULL)
+		return FALSE;
+	r = step (store, st, error);
+	if (r < 0)
+		return FALSE;
+	*version = r > 0 ? sqlite3_column_int (st, 0) : 0;
+	return TRUE;
+}
+
+static gboolean
+run_query (Store *store, QueryId id, GError **error)
+{
+	g_auto (StoreQuery) st = query (store, id, error);
+
+	return st != NULL && run (store, st, error);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Opening */
+
+static int
+journal_mode_cb (void *data, int ncols, char **values, char **names)
+{
+	char **mode = data;
+
+	if (ncols > 0 && values[0] != NULL && *mode == NULL)
+		*mode = g_ascii_strdown (values[0], -1);
+	return 0;
+}
+
+static gboolean
+exec (Store *store, const char *sql, GError **error)
+{
+	int rc = sqlite3_exec (store->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK || sql_error (store, rc, error);
+}
+
+static Store *
+open_db (const char *path, int flags, guint busy_timeout_ms, GError **error)
+{
+	g_autoptr (Store) store = g_new0 (Store, 1);
+	int rc;
+
+	store->path = g_strdup (path);
+	rc = sqlite3_open_v2 (path, &store->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		sql_error (store, rc, error);
+		g_prefix_error (error, "cannot open the database %s: ", path);
+		return NULL;
+	}
+	sqlite3_extended_result_codes (store->db, 1);
+	sqlite3_busy_timeout (store->db, (int) MIN (busy_timeout_ms, (guint) G_MAXINT));
+	rc = sqlite3_create_function (store->db, "liaison_name_key", 1,
+	                              SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+	                              NULL, sql_name_key, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		sql_error (store, rc, error);
+		g_prefix_error (error, "cannot open the database %s: ", path);
+		return NULL;
+	}
+	if (!exec (store, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;", error)) {
+		g_prefix_error (error, "cannot set up the database %s: ", path);
+		return NULL;
+	}
+	return g_steal_pointer (&store);
+}
+
+/* Applies the migration steps the database has not seen yet. */
+static gboolean
+migrate (Store *store, GError **error)
+{
+	int version;
+
+	if (!read_user_version (store, &version, error))
+		return FALSE;
+	if (version > store_schema_version ()) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+		             "schema version %d is newer than this program's (%d)",
+		             version, store_schema_version ());
+		return FALSE;
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS (migrations); i++) {
+		const Migration *m = &migrations[i];
+
+		if (m->version <= version)
+			continue;
+		if (!store_begin (store, error))
+			return FALSE;
+		/* Another process may have migrated while we waited for the lock. */
+		if (!read_user_version (store, &version, error))
+			goto fail;
+		if (version >= m->version) {
+			if (!store_commit (store, error))
+				goto fail;
+			continue;
+		}
+		if (!exec (store, m->sql, error))
+			goto fail;
+		if (!read_user_version (store, &version, error))
+			goto fail;
+		/* A step that does not set its own version is a bug here. */
+		g_assert (version == m->version);
+		if (!store_commit (store, error))
+			goto fail;
+		continue;
+	fail:
+		store_rollback (store);
+		g_prefix_error (error, "migrating to schema version %d: ", m->version);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+Store *
+store_open (const char *path, guint busy_timeout_ms, GError **error)
+{
+	g_autoptr (Store) store = NULL;
+	g_autofree char *mode = NULL;
+	int rc;
+
+	g_return_val_if_fail (path != NULL, NULL);
+
+	store = open_db (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, busy_timeout_ms, error);
+	if (store == NULL)
+		return NULL;
+	rc = sqlite3_exec (store->db, "PRAGMA journal_mode = WAL", journal_mode_cb, &mode, NULL);
+	if (rc != SQLITE_OK) {
+		sql_error (store, rc, error);
+		g_prefix_error (error, "cannot set up the database %s: ", path);
+		return NULL;
+	}
+	/* An in-memory database (tests) has no journal file to speak of. */
+	if (g_strcmp0 (mode, "wal") != 0 && g_strcmp0 (mode, "memory") != 0) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_IO,
+		             "cannot set up the database %s: journal mode is %s, not wal",
+		             path, mode != NULL ? mode : "unknown");
+		return NULL;
+	}
+	if (!migrate (store, error)) {
+		g_prefix_error (error, "database %s: ", path);
+		return NULL;
+	}
+	return g_steal_pointer (&store);
+}
+
+Store *
+store_open_readonly (const char *path, guint busy_timeout_ms, GError **error)
+{
+	g_autoptr (Store) store = NULL;
+	struct stat st;
+	int version;
+
+	g_return_val_if_fail (path != NULL, NULL);
+
+	/* SQLITE_OPEN_READONLY never creates the file, but its error says
+	 * only "unable to open database file": say why. */
+	if (stat (path, &st) < 0) {
+		int errsv = errno;
+		g_autofree char *what = g_strdup_printf ("cannot open the database %s", path);
+		liaison_set_errno (error, errsv, what);
+		return NULL;
+	}
+	store = open_db (path, SQLITE_OPEN_READONLY, busy_timeout_ms, error);
+	if (store == NULL)
+		return NULL;
+	if (!read_user_version (store, &version, error)) {
+		g_prefix_error (error, "database %s: ", path);
+		return NULL;
+	}
+	if (version == 0) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+		             "database %s: not a liaison database (no schema)", path);
+		return NULL;
+	}
+	if (version > store_schema_version ()) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+		             "database %s: schema version %d is newer than this program's (%d)",
+		             path, version, store_schema_version ());
+		return NULL;
+	}
+	if (version < store_schema_version ()) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+		             "database %s: schema version %d is older than this program's (%d); "
+		             "the next command that writes to it migrates it",
+		             path, version, store_schema_version ());
+		return NULL;
+	}
+	return g_steal_pointer (&store);
+}
+
+void
+store_close (Store *store)
+{
+	if (store == NULL)
+		return;
+	for (int i = 0; i < N_QUERIES; i++)
+		sqlite3_finalize (store->queries[i]);
+	/* Closing inside a transaction rolls it back. */
+	sqlite3_close (store->db);
+	g_free (store->path);
+	g_free (store);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Transactions */
+
+gboolean
+store_begin (Store *store, GError **error)
+{
+	g_return_val_if_fail (store != NULL, FALSE);
+
+	if (!run_query (store, Q_BEGIN, error)) {
+		g_prefix_error (error, "cannot start a transaction on %s: ", store->path);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+store_commit (Store *store, GError **error)
+{
+	g_return_val_if_fail (store != NULL, FALSE);
+
+	if (!run_query (store, Q_COMMIT, error)) {
+		g_prefix_error (error, "cannot commit to %s: ", store->path);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+void
+store_rollback (Store *store)
+{
+	g_return_if_fail (store != NULL);
+
+	/* SQLite may have rolled back already (after SQLITE_FULL, SQLITE_IOERR
+	 * or SQLITE_NOMEM); then there is nothing left to do. */
+	if (sqlite3_get_autocommit (store->db))
+		return;
+	(void) run_query (store, Q_ROLLBACK, NULL);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Messages */
+
+static int
+exists (Store *store, QueryId id, const char *a, const char *b, GError **error)
+{
+	g_auto (StoreQuery) st = query (store, id, error);
+	Binder bind = { st, SQLITE_OK };
+
+	if (st == NULL)
+		return -1;
+	bind_text (&bind, 1, a);
+	if (b != NULL)
+		bind_text (&bind, 2, b);
+	if (bind.rc != SQLITE_OK) {
+		sql_error (store, bind.rc, error);
+		return -1;
+	}
+	return step (store, st, error);
+}
+
+gboolean
+store_message_seen (Store *store, const char *message_id, const char *dedupe_hash,
+                    StoreSeen *seen, GError **error)
+{
+	int r;
+
+	g_return_val_if_fail (store != NULL, FALSE);
+	g_return_val_if_fail (dedupe_hash != NULL, FALSE);
+	g_return_val_if_fail (seen != NULL, FALSE);
+
+	if (message_id == NULL || *message_id == '\0') {
+		/* Without a Message-ID the content alone identifies a message. */
+		r = exists (store, Q_SEEN_HASH, dedupe_hash, NULL, error);
+		if (r < 0)
+			goto fail;
+		*seen = r > 0 ? STORE_SEEN_DUPLICATE : STORE_SEEN_NEW;
+		return TRUE;
+	}
+	r = exists (store, Q_SEEN_EXACT, message_id, dedupe_hash, error);
+	if (r < 0)
+		goto fail;
+	if (r > 0) {
+		*seen = STORE_SEEN_DUPLICATE;
+		return TRUE;
+	}
+	r = exists (store, Q_SEEN_ID, message_id, NULL, error);
+	if (r < 0)
+		goto fail;
+	*seen = r > 0 ? STORE_SEEN_CONFLICT : STORE_SEEN_NEW;
+	return TRUE;
+
+fail:
+	g_prefix_error (error, "cannot look up message <%s>: ", message_id ? message_id : "");
+	return FALSE;
+}
+
+gint64
+store_add_message (Store *store, const StoreMessage *message, GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+	Binder bind;
+
+	g_return_val_if_fail (store != NULL, 0);
+	g_return_val_if_fail (message != NULL, 0);
+	g_return_val_if_fail (message->dedupe_hash != NULL, 0);
+	g_return_val_if_fail (message->raw_sha256 != NULL, 0);
+	g_return_val_if_fail (message->received != NULL, 0);
+	g_return_val_if_fail (message->kind != NULL, 0);
+
+	st = query (store, Q_ADD_MESSAGE, error);
+	if (st == NULL)
+		goto fail;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_text (&bind, 1, message->message_id && *message->message_id ? message->message_id : NULL);
+	bind_text (&bind, 2, message->dedupe_hash);
+	bind_text (&bind, 3, message->raw_sha256);
+	bind_int64 (&bind, 4, message->size);
+	bind_text (&bind, 5, message->received);
+	bind_text (&bind, 6, message->sender);
+	bind_text (&bind, 7, message->recipient);
+	bind_text (&bind, 8, message->extension);
+	bind_text (&bind, 9, message->from);
+	bind_text (&bind, 10, message->subject);
+	bind_text (&bind, 11, message->date);
+	bind_text (&bind, 12, message->kind);
+	bind_text (&bind, 13, message->hold_reason);
+	bind_int64 (&bind, 14, message->conflict ? 1 : 0);
+	if (bind.rc != SQLITE_OK) {
+		sql_error (store, bind.rc, error);
+		goto fail;
+	}
+	if (!run (store, st, error))
+		goto fail;
+	return sqlite3_last_insert_rowid (store->db);
+
+fail:
+	g_prefix_error (error, "cannot record message <%s>: ",
+	                message->message_id ? message->message_id : "");
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Statements: writing */
+
+static gboolean
+add_strings (Store *store, QueryId id, gint64 row, const char *kind, GPtrArray *values,
+             GError **error)
+{
+	if (values == NULL)
+		return TRUE;
+	for (guint i = 0; i < values->len; i++) {
+		const char *value = g_ptr_array_index (values, i);
+		g_auto (StoreQuery) st = NULL;
+		Binder bind;
+
+		if (value == NULL)
+			continue;
+		st = query (store, id, error);
+		if (st == NULL)
+			return FALSE;
+		bind = (Binder) { st, SQLITE_OK };
+		bind_int64 (&bind, 1, row);
+		bind_text (&bind, 2, kind);
+		bind_int64 (&bind, 3, i);
+		bind_text (&bind, 4, value);
+		if (bind.rc != SQLITE_OK)
+			return sql_error (store, bind.rc, error);
+		if (!run (store, st, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+add_ref (Store *store, gint64 row, const char *kind, guint position, const char *value,
+         const char *target, const char *relation, GError **error)
+{
+	g_auto (StoreQuery) st = query (store, Q_ADD_REF, error);
+	Binder bind = { st, SQLITE_OK };
+
+	if (st == NULL)
+		return FALSE;
+	bind_int64 (&bind, 1, row);
+	bind_text (&bind, 2, kind);
+	bind_int64 (&bind, 3, position);
+	bind_text (&bind, 4, value);
+	bind_text (&bind, 5, target);
+	bind_text (&bind, 6, relation);
+	if (bind.rc != SQLITE_OK)
+		return sql_error (store, bind.rc, error);
+	return run (store, st, error);
+}
+
+static gboolean
+add_refs (Store *store, gint64 row, const char *kind, GPtrArray *values, GError **error)
+{
+	if (values == NULL)
+		return TRUE;
+	for (guint i = 0; i < values->len; i++) {
+		const char *value = g_ptr_array_index (values, i);
+		if (value != NULL && !add_ref (store, row, kind, i, value, NULL, NULL, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+add_attachments (Store *store, gint64 row, GPtrArray *attachments, GError **error)
+{
+	if (attachments == NULL)
+		return TRUE;
+	for (guint i = 0; i < attachments->len; i++) {
+		const Attachment *a = g_ptr_array_index (attachments, i);
+		g_auto (StoreQuery) st = query (store, Q_ADD_ATTACHMENT, error);
+		Binder bind = { st, SQLITE_OK };
+
+		if (st == NULL)
+			return FALSE;
+		bind_int64 (&bind, 1, row);
+		bind_int64 (&bind, 2, i);
+		bind_text (&bind, 3, a->filename);
+		bind_text (&bind, 4, a->content_type);
+		bind_int64 (&bind, 5, a->size);
+		bind_text (&bind, 6, a->sha256 != NULL ? a->sha256 : "");
+		if (bind.rc != SQLITE_OK)
+			return sql_error (store, bind.rc, error);
+		if (!run (store, st, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+add_routes (Store *store, gint64 row, GPtrArray *routes, GError **error)
+{
+	if (routes == NULL)
+		return TRUE;
+	for (guint i = 0; i < routes->len; i++) {
+		const Route *r = g_ptr_array_index (routes, i);
+		g_auto (StoreQuery) st = query (store, Q_ADD_ROUTE, error);
+		Binder bind = { st, SQLITE_OK };
+
+		if (st == NULL)
+			return FALSE;
+		bind_int64 (&bind, 1, row);
+		bind_int64 (&bind, 2, i);
+		bind_text (&bind, 3, r->address != NULL ? r->address : "");
+		bind_text (&bind, 4, r->role != NULL ? r->role : "");
+		bind_text (&bind, 5, r->status);
+		if (bind.rc != SQLITE_OK)
+			return sql_error (store, bind.rc, error);
+		if (!run (store, st, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+add_event_row (Store *store, gint64 row, const char *at, const char *type, const char *detail,
+               GError **error)
+{
+	g_auto (StoreQuery) st = query (store, Q_ADD_EVENT, error);
+	g_autofree char *now = at == NULL ? now_iso8601 () : NULL;
+	Binder bind = { st, SQLITE_OK };
+
+	if (st == NULL)
+		return FALSE;
+	bind_int64 (&bind, 1, row);
+	bind_text (&bind, 2, at != NULL ? at : now);
+	bind_text (&bind, 3, type);
+	bind_text (&bind, 4, detail);
+	if (bind.rc != SQLITE_OK)
+		return sql_error (store, bind.rc, error);
+	return run (store, st, error);
+}
+
+/* Looks up a single text or integer: 1 found, 0 not, -1 error. */
+static int
+lookup_text (Store *store, QueryId id, gint64 key, char **out, GError **error)
+{
+	g_auto (StoreQuery) st = query (store, id, error);
+	int r;
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_bind_int64 (st, 1, key) != SQLITE_OK) {
+		sql_error (store, sqlite3_errcode (store->db), error);
+		return -1;
+	}
+	r = step (store, st, error);
+	if (r > 0)
+		*out = column_dup (st, 0);
+	return r;
+}
+
+static int
+lookup_row (Store *store, QueryId id, const char *key, gint64 *row, GError **error)
+{
+	g_auto (StoreQuery) st = query (store, id, error);
+	Binder bind = { st, SQLITE_OK };
+	int r;
+
+	if (st == NULL)
+		return -1;
+	bind_text (&bind, 1, key);
+	if (bind.rc != SQLITE_OK) {
+		sql_error (store, bind.rc, error);
+		return -1;
+	}
+	r = step (store, st, error);
+	if (r > 0)
+		*row = sqlite3_column_int64 (st, 0);
+	return r;
+}
+
+/* The year of an ISO 8601 time: its first four characters, all digits. */
+static gboolean
+parse_year (const char *received, int *year)
+{
+	if (received == NULL || strlen (received) < 4)
+		return FALSE;
+	for (int i = 0; i < 4; i++)
+		if (!g_ascii_isdigit (received[i]))
+			return FALSE;
+	*year = (received[0] - '0') * 1000 + (received[1] - '0') * 100 +
+	        (received[2] - '0') * 10 + (received[3] - '0');
+	return TRUE;
+}
+
+static gboolean
+add_statement (Store *store, Statement *statement, gint64 message_row, const char *id_prefix,
+               char **out_id, char **out_received, GError **error)
+{
+	g_autofree char *received = NULL;
+	g_autofree char *id = NULL;
+	g_auto (StoreQuery) st = NULL;
+	const char *state = state_to_string (statement->state);
+	gboolean held = statement->state == STATE_HELD || statement->hold_reason != NULL;
+	Binder bind;
+	gint64 seq, row;
+	int year, r;
+
+	/* The statement was received when its message was, unless told. */
+	if (statement->received != NULL) {
+		received = g_strdup (statement->received);
+	} else {
+		r = lookup_text (store, Q_MESSAGE_RECEIVED, message_row, &received, error);
+		if (r < 0)
+			return FALSE;
+		if (r == 0 || received == NULL) {
+			g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_NOT_FOUND,
+			             "no message row %" G_GINT64_FORMAT, message_row);
+			return FALSE;
+		}
+	}
+	if (!parse_year (received, &year)) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+		             "the time received \"%s\" has no year", received);
+		return FALSE;
+	}
+
+	/* The next number of the year. The caller's BEGIN IMMEDIATE holds the
+	 * write lock, so no other writer can take the same one. */
+	st = query (store, Q_NEXT_SEQ, error);
+	if (st == NULL)
+		return FALSE;
+	if (sqlite3_bind_int64 (st, 1, year) != SQLITE_OK)
+		return sql_error (store, sqlite3_errcode (store->db), error);
+	r = step (store, st, error);
+	if (r < 0)
+		return FALSE;
+	seq = r > 0 ? sqlite3_column_int64 (st, 0) : 1;
+	query_release (st);
+	id = g_strdup_printf ("%s-%04d-%04" G_GINT64_FORMAT, id_prefix, year, seq);
+
+	st = query (store, Q_ADD_STATEMENT, error);
+	if (st == NULL)
+		return FALSE;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_text (&bind, 1, id);
+	bind_int64 (&bind, 2, year);
+	bind_int64 (&bind, 3, seq);
+	bind_int64 (&bind, 4, message_row);
+	bind_text (&bind, 5, state);
+	bind_text (&bind, 6, statement->hold_reason);
+	bind_int64 (&bind, 7, statement->action_taken ? 1 : 0);
+	bind_text (&bind, 8, statement->layout != LAYOUT_NONE ? layout_to_string (statement->layout) : NULL);
+	bind_text (&bind, 9, statement->title);
+	bind_text (&bind, 10, statement->purpose != PURPOSE_NONE ? purpose_to_string (statement->purpose) : NULL);
+	bind_text (&bind, 11, statement->submitted);
+	bind_text (&bind, 12, statement->deadline);
+	bind_text (&bind, 13, received);
+	bind_text (&bind, 14, statement->url);
+	bind_text (&bind, 15, statement->from_org);
+	bind_text (&bind, 16, statement->from_org_text);
+	bind_text (&bind, 17, statement->from_contact);
+	bind_text (&bind, 18, statement->body);
+	if (bind.rc != SQLITE_OK)
+		return sql_error (store, bind.rc, error);
+	if (!run (store, st, error))
+		return FALSE;
+	row = sqlite3_last_insert_rowid (store->db);
+	query_release (st);
+
+	st = query (store, Q_LINK_MESSAGE, error);
+	if (st == NULL)
+		return FALSE;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_int64 (&bind, 1, message_row);
+	bind_int64 (&bind, 2, row);
+	bind_text (&bind, 3, "statement");
+	if (bind.rc != SQLITE_OK)
+		return sql_error (store, bind.rc, error);
+	if (!run (store, st, error))
+		return FALSE;
+
+	if (!add_strings (store, Q_ADD_CONTACT, row, "to", statement->to_contacts, error) ||
+	    !add_strings (store, Q_ADD_CONTACT, row, "cc", statement->cc, error) ||
+	    !add_strings (store, Q_ADD_CONTACT, row, "response", statement->response_contacts, error) ||
+	    !add_strings (store, Q_ADD_CONTACT, row, "technical", statement->technical_contacts, error) ||
+	    !add_strings (store, Q_ADD_GROUP, row, "group", statement->groups, error) ||
+	    !add_strings (store, Q_ADD_GROUP, row, "text", statement->to_texts, error) ||
+	    !add_refs (store, row, "reference", statement->references, error) ||
+	    !add_refs (store, row, "other", statement->other_identifiers, error) ||
+	    !add_refs (store, row, "attachment-title", statement->attachment_titles, error))
+		return FALSE;
+	if (statement->related != NULL) {
+		for (guint i = 0; i < statement->related->len; i++) {
+			const Related *rel = g_ptr_array_index (statement->related, i);
+			if (rel->id != NULL &&
+			    !add_ref (store, row, "related", i, rel->id, rel->id,
+			              rel->relation != NULL ? rel->relation : "responds-to", error))
+				return FALSE;
+		}
+	}
+	if (!add_attachments (store, row, statement->attachments, error) ||
+	    !add_routes (store, row, statement->routes, error))
+		return FALSE;
+	if (!add_event_row (store, row, received, held ? "held" : "received",
+	                    held ? statement->hold_reason : NULL, error))
+		return FALSE;
+
+	*out_id = g_steal_pointer (&id);
+	*out_received = g_steal_pointer (&received);
+	return TRUE;
+}
+
+gboolean
+store_add_statement (Store *store, Statement *statement, gint64 message_row,
+                     const char *id_prefix, GError **error)
+{
+	char *id = NULL, *received = NULL;
+
+	g_return_val_if_fail (store != NULL, FALSE);
+	g_return_val_if_fail (statement != NULL, FALSE);
+	g_return_val_if_fail (message_row > 0, FALSE);
+	g_return_val_if_fail (id_prefix != NULL && *id_prefix != '\0', FALSE);
+	/* The id allocation is only safe under the caller's write lock. */
+	g_return_val_if_fail (!sqlite3_get_autocommit (store->db), FALSE);
+
+	if (!add_statement (store, statement, message_row, id_prefix, &id, &received, error)) {
+		g_prefix_error (error, "cannot record the statement \"%s\": ",
+		                statement->title != NULL ? statement->title : "");
+		return FALSE;
+	}
+	g_free (statement->id);
+	statement->id = id;
+	g_free (statement->received);
+	statement->received = received;
+	return TRUE;
+}
+
+gboolean
+store_add_event (Store *store, const char *statement_id, const char *at, const char *type,
+                 const char *detail, GError **error)
+{
+	gint64 row = 0;
+	int r;
+
+	g_return_val_if_fail (store != NULL, FALSE);
+	g_return_val_if_fail (statement_id != NULL, FALSE);
+	g_return_val_if_fail (type != NULL, FALSE);
+
+	r = lookup_row (store, Q_ROW_BY_LS_ID, statement_id, &row, error);
+	if (r == 0)
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_NOT_FOUND, "no statement %s", statement_id);
+	if (r <= 0 || !add_event_row (store, row, at, type, detail, error)) {
+		g_prefix_error (error, "cannot record the event %s: ", type);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Statements: reading */
+
+static Statement *
+statement_from_row (sqlite3_stmt *st, gboolean with_body, gint64 *row)
+{
+	Statement *s = statement_new ();
+	g_autofree char *state = column_dup (st, COL_STATE);
+	g_autofree char *layout = column_dup (st, COL_LAYOUT);
+	g_autofree char *purpose = column_dup (st, COL_PURPOSE);
+
+	*row = sqlite3_column_int64 (st, COL_ROW);
+	s->id = column_dup (st, COL_LS_ID);
+	s->state = state_from_string (state);
+	s->hold_reason = column_dup (st, COL_HOLD_REASON);
+	s->action_taken = sqlite3_column_int (st, COL_ACTION_TAKEN) != 0;
+	s->layout = layout != NULL ? layout_from_string (layout) : LAYOUT_NONE;
+	s->title = column_dup (st, COL_TITLE);
+	s->purpose = purpose != NULL ? purpose_from_string (purpose) : PURPOSE_NONE;
+	s->submitted = column_dup (st, COL_SUBMITTED);
+	s->deadline = column_dup (st, COL_DEADLINE);
+	s->received = column_dup (st, COL_RECEIVED);
+	s->url = column_dup (st, COL_URL);
+	s->from_org = column_dup (st, COL_FROM_ORG);
+	s->from_org_text = column_dup (st, COL_FROM_ORG_TEXT);
+	s->from_contact = column_dup (st, COL_FROM_CONTACT);
+	s->message_id = column_dup (st, COL_MESSAGE_ID);
+	if (with_body)
+		s->body = column_dup (st, COL_BODY);
+	return s;
+}
+
+/* Prepares @id with the statement row bound as ?1. */
+static StoreQuery
+query_for_row (Store *store, QueryId id, gint64 row, GError **error)
+{
+	sqlite3_stmt *st = query (store, id, error);
+	int rc;
+
+	if (st == NULL)
+		return NULL;
+	rc = sqlite3_bind_int64 (st, 1, row);
+	if (rc != SQLITE_OK) {
+		sql_error (store, rc, error);
+		return NULL;
+	}
+	return st;
+}
+
+static GPtrArray *
+contacts_array (Statement *s, const char *kind)
+{
+	if (strcmp (kind, "to") == 0)
+		return s->to_contacts;
+	if (strcmp (kind, "cc") == 0)
+		return s->cc;
+	if (strcmp (kind, "response") == 0)
+		return s->response_contacts;
+	if (strcmp (kind, "technical") == 0)
+		return s->technical_contacts;
+	return NULL;
+}
+
+static gboolean
+fill_contacts (Store *store, Statement *s, gint64 row, GError **error)
+{
+	g_auto (StoreQuery) st = query_for_row (store, Q_GET_CONTACTS, row, error);
+	int r;
+
+	if (st == NULL)
+		return FALSE;
+	while ((r = step (store, st, error)) > 0) {
+		GPtrArray *to = contacts_array (s, (const char *) sqlite3_column_text (st, 0));
+		if (to != NULL)
+			g_ptr_array_add (to, column_dup (st, 1));
+	}
+	return r == 0;
+}
+
+static gboolean
+fill_groups (Store *store, Statement *s, gint64 row, GError **error)
+{
+	g_auto (StoreQuery) st = query_for_row (store, Q_GET_GROUPS, row, error);
+	int r;
+
+	if (st == NULL)
+		return FALSE;
+	while ((r = step (store, st, error)) > 0) {
+		const char *kind = (const char *) sqlite3_column_text (st, 0);
+		if (g_strcmp0 (kind, "group") == 0)
+			g_ptr_array_add (s->groups, column_dup (st, 1));
+		else if (g_strcmp0 (kind, "text") == 0)
+			g_ptr_array_add (s->to_texts, column_dup (st, 1));
+	}
+	return r == 0;
+}
+
+static gboolean
+has_related (const Statement *s, const char *id, const char *relation)
+{
+	for (guint i = 0; i < s->related->len; i++) {
+		const Related *r = g_ptr_array_index (s->related, i);
+		if (g_ascii_strcasecmp (r->id, id) == 0 && g_strcmp0 (r->relation, relation) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static void
+append_related (Statement *s, const char *id, const char *relation)
+{
+	Related *r;
+
+	if (id == NULL || has_related (s, id, relation))
+		return;
+	r = g_new0 (Related, 1);
+	r->id = g_strdup (id);
+	r->relation = g_strdup (relation);
+	g_ptr_array_add (s->related, r);
+}
+
+/* The relation seen from the other statement. */
+static const char *
+inverse_relation (const char *relation)
+{
+	if (g_strcmp0 (relation, "responds-to") == 0)
+		return "responded-by";
+	if (g_strcmp0 (relation, "responded-by") == 0)
+		return "responds-to";
+	return relation;
+}
+
+static gboolean
+fill_refs (Store *store, Statement *s, gint64 row, GError **error)
+{
+	g_auto (StoreQuery) st = query_for_row (store, Q_GET_REFS, row, error);
+	g_auto (StoreQuery) inv = NULL;
+	int r;
+
+	if (st == NULL)
+		return FALSE;
+	while ((r = step (store, st, error)) > 0) {
+		const char *kind = (const char *) sqlite3_column_text (st, 0);
+		const char *value = (const char *) sqlite3_column_text (st, 1);
+		const char *relation = (const char *) sqlite3_column_text (st, 2);
+		const char *target = (const char *) sqlite3_column_text (st, 3);
+
+		if (g_strcmp0 (kind, "reference") == 0)
+			g_ptr_array_add (s->references, g_strdup (value));
+		else if (g_strcmp0 (kind, "other") == 0)
+			g_ptr_array_add (s->other_identifiers, g_strdup (value));
+		else if (g_strcmp0 (kind, "attachment-title") == 0)
+			g_ptr_array_add (s->attachment_titles, g_strdup (value));
+		else if (g_strcmp0 (kind, "related") == 0)
+			append_related (s, target != NULL ? target : value, relation);
+	}
+	if (r < 0)
+		return FALSE;
+
+	/* Statements that name this one. */
+	inv = query_for_row (store, Q_GET_INVERSE, row, error);
+	if (inv == NULL)
+		return FALSE;
+	while ((r = step (store, inv, error)) > 0)
+		append_related (s, (const char *) sqlite3_column_text (inv, 0),
+		                inverse_relation ((const char *) sqlite3_column_text (inv, 1)));
+	return r == 0;
+}
+
+static gboolean
+fill_attachments (Store *store, Statement *s, gint64 row, GError **error)
+{
+	g_auto (StoreQuery) st = query_for_row (store, Q_GET_ATTACHMENTS, row, error);
+	int r;
+
+	if (st == NULL)
+		return FALSE;
+	while ((r = step (store, st, error)) > 0) {
+		Attachment *a = g_new0 (Attachment, 1);
+		a->filename = column_dup (st, 0);
+		a->content_type = column_dup (st, 1);
+		a->size = sqlite3_column_int64 (st, 2);
+		a->sha256 = column_dup (st, 3);
+		g_ptr_array_add (s->attachments, a);
+	}
+	return r == 0;
+}
+
+static gboolean
+fill_routes (Store *store, Statement *s, gint64 row, GError **error)
+{
+	g_auto (StoreQuery) st = query_for_row (store, Q_GET_ROUTES, row, error);
+	int r;
+
+	if (st == NULL)
+		return FALSE;
+	while ((r = step (store, st, error)) > 0) {
+		Route *route = g_new0 (Route, 1);
+		route->address = column_dup (st, 0);
+		route->role = column_dup (st, 1);
+		route->status = column_dup (st, 2);
+		g_ptr_array_add (s->routes, route);
+	}
+	return r == 0;
+}
+
+static gboolean
+fill_events (Store *store, Statement *s, gint64 row, GError **error)
+{
+	g_auto (StoreQuery) st = query_for_row (store, Q_GET_EVENTS, row, error);
+	int r;
+
+	if (st == NULL)
+		return FALSE;
+	while ((r = step (store, st, error)) > 0) {
+		Event *e = g_new0 (Event, 1);
+		e->at = column_dup (st, 0);
+		e->type = column_dup (st, 1);
+		e->detail = column_dup (st, 2);
+		g_ptr_array_add (s->events, e);
+	}
+	return r == 0;
+}
+
+static gboolean
+fill_thread (Store *store, Statement *s, gint64 row, GError **error)
+{
+	g_auto (StoreQuery) st = query_for_row (store, Q_GET_THREAD, row, error);
+	int r;
+
+	if (st == NULL)
+		return FALSE;
+	while ((r = step (store, st, error)) > 0) {
+		ThreadEntry *t = g_new0 (ThreadEntry, 1);
+		t->message_id = column_dup (st, 0);
+		t->from = column_dup (st, 1);
+		t->date = column_dup (st, 2);
+		t->role = column_dup (st, 3);
+		g_ptr_array_add (s->thread, t);
+	}
+	return r == 0;
+}
+
+/* Everything list shows: the arrays of the statement, its attachments and
+ * its routes. */
+static gboolean
+fill_common (Store *store, Statement *s, gint64 row, GError **error)
+{
+	return fill_contacts (store, s, row, error) &&
+	       fill_groups (store, s, row, error) &&
+	       fill_refs (store, s, row, error) &&
+	       fill_attachments (store, s, row, error) &&
+	       fill_routes (store, s, row, error);
+}
+
+GPtrArray *
+store_list_statements (Store *store, const StoreFilter *filter, GError **error)
+{
+	g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) statement_free);
+	g_auto (StoreQuery) st = NULL;
+	g_autofree char *org_key = NULL;
+	g_autofree char *group_key = NULL;
+	g_autofree char *today = NULL;
+	Binder bind;
+	int r;
+
+	g_return_val_if_fail (store != NULL, NULL);
+
+	st = query (store, Q_LIST, error);
+	if (st == NULL)
+		goto fail;
+	bind = (Binder) { st, SQLITE_OK };
+	if (filter != NULL) {
+		if (filter->from_org != NULL)
+			org_key = config_name_key (filter->from_org);
+		if (filter->to_group != NULL)
+			group_key = config_name_key (filter->to_group);
+		if (filter->overdue) {
+			if (filter->today != NULL) {
+				today = g_strdup (filter->today);
+			} else {
+				g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+				today = g_date_time_format (now, "%Y-%m-%d");
+			}
+		}
+		/* A name with no key (empty, or only separators) names nothing. */
+		if ((org_key != NULL && *org_key == '\0') || (group_key != NULL && *group_key == '\0'))
+			return g_steal_pointer (&list);
+		bind_text (&bind, 1, filter->state);
+		bind_text (&bind, 2, filter->purpose);
+		bind_text (&bind, 3, org_key);
+		bind_text (&bind, 4, group_key);
+		bind_text (&bind, 5, today);
+	}
+	bind_int64 (&bind, 6, filter != NULL && filter->limit > 0 ? (gint64) filter->limit : -1);
+	if (bind.rc != SQLITE_OK) {
+		sql_error (store, bind.rc, error);
+		goto fail;
+	}
+	while ((r = step (store, st, error)) > 0) {
+		gint64 row;
+		Statement *s = statement_from_row (st, FALSE, &row);
+
+		g_ptr_array_add (list, s);
+		if (!fill_common (store, s, row, error))
+			goto fail;
+	}
+	if (r < 0)
+		goto fail;
+	return g_steal_pointer (&list);
+
+fail:
+	g_prefix_error (error, "cannot list statements: ");
+	return NULL;
+}
+
+/* Strips white space and one pair of angle brackets from a Message-ID. */
+static char *
+bare_message_id (const char *key)
+{
+	char *id = g_strstrip (g_strdup (key));
+	size_t len = strlen (id);
+
+	if (len >= 2 && id[0] == '<' && id[len - 1] == '>') {
+		memmove (id, id + 1, len - 2);
+		id[len - 2] = '\0';
+		g_strstrip (id);
+	}
+	return id;
+}
+
+Statement *
+store_get_statement (Store *store, const char *key, GError **error)
+{
+	g_autoptr (Statement) s = NULL;
+	g_autofree char *id = NULL;
+	g_auto (StoreQuery) st = NULL;
+	gint64 row = 0;
+	int r;
+
+	g_return_val_if_fail (store != NULL, NULL);
+	g_return_val_if_fail (key != NULL, NULL);
+
+	id = bare_message_id (key);
+	r = lookup_row (store, Q_ROW_BY_LS_ID, id, &row, error);
+	if (r == 0)
+		r = lookup_row (store, Q_ROW_BY_MESSAGE_ID, id, &row, error);
+	if (r < 0)
+		goto fail;
+	if (r == 0 || row <= 0) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_NOT_FOUND,
+		             "no statement with id or Message-ID %s", key);
+		return NULL;
+	}
+
+	st = query_for_row (store, Q_GET, row, error);
+	if (st == NULL)
+		goto fail;
+	r = step (store, st, error);
+	if (r < 0)
+		goto fail;
+	if (r == 0) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_NOT_FOUND, "no statement %s", key);
+		return NULL;
+	}
+	s = statement_from_row (st, TRUE, &row);
+	query_release (st);
+	if (!fill_common (store, s, row, error) ||
+	    !fill_thread (store, s, row, error) ||
+	    !fill_events (store, s, row, error))
+		goto fail;
+	return g_steal_pointer (&s);
+
+fail:
+	g_prefix_error (error, "cannot read statement %s: ", key);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Bookkeeping */
+
+gboolean
+store_count (Store *store, gint64 *messages, gint64 *statements, gint64 *held, GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+	int r;
+
+	g_return_val_if_fail (store != NULL, FALSE);
+
+	st = query (store, Q_COUNT, error);
+	if (st == NULL)
+		goto fail;
+	r = step (store, st, error);
+	if (r < 0)
+		goto fail;
+	if (messages != NULL)
+		*messages = r > 0 ? sqlite3_column_int64 (st, 0) : 0;
+	if (statements != NULL)
+		*statements = r > 0 ? sqlite3_column_int64 (st, 1) : 0;
+	if (held != NULL)
+		*held = r > 0 ? sqlite3_column_int64 (st, 2) : 0;
+	return TRUE;
+
+fail:
+	g_prefix_error (error, "cannot count messages: ");
+	return FALSE;
+}
+
+gboolean
+store_check (Store *store, GPtrArray *problems)
+{
+	g_autoptr (GError) error = NULL;
+	guint before;
+	int version = 0;
+	int r;
+
+	g_return_val_if_fail (store != NULL, FALSE);
+	g_return_val_if_fail (problems != NULL, FALSE);
+
+	before = problems->len;
+	if (!read_user_version (store, &version, &error)) {
+		g_ptr_array_add (problems, g_strdup_printf ("database %s: %s", store->path, error->message));
+		return FALSE;
+	}
+	if (version != store_schema_version ())
+		g_ptr_array_add (problems, g_strdup_printf ("database %s: schema version %d, expected %d",
+		                                            store->path, version, store_schema_version ()));
+
+	{
+		g_auto (StoreQuery) st = query (store, Q_INTEGRITY, &error);
+		if (st != NULL) {
+			while ((r = step (store, st, &error)) > 0) {
+				const char *line = (const char *) sqlite3_column_text (st, 0);
+				if (g_strcmp0 (line, "ok") != 0)
+					g_ptr_array_add (problems, g_strdup_printf ("database %s: %s", store->path,
+					                                            line != NULL ? line : "integrity check failed"));
+			}
+		}
+		if (error != NULL) {
+			g_ptr_array_add (problems, g_strdup_printf ("database %s: integrity check: %s",
+			                                            store->path, error->message));
+			g_clear_error (&error);
+		}
+	}
+	{
+		g_auto (StoreQuery) st = query (store, Q_FOREIGN_KEYS, &error);
+		if (st != NULL) {
+			while ((r = step (store, st, &error)) > 0)
+				g_ptr_array_add (problems,
+				                 g_strdup_printf ("database %s: row %" G_GINT64_FORMAT " of %s "
+				                                  "refers to a missing row of %s", store->path,
+				                                  (gint64) sqlite3_column_int64 (st, 1),
+				                                  (const char *) sqlite3_column_text (st, 0),
+				                                  (const char *) sqlite3_column_text (st, 2)));
+		}
+		if (error != NULL) {
+			g_ptr_array_add (problems, g_strdup_printf ("database %s: foreign key check: %s",
+			                                            store->path, error->message));
+			g_clear_error (&error);
+		}
+	}
+	return problems->len == before;
+}
