@@ -1,0 +1,41 @@
+#!/bin/sh
+# Builds liaison twice and runs the whole test suite on each build: once
+# warning-free with -Werror (plus make distcheck), once with
+# AddressSanitizer and UndefinedBehaviorSanitizer.
+set -e
+cd "$(dirname "$0")/.."
+sh scripts/deps.sh
+./autogen.sh >/dev/null 2>&1
+jobs=$(nproc)
+status=0
+
+run_suite () {
+	dir=$1; shift
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	(cd "$dir" && ../configure -q "$@")
+	make -s -C "$dir" -j"$jobs"
+	make -s -C "$dir" -j"$jobs" check || status=1
+	find "$dir/tests" -name '*.trs' -exec sed -n 's/^:test-result: //p' {} + > "$dir/results.txt" 2>/dev/null || true
+}
+
+run_suite build-werror --enable-werror
+if [ "$status" = 0 ]; then
+	make -s -C build-werror distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >/dev/null || status=1
+	[ "$status" = 0 ] && echo "make distcheck: OK" || echo "make distcheck: FAILED"
+fi
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	run_suite build-sanitize --enable-sanitizers
+
+passed=$(cat build-werror/results.txt build-sanitize/results.txt 2>/dev/null | grep -c '^PASS' || true)
+failed=$(cat build-werror/results.txt build-sanitize/results.txt 2>/dev/null | grep -cE '^(FAIL|ERROR|XPASS)' || true)
+skipped=$(cat build-werror/results.txt build-sanitize/results.txt 2>/dev/null | grep -c '^SKIP' || true)
+for d in build-werror build-sanitize; do
+	for t in $(grep -lE '^:test-result: (FAIL|ERROR|XPASS)' $(find "$d/tests" -name '*.trs') 2>/dev/null); do
+		echo "$d: FAILED ${t%.trs}"; tail -20 "${t%.trs}.log"
+	done
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ] || status=1
+exit $status

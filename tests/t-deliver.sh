@@ -1,0 +1,76 @@
+#!/bin/sh
+# End-to-end: deliver's exit status and what it records, on hand-made input:
+# duplicates, line ends, mbox From_ lines, conflicts, oversized and broken
+# messages, a missing configuration.
+. "$top_srcdir/tests/lib.sh"
+write_config
+S="$top_srcdir/samples/mail"
+first=$(ls "$S"/*.eml | head -1)
+
+deliver "$first"
+check "a statement exits 0" 0 "$rc"
+check "one message recorded" 1 "$(sql 'SELECT count(*) FROM messages')"
+check "one statement recorded" 1 "$(sql 'SELECT count(*) FROM statements')"
+check "nothing left in spool/tmp" "" "$(ls "$T/spool/tmp")"
+check "raw message stored under its SHA-256" 1 "$(find "$T/spool/msg" -type f | wc -l)"
+
+deliver "$first"
+check "a duplicate exits 0" 0 "$rc"
+check "a duplicate records no message" 1 "$(sql 'SELECT count(*) FROM messages')"
+check "a duplicate records no statement" 1 "$(sql 'SELECT count(*) FROM statements')"
+
+# The same message with CR LF line ends and trace headers added is the same message.
+{ printf 'Received: from relay.example by mx.example; Fri, 27 Nov 2026 10:00:00 +0000\r\n'; sed 's/$/\r/' "$first"; } > "$T/crlf.eml"
+deliver "$T/crlf.eml"
+check "CRLF copy exits 0" 0 "$rc"
+check "CRLF copy with another Received is a duplicate" 1 "$(sql 'SELECT count(*) FROM messages')"
+
+# An mbox From_ line is dropped.
+{ echo "From sender@example.com Fri Nov 27 10:00:00 2026"; cat "$first"; } > "$T/mbox.eml"
+deliver "$T/mbox.eml"
+check "mbox From_ copy is a duplicate" 1 "$(sql 'SELECT count(*) FROM messages')"
+
+# The same Message-ID with other content is a conflict, recorded and held.
+sed 's/^Subject: /Subject: Changed: /' "$first" > "$T/conflict.eml"
+deliver "$T/conflict.eml"
+check "a conflict exits 0" 0 "$rc"
+check "a conflict is recorded" 1 "$(sql 'SELECT count(*) FROM messages WHERE conflict = 1')"
+check "a conflict creates no statement" 1 "$(sql 'SELECT count(*) FROM statements')"
+
+# Garbage, an empty message, binary junk: recorded and held, exit 0.
+printf 'this is not a mail message at all\n' > "$T/garbage.eml"
+: > "$T/empty.eml"
+head -c 4096 /dev/urandom > "$T/random.eml" 2>/dev/null || dd if=/dev/urandom of="$T/random.eml" bs=4096 count=1 2>/dev/null
+for f in garbage empty random; do
+	deliver "$T/$f.eml"
+	check "$f input exits 0" 0 "$rc"
+done
+check "broken inputs are held as other" 3 "$(sql "SELECT count(*) FROM messages WHERE kind = 'other' AND hold_reason IS NOT NULL")"
+
+# Larger than max-message-size: headers kept, held, exit 0.
+write_config "max-message-size = 2000"
+{ cat "$first"; head -c 100000 /dev/zero | tr '\0' 'x' | fold -w 76; } | sed 's/^Message-ID: <\(.*\)>/Message-ID: <big-\1>/' > "$T/big.eml"
+deliver "$T/big.eml"
+check "an oversized message exits 0" 0 "$rc"
+check "an oversized message is held" "other|message larger than max-message-size" \
+	"$(sql "SELECT kind, hold_reason FROM messages WHERE message_id LIKE 'big-%'")"
+write_config
+
+# No configuration: 75 with an enhanced status code.
+"$LIAISON" -c "$T/nonexistent.conf" deliver < "$first" 2>"$T/stderr"
+rc=$?
+check "a missing configuration exits 75" 75 "$rc"
+check "stderr is one line starting with 4.3.5" "1 4.3.5" "$(wc -l < "$T/stderr") $(cut -c1-5 "$T/stderr")"
+
+# Unknown options to deliver must not bounce: 75.
+"$LIAISON" -c "$CONF" deliver --bogus < "$first" 2>/dev/null
+check "an unknown option exits 75" 75 "$?"
+
+# The recipient extension is recorded.
+sed 's/^Message-ID: <\(.*\)>/Message-ID: <ext-\1>/' "$first" > "$T/ext.eml"
+deliver "$T/ext.eml" -f sender@example.com -r statements+ccamp@example.org -e ccamp
+check "envelope recorded" "sender@example.com|statements+ccamp@example.org|ccamp" \
+	"$(sql "SELECT sender, recipient, extension FROM messages WHERE message_id LIKE 'ext-%'")"
+
+check "integrity_check" ok "$(sql 'PRAGMA integrity_check')"
+finish
