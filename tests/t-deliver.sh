@@ -49,7 +49,7 @@ check "broken inputs are held as other" 3 "$(sql "SELECT count(*) FROM messages 
 
 # Larger than max-message-size: headers kept, held, exit 0.
 write_config "max-message-size = 2000"
-{ cat "$first"; head -c 100000 /dev/zero | tr '\0' 'x' | fold -w 76; } | sed 's/^Message-ID: <\(.*\)>/Message-ID: <big-\1>/' > "$T/big.eml"
+{ cat "$first"; head -c 100000 /dev/zero | tr '\0' 'x' | fold -w 76; } | sed 's/^Message-I[Dd]: <\(.*\)>/Message-ID: <big-\1>/' > "$T/big.eml"
 deliver "$T/big.eml"
 check "an oversized message exits 0" 0 "$rc"
 check "an oversized message is held" "other|message larger than max-message-size" \
@@ -67,10 +67,10 @@ check "stderr is one line starting with 4.3.5" "1 4.3.5" "$(wc -l < "$T/stderr")
 check "an unknown option exits 75" 75 "$?"
 
 # The recipient extension is recorded.
-sed 's/^Message-ID: <\(.*\)>/Message-ID: <ext-\1>/' "$first" > "$T/ext.eml"
+sed 's/^Message-I[Dd]: <\(.*\)>/Message-ID: <ext-\1>/' "$first" > "$T/ext.eml"
 deliver "$T/ext.eml" -f sender@example.com -r statements+ccamp@example.org -e ccamp
 check "envelope recorded" "sender@example.com|statements+ccamp@example.org|ccamp" \
-	"$(sql "SELECT sender, recipient, extension FROM messages WHERE message_id LIKE 'ext-%'")"
+	"$(sql "SELECT env_sender, env_recipient, env_extension FROM messages WHERE message_id LIKE 'ext-%'")"
 
 check "integrity_check" ok "$(sql 'PRAGMA integrity_check')"
 finish
