@@ -1,0 +1,411 @@
+/* test-extract.c: the extractors, on text (table-driven) and on whole
+ * messages against golden files: every tests/data/extract/NAME.eml (and
+ * broken/NAME.eml) is extracted and dumped, and the dump must equal
+ * NAME.expected. LIAISON_UPDATE_GOLDEN=1 rewrites the .expected files. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "extract.h"
+#include "message.h"
+#include "statement.h"
+
+#define MAX_MESSAGE_SIZE (50 * 1024 * 1024)
+
+/* ---- The dump --------------------------------------------------------- */
+
+static void
+dump_string (GString *out, const char *key, const char *value)
+{
+	g_string_append_printf (out, "%s: %s\n", key, value != NULL ? value : "(none)");
+}
+
+static void
+dump_list (GString *out, const char *key, const GPtrArray *list)
+{
+	if (list == NULL || list->len == 0) {
+		g_string_append_printf (out, "%s: (none)\n", key);
+		return;
+	}
+	for (guint i = 0; i < list->len; i++)
+		g_string_append_printf (out, "%s[%u]: %s\n", key, i,
+		                        (const char *) g_ptr_array_index (list, i));
+}
+
+static void
+dump_body (GString *out, const char *body)
+{
+	g_auto (GStrv) lines = NULL;
+
+	if (body == NULL) {
+		g_string_append (out, "body: (none)\n");
+		return;
+	}
+	g_string_append (out, "body:\n");
+	lines = g_strsplit (body, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		if (*lines[i] == '\0')
+			g_string_append (out, "  |\n");
+		else
+			g_string_append_printf (out, "  | %s\n", lines[i]);
+	}
+}
+
+/* The extracted fields, one per line, in a fixed order. */
+static char *
+dump_statement (const Statement *s)
+{
+	GString *out = g_string_new (NULL);
+
+	if (s == NULL) {
+		g_string_append (out, "none\n");
+		return g_string_free (out, FALSE);
+	}
+	dump_string (out, "layout", layout_to_string (s->layout));
+	dump_string (out, "title", s->title);
+	dump_string (out, "submitted", s->submitted);
+	dump_string (out, "deadline", s->deadline);
+	dump_string (out, "purpose", purpose_to_string (s->purpose));
+	dump_string (out, "url", s->url);
+	dump_string (out, "from_org_text", s->from_org_text);
+	dump_string (out, "from_contact", s->from_contact);
+	dump_list (out, "to_texts", s->to_texts);
+	dump_list (out, "to_contacts", s->to_contacts);
+	dump_list (out, "cc", s->cc);
+	dump_list (out, "response_contacts", s->response_contacts);
+	dump_list (out, "technical_contacts", s->technical_contacts);
+	dump_list (out, "references", s->references);
+	dump_list (out, "other_identifiers", s->other_identifiers);
+	dump_list (out, "attachment_titles", s->attachment_titles);
+	dump_body (out, s->body);
+	return g_string_free (out, FALSE);
+}
+
+/* ---- A small line diff ------------------------------------------------ */
+
+/* Prints the differences between @expected and @actual, line by line,
+ * from their longest common subsequence. Golden files are small. */
+static void
+print_diff (const char *name, const char *expected, const char *actual)
+{
+	g_auto (GStrv) a = g_strsplit (expected, "\n", -1);
+	g_auto (GStrv) b = g_strsplit (actual, "\n", -1);
+	guint n = g_strv_length (a), m = g_strv_length (b);
+	g_autofree guint *lcs = g_new0 (guint, (gsize) (n + 1) * (m + 1));
+	guint i = 0, j = 0;
+
+#define LCS(x, y) lcs[(gsize) (x) * (m + 1) + (y)]
+	for (guint x = n; x-- > 0;)
+		for (guint y = m; y-- > 0;)
+			LCS (x, y) = strcmp (a[x], b[y]) == 0 ? LCS (x + 1, y + 1) + 1
+			             : MAX (LCS (x + 1, y), LCS (x, y + 1));
+	fprintf (stderr, "--- %s.expected\n+++ %s (actual)\n", name, name);
+	while (i < n || j < m) {
+		if (i < n && j < m && strcmp (a[i], b[j]) == 0) {
+			fprintf (stderr, " %s\n", a[i]);
+			i++, j++;
+		} else if (i < n && (j == m || LCS (i + 1, j) >= LCS (i, j + 1))) {
+			fprintf (stderr, "-%s\n", a[i++]);
+		} else {
+			fprintf (stderr, "+%s\n", b[j++]);
+		}
+	}
+#undef LCS
+}
+
+/* ---- Golden files ----------------------------------------------------- */
+
+/* The dump of what extract_statement() finds in the message at @path;
+ * NULL with @why set when the file cannot be read. */
+static char *
+extract_file (const char *path, char **why)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (Message) message = message_open_file (path, MAX_MESSAGE_SIZE, &error);
+	g_autoptr (Statement) statement = NULL;
+
+	if (message == NULL) {
+		*why = g_strdup_printf ("%s: %s", path, error->message);
+		return NULL;
+	}
+	statement = extract_statement (message);
+	return dump_statement (statement);
+}
+
+/* Whatever the message holds, what we extract is valid UTF-8 without
+ * control characters: nothing can break a header line or a terminal. */
+static char *
+check_clean_dump (const char *path, const char *dump)
+{
+	if (!g_utf8_validate (dump, -1, NULL))
+		return g_strdup_printf ("%s: the extraction is not valid UTF-8", path);
+	for (const char *p = dump; *p != '\0'; p = g_utf8_next_char (p)) {
+		gunichar c = g_utf8_get_char (p);
+		if (c == '\n')
+			continue;
+		if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029)
+			return g_strdup_printf ("%s: control character U+%04X extracted", path, c);
+	}
+	return NULL;
+}
+
+/* Compares (or, with LIAISON_UPDATE_GOLDEN=1, writes) the golden file of
+ * @path. Returns why it failed, or NULL. */
+static char *
+check_golden (const char *path)
+{
+	g_autofree char *stem = g_strndup (path, strlen (path) - strlen (".eml"));
+	g_autofree char *expected_path = g_strconcat (stem, ".expected", NULL);
+	g_autofree char *expected = NULL;
+	g_autofree char *actual = NULL;
+	g_autoptr (GError) error = NULL;
+	char *why = NULL;
+
+	actual = extract_file (path, &why);
+	if (actual == NULL)
+		return why;
+	if ((why = check_clean_dump (path, actual)) != NULL)
+		return why;
+	if (g_strcmp0 (g_getenv ("LIAISON_UPDATE_GOLDEN"), "1") == 0) {
+		if (!g_file_set_contents (expected_path, actual, -1, &error))
+			return g_strdup (error->message);
+		return NULL;
+	}
+	if (!g_file_get_contents (expected_path, &expected, NULL, &error))
+		return g_strdup_printf ("%s (LIAISON_UPDATE_GOLDEN=1 writes it)", error->message);
+	if (strcmp (expected, actual) != 0) {
+		print_diff (stem, expected, actual);
+		return g_strdup_printf ("%s: extraction differs from the golden file", path);
+	}
+	return NULL;
+}
+
+static void
+test_golden (void **state)
+{
+	char *why = check_golden (*state);
+	char message[1024];
+
+	if (why == NULL)
+		return;
+	/* fail_msg() does not return: free first. */
+	g_strlcpy (message, why, sizeof message);
+	g_free (why);
+	fail_msg ("%s", message);
+}
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+	return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* Appends the paths of the .eml files in @dir, sorted, to @paths. */
+static void
+list_fixtures (const char *dir, GPtrArray *paths)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GDir) d = g_dir_open (dir, 0, &error);
+	g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+	const char *name;
+
+	if (d == NULL)
+		return;
+	while ((name = g_dir_read_name (d)) != NULL)
+		if (g_str_has_suffix (name, ".eml"))
+			g_ptr_array_add (names, g_strdup (name));
+	g_ptr_array_sort (names, compare_names);
+	for (guint i = 0; i < names->len; i++)
+		g_ptr_array_add (paths, g_build_filename (dir, g_ptr_array_index (names, i), NULL));
+}
+
+/* ---- extract_datatracker on text -------------------------------------- */
+
+#define DT_HEAD "Title: LS on OTN\nSubmission Date: 2027-01-15\n" \
+	"URL of the IETF Web page: https://datatracker.ietf.org/liaison/1900/\n"
+
+typedef struct {
+	const char *name;
+	const char *text;
+	gboolean found;
+	const char *title;
+	const char *from_org_text;
+	const char *from_contact;
+	const char *to_text0;        /* the first to_texts entry */
+	guint n_to_texts;
+	const char *to_contact0;
+	guint n_to_contacts;
+	Purpose purpose;
+	const char *deadline;
+	const char *body;
+} TextCase;
+
+static const TextCase text_cases[] = {
+	{ "2019 layout",
+	  DT_HEAD "Please reply by 2027-03-01\nFrom: ITU-T SG15 (Greg Jones <greg@itu.int>)\n"
+	  "To: ccamp (Daniele Ceccarelli, dc@example.net)\nCc: a@ietf.org\n"
+	  "Response Contacts: \nTechnical Contacts: t@itu.int\nPurpose: For action\n\n"
+	  "Body: Please reply.\nThanks.\nAttachments:\n\n    No document has been attached\n",
+	  TRUE, "LS on OTN", "ITU-T SG15", "Greg Jones <greg@itu.int>", "ccamp", 1,
+	  "Daniele Ceccarelli", 2, PURPOSE_ACTION, "2027-03-01", "Please reply.\nThanks." },
+	{ "2008 layout, name only",
+	  DT_HEAD "From: ITU-T SG15 (Greg Jones)\nTo: ccamp (Daniele Ceccarelli)\n"
+	  "Reponse Contact: greg@itu.int\nPurpose: For information\nBody: x\nAttachments:\n",
+	  TRUE, "LS on OTN", "ITU-T SG15", "Greg Jones", "ccamp", 1, "Daniele Ceccarelli", 1,
+	  PURPOSE_INFORMATION, NULL, "x" },
+	{ "2025 layout: groups from From Group and To Group",
+	  DT_HEAD "From: Greg Jones <greg@itu.int>\nFrom Group: ITU-T Study Group 15 (itu-t-sg-15)\n"
+	  "To: Daniele Ceccarelli <dc@example.net>\n"
+	  "To Group: Common Control and Measurement Plane (ccamp), Path Computation Element (pce)\n"
+	  "Purpose: For comment\nBody: x\nAttachments:\n",
+	  TRUE, "LS on OTN", "ITU-T Study Group 15 (itu-t-sg-15)", "Greg Jones <greg@itu.int>",
+	  "Common Control and Measurement Plane (ccamp)", 2, "Daniele Ceccarelli <dc@example.net>", 1,
+	  PURPOSE_COMMENT, NULL, "x" },
+	{ "To with addresses only",
+	  DT_HEAD "From: O-RAN WG4 (Martin Hall <martin.hall@o-ran.org>)\n"
+	  "To: iab-chairs@ietf.org, benoit.hall@ietf.org\nPurpose: In response\nBody: x\n",
+	  TRUE, "LS on OTN", "O-RAN WG4", "Martin Hall <martin.hall@o-ran.org>", NULL, 0,
+	  "iab-chairs@ietf.org", 2, PURPOSE_RESPONSE, NULL, "x" },
+	{ "labels in other case, CR LF, colon after Please reply by",
+	  "TITLE: LS on OTN\r\nsubmission date: 15 January 2027\r\nPLEASE REPLY BY: 1 March 2027\r\n"
+	  "from: ITU-T SG15 (Greg Jones)\r\nto: ccamp (Daniele)\r\npurpose: FOR ACTION\r\n"
+	  "body: line one\r\n\r\nline three\r\nattachments:\r\n",
+	  TRUE, "LS on OTN", "ITU-T SG15", "Greg Jones", "ccamp", 1, "Daniele", 1,
+	  PURPOSE_ACTION, "2027-03-01", "line one\n\nline three" },
+	{ "folded title and To",
+	  "Title: A very long title that the mail program\n   wrapped over two lines\n"
+	  "Submission Date: 2027-01-15\nFrom: ITU-T SG15 (Greg Jones)\n"
+	  "To: Internet Architecture Board (iab-chairs@ietf.org,\n    benoit.hall@ietf.org)\n"
+	  "Purpose: For information\nBody: x\nAttachments:\n",
+	  TRUE, "A very long title that the mail program wrapped over two lines", "ITU-T SG15",
+	  "Greg Jones", "Internet Architecture Board", 1, "iab-chairs@ietf.org", 2,
+	  PURPOSE_INFORMATION, NULL, "x" },
+	{ "a forwarding header block above the notification is not read",
+	  "---------- Forwarded message ---------\nFrom: Liaison Tool <statements@ietf.org>\n"
+	  "To: someone@example.org\n\n" DT_HEAD "From: ITU-T SG15 (Greg Jones)\nTo: ccamp (Daniele)\n"
+	  "Purpose: For action\nBody: x\n",
+	  TRUE, "LS on OTN", "ITU-T SG15", "Greg Jones", "ccamp", 1, "Daniele", 1,
+	  PURPOSE_ACTION, NULL, "x" },
+	{ "a reply quoting Outlook headers is not a statement",
+	  "Thanks.\n\nFrom: Greg Jones <greg@itu.int>\nSent: Monday\nTo: ccamp@ietf.org\n"
+	  "Subject: LS on OTN\n\nBody of the old mail\n",
+	  FALSE, NULL, NULL, NULL, NULL, 0, NULL, 0, PURPOSE_NONE, NULL, NULL },
+	{ "quoted notification is not read",
+	  "> Title: LS on OTN\n> Submission Date: 2027-01-15\n> From: ITU-T SG15 (Greg)\n"
+	  "> To: ccamp\n> Purpose: For action\n> Body: x\n",
+	  FALSE, NULL, NULL, NULL, NULL, 0, NULL, 0, PURPOSE_NONE, NULL, NULL },
+	{ "empty text", "", FALSE, NULL, NULL, NULL, NULL, 0, NULL, 0, PURPOSE_NONE, NULL, NULL },
+	{ "Body without Attachments runs to the end",
+	  DT_HEAD "From: ITU-T SG15 (Greg Jones)\nPurpose: For action\nBody: one\n  two\n\n",
+	  TRUE, "LS on OTN", "ITU-T SG15", "Greg Jones", NULL, 0, NULL, 0, PURPOSE_ACTION, NULL,
+	  "one\n  two" },
+	{ "an unknown label and its folded value end the value before it",
+	  "Dear colleagues,\nplease see below.\n\n" DT_HEAD "From: ITU-T SG15 (Greg Jones)\nTo: ccamp\n"
+	  "Purpose: For action\nAction Holder Contacts: a@example.org,\nb@example.org\n\nBody: x\n"
+	  "Attachments:\nNo document has been attached\n",
+	  TRUE, "LS on OTN", "ITU-T SG15", "Greg Jones", "ccamp", 1, NULL, 0, PURPOSE_ACTION, NULL, "x" },
+	{ "text that continues nothing ends the label block",
+	  DT_HEAD "From: ITU-T SG15 (Greg Jones)\nTo: ccamp\nPurpose: For action\n\n"
+	  "Some paragraph of text.\nBody: not read\n",
+	  TRUE, "LS on OTN", "ITU-T SG15", "Greg Jones", "ccamp", 1, NULL, 0, PURPOSE_ACTION, NULL, NULL },
+	{ "the Title that starts the most labels wins",
+	  "Title: Re: something else\n\nA mail quoting a title.\n\nFrom: a@example.org\nTo: b@example.org\n\n"
+	  DT_HEAD "From: ITU-T SG15 (Greg Jones)\nTo: ccamp\nPurpose: For action\nBody: x\n",
+	  TRUE, "LS on OTN", "ITU-T SG15", "Greg Jones", "ccamp", 1, NULL, 0, PURPOSE_ACTION, NULL, "x" },
+	{ "concatenated mails with a stray Title are not a statement",
+	  "To: a@example.org\nFrom: b@example.org\n\nHello.\n\nTitle: Re: hello\n\nAnswer.\n\n"
+	  "From: c@example.org\nTo: d@example.org\nDate: Mon\n\nMore.\n",
+	  FALSE, NULL, NULL, NULL, NULL, 0, NULL, 0, PURPOSE_NONE, NULL, NULL },
+	{ "From without contact, To without contacts",
+	  DT_HEAD "From: ITU-T SG15\nTo: ccamp, pce\nPurpose: For action\nBody: x\n",
+	  TRUE, "LS on OTN", "ITU-T SG15", NULL, "ccamp", 2, NULL, 0, PURPOSE_ACTION, NULL, "x" },
+};
+
+static void
+assert_list (const GPtrArray *list, const char *first, guint len, const char *name)
+{
+	if (list->len != len)
+		fail_msg ("%s: %u entries, expected %u", name, list->len, len);
+	if (len > 0)
+		assert_string_equal (g_ptr_array_index (list, 0), first);
+}
+
+static void
+test_datatracker_text (void **state)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (text_cases); i++) {
+		const TextCase *c = &text_cases[i];
+		guint score = 0;
+		g_autoptr (Statement) s = extract_datatracker (c->text, &score);
+
+		print_message ("%s\n", c->name);
+		if (!c->found) {
+			assert_null (s);
+			continue;
+		}
+		assert_non_null (s);
+		assert_true (score >= extractors[0].min_score);
+		assert_int_equal (s->layout, LAYOUT_DATATRACKER);
+		assert_string_equal (s->title, c->title);
+		assert_true (g_strcmp0 (s->from_org_text, c->from_org_text) == 0);
+		assert_true (g_strcmp0 (s->from_contact, c->from_contact) == 0);
+		assert_list (s->to_texts, c->to_text0, c->n_to_texts, "to_texts");
+		assert_list (s->to_contacts, c->to_contact0, c->n_to_contacts, "to_contacts");
+		assert_int_equal (s->purpose, c->purpose);
+		assert_true (g_strcmp0 (s->deadline, c->deadline) == 0);
+		assert_true (g_strcmp0 (s->body, c->body) == 0);
+	}
+}
+
+/* Scores count distinct labels; a repeated label counts once. */
+static void
+test_datatracker_score (void **state)
+{
+	guint score = 0;
+	g_autoptr (Statement) s = extract_datatracker (
+		"Title: a\nTitle: b\n  folded b\nFrom: X\nTo: Y\nReferenced liaison: r1\n"
+		"Referenced liaison: r2\nBody: z\n", &score);
+
+	assert_non_null (s);
+	assert_int_equal (score, 5);
+	assert_string_equal (s->title, "a");
+	assert_int_equal (s->references->len, 2);
+}
+
+int
+main (void)
+{
+	const struct CMUnitTest text_tests[] = {
+		cmocka_unit_test (test_datatracker_text),
+		cmocka_unit_test (test_datatracker_score),
+	};
+	g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+	g_autofree char *dir = g_build_filename (SRCDIR, "tests", "data", "extract", NULL);
+	g_autofree char *broken = g_build_filename (dir, "broken", NULL);
+	g_autofree struct CMUnitTest *golden = NULL;
+	int failed;
+
+	list_fixtures (dir, paths);
+	list_fixtures (broken, paths);
+	golden = g_new0 (struct CMUnitTest, MAX (paths->len, 1));
+	for (guint i = 0; i < paths->len; i++) {
+		const char *path = g_ptr_array_index (paths, i);
+		golden[i].name = path + strlen (dir) + 1;
+		golden[i].test_func = test_golden;
+		golden[i].initial_state = (void *) path;
+	}
+
+	failed = cmocka_run_group_tests_name ("extract_datatracker", text_tests, NULL, NULL);
+	if (paths->len == 0) {
+		fprintf (stderr, "no golden files in %s\n", dir);
+		return 1;
+	}
+	failed += _cmocka_run_group_tests ("golden", golden, paths->len, NULL, NULL);
+	return failed;
+}
