@@ -470,44 +470,55 @@ message_text_free (MessageText *text)
 	g_free (text);
 }
 
-/* The decoded text of a text part in UTF-8, at most MAX_TEXT_BYTES. GMime
- * converts from the declared charset (or guesses, when it is unknown). */
+/* The decoded text of a text part in UTF-8, at most MAX_TEXT_BYTES of it,
+ * read through a decoding filter so that a huge part is never held whole.
+ * Bytes that are valid UTF-8 are taken as such whatever the label says
+ * (mislabelled UTF-8 is common; real Latin-1 text is almost never valid
+ * UTF-8); otherwise they are converted from the declared charset, falling
+ * back to Windows-1252, unless the label says UTF-8. */
 static char *
 part_text (GMimePart *part)
 {
-	g_autoptr (GMimeStream) mem = NULL;
 	GMimeDataWrapper *content = g_mime_part_get_content (part);
-	GMimeContentType *ctype = g_mime_object_get_content_type (GMIME_OBJECT (part));
+	g_autoptr (GMimeStream) filtered = NULL;
+	g_autoptr (GByteArray) bytes = g_byte_array_new ();
+	g_autofree char *utf8 = NULL;
+	GMimeStream *raw;
+	GMimeContentEncoding encoding;
 	const char *charset;
-	GByteArray *bytes;
+	char buf[CHUNK];
+	ssize_t n;
 
-	if (content == NULL)
+	if (content == NULL || (raw = g_mime_data_wrapper_get_stream (content)) == NULL)
 		return g_strdup ("");
-	/* Decode the transfer encoding, then the charset, into memory, but
-	 * no more than MAX_TEXT_BYTES of it. */
-	mem = g_mime_stream_mem_new ();
-	{
-		g_autoptr (GMimeStream) filtered = g_mime_stream_filter_new (mem);
-		charset = ctype ? g_mime_content_type_get_parameter (ctype, "charset") : NULL;
-		if (charset != NULL && g_ascii_strcasecmp (charset, "utf-8") != 0
-		    && g_ascii_strcasecmp (charset, "us-ascii") != 0) {
-			g_autoptr (GMimeFilter) conv = g_mime_filter_charset_new (charset, "UTF-8");
-			if (conv != NULL)
-				g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), conv);
-		}
-		g_mime_data_wrapper_write_to_stream (content, filtered);
-		g_mime_stream_flush (filtered);
+	g_mime_stream_reset (raw);
+	filtered = g_mime_stream_filter_new (raw);
+	encoding = g_mime_data_wrapper_get_encoding (content);
+	if (encoding != GMIME_CONTENT_ENCODING_DEFAULT) {
+		g_autoptr (GMimeFilter) decoder = g_mime_filter_basic_new (encoding, FALSE);
+		if (decoder != NULL)
+			g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), decoder);
 	}
-	bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
-	{
-		/* NUL bytes would end the string early: they become spaces. */
-		gsize len = MIN (bytes->len, MAX_TEXT_BYTES);
-		g_autofree char *copy = g_malloc (len + 1);
-		for (gsize i = 0; i < len; i++)
-			copy[i] = bytes->data[i] != '\0' ? (char) bytes->data[i] : ' ';
-		copy[len] = '\0';
-		return statement_clean_text (copy);
+	while (bytes->len < MAX_TEXT_BYTES && (n = g_mime_stream_read (filtered, buf, sizeof buf)) > 0)
+		g_byte_array_append (bytes, (const guint8 *) buf, (guint) MIN ((gsize) n, MAX_TEXT_BYTES - bytes->len));
+	/* NUL bytes would end the string early: they become spaces. */
+	for (guint i = 0; i < bytes->len; i++)
+		if (bytes->data[i] == '\0')
+			bytes->data[i] = ' ';
+	g_byte_array_append (bytes, (const guint8 *) "", 1);
+
+	charset = g_mime_object_get_content_type_parameter (GMIME_OBJECT (part), "charset");
+	/* Declared UTF-8 with bad bytes: statement_clean_text() replaces just
+	 * the bad ones. */
+	if (!g_utf8_validate ((const char *) bytes->data, -1, NULL)
+	    && (charset == NULL || g_ascii_strcasecmp (g_mime_charset_canon_name (charset), "utf-8") != 0)) {
+		const char *from = charset ? g_mime_charset_iconv_name (charset) : "windows-1252";
+		utf8 = g_convert_with_fallback ((const char *) bytes->data, -1, "UTF-8", from, "?", NULL, NULL, NULL);
+		if (utf8 == NULL)
+			utf8 = g_convert_with_fallback ((const char *) bytes->data, -1, "UTF-8", "windows-1252",
+			                                "?", NULL, NULL, NULL);
 	}
+	return statement_clean_text (utf8 ? utf8 : (const char *) bytes->data);
 }
 
 /* Appends "&name;" or "&#NN;" at *p decoded to @out; advances *p. */
