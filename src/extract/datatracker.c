@@ -378,28 +378,36 @@ fill_from (Statement *statement, const Reader *reader)
 }
 
 /* To: "ccamp (Daniele Ceccarelli)" or "Internet Architecture Board
- * (iab-chairs@ietf.org, ...)" before 2025; since then the groups are in
- * To Group:, as "Name (acronym)", separated by commas. */
+ * (iab-chairs@ietf.org, ...)" before 2025, one such part per destination
+ * when there are several ("TEAS (teas-chairs@ietf.org), DetNet (...)");
+ * since 2025 the groups are in To Group:, as "Name (acronym)", separated by
+ * commas. */
 static void
 fill_to (Statement *statement, const Reader *reader)
 {
 	g_autofree char *to = value_of (reader, FIELD_TO);
 	g_autofree char *group = value_of (reader, FIELD_TO_GROUP);
-	g_autofree char *names = NULL;
-	g_autofree char *contacts = NULL;
+	g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
 
 	if (group != NULL)
 		statement_split_contacts (group, statement->to_texts);
 	if (to == NULL)
 		return;
-	if (split_parens (to, &names, &contacts)) {
-		if (group == NULL)
-			statement_split_contacts (names, statement->to_texts);
-		statement_split_contacts (contacts, statement->to_contacts);
-	} else if (group != NULL || strchr (to, '@') != NULL) {
-		statement_split_contacts (to, statement->to_contacts);
-	} else {
-		statement_split_contacts (to, statement->to_texts);
+	statement_split_contacts (to, parts);
+	for (guint i = 0; i < parts->len; i++) {
+		const char *part = g_ptr_array_index (parts, i);
+		g_autofree char *names = NULL;
+		g_autofree char *contacts = NULL;
+
+		if (split_parens (part, &names, &contacts)) {
+			if (group == NULL)
+				g_ptr_array_add (statement->to_texts, g_steal_pointer (&names));
+			statement_split_contacts (contacts, statement->to_contacts);
+		} else if (group != NULL || strchr (part, '@') != NULL) {
+			g_ptr_array_add (statement->to_contacts, g_strdup (part));
+		} else {
+			g_ptr_array_add (statement->to_texts, g_strdup (part));
+		}
 	}
 }
 
