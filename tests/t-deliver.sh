@@ -72,5 +72,11 @@ deliver "$T/ext.eml" -f sender@example.com -r statements+ccamp@example.org -e cc
 check "envelope recorded" "sender@example.com|statements+ccamp@example.org|ccamp" \
 	"$(sql "SELECT env_sender, env_recipient, env_extension FROM messages WHERE message_id LIKE 'ext-%'")"
 
+# From a pipe, as an MTA hands it over (not a seekable file).
+sed 's/^Message-I[Dd]: <\(.*\)>/Message-ID: <pipe-\1>/' "$first" | "$LIAISON" -c "$CONF" deliver 2>"$T/stderr"
+check "a message on a pipe exits 0" 0 "$?"
+check "a message on a pipe is recorded as a statement" statement \
+	"$(sql "SELECT kind FROM messages WHERE message_id LIKE 'pipe-%'")"
+
 check "integrity_check" ok "$(sql 'PRAGMA integrity_check')"
 finish
