@@ -159,9 +159,12 @@ spool_commit (const char *spool, const char *kind, const char *tmp_path,
 		int errsv = errno;
 		g_autofree char *what = NULL;
 
-		/* Content addressed: the same name holds the same bytes. */
+		/* Content addressed: the same name holds the same bytes. It
+		 * may be the orphan of a delivery killed between its link()
+		 * and its directory's fsync: make the name durable before a
+		 * row names it. */
 		if (errsv == EEXIST)
-			return TRUE;
+			return fsync_path (bucket, TRUE, error);
 		what = g_strdup_printf ("cannot link %s to %s", tmp_path, path);
 		liaison_set_errno (error, errsv, what);
 		return FALSE;

@@ -14,9 +14,10 @@ gboolean spool_prepare (const char *spool, GError **error);
 
 /* Makes the temporary file @tmp_path (already written) durable as
  * SPOOL/KIND/XX/@sha256: fsyncs it, hard-links it into place (keeping
- * @tmp_path), fsyncs the directory. If the file exists already, does
- * nothing. Sets *created when it made a new file (which guard_add_path()
- * then covers until the commit). Errors are temporary. */
+ * @tmp_path), fsyncs the directory. If the file exists already (the
+ * same bytes), only fsyncs the directory. Sets *created when it made a
+ * new file (which guard_add_path() then covers until the commit). Errors
+ * are temporary. */
 gboolean spool_commit (const char *spool, const char *kind, const char *tmp_path,
                        const char *sha256, gboolean *created, GError **error);
 
