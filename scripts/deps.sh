@@ -5,7 +5,8 @@ set -e
 PACKAGES="build-essential autoconf automake libtool pkg-config
  libglib2.0-dev libgmime-3.0-dev libjson-glib-dev libetpan-dev libsqlite3-dev
  libpoppler-glib-dev libgsf-1-dev libxml2-dev libcmocka-dev
- sqlite3 jq mandoc"
+ sqlite3 jq mandoc
+ libxml2-utils chromium"
 if [ "${SKIP_APT:-}" = 1 ]; then
 	exit 0
 fi

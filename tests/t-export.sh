@@ -1,0 +1,142 @@
+#!/bin/sh
+# End-to-end: `export` in each format on the samples plus one statement
+# whose title and contact carry markup, quotes, commas and a formula:
+# JSON is `list --json` with body, thread and events; CSV has a row per
+# statement and RFC 4180 quoting; the Atom feed is well-formed XML
+# (xmllint); the HTML register has its index and pages, all escaped and
+# without scripts, and (when Chromium is installed) renders with its text
+# and a phone-sized screenshot.
+. "$top_srcdir/tests/lib.sh"
+write_config
+S="$top_srcdir/samples/mail"
+# Deadlines of the samples: 2026-12-15 is overdue on this day, 2026-12-18
+# is near.
+export LIAISON_TODAY=2026-12-16
+
+"$LIAISON" -c "$CONF" export --format json > "$T/empty.json" 2> "$T/err"
+check "export without a database exits 0" 0 "$?"
+check "and gives an empty array" "[]" "$(jq -c . "$T/empty.json")"
+
+for f in "$S"/*.eml; do
+	deliver "$f"
+done
+# A hostile statement: markup and a formula in its title and contact.
+first=$(ls "$S"/*.eml | head -1)
+sed -e 's/^Message-I[Dd]: <\(.*\)>/Message-ID: <hostile-\1>/' \
+    -e 's/^Title: .*/Title: Test "quotes", <script>alert(1)<\/script> \& <b>bold<\/b>/' \
+    -e 's/^Response Contact[^:]*: .*/Response Contacts: =HYPERLINK("x") <evil@example.com>/' \
+    "$first" > "$T/hostile.eml"
+deliver "$T/hostile.eml"
+check "the hostile statement is recorded" 1 \
+	"$(sql "SELECT count(*) FROM statements WHERE title LIKE 'Test \"quotes\"%'")"
+n=$(sql 'SELECT count(*) FROM statements')
+"$LIAISON" -c "$CONF" list --json > "$T/list.json"
+
+# JSON: the full objects, newest first, the list's fields unchanged.
+"$LIAISON" -c "$CONF" export --format json > "$T/export.json" 2> "$T/err"
+check "export --format json exits 0" 0 "$?"
+check "JSON is valid and has every statement" "$n" "$(jq length "$T/export.json")"
+jq -S 'map(del(.body, .thread, .events))' "$T/export.json" > "$T/a.json"
+jq -S . "$T/list.json" > "$T/b.json"
+check "JSON without body, thread and events is list --json" "" "$(diff "$T/a.json" "$T/b.json")"
+check "JSON objects are full" "true" "$(jq 'all(has("body") and has("thread") and has("events"))' "$T/export.json")"
+"$LIAISON" -c "$CONF" export --format json -o "$T/out.json"
+check "-o FILE writes the same JSON" "" "$(diff "$T/export.json" "$T/out.json")"
+
+# CSV: a header and a row per statement, CR LF, quoting.
+"$LIAISON" -c "$CONF" export --format csv > "$T/export.csv" 2> "$T/err"
+check "export --format csv exits 0" 0 "$?"
+check "CSV has a header and a row per statement" "$((n + 1))" "$(wc -l < "$T/export.csv")"
+check "CSV lines end with CR LF" "$((n + 1))" "$(grep -c "$(printf '\r')\$" "$T/export.csv")"
+check "CSV header" "id,state,overdue,action_taken,title,purpose,layout,submitted,received,deadline,from_org,from_contact,to_groups,to_contacts,cc,response_contacts,technical_contacts,related,message_id,attachments" \
+	"$(head -n 1 "$T/export.csv" | tr -d '\r')"
+check "CSV quotes a field with quotes and commas" 1 \
+	"$(grep -c ',"Test ""quotes"", <script>alert(1)</script> & <b>bold</b>",' "$T/export.csv")"
+check "CSV defuses a formula" 1 "$(grep -c ",\"'=HYPERLINK(\"\"x\"\") <evil@example.com>\"," "$T/export.csv")"
+check "CSV ids in list order" "$(jq -r '.[].id' "$T/list.json" | tr '\n' ' ')" \
+	"$(tail -n +2 "$T/export.csv" | cut -d, -f1 | tr '\n' ' ')"
+
+# Atom: well-formed, an entry per statement, escaped, stable ids.
+"$LIAISON" -c "$CONF" export --format atom > "$T/feed.atom" 2> "$T/err"
+check "export --format atom exits 0" 0 "$?"
+if command -v xmllint > /dev/null 2>&1; then
+	xmllint --noout "$T/feed.atom" 2> "$T/xmllint"
+	check "the feed is well-formed (xmllint)" "0 " "$? $(cat "$T/xmllint")"
+else
+	echo "# xmllint is not installed (libxml2-utils): well-formedness not checked"
+fi
+check "an entry per statement" "$n" "$(grep -c '<entry>' "$T/feed.atom")"
+check "entry ids are UUID URNs" "$n" "$(grep -c '^    <id>urn:uuid:[0-9a-f-]\{36\}</id>$' "$T/feed.atom")"
+check "the feed has its id, title, updated and author" 4 \
+	"$(grep -cE '^  <(id|title|updated)>|^  <author>' "$T/feed.atom")"
+check "titles are escaped" 1 "$(grep -c '&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;' "$T/feed.atom")"
+"$LIAISON" -c "$CONF" export --format atom > "$T/feed2.atom"
+check "ids do not change from one export to the next" "" \
+	"$(diff "$T/feed.atom" "$T/feed2.atom" | grep '<id>')"
+check "without the pages, entries have no link" 0 "$(grep -c '<link ' "$T/feed.atom")"
+mkdir -p "$T/feeddir"
+"$LIAISON" -c "$CONF" export --format atom -o "$T/feeddir"
+check "-o DIR writes DIR/feed.atom with links to the pages" "$n" \
+	"$(grep -c '<link rel="alternate" type="text/html" href="LS-[0-9]*-[0-9]*.html"/>' "$T/feeddir/feed.atom")"
+
+# HTML: the register in a directory.
+"$LIAISON" -c "$CONF" export --format html -o "$T/site" 2> "$T/err"
+check "export --format html exits 0" 0 "$?"
+check "index.html is there" yes "$([ -s "$T/site/index.html" ] && echo yes)"
+check "a page per statement" "$n" "$(ls "$T/site" | grep -c '^LS-.*\.html$')"
+for id in $(jq -r '.[].id' "$T/list.json"); do
+	[ -s "$T/site/$id.html" ] || not_ok "no page for $id"
+	grep -q "href=\"$id.html\"" "$T/site/index.html" || not_ok "the index does not link to $id"
+done
+check "the feed is beside the pages" yes "$([ -s "$T/site/feed.atom" ] && echo yes)"
+check "no script anywhere" "" "$(grep -il '<script' "$T/site"/*.html)"
+hostile=$(sql "SELECT ls_id FROM statements WHERE title LIKE 'Test \"quotes\"%'")
+check "the hostile title is escaped on its page" 1 \
+	"$(grep -c 'Test &quot;quotes&quot;, &lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;</h1>' "$T/site/$hostile.html")"
+check "pages are phone-sized" "$((n + 1))" "$(grep -l 'name="viewport" content="width=device-width, initial-scale=1"' "$T/site"/*.html | wc -l)"
+check "the index groups by state, organization and group" 3 \
+	"$(grep -cE '<h2>By (state|organization|group)</h2>' "$T/site/index.html")"
+overdue=$(sql "SELECT ls_id FROM statements WHERE deadline = '2026-12-15' AND state = 'open' ORDER BY ls_id LIMIT 1")
+check "an overdue statement is marked" yes \
+	"$(grep -q "<li class=\"overdue\"><a href=\"$overdue.html\"" "$T/site/index.html" && echo yes)"
+check "a near deadline is marked" yes "$(grep -q '<li class="soon">' "$T/site/index.html" && echo yes)"
+check "the page has its attachments, routes, thread and events" 4 \
+	"$(grep -cE '<h2>(Attachments|Routes|Thread|Events)</h2>' "$T/site/$overdue.html")"
+
+# Rendered by a browser: its text, and a phone-sized screenshot.
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+if [ -x "$CHROMIUM" ]; then
+	chromium_run () {
+		profile=$(mktemp -d "$T/chromium.XXXXXX")
+		timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+			--disable-background-networking --disable-component-update --disable-sync \
+			--user-data-dir="$profile" "$@" 2>> "$T/chromium.log"
+	}
+	chromium_run --dump-dom "file://$T/site/index.html" > "$T/dom.html"
+	check "Chromium renders the index" 0 "$?"
+	check "the rendered index has the register's title" 1 "$(grep -c '<h1>Liaison statements: ' "$T/dom.html")"
+	check "the rendered index lists every statement" "$n" \
+		"$(for id in $(jq -r '.[].id' "$T/list.json"); do grep -q "$id" "$T/dom.html" && echo x; done | wc -l)"
+	check "the rendered index shows the overdue deadline" yes \
+		"$(grep -q 'overdue by 1 day' "$T/dom.html" && echo yes)"
+	check "the hostile title stays text in the browser" 0 "$(grep -c '<script>alert' "$T/dom.html")"
+	chromium_run --dump-dom "file://$T/site/$hostile.html" > "$T/page.html"
+	check "the rendered page has the statement's id" yes "$(grep -q "$hostile" "$T/page.html" && echo yes)"
+	chromium_run --screenshot="$T/phone.png" --window-size=390,844 "file://$T/site/index.html" > /dev/null
+	check "the phone screenshot exists" yes "$([ -s "$T/phone.png" ] && echo yes)"
+	check "the screenshot is a PNG" "PNG" "$(head -c 4 "$T/phone.png" | tail -c 3)"
+	if [ -n "${LIAISON_SCREENSHOT:-}" ]; then
+		cp "$T/phone.png" "$LIAISON_SCREENSHOT"
+	fi
+else
+	echo "# $CHROMIUM is not installed: the browser checks are skipped"
+fi
+
+# Usage errors.
+"$LIAISON" -c "$CONF" export > /dev/null 2> "$T/err"
+check "no --format is a usage error" 2 "$?"
+"$LIAISON" -c "$CONF" export --format pdf > /dev/null 2> "$T/err"
+check "an unknown format is a usage error" 2 "$?"
+"$LIAISON" -c "$CONF" export --format html > /dev/null 2> "$T/err"
+check "html without -o is a usage error" 2 "$?"
+finish
