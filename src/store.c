@@ -151,6 +151,43 @@ static const Migration migrations[] = {
 	  ");\n"
 	  "CREATE INDEX routes_statement ON routes (statement, position, id);\n"
 	  "PRAGMA user_version = 1;\n" },
+	{ 2,
+	  /* The outbox: every message we send, written in the transaction
+	   * that causes it and sent after the commit. The bytes are in the
+	   * spool (SPOOL/out/XX/SHA256); the envelope recipients are the
+	   * routes that name the row. state: queued (waiting, from
+	   * next_attempt on), sending (claimed by the process whose claim
+	   * token it holds), sent (the transport accepted it: never handed
+	   * over again), failed (refused for good, or given up). message_id
+	   * is ours and unique, so that the same message is never queued
+	   * twice. */
+	  "CREATE TABLE outbox (\n"
+	  "	id            INTEGER PRIMARY KEY,\n"
+	  "	statement     INTEGER REFERENCES statements (id) ON DELETE CASCADE,\n"
+	  "	message       INTEGER REFERENCES messages (id) ON DELETE SET NULL,\n"
+	  "	kind          TEXT NOT NULL,\n"
+	  "	message_id    TEXT NOT NULL UNIQUE,\n"
+	  "	sender        TEXT NOT NULL,\n"
+	  "	sha256        TEXT NOT NULL,\n"
+	  "	size          INTEGER NOT NULL,\n"
+	  "	state         TEXT NOT NULL DEFAULT 'queued'\n"
+	  "	              CHECK (state IN ('queued', 'sending', 'sent', 'failed')),\n"
+	  "	created       TEXT NOT NULL,\n"
+	  "	attempts      INTEGER NOT NULL DEFAULT 0,\n"
+	  "	next_attempt  TEXT NOT NULL,\n"
+	  "	claim         TEXT,\n"
+	  "	claimed_at    TEXT,\n"
+	  "	claimed_pid   INTEGER,\n"
+	  "	sent          TEXT,\n"
+	  "	last_error    TEXT\n"
+	  ");\n"
+	  "CREATE INDEX outbox_pending ON outbox (next_attempt, id) WHERE state IN ('queued', 'sending');\n"
+	  "CREATE INDEX outbox_statement ON outbox (statement);\n"
+	  /* A route names the outgoing message that carries it (NULL for an
+	   * address that already received the original). */
+	  "ALTER TABLE routes ADD COLUMN outbox INTEGER REFERENCES outbox (id) ON DELETE SET NULL;\n"
+	  "CREATE INDEX routes_outbox ON routes (outbox) WHERE outbox IS NOT NULL;\n"
+	  "PRAGMA user_version = 2;\n" },
 };
 
 int
@@ -196,8 +233,35 @@ typedef enum {
 	Q_COUNT,
 	Q_INTEGRITY,
 	Q_FOREIGN_KEYS,
+	Q_ADD_OUTBOX,
+	Q_ADD_ROUTE_OUTBOX,
+	Q_OUTBOX_LIST,
+	Q_OUTBOX_GET,
+	Q_OUTBOX_BY_MESSAGE_ID,
+	Q_OUTBOX_RECIPIENTS,
+	Q_OUTBOX_ROUTES,
+	Q_OUTBOX_DUE,
+	Q_OUTBOX_CLAIM,
+	Q_OUTBOX_SENT,
+	Q_OUTBOX_DEFER,
+	Q_OUTBOX_FAIL,
+	Q_ROUTES_REFUSED,
+	Q_ROUTES_SET,
+	Q_ROUTE_BOUNCED,
 	N_QUERIES
 } QueryId;
+
+/* The columns the outbox queries return, read by outbox_from_row(). */
+#define OUTBOX_COLUMNS \
+	"o.id, s.ls_id, o.kind, o.message_id, o.sender, o.sha256, o.size, o.state, " \
+	"o.attempts, o.created, o.next_attempt, o.claim, o.claimed_at, o.claimed_pid, " \
+	"o.sent, o.last_error, o.statement"
+
+enum {
+	OCOL_ID, OCOL_LS_ID, OCOL_KIND, OCOL_MESSAGE_ID, OCOL_SENDER, OCOL_SHA256, OCOL_SIZE,
+	OCOL_STATE, OCOL_ATTEMPTS, OCOL_CREATED, OCOL_NEXT_ATTEMPT, OCOL_CLAIM, OCOL_CLAIMED_AT,
+	OCOL_CLAIMED_PID, OCOL_SENT, OCOL_LAST_ERROR, OCOL_STATEMENT,
+};
 
 /* The columns Q_LIST and Q_GET both return, read by statement_from_row(). */
 #define STATEMENT_COLUMNS \
@@ -300,6 +364,57 @@ static const char *const query_sql[N_QUERIES] = {
 		" AND NOT EXISTS (SELECT 1 FROM statements s WHERE s.message = m.id))",
 	[Q_INTEGRITY] = "PRAGMA integrity_check",
 	[Q_FOREIGN_KEYS] = "PRAGMA foreign_key_check",
+	[Q_ADD_OUTBOX] =
+		"INSERT INTO outbox (statement, message, kind, message_id, sender, sha256, size, "
+		"created, next_attempt) "
+		"VALUES ((SELECT id FROM statements WHERE ls_id = ?1), nullif (?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+	[Q_ADD_ROUTE_OUTBOX] =
+		"INSERT INTO routes (statement, position, address, role, status, outbox, updated) "
+		"VALUES ((SELECT id FROM statements WHERE ls_id = ?1), ?2, ?3, ?4, ?5, nullif (?6, 0), ?7)",
+	/* ?1: every row, not only those still to be handed over. */
+	[Q_OUTBOX_LIST] =
+		"SELECT " OUTBOX_COLUMNS " FROM outbox o LEFT JOIN statements s ON s.id = o.statement "
+		"WHERE ?1 OR o.state IN ('queued', 'sending') ORDER BY o.id",
+	[Q_OUTBOX_GET] =
+		"SELECT " OUTBOX_COLUMNS " FROM outbox o LEFT JOIN statements s ON s.id = o.statement "
+		"WHERE o.id = ?1",
+	[Q_OUTBOX_BY_MESSAGE_ID] =
+		"SELECT " OUTBOX_COLUMNS " FROM outbox o LEFT JOIN statements s ON s.id = o.statement "
+		"WHERE o.message_id = ?1",
+	[Q_OUTBOX_RECIPIENTS] =
+		"SELECT address FROM routes WHERE outbox = ?1 AND status = 'queued' ORDER BY position, id",
+	[Q_OUTBOX_ROUTES] =
+		"SELECT address, status FROM routes WHERE outbox = ?1 ORDER BY position, id",
+	/* Queued rows whose time has come (?2: whatever their time), and
+	 * with ?3 the claims older than ?4: interrupted hand-overs. */
+	[Q_OUTBOX_DUE] =
+		"SELECT id FROM outbox "
+		"WHERE (state = 'queued' AND (?2 OR next_attempt <= ?1)) "
+		"OR (?3 AND state = 'sending' AND claimed_at < ?4) "
+		"ORDER BY id",
+	/* The claim: one UPDATE that only one process can win. */
+	[Q_OUTBOX_CLAIM] =
+		"UPDATE outbox SET state = 'sending', claim = ?2, claimed_at = ?3, claimed_pid = ?4, "
+		"attempts = attempts + 1 "
+		"WHERE id = ?1 AND (state = 'queued' OR (?5 AND state = 'sending' AND claimed_at < ?6))",
+	[Q_OUTBOX_SENT] =
+		"UPDATE outbox SET state = 'sent', sent = ?3, claim = NULL, last_error = NULL "
+		"WHERE id = ?1 AND claim = ?2 AND state = 'sending'",
+	[Q_OUTBOX_DEFER] =
+		"UPDATE outbox SET state = 'queued', claim = NULL, next_attempt = ?3, last_error = ?4 "
+		"WHERE id = ?1 AND claim = ?2 AND state = 'sending'",
+	[Q_OUTBOX_FAIL] =
+		"UPDATE outbox SET state = 'failed', claim = NULL, last_error = ?3 "
+		"WHERE id = ?1 AND claim = ?2 AND state = 'sending'",
+	[Q_ROUTES_REFUSED] =
+		"UPDATE routes SET status = 'failed', detail = ?3, updated = ?4 "
+		"WHERE outbox = ?1 AND status = 'queued' AND lower (address) = lower (?2)",
+	[Q_ROUTES_SET] =
+		"UPDATE routes SET status = ?2, detail = ?3, updated = ?4 "
+		"WHERE outbox = ?1 AND status = 'queued'",
+	[Q_ROUTE_BOUNCED] =
+		"UPDATE routes SET status = 'failed', detail = ?3, updated = ?4 "
+		"WHERE outbox = ?1 AND lower (address) = lower (?2) AND status IN ('queued', 'sent')",
 };
 
 struct Store {
@@ -1624,4 +1739,491 @@ store_check (Store *store, GPtrArray *problems)
 		}
 	}
 	return problems->len == before;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Copies (issue 6: `reinject --dry-run` works on a scratch copy) */
+
+gboolean
+store_copy_to (Store *store, const char *path, GError **error)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	g_return_val_if_fail (store != NULL, FALSE);
+	g_return_val_if_fail (path != NULL, FALSE);
+
+	/* VACUUM INTO writes a consistent snapshot, and works on a read-only
+	 * connection. A one-off statement: it is not worth a cached query. */
+	rc = sqlite3_prepare_v2 (store->db, "VACUUM INTO ?1", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text (st, 1, path, -1, SQLITE_TRANSIENT);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step (st);
+		if (rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_OK) {
+		sql_error (store, rc, error);
+		g_prefix_error (error, "cannot copy %s to %s: ", store->path, path);
+	}
+	sqlite3_finalize (st);
+	return rc == SQLITE_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The outbox */
+
+void
+store_outbox_free (StoreOutbox *entry)
+{
+	if (entry == NULL)
+		return;
+	g_free (entry->statement_id);
+	g_free (entry->kind);
+	g_free (entry->message_id);
+	g_free (entry->sender);
+	g_free (entry->sha256);
+	g_free (entry->state);
+	g_free (entry->created);
+	g_free (entry->next_attempt);
+	g_free (entry->claim);
+	g_free (entry->claimed_at);
+	g_free (entry->sent);
+	g_free (entry->last_error);
+	g_clear_pointer (&entry->recipients, g_ptr_array_unref);
+	g_free (entry);
+}
+
+static StoreOutbox *
+outbox_from_row (sqlite3_stmt *st)
+{
+	StoreOutbox *e = g_new0 (StoreOutbox, 1);
+
+	e->id = sqlite3_column_int64 (st, OCOL_ID);
+	e->statement_id = column_dup (st, OCOL_LS_ID);
+	e->statement_row = sqlite3_column_int64 (st, OCOL_STATEMENT);
+	e->kind = column_dup (st, OCOL_KIND);
+	e->message_id = column_dup (st, OCOL_MESSAGE_ID);
+	e->sender = column_dup (st, OCOL_SENDER);
+	e->sha256 = column_dup (st, OCOL_SHA256);
+	e->size = sqlite3_column_int64 (st, OCOL_SIZE);
+	e->state = column_dup (st, OCOL_STATE);
+	e->attempts = sqlite3_column_int (st, OCOL_ATTEMPTS);
+	e->created = column_dup (st, OCOL_CREATED);
+	e->next_attempt = column_dup (st, OCOL_NEXT_ATTEMPT);
+	e->claim = column_dup (st, OCOL_CLAIM);
+	e->claimed_at = column_dup (st, OCOL_CLAIMED_AT);
+	e->claimed_pid = sqlite3_column_int64 (st, OCOL_CLAIMED_PID);
+	e->sent = column_dup (st, OCOL_SENT);
+	e->last_error = column_dup (st, OCOL_LAST_ERROR);
+	e->recipients = g_ptr_array_new_with_free_func (g_free);
+	return e;
+}
+
+static gboolean
+fill_outbox_recipients (Store *store, StoreOutbox *e, GError **error)
+{
+	g_auto (StoreQuery) st = query_for_row (store, Q_OUTBOX_RECIPIENTS, e->id, error);
+	int r;
+
+	if (st == NULL)
+		return FALSE;
+	while ((r = step (store, st, error)) > 0)
+		g_ptr_array_add (e->recipients, column_dup (st, 0));
+	return r == 0;
+}
+
+gint64
+store_add_outbox (Store *store, const StoreOutgoing *out, GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+	Binder bind;
+
+	g_return_val_if_fail (store != NULL, 0);
+	g_return_val_if_fail (out != NULL && out->statement_id != NULL, 0);
+	g_return_val_if_fail (out->kind != NULL && out->message_id != NULL && out->sender != NULL, 0);
+	g_return_val_if_fail (out->sha256 != NULL && out->created != NULL, 0);
+	g_return_val_if_fail (!sqlite3_get_autocommit (store->db), 0);
+
+	st = query (store, Q_ADD_OUTBOX, error);
+	if (st == NULL)
+		goto fail;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_text (&bind, 1, out->statement_id);
+	bind_int64 (&bind, 2, out->message_row);
+	bind_text (&bind, 3, out->kind);
+	bind_text (&bind, 4, out->message_id);
+	bind_text (&bind, 5, out->sender);
+	bind_text (&bind, 6, out->sha256);
+	bind_int64 (&bind, 7, out->size);
+	bind_text (&bind, 8, out->created);
+	if (bind.rc != SQLITE_OK) {
+		sql_error (store, bind.rc, error);
+		goto fail;
+	}
+	if (!run (store, st, error))
+		goto fail;
+	return sqlite3_last_insert_rowid (store->db);
+
+fail:
+	g_prefix_error (error, "cannot queue <%s>: ", out->message_id);
+	return 0;
+}
+
+gboolean
+store_add_route (Store *store, const char *statement_id, guint position, const char *address,
+                 const char *role, const char *status, gint64 outbox, const char *at,
+                 GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+	Binder bind;
+
+	g_return_val_if_fail (store != NULL, FALSE);
+	g_return_val_if_fail (statement_id != NULL && address != NULL && role != NULL, FALSE);
+	g_return_val_if_fail (!sqlite3_get_autocommit (store->db), FALSE);
+
+	st = query (store, Q_ADD_ROUTE_OUTBOX, error);
+	if (st == NULL)
+		goto fail;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_text (&bind, 1, statement_id);
+	bind_int64 (&bind, 2, position);
+	bind_text (&bind, 3, address);
+	bind_text (&bind, 4, role);
+	bind_text (&bind, 5, status != NULL ? status : "queued");
+	bind_int64 (&bind, 6, outbox);
+	bind_text (&bind, 7, at);
+	if (bind.rc != SQLITE_OK) {
+		sql_error (store, bind.rc, error);
+		goto fail;
+	}
+	if (run (store, st, error))
+		return TRUE;
+
+fail:
+	g_prefix_error (error, "cannot record the route to %s: ", address);
+	return FALSE;
+}
+
+GPtrArray *
+store_list_outbox (Store *store, gboolean all, GError **error)
+{
+	g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) store_outbox_free);
+	g_auto (StoreQuery) st = NULL;
+	int r;
+
+	g_return_val_if_fail (store != NULL, NULL);
+
+	st = query_for_row (store, Q_OUTBOX_LIST, all ? 1 : 0, error);
+	if (st == NULL)
+		goto fail;
+	while ((r = step (store, st, error)) > 0)
+		g_ptr_array_add (list, outbox_from_row (st));
+	if (r < 0)
+		goto fail;
+	query_release (st);
+	for (guint i = 0; i < list->len; i++)
+		if (!fill_outbox_recipients (store, g_ptr_array_index (list, i), error))
+			goto fail;
+	return g_steal_pointer (&list);
+
+fail:
+	g_prefix_error (error, "cannot read the outbox: ");
+	return NULL;
+}
+
+/* The one row @st (bound) finds, with its recipients; NULL without @error
+ * when none. */
+static StoreOutbox *
+outbox_one (Store *store, sqlite3_stmt *st, GError **error)
+{
+	g_autoptr (StoreOutbox) e = NULL;
+	int r = step (store, st, error);
+
+	if (r <= 0)
+		return NULL;
+	e = outbox_from_row (st);
+	query_release (st);
+	if (!fill_outbox_recipients (store, e, error))
+		return NULL;
+	return g_steal_pointer (&e);
+}
+
+StoreOutbox *
+store_get_outbox (Store *store, gint64 id, GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+
+	g_return_val_if_fail (store != NULL, NULL);
+
+	st = query_for_row (store, Q_OUTBOX_GET, id, error);
+	if (st == NULL)
+		return NULL;
+	return outbox_one (store, st, error);
+}
+
+StoreOutbox *
+store_find_outbox (Store *store, const char *message_id, GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+	g_autofree char *id = NULL;
+	Binder bind;
+
+	g_return_val_if_fail (store != NULL, NULL);
+	g_return_val_if_fail (message_id != NULL, NULL);
+
+	id = bare_message_id (message_id);
+	st = query (store, Q_OUTBOX_BY_MESSAGE_ID, error);
+	if (st == NULL)
+		return NULL;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_text (&bind, 1, id);
+	if (bind.rc != SQLITE_OK) {
+		sql_error (store, bind.rc, error);
+		return NULL;
+	}
+	return outbox_one (store, st, error);
+}
+
+GArray *
+store_due_outbox (Store *store, const char *now, gboolean ignore_schedule,
+                  const char *stale_before, GError **error)
+{
+	g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+	g_auto (StoreQuery) st = NULL;
+	Binder bind;
+	int r;
+
+	g_return_val_if_fail (store != NULL, NULL);
+	g_return_val_if_fail (now != NULL, NULL);
+
+	st = query (store, Q_OUTBOX_DUE, error);
+	if (st == NULL)
+		goto fail;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_text (&bind, 1, now);
+	bind_int64 (&bind, 2, ignore_schedule ? 1 : 0);
+	bind_int64 (&bind, 3, stale_before != NULL ? 1 : 0);
+	bind_text (&bind, 4, stale_before != NULL ? stale_before : "");
+	if (bind.rc != SQLITE_OK) {
+		sql_error (store, bind.rc, error);
+		goto fail;
+	}
+	while ((r = step (store, st, error)) > 0) {
+		gint64 id = sqlite3_column_int64 (st, 0);
+		g_array_append_val (ids, id);
+	}
+	if (r < 0)
+		goto fail;
+	return g_steal_pointer (&ids);
+
+fail:
+	g_prefix_error (error, "cannot read the outbox: ");
+	return NULL;
+}
+
+gboolean
+store_claim_outbox (Store *store, gint64 id, const char *claim, gint64 pid, const char *now,
+                    const char *stale_before, gboolean *claimed, GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+	Binder bind;
+
+	g_return_val_if_fail (store != NULL, FALSE);
+	g_return_val_if_fail (claim != NULL && now != NULL && claimed != NULL, FALSE);
+
+	*claimed = FALSE;
+	st = query (store, Q_OUTBOX_CLAIM, error);
+	if (st == NULL)
+		goto fail;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_int64 (&bind, 1, id);
+	bind_text (&bind, 2, claim);
+	bind_text (&bind, 3, now);
+	bind_int64 (&bind, 4, pid);
+	bind_int64 (&bind, 5, stale_before != NULL ? 1 : 0);
+	bind_text (&bind, 6, stale_before != NULL ? stale_before : "");
+	if (bind.rc != SQLITE_OK) {
+		sql_error (store, bind.rc, error);
+		goto fail;
+	}
+	if (!run (store, st, error))
+		goto fail;
+	*claimed = sqlite3_changes (store->db) == 1;
+	return TRUE;
+
+fail:
+	g_prefix_error (error, "cannot claim outgoing message %" G_GINT64_FORMAT ": ", id);
+	return FALSE;
+}
+
+/* Runs an UPDATE of routes: ?1 outbox, then @a, @b, @c as ?2..?4. */
+static gboolean
+update_routes (Store *store, QueryId id, gint64 outbox, const char *a, const char *b,
+               const char *c, GError **error)
+{
+	g_auto (StoreQuery) st = query (store, id, error);
+	Binder bind = { st, SQLITE_OK };
+
+	if (st == NULL)
+		return FALSE;
+	bind_int64 (&bind, 1, outbox);
+	bind_text (&bind, 2, a);
+	bind_text (&bind, 3, b);
+	bind_text (&bind, 4, c);
+	if (bind.rc != SQLITE_OK)
+		return sql_error (store, bind.rc, error);
+	return run (store, st, error);
+}
+
+gboolean
+store_finish_outbox (Store *store, gint64 id, const char *claim, StoreOutboxOutcome outcome,
+                     const char *at, const char *next_attempt, const char *error_text,
+                     GPtrArray *refused, const char *event_type, const char *event_detail,
+                     GError **error)
+{
+	g_autoptr (StoreOutbox) entry = NULL;
+	g_auto (StoreQuery) st = NULL;
+	Binder bind;
+
+	g_return_val_if_fail (store != NULL, FALSE);
+	g_return_val_if_fail (claim != NULL && at != NULL, FALSE);
+	g_return_val_if_fail (outcome != STORE_OUTBOX_DEFERRED || next_attempt != NULL, FALSE);
+	g_return_val_if_fail (!sqlite3_get_autocommit (store->db), FALSE);
+
+	switch (outcome) {
+	case STORE_OUTBOX_SENT:
+		st = query (store, Q_OUTBOX_SENT, error);
+		break;
+	case STORE_OUTBOX_DEFERRED:
+		st = query (store, Q_OUTBOX_DEFER, error);
+		break;
+	case STORE_OUTBOX_FAILED:
+		st = query (store, Q_OUTBOX_FAIL, error);
+		break;
+	}
+	if (st == NULL)
+		goto fail;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_int64 (&bind, 1, id);
+	bind_text (&bind, 2, claim);
+	if (outcome == STORE_OUTBOX_SENT) {
+		bind_text (&bind, 3, at);
+	} else if (outcome == STORE_OUTBOX_DEFERRED) {
+		bind_text (&bind, 3, next_attempt);
+		bind_text (&bind, 4, error_text);
+	} else {
+		bind_text (&bind, 3, error_text);
+	}
+	if (bind.rc != SQLITE_OK) {
+		sql_error (store, bind.rc, error);
+		goto fail;
+	}
+	if (!run (store, st, error))
+		goto fail;
+	if (sqlite3_changes (store->db) != 1) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED, "the claim is no longer ours");
+		goto fail;
+	}
+	query_release (st);
+
+	if (outcome == STORE_OUTBOX_SENT) {
+		for (guint i = 0; refused != NULL && i < refused->len; i++)
+			if (!update_routes (store, Q_ROUTES_REFUSED, id, g_ptr_array_index (refused, i),
+			                    "refused by the mail system", at, error))
+				goto fail;
+		if (!update_routes (store, Q_ROUTES_SET, id, "sent", NULL, at, error))
+			goto fail;
+	} else if (outcome == STORE_OUTBOX_FAILED) {
+		if (!update_routes (store, Q_ROUTES_SET, id, "failed", error_text, at, error))
+			goto fail;
+	}
+
+	if (event_type != NULL) {
+		entry = store_get_outbox (store, id, error);
+		if (entry == NULL && error != NULL && *error != NULL)
+			goto fail;
+		if (entry != NULL && entry->statement_row > 0 &&
+		    !add_event_row (store, entry->statement_row, at, event_type, event_detail, error))
+			goto fail;
+	}
+	return TRUE;
+
+fail:
+	g_prefix_error (error, "cannot record the outcome of outgoing message %" G_GINT64_FORMAT ": ", id);
+	return FALSE;
+}
+
+gboolean
+store_route_bounced (Store *store, gint64 outbox, const char *address, const char *at,
+                     const char *detail, gboolean *marked, GError **error)
+{
+	g_return_val_if_fail (store != NULL, FALSE);
+	g_return_val_if_fail (address != NULL && marked != NULL, FALSE);
+
+	*marked = FALSE;
+	if (!update_routes (store, Q_ROUTE_BOUNCED, outbox, address, detail, at, error)) {
+		g_prefix_error (error, "cannot mark the route to %s failed: ", address);
+		return FALSE;
+	}
+	*marked = sqlite3_changes (store->db) > 0;
+	return TRUE;
+}
+
+GPtrArray *
+store_outbox_routes (Store *store, gint64 outbox, GError **error)
+{
+	g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+	g_auto (StoreQuery) st = NULL;
+	int r;
+
+	g_return_val_if_fail (store != NULL, NULL);
+
+	st = query_for_row (store, Q_OUTBOX_ROUTES, outbox, error);
+	if (st == NULL)
+		return NULL;
+	while ((r = step (store, st, error)) > 0) {
+		g_ptr_array_add (out, column_dup (st, 0));
+		g_ptr_array_add (out, column_dup (st, 1));
+	}
+	if (r < 0)
+		return NULL;
+	return g_steal_pointer (&out);
+}
+
+gboolean
+store_link_message (Store *store, gint64 message_row, const char *statement_id, const char *role,
+                    GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+	gint64 row = 0;
+	Binder bind;
+	int r;
+
+	g_return_val_if_fail (store != NULL, FALSE);
+	g_return_val_if_fail (statement_id != NULL, FALSE);
+
+	r = lookup_row (store, Q_ROW_BY_LS_ID, statement_id, &row, error);
+	if (r == 0)
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_NOT_FOUND, "no statement %s", statement_id);
+	if (r <= 0)
+		goto fail;
+	st = query (store, Q_LINK_MESSAGE, error);
+	if (st == NULL)
+		goto fail;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_int64 (&bind, 1, message_row);
+	bind_int64 (&bind, 2, row);
+	bind_text (&bind, 3, role);
+	if (bind.rc != SQLITE_OK) {
+		sql_error (store, bind.rc, error);
+		goto fail;
+	}
+	if (run (store, st, error))
+		return TRUE;
+
+fail:
+	g_prefix_error (error, "cannot add a message to the thread of %s: ", statement_id);
+	return FALSE;
 }

@@ -100,4 +100,117 @@ gboolean store_count (Store *store, gint64 *messages, gint64 *statements, gint64
  * line per problem to @problems. */
 gboolean store_check (Store *store, GPtrArray *problems);
 
+/* ---------------------------------------------------------------------- */
+/* The outbox (SPEC §4 steps 4 and 5): what we send, queued in the
+ * transaction that causes it, claimed by one process, handed to the
+ * transport, and marked. Each write below runs inside the caller's
+ * BEGIN IMMEDIATE transaction. */
+
+/* One outgoing message as the outbox holds it. */
+typedef struct {
+	gint64 id;
+	char *statement_id;      /* "LS-2026-0007", or NULL */
+	gint64 statement_row;    /* 0 when none */
+	char *kind;              /* "forward", "ack", "held" */
+	char *message_id;        /* ours, without <> */
+	char *sender;            /* the envelope sender */
+	char *sha256;            /* the bytes: SPOOL/out/XX/SHA256 */
+	gint64 size;
+	char *state;             /* queued sending sent failed */
+	int attempts;            /* hand-overs tried */
+	char *created;
+	char *next_attempt;      /* not before (ISO 8601 UTC) */
+	char *claim;             /* the claim token while sending */
+	char *claimed_at;
+	gint64 claimed_pid;
+	char *sent;              /* when the transport accepted it */
+	char *last_error;
+	GPtrArray *recipients;   /* char*: its routes still queued (the envelope) */
+} StoreOutbox;
+
+void store_outbox_free (StoreOutbox *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreOutbox, store_outbox_free)
+
+/* What store_add_outbox() records. */
+typedef struct {
+	const char *statement_id;/* "LS-2026-0007" */
+	gint64 message_row;      /* the incoming message that caused it, or 0 */
+	const char *kind;
+	const char *message_id;  /* ours, without <>: unique */
+	const char *sender;
+	const char *sha256;
+	gint64 size;
+	const char *created;     /* ISO 8601 UTC; also its first next_attempt */
+} StoreOutgoing;
+
+/* Queues @outgoing; returns its row id, or 0 with @error set (a
+ * message_id already queued is an error: the caller composed it twice). */
+gint64 store_add_outbox (Store *store, const StoreOutgoing *outgoing, GError **error);
+
+/* Adds a route of the statement @statement_id at @position, carried by
+ * the outbox row @outbox (0: none, for an already-received address), with
+ * @status ("queued", "already-received"), stamped @at. */
+gboolean store_add_route (Store *store, const char *statement_id, guint position,
+                          const char *address, const char *role, const char *status,
+                          gint64 outbox, const char *at, GError **error);
+
+/* The outbox rows still to hand over (queued and sending), or with @all
+ * every row; oldest first. Array of StoreOutbox*, recipients filled. */
+GPtrArray *store_list_outbox (Store *store, gboolean all, GError **error);
+
+/* One row by id, or by our Message-ID (without <>). NULL without @error
+ * set when there is none. */
+StoreOutbox *store_get_outbox (Store *store, gint64 id, GError **error);
+StoreOutbox *store_find_outbox (Store *store, const char *message_id, GError **error);
+
+/* The ids of the rows due at @now: queued with next_attempt <= @now (any
+ * queued one with @ignore_schedule), and with @stale_before non-NULL the
+ * claims made before it (hand-overs that were interrupted). GArray of
+ * gint64. */
+GArray *store_due_outbox (Store *store, const char *now, gboolean ignore_schedule,
+                          const char *stale_before, GError **error);
+
+/* Claims the row @id for the caller with the token @claim: it must be
+ * queued (or, with @stale_before, claimed before that time). Sets
+ * *claimed; FALSE means the database failed. Counts an attempt. */
+gboolean store_claim_outbox (Store *store, gint64 id, const char *claim, gint64 pid,
+                             const char *now, const char *stale_before, gboolean *claimed,
+                             GError **error);
+
+typedef enum {
+	STORE_OUTBOX_SENT,       /* the transport accepted it */
+	STORE_OUTBOX_DEFERRED,   /* try again from next_attempt */
+	STORE_OUTBOX_FAILED,     /* refused for good, or given up */
+} StoreOutboxOutcome;
+
+/* Records the end of the hand-over of the row @id claimed with @claim:
+ * the row's state, its routes' statuses (sent; failed for @refused, char*
+ * addresses refused for good, may be NULL; failed for all on FAILED), and
+ * an event of @event_type with @event_detail on its statement. Fails with
+ * LIAISON_ERROR_FAILED when the claim is no longer the caller's. */
+gboolean store_finish_outbox (Store *store, gint64 id, const char *claim, StoreOutboxOutcome outcome,
+                              const char *at, const char *next_attempt, const char *error_text,
+                              GPtrArray *refused, const char *event_type, const char *event_detail,
+                              GError **error);
+
+/* Marks the route of @address in the outbox row @outbox failed (a bounce
+ * said so), with @detail. Sets *marked when there was such a route still
+ * queued or sent. */
+gboolean store_route_bounced (Store *store, gint64 outbox, const char *address, const char *at,
+                              const char *detail, gboolean *marked, GError **error);
+
+/* The routes of the outbox row @outbox as (address, status) pairs of
+ * char*, flattened: [address0, status0, address1, status1, ...]. */
+GPtrArray *store_outbox_routes (Store *store, gint64 outbox, GError **error);
+
+/* Ties the recorded message @message_row to the thread of the statement
+ * @statement_id with @role ("bounce"). */
+gboolean store_link_message (Store *store, gint64 message_row, const char *statement_id,
+                             const char *role, GError **error);
+
+/* Writes a consistent copy of the database into the new file @path
+ * (VACUUM INTO; the connection may be read-only). For `reinject --dry-run`,
+ * which delivers into a scratch copy. */
+gboolean store_copy_to (Store *store, const char *path, GError **error);
+
 #endif
