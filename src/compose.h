@@ -1,0 +1,51 @@
+/* compose.h: the messages we send (SPEC §9), built through the GMime API:
+ * the forward of a statement to its groups, the acknowledgement to its
+ * sender, and the notice of a held statement to the triage address. Pure
+ * apart from GMime: the time and the ids are passed in, so the same input
+ * gives the same bytes. */
+#ifndef LIAISON_COMPOSE_H
+#define LIAISON_COMPOSE_H
+
+#include <gmime/gmime.h>
+
+#include "conf.h"
+#include "route.h"
+#include "statement.h"
+
+typedef struct {
+	/* The recorded statement: id, received and message_id (the
+	 * original's Message-ID, without <>) set. */
+	const Statement *statement;
+	const RoutePlan *plan;
+	/* The original, attached whole to the forward and the held notice.
+	 * May be NULL (nothing attached). Not modified. */
+	GMimeMessage *original;
+	const char *now;         /* ISO 8601 UTC: the Date header */
+	/* Mixed into the MIME boundaries so that a sender cannot predict
+	 * them (and close our multipart from inside the original): the
+	 * original's SHA-256. Any string; NULL is "". */
+	const char *seed;
+} ComposeInput;
+
+/* Our Message-ID for @message of the statement @statement_id, without <>:
+ * "LS-2026-0007.forward@example.org" (the domain of our address).
+ * Deterministic, so that composing twice gives the same id. Newly
+ * allocated. */
+char *compose_message_id (const Config *config, const char *statement_id, RouteMessage message);
+
+/* Builds @message for @input. Headers: From (our name and address), To and
+ * Cc from the plan's routes of that message (Bcc routes are in the envelope
+ * only), Subject "[ID] title" (the ack and the notice say "Received:" and
+ * "Held:" after the tag), Date, Message-ID, In-Reply-To and References
+ * (the original), Auto-Submitted: auto-generated, X-Loop, X-Liaison-Id.
+ * Every value taken from the statement is cleaned of control characters
+ * first. Returns a new message (the caller unrefs it), or NULL when the
+ * plan has no route for @message. */
+GMimeMessage *compose_message (const Config *config, const ComposeInput *input, RouteMessage message);
+
+/* The text block of the statement's fields in the Datatracker label layout
+ * (Title:, Submission Date:, ..., From Group:, From:, To Group:, To:, ...,
+ * Body:, Attachments:), as the forward carries it. Newly allocated. */
+char *compose_summary (const Config *config, const Statement *statement);
+
+#endif

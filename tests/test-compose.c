@@ -1,0 +1,419 @@
+/* test-compose.c: the messages we send, as golden files. Each case attaches
+ * tests/data/compose/NAME.eml to what it composes for a statement built by
+ * hand (with the clock, the id and the boundary seed fixed) and compares
+ * every message of the plan, serialised, with NAME.expected.
+ * LIAISON_UPDATE_GOLDEN=1 rewrites the expected files (review the diff).
+ * Then the header-injection checks: values carrying CR LF and "Bcc:" never
+ * make a header or a recipient. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <glib/gstdio.h>
+
+#include "compose.h"
+#include "conf.h"
+#include "gmime-util.h"
+#include "message.h"
+#include "route.h"
+#include "statement.h"
+
+static const char config_text[] =
+	"[liaison]\n"
+	"address = statements@example.org\n"
+	"name = Liaison Statement Processor\n"
+	"database = liaison.db\n"
+	"spool = spool\n"
+	"triage = liaison-coordination@example.org\n"
+	"archive = statements-archive@example.org\n"
+	"[org ITU-T SG15]\n"
+	"managers = Scott Mansfield <scott.mansfield@example.com>\n"
+	"[org ITU-T SG13]\n"
+	"managers = Scott Mansfield <scott.mansfield@example.com>\n"
+	"[org BBF]\n"
+	"aliases = Broadband Forum\n"
+	"managers = Maria Santos <maria.santos@example.com>\n"
+	"[group ccamp]\n"
+	"name = Common Control and Measurement Plane\n"
+	"list = ccamp@ietf.org\n"
+	"chairs = Daniele Ceccarelli <dc@example.net>;Fatai Zhang <fz@example.net>\n"
+	"ads = John Scudder <jgs@example.org>\n"
+	"[group mpls]\n"
+	"name = Multiprotocol Label Switching\n"
+	"list = mpls@ietf.org\n"
+	"chairs = Omar Haddad <ohaddad@example.net>\n"
+	"ads = Helen Park <hpark@example.org>\n";
+
+typedef struct {
+	const char *name;            /* tests/data/compose/NAME.eml, NAME.expected */
+	const char *title;
+	const char *from_org;
+	const char *from_contact;
+	const char *groups;          /* ";"-separated keys */
+	const char *to_contacts;     /* ";"-separated */
+	const char *cc;
+	const char *response;
+	const char *technical;
+	Purpose purpose;
+	const char *submitted;
+	const char *deadline;
+	const char *url;
+	const char *body;
+	const char *hold_reason;
+	const char *sender;          /* who gets the acknowledgement */
+	const char *attachment;      /* "name;type;size", or NULL */
+} ComposeCase;
+
+static const ComposeCase cases[] = {
+	{ "datatracker", "LS on OTN control plane extensions for 800G and 1.6T interfaces",
+	  "ITU-T SG15", "Greg Jones <greg.jones@example.com>", "ccamp",
+	  "Daniele Ceccarelli <dc@example.net>;Fatai Zhang <fz@example.net>",
+	  "Scott Mansfield <scott.mansfield@example.com>;ccamp-chairs@ietf.org",
+	  "Greg Jones <greg.jones@example.com>",
+	  "Hiroshi Sato <hiroshi.sato@example.jp>;Emma Wright <emma.wright@example.co.uk>",
+	  PURPOSE_ACTION, "2026-10-02", "2026-12-15", "https://datatracker.ietf.org/liaison/2101/",
+	  "ITU-T Study Group 15 thanks the IETF CCAMP working group.\n\nSG15 kindly asks CCAMP to "
+	  "review the new containers and tributary slot granularities defined in G.709 Amendment 1.",
+	  NULL, "TSB SG15 <tsbsg15@itu.int>", "G.709-Amd1.pdf;application/pdf;183211" },
+	{ "non-ascii", "LS on IMT-2030 transport requirements \xe2\x80\x93 update from Q6/13",
+	  "ITU-T SG13", "J\xc3\xbcrgen M\xc3\xbcller <juergen.mueller@example.de>", "mpls",
+	  "mpls-chairs@ietf.org", NULL,
+	  "\xc5\x81ukasz Nowak <lukasz.nowak@example.pl>", "\xe6\x9c\xa8\xe6\x9d\x91 \xe5\x81\xa5 <ken.kimura@example.jp>",
+	  PURPOSE_INFORMATION, "2026-06-22", NULL, NULL,
+	  "ITU-T Study Group 13 informs the IETF MPLS working group \xe2\x80\x94 f\xc3\xbcr Ihre Information.",
+	  NULL, "J\xc3\xbcrgen M\xc3\xbcller <juergen.mueller@example.de>", NULL },
+	{ "held", "LS on YANG models for access network slicing", "BBF",
+	  "Robert Hale <robert.hale@example.com>", NULL, "Network Modeling (netmod-chairs@ietf.org)",
+	  "Maria Santos <maria.santos@example.com>", NULL, NULL, PURPOSE_ACTION, "2026-09-03",
+	  "2026-12-18", "https://datatracker.ietf.org/liaison/2088/",
+	  "The Broadband Forum is developing YANG models for slicing of fixed access networks.",
+	  "unresolved destination group: To: Network Modeling (netmod)", NULL, NULL },
+	/* Values as a careless extractor might leave them: compose cleans
+	 * them itself. */
+	{ "injection", "LS on OTN\r\nBcc: evil@example.com", "ITU-T SG15",
+	  "Greg Jones\r\nBcc: evil@example.com <greg.jones@itu.int>", "ccamp",
+	  "Dc\r\nBcc: evil@example.com <dc@example.net>", "x\r\nBcc: evil@example.com",
+	  "r\nBcc: evil@example.com", "t\rBcc: evil@example.com", PURPOSE_ACTION, "2026-03-02",
+	  NULL, NULL, "Hello.\r\nBcc: evil@example.com\r\n", NULL,
+	  "\"Greg Jones\r\nBcc: evil@example.com\" <greg.jones@itu.int>", NULL },
+};
+
+static char *tmpdir;
+
+static void
+remove_tree (const char *path)
+{
+	GDir *dir = g_dir_open (path, 0, NULL);
+	const char *name;
+
+	if (dir != NULL) {
+		while ((name = g_dir_read_name (dir)) != NULL) {
+			g_autofree char *child = g_build_filename (path, name, NULL);
+			remove_tree (child);
+		}
+		g_dir_close (dir);
+	}
+	g_remove (path);
+}
+
+static Config *
+load_config (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *path = g_build_filename (tmpdir, "liaison.conf", NULL);
+	Config *config;
+
+	assert_true (g_file_set_contents (path, config_text, -1, NULL));
+	config = config_load (path, &error);
+	if (config == NULL)
+		fail_msg ("config: %s", error->message);
+	return config;
+}
+
+static void
+split_into (const char *text, GPtrArray *out)
+{
+	g_auto (GStrv) parts = NULL;
+
+	if (text == NULL)
+		return;
+	parts = g_strsplit (text, ";", -1);
+	for (guint i = 0; parts[i] != NULL; i++)
+		if (*parts[i] != '\0')
+			g_ptr_array_add (out, g_strdup (parts[i]));
+}
+
+static Statement *
+statement_for (const ComposeCase *c, const char *message_id)
+{
+	Statement *s = statement_new ();
+
+	s->id = g_strdup ("LS-2026-0007");
+	s->received = g_strdup ("2026-03-02T10:11:12Z");
+	s->message_id = g_strdup (message_id);
+	s->title = g_strdup (c->title);
+	s->from_org = g_strdup (c->from_org);
+	s->from_contact = g_strdup (c->from_contact);
+	split_into (c->groups, s->groups);
+	split_into (c->to_contacts, s->to_contacts);
+	split_into (c->cc, s->cc);
+	split_into (c->response, s->response_contacts);
+	split_into (c->technical, s->technical_contacts);
+	s->purpose = c->purpose;
+	s->submitted = g_strdup (c->submitted);
+	s->deadline = g_strdup (c->deadline);
+	s->url = g_strdup (c->url);
+	s->body = g_strdup (c->body);
+	s->hold_reason = g_strdup (c->hold_reason);
+	s->state = c->hold_reason != NULL ? STATE_HELD : STATE_OPEN;
+	if (c->attachment != NULL) {
+		g_auto (GStrv) parts = g_strsplit (c->attachment, ";", 3);
+		Attachment *a = g_new0 (Attachment, 1);
+		a->filename = g_strdup (parts[0]);
+		a->content_type = g_strdup (parts[1]);
+		a->size = g_ascii_strtoll (parts[2], NULL, 10);
+		a->sha256 = g_strdup ("00");
+		g_ptr_array_add (s->attachments, a);
+	}
+	return s;
+}
+
+static Message *
+open_original (const char *name)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *file = g_strdup_printf ("%s.eml", name);
+	g_autofree char *path = g_build_filename (SRCDIR, "tests", "data", "compose", file, NULL);
+	Message *message = message_open_file (path, 1 << 24, &error);
+
+	if (message == NULL)
+		fail_msg ("%s: %s", path, error->message);
+	return message;
+}
+
+static char *
+serialise (GMimeMessage *mime)
+{
+	g_autoptr (GMimeFormatOptions) options = g_mime_format_options_new ();
+
+	g_mime_format_options_set_newline_format (options, GMIME_NEWLINE_FORMAT_UNIX);
+	return g_mime_object_to_string (GMIME_OBJECT (mime), options);
+}
+
+/* Every message the case's plan calls for, composed. Array of
+ * GMimeMessage* in the order forward, ack, held. */
+static GPtrArray *
+compose_case (const Config *config, const ComposeCase *c, Message *original, Statement **out)
+{
+	GPtrArray *messages = g_ptr_array_new_with_free_func (g_object_unref);
+	g_autoptr (GPtrArray) received = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (Mailbox) sender = c->sender != NULL ? mailbox_parse (c->sender) : NULL;
+	g_autoptr (RoutePlan) plan = NULL;
+	Statement *s = statement_for (c, original->message_id);
+	RouteOriginal ro = { received, sender, FALSE };
+	ComposeInput input;
+
+	/* An unparsable sender (the injection case's) is composed from its
+	 * parts, as deliver would never do, to test compose alone. */
+	if (sender == NULL && c->sender != NULL) {
+		sender = g_new0 (Mailbox, 1);
+		sender->name = g_strdup ("Greg Jones\r\nBcc: evil@example.com");
+		sender->address = g_strdup ("greg.jones@itu.int");
+		ro.sender = sender;
+	}
+	g_ptr_array_add (received, g_strdup ("statements@example.org"));
+	plan = route_plan (s, config, &ro);
+	input = (ComposeInput) { s, plan, original->mime, "2026-03-02T10:11:13Z",
+	                         "0123456789abcdef0123456789abcdef" };
+	for (int m = 0; m < ROUTE_N_MESSAGES; m++) {
+		GMimeMessage *mime = compose_message (config, &input, (RouteMessage) m);
+		if (mime != NULL)
+			g_ptr_array_add (messages, mime);
+	}
+	*out = s;
+	return messages;
+}
+
+static void
+test_golden (void **state)
+{
+	g_autoptr (Config) config = load_config ();
+	gboolean update = g_strcmp0 (g_getenv ("LIAISON_UPDATE_GOLDEN"), "1") == 0;
+
+	(void) state;
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		const ComposeCase *c = &cases[i];
+		g_autoptr (Message) original = open_original (c->name);
+		g_autoptr (Statement) s = NULL;
+		g_autoptr (GPtrArray) messages = compose_case (config, c, original, &s);
+		g_autoptr (GString) got = g_string_new (NULL);
+		g_autofree char *file = g_strdup_printf ("%s.expected", c->name);
+		g_autofree char *path = g_build_filename (SRCDIR, "tests", "data", "compose", file, NULL);
+		g_autofree char *expected = NULL;
+
+		for (guint j = 0; j < messages->len; j++) {
+			g_autofree char *text = serialise (g_ptr_array_index (messages, j));
+			g_string_append_printf (got, "=== message %u ===\n%s", j + 1, text);
+		}
+		if (update)
+			assert_true (g_file_set_contents (path, got->str, (gssize) got->len, NULL));
+		if (!g_file_get_contents (path, &expected, NULL, NULL))
+			fail_msg ("%s: missing (LIAISON_UPDATE_GOLDEN=1 writes it)", path);
+		if (strcmp (expected, got->str) != 0) {
+			g_autofree char *actual = g_strdup_printf ("%s/%s.actual", tmpdir, c->name);
+			g_file_set_contents (actual, got->str, -1, NULL);
+			fail_msg ("%s differs from %s; see %s (kept until the test ends)", c->name, path, actual);
+		}
+	}
+}
+
+/* Composing twice gives the same bytes; the Message-IDs are ours. */
+static void
+test_deterministic (void **state)
+{
+	g_autoptr (Config) config = load_config ();
+	g_autoptr (Message) original = open_original ("datatracker");
+	g_autoptr (Statement) s1 = NULL, s2 = NULL;
+	g_autoptr (GPtrArray) a = compose_case (config, &cases[0], original, &s1);
+	g_autoptr (GPtrArray) b = compose_case (config, &cases[0], original, &s2);
+	g_autofree char *id = compose_message_id (config, "LS-2026-0007", ROUTE_MESSAGE_FORWARD);
+
+	(void) state;
+	assert_int_equal (a->len, 2);
+	assert_int_equal (b->len, 2);
+	for (guint i = 0; i < a->len; i++) {
+		g_autofree char *x = serialise (g_ptr_array_index (a, i));
+		g_autofree char *y = serialise (g_ptr_array_index (b, i));
+		assert_string_equal (x, y);
+	}
+	assert_string_equal (id, "LS-2026-0007.forward@example.org");
+	assert_string_equal (g_mime_message_get_message_id (g_ptr_array_index (a, 0)), id);
+	assert_string_equal (g_mime_message_get_message_id (g_ptr_array_index (a, 1)),
+	                     "LS-2026-0007.ack@example.org");
+}
+
+static gboolean
+list_has (InternetAddressList *list, const char *needle)
+{
+	for (int i = 0; list != NULL && i < internet_address_list_length (list); i++) {
+		InternetAddress *ia = internet_address_list_get_address (list, i);
+		g_autofree char *text = internet_address_to_string (ia, NULL, FALSE);
+		if (strstr (text, needle) != NULL && INTERNET_ADDRESS_IS_MAILBOX (ia) &&
+		    strstr (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)), needle) != NULL)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Every message of the injection case, serialised and parsed back: the
+ * same headers as any other message, no Bcc, and evil@example.com in no
+ * address field. */
+static void
+test_injection (void **state)
+{
+	static const char *const headers[] = {
+		"From", "To", "Cc", "Subject", "Date", "Message-Id", "In-Reply-To", "References",
+		"Auto-Submitted", "X-Loop", "X-Liaison-Id", "MIME-Version", "Content-Type",
+		"Content-Transfer-Encoding", NULL
+	};
+	g_autoptr (Config) config = load_config ();
+	g_autoptr (Message) original = open_original ("injection");
+	g_autoptr (Statement) s = NULL;
+	g_autoptr (GPtrArray) messages = NULL;
+	const ComposeCase *c = &cases[G_N_ELEMENTS (cases) - 1];
+
+	(void) state;
+	assert_string_equal (c->name, "injection");
+	/* A Message-ID that would end the angle brackets is not referred to. */
+	g_free (original->message_id);
+	original->message_id = g_strdup ("x@y>\r\nBcc: evil@example.com");
+	messages = compose_case (config, c, original, &s);
+	assert_int_equal (messages->len, 2);
+	for (guint i = 0; i < messages->len; i++) {
+		g_autofree char *text = serialise (g_ptr_array_index (messages, i));
+		g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+		g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+		g_autoptr (GMimeMessage) back = g_mime_parser_construct_message (parser, NULL);
+		GMimeHeaderList *list;
+		g_autofree char *head = NULL;
+		const char *end;
+
+		assert_non_null (back);
+		list = g_mime_object_get_header_list (GMIME_OBJECT (back));
+		for (int h = 0; h < g_mime_header_list_get_count (list); h++) {
+			const char *name = g_mime_header_get_name (g_mime_header_list_get_header_at (list, h));
+			gboolean known = FALSE;
+			for (guint k = 0; headers[k] != NULL; k++)
+				known = known || g_ascii_strcasecmp (name, headers[k]) == 0;
+			if (!known)
+				fail_msg ("message %u has a header %s:\n%s", i + 1, name, text);
+		}
+		assert_null (g_mime_object_get_header (GMIME_OBJECT (back), "In-Reply-To"));
+		assert_false (list_has (g_mime_message_get_addresses (back, GMIME_ADDRESS_TYPE_TO), "evil"));
+		assert_false (list_has (g_mime_message_get_addresses (back, GMIME_ADDRESS_TYPE_CC), "evil"));
+		assert_false (list_has (g_mime_message_get_addresses (back, GMIME_ADDRESS_TYPE_BCC), "evil"));
+		assert_false (list_has (g_mime_message_get_addresses (back, GMIME_ADDRESS_TYPE_FROM), "evil"));
+		/* No line of the header block starts with Bcc. */
+		end = strstr (text, "\n\n");
+		assert_non_null (end);
+		head = g_strndup (text, (gsize) (end - text));
+		assert_null (strstr (head, "\nBcc:"));
+		assert_null (strstr (head, "\nbcc:"));
+		assert_null (strchr (g_mime_message_get_subject (back), '\n'));
+		assert_null (strchr (g_mime_message_get_subject (back), '\r'));
+	}
+}
+
+static void
+test_summary (void **state)
+{
+	g_autoptr (Config) config = load_config ();
+	g_autoptr (Statement) s = statement_for (&cases[0], "a@b");
+	g_autofree char *text = compose_summary (config, s);
+
+	(void) state;
+	assert_non_null (strstr (text, "\nFrom Group: ITU-T SG15\n"));
+	assert_non_null (strstr (text, "\nTo Group: Common Control and Measurement Plane (ccamp)\n"));
+	assert_non_null (strstr (text, "\nPurpose: For action\n"));
+	assert_non_null (strstr (text, "\nPlease reply by 2026-12-15\n"));
+	assert_true (g_str_has_prefix (text, "Title: LS on OTN control plane"));
+}
+
+static int
+setup (void **state)
+{
+	g_autoptr (GError) error = NULL;
+
+	(void) state;
+	gmime_util_init ();
+	tmpdir = g_dir_make_tmp ("test-compose-XXXXXX", &error);
+	return tmpdir != NULL ? 0 : -1;
+}
+
+static int
+teardown (void **state)
+{
+	(void) state;
+	remove_tree (tmpdir);
+	g_free (tmpdir);
+	return 0;
+}
+
+int
+main (void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test (test_golden),
+		cmocka_unit_test (test_deterministic),
+		cmocka_unit_test (test_injection),
+		cmocka_unit_test (test_summary),
+	};
+
+	return cmocka_run_group_tests (tests, setup, teardown);
+}

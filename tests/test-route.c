@@ -1,0 +1,288 @@
+/* test-route.c: the route plan of SPEC §6, table-driven: each case is a
+ * statement (groups, organization, hold), what the original reached and who
+ * sent it, and the routes expected, one "address role status message" per
+ * route in order. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <glib/gstdio.h>
+
+#include "conf.h"
+#include "gmime-util.h"
+#include "route.h"
+#include "statement.h"
+
+static const char config_text[] =
+	"[liaison]\n"
+	"address = statements@example.org\n"
+	"name = Liaison Statement Processor\n"
+	"database = liaison.db\n"
+	"spool = spool\n"
+	"triage = triage@example.org\n"
+	"archive = archive@example.org\n"
+	"[org ITU-T SG15]\n"
+	"aliases = SG15\n"
+	"managers = Scott Mansfield <scott@example.com>\n"
+	"[org Managers Twice]\n"
+	"managers = Scott Mansfield <SCOTT@example.com>;Wei Chen <wei@example.org>\n"
+	"[org No Managers]\n"
+	"aliases = Lonely\n"
+	"[group ccamp]\n"
+	"name = Common Control and Measurement Plane\n"
+	"list = ccamp@ietf.org\n"
+	"chairs = Daniele <dc@example.net>;Fatai <fz@example.net>\n"
+	"ads = John <jgs@example.org>\n"
+	"[group teas]\n"
+	"name = Traffic Engineering Architecture and Signaling\n"
+	"list = teas@ietf.org\n"
+	"chairs = Fatai <FZ@example.net>;Laura <lb@example.net>\n"
+	"ads = John <jgs@example.org>\n"
+	"[group loop]\n"
+	"name = A group whose list is our own address\n"
+	"list = statements@example.org\n"
+	"chairs = Loop Chair <loopchair@example.net>\n";
+
+typedef struct {
+	const char *name;
+	const char *groups;          /* ";"-separated group keys */
+	const char *from_org;
+	const char *hold_reason;     /* NULL: not held */
+	const char *received;        /* ";"-separated: the original's To and Cc */
+	const char *sender;          /* the original's From, or NULL */
+	gboolean automatic;
+	const char *extra_config;    /* appended to [liaison], or NULL */
+	const char *expected;        /* "address role status message", "; "-joined */
+} RouteCase;
+
+#define FWD_CCAMP \
+	"ccamp@ietf.org list queued forward; dc@example.net chair queued forward; " \
+	"fz@example.net chair queued forward; jgs@example.org ad queued forward"
+
+static const RouteCase cases[] = {
+	{ "one group, known org, acknowledged", "ccamp", "ITU-T SG15", NULL, NULL,
+	  "Greg <greg@itu.int>", FALSE, NULL,
+	  FWD_CCAMP "; scott@example.com manager queued forward; "
+	  "archive@example.org archive queued forward; greg@itu.int sender queued ack" },
+	{ "automatic mail is not acknowledged", "ccamp", "ITU-T SG15", NULL, NULL,
+	  "Datatracker <statements@ietf.org>", TRUE, NULL,
+	  FWD_CCAMP "; scott@example.com manager queued forward; "
+	  "archive@example.org archive queued forward" },
+	{ "acknowledge = false", "ccamp", "ITU-T SG15", NULL, NULL, "greg@itu.int", FALSE,
+	  "acknowledge = false",
+	  FWD_CCAMP "; scott@example.com manager queued forward; "
+	  "archive@example.org archive queued forward" },
+	{ "no sender address, no acknowledgement", "ccamp", "ITU-T SG15", NULL, NULL, NULL, FALSE, NULL,
+	  FWD_CCAMP "; scott@example.com manager queued forward; "
+	  "archive@example.org archive queued forward" },
+	{ "unknown org: triage instead of managers", "ccamp", "Some Forum", NULL, NULL, NULL, TRUE, NULL,
+	  FWD_CCAMP "; triage@example.org triage queued forward; "
+	  "archive@example.org archive queued forward" },
+	{ "org without managers: triage", "ccamp", "Lonely", NULL, NULL, NULL, TRUE, NULL,
+	  FWD_CCAMP "; triage@example.org triage queued forward; "
+	  "archive@example.org archive queued forward" },
+	{ "no archive configured", "ccamp", "ITU-T SG15", NULL, NULL, NULL, TRUE, "archive = ",
+	  FWD_CCAMP "; scott@example.com manager queued forward" },
+	{ "already received: the list and the manager were copied", "ccamp", "ITU-T SG15", NULL,
+	  "statements@example.org;CCAMP@ietf.org;Scott@Example.com", NULL, TRUE, NULL,
+	  "ccamp@ietf.org list already-received forward; dc@example.net chair queued forward; "
+	  "fz@example.net chair queued forward; jgs@example.org ad queued forward; "
+	  "scott@example.com manager already-received forward; "
+	  "archive@example.org archive queued forward" },
+	{ "two groups: lists, then chairs, then ADs, no address twice", "ccamp;teas", "ITU-T SG15",
+	  NULL, NULL, NULL, TRUE, NULL,
+	  "ccamp@ietf.org list queued forward; teas@ietf.org list queued forward; "
+	  "dc@example.net chair queued forward; fz@example.net chair queued forward; "
+	  "lb@example.net chair queued forward; jgs@example.org ad queued forward; "
+	  "scott@example.com manager queued forward; archive@example.org archive queued forward" },
+	{ "managers named twice in different case", "ccamp", "Managers Twice", NULL, NULL, NULL, TRUE,
+	  NULL,
+	  FWD_CCAMP "; SCOTT@example.com manager queued forward; wei@example.org manager queued forward; "
+	  "archive@example.org archive queued forward" },
+	{ "a sender who gets the forward gets no acknowledgement", "ccamp", "ITU-T SG15", NULL, NULL,
+	  "Scott <scott@example.com>", FALSE, NULL,
+	  FWD_CCAMP "; scott@example.com manager queued forward; "
+	  "archive@example.org archive queued forward" },
+	{ "our own address is never a route", "loop", "ITU-T SG15", NULL, NULL, NULL, TRUE, NULL,
+	  "loopchair@example.net chair queued forward; scott@example.com manager queued forward; "
+	  "archive@example.org archive queued forward" },
+	{ "held: triage and the managers only, not acknowledged", "ccamp", "ITU-T SG15",
+	  "unauthorized sender", "scott@example.com", "Mallory <mallory@evil.example>", FALSE, NULL,
+	  "triage@example.org triage queued held; scott@example.com manager queued held" },
+	{ "held from an unknown org: triage only", "", "Some Forum",
+	  "unresolved destination group: none named", NULL, "x@forum.example", FALSE, NULL,
+	  "triage@example.org triage queued held" },
+	{ "no group resolved and not held: nothing but the managers", "", "ITU-T SG15", NULL, NULL,
+	  NULL, TRUE, NULL,
+	  "scott@example.com manager queued forward; archive@example.org archive queued forward" },
+};
+
+static char *tmpdir;
+
+static void
+remove_tree (const char *path)
+{
+	GDir *dir = g_dir_open (path, 0, NULL);
+	const char *name;
+
+	if (dir != NULL) {
+		while ((name = g_dir_read_name (dir)) != NULL) {
+			g_autofree char *child = g_build_filename (path, name, NULL);
+			remove_tree (child);
+		}
+		g_dir_close (dir);
+	}
+	g_remove (path);
+}
+
+static Config *
+load_config (const char *extra)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *path = g_build_filename (tmpdir, "liaison.conf", NULL);
+	g_autoptr (GString) text = g_string_new (config_text);
+	Config *config;
+
+	if (extra != NULL) {
+		/* Keys added last to [liaison] override: GKeyFile keeps the last. */
+		gssize at = strstr (text->str, "[org ") - text->str;
+		g_string_insert (text, at, "\n");
+		g_string_insert (text, at, extra);
+	}
+	assert_true (g_file_set_contents (path, text->str, -1, NULL));
+	config = config_load (path, &error);
+	if (config == NULL)
+		fail_msg ("config: %s", error->message);
+	return config;
+}
+
+static void
+split_into (const char *text, GPtrArray *out)
+{
+	g_auto (GStrv) parts = NULL;
+
+	if (text == NULL)
+		return;
+	parts = g_strsplit (text, ";", -1);
+	for (guint i = 0; parts[i] != NULL; i++)
+		if (*g_strstrip (parts[i]) != '\0')
+			g_ptr_array_add (out, g_strdup (parts[i]));
+}
+
+static char *
+describe (const RoutePlan *plan)
+{
+	GString *out = g_string_new (NULL);
+
+	for (guint i = 0; i < plan->routes->len; i++) {
+		const PlannedRoute *r = g_ptr_array_index (plan->routes, i);
+		g_string_append_printf (out, "%s%s %s %s %s", i > 0 ? "; " : "", r->address,
+		                        route_role_to_string (r->role), route_status_to_string (r->status),
+		                        route_message_to_string (r->message));
+	}
+	return g_string_free (out, FALSE);
+}
+
+static void
+test_cases (void **state)
+{
+	(void) state;
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		const RouteCase *c = &cases[i];
+		g_autoptr (Config) config = load_config (c->extra_config);
+		g_autoptr (Statement) s = statement_new ();
+		g_autoptr (GPtrArray) received = g_ptr_array_new_with_free_func (g_free);
+		g_autoptr (Mailbox) sender = c->sender != NULL ? mailbox_parse (c->sender) : NULL;
+		g_autoptr (RoutePlan) plan = NULL;
+		g_autofree char *got = NULL;
+		RouteOriginal original = { received, sender, c->automatic };
+
+		split_into (c->groups, s->groups);
+		s->from_org = g_strdup (c->from_org);
+		s->hold_reason = g_strdup (c->hold_reason);
+		split_into (c->received, received);
+		plan = route_plan (s, config, &original);
+		got = describe (plan);
+		if (strcmp (got, c->expected) != 0)
+			fail_msg ("%s:\n  expected: %s\n  got:      %s", c->name, c->expected, got);
+	}
+}
+
+/* The envelope of each message: its queued routes only. */
+static void
+test_recipients (void **state)
+{
+	g_autoptr (Config) config = load_config (NULL);
+	g_autoptr (Statement) s = statement_new ();
+	g_autoptr (GPtrArray) received = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (Mailbox) sender = mailbox_parse ("Greg <greg@itu.int>");
+	g_autoptr (RoutePlan) plan = NULL;
+	g_autoptr (GPtrArray) forward = NULL;
+	g_autoptr (GPtrArray) ack = NULL;
+	g_autoptr (GPtrArray) held = NULL;
+	RouteOriginal original = { received, sender, FALSE };
+
+	(void) state;
+	g_ptr_array_add (s->groups, g_strdup ("ccamp"));
+	s->from_org = g_strdup ("ITU-T SG15");
+	g_ptr_array_add (received, g_strdup ("dc@example.net"));
+	plan = route_plan (s, config, &original);
+	forward = route_plan_recipients (plan, ROUTE_MESSAGE_FORWARD);
+	ack = route_plan_recipients (plan, ROUTE_MESSAGE_ACK);
+	held = route_plan_recipients (plan, ROUTE_MESSAGE_HELD);
+	assert_int_equal (forward->len, 5);
+	assert_string_equal (g_ptr_array_index (forward, 0), "ccamp@ietf.org");
+	assert_string_equal (g_ptr_array_index (forward, 1), "fz@example.net");
+	assert_string_equal (g_ptr_array_index (forward, 4), "archive@example.org");
+	assert_int_equal (ack->len, 1);
+	assert_string_equal (g_ptr_array_index (ack, 0), "greg@itu.int");
+	assert_int_equal (held->len, 0);
+}
+
+static void
+test_names (void **state)
+{
+	(void) state;
+	assert_string_equal (route_role_to_string (ROUTE_ROLE_SENDER), "sender");
+	assert_string_equal (route_role_to_string (ROUTE_ROLE_AD), "ad");
+	assert_string_equal (route_status_to_string (ROUTE_STATUS_ALREADY_RECEIVED), "already-received");
+	assert_string_equal (route_message_to_string (ROUTE_MESSAGE_HELD), "held");
+}
+
+static int
+setup (void **state)
+{
+	g_autoptr (GError) error = NULL;
+
+	(void) state;
+	gmime_util_init ();
+	tmpdir = g_dir_make_tmp ("test-route-XXXXXX", &error);
+	return tmpdir != NULL ? 0 : -1;
+}
+
+static int
+teardown (void **state)
+{
+	(void) state;
+	remove_tree (tmpdir);
+	g_free (tmpdir);
+	return 0;
+}
+
+int
+main (void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test (test_cases),
+		cmocka_unit_test (test_recipients),
+		cmocka_unit_test (test_names),
+	};
+
+	return cmocka_run_group_tests (tests, setup, teardown);
+}
