@@ -1,0 +1,192 @@
+/* transport/maildir.c: "sends" by writing each outgoing message into a
+ * Maildir (tmp/, then renamed into new/ under a unique name), with a first
+ * header X-Liaison-Envelope-To naming its envelope recipients. For demos
+ * and tests: nothing leaves the machine. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "transport.h"
+
+typedef struct {
+	Transport parent;
+	char *directory;
+	guint counter;
+} MaildirTransport;
+
+static void
+maildir_free (Transport *transport)
+{
+	MaildirTransport *t = (MaildirTransport *) transport;
+
+	g_free (t->directory);
+	g_free (t);
+}
+
+static gboolean
+fail_errno (GError **error, const char *what, const char *path)
+{
+	int errsv = errno;
+
+	g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_TRANSPORT, "%s %s: %s", what, path,
+	             g_strerror (errsv));
+	return FALSE;
+}
+
+static gboolean
+write_all (int fd, const char *buf, gsize len)
+{
+	while (len > 0) {
+		ssize_t n = write (fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return FALSE;
+		buf += n;
+		len -= (gsize) n;
+	}
+	return TRUE;
+}
+
+static gboolean
+copy_fd (int in_fd, int out_fd)
+{
+	char buf[65536];
+
+	for (;;) {
+		ssize_t n = read (in_fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return FALSE;
+		if (n == 0)
+			return TRUE;
+		if (!write_all (out_fd, buf, (gsize) n))
+			return FALSE;
+	}
+}
+
+/* The Maildir's unique name: time, microseconds, pid and a counter, and the
+ * host name with '/' and ':' escaped as the Maildir convention asks. */
+static char *
+unique_name (MaildirTransport *t)
+{
+	gint64 now = g_get_real_time ();
+	g_autoptr (GString) host = g_string_new (NULL);
+	char hostname[256] = "localhost";
+
+	(void) gethostname (hostname, sizeof hostname - 1);
+	hostname[sizeof hostname - 1] = '\0';
+	for (const char *p = hostname; *p; p++) {
+		if (*p == '/')
+			g_string_append (host, "\\057");
+		else if (*p == ':')
+			g_string_append (host, "\\072");
+		else
+			g_string_append_c (host, *p);
+	}
+	return g_strdup_printf ("%" G_GINT64_FORMAT ".M%06" G_GINT64_FORMAT "P%dQ%u.%s",
+	                        now / G_USEC_PER_SEC, now % G_USEC_PER_SEC, (int) getpid (),
+	                        ++t->counter, host->str);
+}
+
+static gboolean
+fsync_dir (const char *path)
+{
+	int fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	gboolean ok;
+
+	if (fd < 0)
+		return FALSE;
+	ok = fsync (fd) == 0 || errno == EINVAL;
+	close (fd);
+	return ok;
+}
+
+static gboolean
+maildir_send (Transport *transport, const char *sender, GPtrArray *recipients,
+              const char *path, guint timeout, GPtrArray *refused, GError **error)
+{
+	MaildirTransport *t = (MaildirTransport *) transport;
+	g_autofree char *name = unique_name (t);
+	g_autofree char *tmp = g_build_filename (t->directory, "tmp", name, NULL);
+	g_autofree char *new_dir = g_build_filename (t->directory, "new", NULL);
+	g_autofree char *dest = g_build_filename (new_dir, name, NULL);
+	g_autoptr (GString) head = g_string_new ("X-Liaison-Envelope-To: ");
+	int fd, in_fd;
+
+	for (guint i = 0; i < recipients->len; i++)
+		g_string_append_printf (head, "%s%s", i > 0 ? ", " : "",
+		                        (const char *) g_ptr_array_index (recipients, i));
+	g_string_append_c (head, '\n');
+
+	in_fd = open (path, O_RDONLY | O_CLOEXEC);
+	if (in_fd < 0)
+		return fail_errno (error, "cannot open", path);
+	fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		fail_errno (error, "cannot create", tmp);
+		close (in_fd);
+		return FALSE;
+	}
+	if (!write_all (fd, head->str, head->len) || !copy_fd (in_fd, fd) || fsync (fd) < 0) {
+		fail_errno (error, "cannot write", tmp);
+		close (in_fd);
+		close (fd);
+		(void) unlink (tmp);
+		return FALSE;
+	}
+	close (in_fd);
+	if (close (fd) < 0) {
+		fail_errno (error, "cannot write", tmp);
+		(void) unlink (tmp);
+		return FALSE;
+	}
+	if (rename (tmp, dest) < 0) {
+		fail_errno (error, "cannot move into place", dest);
+		(void) unlink (tmp);
+		return FALSE;
+	}
+	/* In new/ it is delivered: a directory that will not fsync changes
+	 * nothing about that. */
+	(void) fsync_dir (new_dir);
+	(void) sender;
+	(void) timeout;
+	(void) refused;
+	return TRUE;
+}
+
+static const TransportClass maildir_class = {
+	"maildir",
+	maildir_send,
+	maildir_free,
+};
+
+Transport *
+transport_maildir_new (const char *directory, GError **error)
+{
+	static const char *const subdirs[] = { "tmp", "new", "cur" };
+	MaildirTransport *t;
+
+	g_return_val_if_fail (directory != NULL, NULL);
+
+	for (gsize i = 0; i < G_N_ELEMENTS (subdirs); i++) {
+		g_autofree char *dir = g_build_filename (directory, subdirs[i], NULL);
+		if (g_mkdir_with_parents (dir, 0750) < 0) {
+			int errsv = errno;
+			g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_CONFIG, "cannot create the maildir %s: %s",
+			             dir, g_strerror (errsv));
+			return NULL;
+		}
+	}
+	t = g_new0 (MaildirTransport, 1);
+	t->parent.klass = &maildir_class;
+	t->directory = g_strdup (directory);
+	return &t->parent;
+}
