@@ -1,7 +1,9 @@
 /* cmd-deliver.c: `liaison deliver`, the MTA filter entry point. Reads one
- * message on standard input and records it. Exits 0 (recorded, held, or
- * a known duplicate) or 75 (try again later), never anything else, because
- * Postfix bounces every other status to the sender. */
+ * message on standard input, records it, then hands the mail it caused to
+ * the transport. Exits 0 (recorded, held, or a known duplicate) or 75 (try
+ * again later), never anything else, because Postfix bounces every other
+ * status to the sender. Once the message is recorded the status is 0, come
+ * what may of the sending: what is not sent stays queued for `queue run`. */
 #include "config.h"
 
 #include <stdio.h>
@@ -12,7 +14,9 @@
 #include "deliver.h"
 #include "error.h"
 #include "guard.h"
+#include "outbox.h"
 #include "spool.h"
+#include "transport.h"
 
 #define EX_TEMPFAIL 75
 
@@ -24,6 +28,52 @@ busy_timeout_ms (const Config *config)
 	guint ms = config->time_limit > 0 ? config->time_limit * 500 : 60000;
 
 	return MAX (ms, 100);
+}
+
+/* What is kept back from the time limit for sending, so that the alarm
+ * never fires while a hand-over is under way. */
+#define SEND_MARGIN_US (2 * G_USEC_PER_SEC)
+
+static void
+log_sent (const StoreOutbox *entry, StoreOutboxOutcome outcome, const char *error_text,
+          gpointer user_data)
+{
+	const char *what = outcome == STORE_OUTBOX_SENT ? "sent"
+		: outcome == STORE_OUTBOX_DEFERRED ? "deferred" : "failed";
+
+	syslog (outcome == STORE_OUTBOX_SENT ? LOG_INFO : LOG_WARNING,
+	        "id=%s %s message-id=<%s> recipients=%u status=%s%s%s",
+	        entry->statement_id != NULL ? entry->statement_id : "-", entry->kind,
+	        entry->message_id, entry->recipients->len, what,
+	        error_text != NULL ? " error=" : "", error_text != NULL ? error_text : "");
+}
+
+/* Hands over what this message queued. Failures are logged, never
+ * returned: the message is recorded, and the outbox keeps the rest. */
+static void
+send_queued (Store *store, const Config *config, GArray *rows, const char *now, gint64 started)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (Transport) transport = NULL;
+	OutboxOptions options = { 0 };
+	OutboxStats stats = { 0 };
+
+	if (rows == NULL || rows->len == 0)
+		return;
+	transport = transport_new (config, &error);
+	if (transport == NULL) {
+		syslog (LOG_ERR, "cannot send: %s; %u message(s) left queued", error->message, rows->len);
+		return;
+	}
+	options.now = now;
+	if (config->time_limit > 0)
+		options.deadline = started + (gint64) config->time_limit * G_USEC_PER_SEC - SEND_MARGIN_US;
+	options.report = log_sent;
+	if (!outbox_send (store, config, transport, rows, &options, &stats, &error))
+		syslog (LOG_ERR, "sending: %s", error->message);
+	if (stats.postponed > 0)
+		syslog (LOG_WARNING, "time limit near: %u message(s) left queued for queue run",
+		        stats.postponed);
 }
 
 static int
@@ -96,6 +146,7 @@ cmd_deliver (const GlobalOptions *options, int argc, char **argv)
 	        result.hold_reason ? " held=" : "",
 	        result.hold_reason ? result.hold_reason : "",
 	        (g_get_monotonic_time () - started) / 1000.0);
+	send_queued (store, config, result.outbox, now, started);
 	deliver_result_clear (&result);
 	return 0;
 }

@@ -14,6 +14,7 @@ int cmd_deliver (const GlobalOptions *options, int argc, char **argv);
 int cmd_list (const GlobalOptions *options, int argc, char **argv);
 int cmd_show (const GlobalOptions *options, int argc, char **argv);
 int cmd_check (const GlobalOptions *options, int argc, char **argv);
+int cmd_queue (const GlobalOptions *options, int argc, char **argv);
 int cmd_export (const GlobalOptions *options, int argc, char **argv);
 
 /* The date of today in UTC as YYYY-MM-DD, or $LIAISON_TODAY when set (tests).

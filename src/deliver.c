@@ -1,17 +1,27 @@
 /* deliver.c: one message through the pipeline. The pure steps (extract,
- * resolve, classify) run before the database is locked; the writes (spool
- * files, then rows) happen inside one BEGIN IMMEDIATE transaction, and a
- * spool file created for a transaction that does not commit is removed. */
+ * resolve, authorize, classify) run before the database is locked; the
+ * writes (spool files, then rows: the message, the statement, its routes
+ * and the outgoing mail they call for) happen inside one BEGIN IMMEDIATE
+ * transaction, and a spool file created for a transaction that does not
+ * commit is removed. Nothing is sent here: outbox_send() does that after
+ * the commit, so that mail never goes out for a record that was lost. */
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "authorize.h"
+#include "bounce.h"
+#include "compose.h"
 #include "deliver.h"
 #include "error.h"
 #include "extract.h"
+#include "gmime-util.h"
 #include "guard.h"
+#include "outbox.h"
 #include "resolve.h"
+#include "route.h"
 #include "spool.h"
 
 void
@@ -19,6 +29,8 @@ deliver_result_clear (DeliverResult *result)
 {
 	g_clear_pointer (&result->statement_id, g_free);
 	g_clear_pointer (&result->hold_reason, g_free);
+	g_clear_pointer (&result->outbox, g_array_unref);
+	result->bounced_routes = 0;
 }
 
 /* The files this transaction created; removed again if it fails. */
@@ -116,6 +128,222 @@ hold_reason_for (const Message *message, MessageClass kind, const Statement *sta
 	return NULL;
 }
 
+/* ---------------------------------------------------------------------- */
+/* Routing and the outbox */
+
+static void
+add_addresses (InternetAddressList *list, GPtrArray *out)
+{
+	for (int i = 0; list != NULL && i < internet_address_list_length (list); i++) {
+		InternetAddress *ia = internet_address_list_get_address (list, i);
+
+		if (INTERNET_ADDRESS_IS_GROUP (ia)) {
+			add_addresses (internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia)), out);
+		} else if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
+			const char *addr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+			g_autofree char *clean = statement_clean_line (addr);
+			if (*clean != '\0')
+				g_ptr_array_add (out, g_ascii_strdown (clean, -1));
+		}
+	}
+}
+
+/* What the route plan needs to know of the original: who it reached
+ * directly (To and Cc), and who would get the acknowledgement. */
+static void
+route_original (const Message *message, RouteOriginal *original, Mailbox **sender)
+{
+	original->recipients = g_ptr_array_new_with_free_func (g_free);
+	if (message->mime != NULL) {
+		add_addresses (g_mime_message_get_addresses (message->mime, GMIME_ADDRESS_TYPE_TO),
+		               original->recipients);
+		add_addresses (g_mime_message_get_addresses (message->mime, GMIME_ADDRESS_TYPE_CC),
+		               original->recipients);
+	}
+	/* Only an address that reads back as one plain mailbox becomes a
+	 * recipient: the name is for display, the address for the envelope. */
+	*sender = mailbox_parse (message->from);
+	if (*sender == NULL)
+		*sender = mailbox_parse (message->from_address);
+	original->sender = *sender;
+	original->automatic = classify_is_automatic (message);
+}
+
+/* Plans the routes of the statement just recorded, composes the messages
+ * they call for, writes them to the spool and queues them, and records the
+ * routes. Inside the transaction. */
+static gboolean
+queue_outgoing (Recording *rec, Store *store, Message *message, gint64 message_row,
+                const char *now, DeliverResult *result, GError **error)
+{
+	const Config *config = rec->config;
+	Statement *statement = rec->statement;
+	g_autoptr (Mailbox) sender = NULL;
+	g_autoptr (RoutePlan) plan = NULL;
+	RouteOriginal original = { 0 };
+	gint64 rows[ROUTE_N_MESSAGES] = { 0 };
+	ComposeInput input = { 0 };
+	gboolean ok = FALSE;
+
+	route_original (message, &original, &sender);
+	plan = route_plan (statement, config, &original);
+	input = (ComposeInput) { statement, plan, message->mime, now, message->raw_sha256 };
+
+	for (int m = 0; m < ROUTE_N_MESSAGES; m++) {
+		g_autoptr (GMimeMessage) mime = compose_message (config, &input, (RouteMessage) m);
+		g_autofree char *tmp = NULL, *sha256 = NULL, *message_id = NULL;
+		StoreOutgoing out = { 0 };
+		gint64 size = 0;
+		gboolean committed;
+
+		if (mime == NULL)
+			continue;
+		tmp = outbox_write (config->spool, mime, &sha256, &size, error);
+		if (tmp == NULL)
+			goto out;
+		committed = commit_file (rec, "out", tmp, sha256, error);
+		(void) unlink (tmp);
+		guard_forget_path (tmp);
+		if (!committed)
+			goto out;
+
+		message_id = compose_message_id (config, statement->id, (RouteMessage) m);
+		out.statement_id = statement->id;
+		out.message_row = message_row;
+		out.kind = route_message_to_string ((RouteMessage) m);
+		out.message_id = message_id;
+		out.sender = config->address;
+		out.sha256 = sha256;
+		out.size = size;
+		out.created = now;
+		rows[m] = store_add_outbox (store, &out, error);
+		if (rows[m] == 0)
+			goto out;
+		if (result->outbox == NULL)
+			result->outbox = g_array_new (FALSE, FALSE, sizeof (gint64));
+		g_array_append_val (result->outbox, rows[m]);
+	}
+
+	for (guint i = 0; i < plan->routes->len; i++) {
+		const PlannedRoute *r = g_ptr_array_index (plan->routes, i);
+		gint64 row = r->status == ROUTE_STATUS_QUEUED ? rows[r->message] : 0;
+
+		if (!store_add_route (store, statement->id, i, r->address, route_role_to_string (r->role),
+		                      route_status_to_string (r->status), row, now, error))
+			goto out;
+	}
+	ok = TRUE;
+
+out:
+	g_ptr_array_unref (original.recipients);
+	return ok;
+}
+
+/* The routes (@routes: address, status pairs of one outbox row) that a
+ * bounce says failed: the recipients its DSN names; for an older bounce
+ * without a DSN, the route addresses its text quotes, else the only route.
+ * Array of char*. */
+static GPtrArray *
+bounced_addresses (GPtrArray *routes, GPtrArray *failed, gboolean is_dsn, const char *text)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+
+	if (failed->len > 0 || is_dsn) {
+		for (guint i = 0; i < failed->len; i++)
+			g_ptr_array_add (out, g_strdup (g_ptr_array_index (failed, i)));
+		return out;
+	}
+	for (guint i = 0; i + 1 < routes->len; i += 2) {
+		g_autofree char *lower = g_ascii_strdown (g_ptr_array_index (routes, i), -1);
+		if (strstr (text, lower) != NULL)
+			g_ptr_array_add (out, g_steal_pointer (&lower));
+	}
+	if (out->len == 0 && routes->len == 2)
+		g_ptr_array_add (out, g_strdup (g_ptr_array_index (routes, 0)));
+	return out;
+}
+
+/* A bounce of a message we sent marks the routes it names failed, and joins
+ * the statement's thread. Inside the transaction. */
+static gboolean
+record_bounce (Store *store, const Message *message, gint64 message_row, const char *now,
+               DeliverResult *result, GError **error)
+{
+	g_autoptr (GPtrArray) ids = bounce_message_ids (message);
+	g_autoptr (GPtrArray) failed = NULL;
+	g_autofree char *text = NULL;
+	gboolean is_dsn = FALSE, linked = FALSE;
+
+	failed = bounce_failed_recipients (message, &is_dsn);
+	for (guint i = 0; i < ids->len; i++) {
+		g_autoptr (StoreOutbox) entry = store_find_outbox (store, g_ptr_array_index (ids, i), error);
+		g_autoptr (GPtrArray) routes = NULL;
+		g_autoptr (GPtrArray) addresses = NULL;
+		guint marked_here = 0;
+
+		if (entry == NULL) {
+			if (error != NULL && *error != NULL)
+				return FALSE;
+			continue;
+		}
+		if (entry->statement_id == NULL)
+			continue;
+		routes = store_outbox_routes (store, entry->id, error);
+		if (routes == NULL)
+			return FALSE;
+		if (text == NULL)
+			text = bounce_text (message);
+		addresses = bounced_addresses (routes, failed, is_dsn, text);
+		for (guint j = 0; j < addresses->len; j++) {
+			const char *address = g_ptr_array_index (addresses, j);
+			g_autofree char *detail = NULL;
+			gboolean marked = FALSE;
+
+			if (!store_route_bounced (store, entry->id, address, now, "bounced", &marked, error))
+				return FALSE;
+			if (!marked)
+				continue;
+			marked_here++;
+			detail = g_strdup_printf ("%s <%s> to %s", entry->kind, entry->message_id, address);
+			if (!store_add_event (store, entry->statement_id, now, "bounced", detail, error))
+				return FALSE;
+		}
+		if (marked_here == 0) {
+			g_autofree char *detail = g_strdup_printf ("a delivery report about %s <%s> names "
+			                                           "no failed recipient", entry->kind,
+			                                           entry->message_id);
+			if (!store_add_event (store, entry->statement_id, now, "bounce", detail, error))
+				return FALSE;
+		}
+		result->bounced_routes += marked_here;
+		if (!linked) {
+			if (!store_link_message (store, message_row, entry->statement_id, "bounce", error))
+				return FALSE;
+			linked = TRUE;
+		}
+	}
+	return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The pipeline */
+
+/* Holds a statement whose sender may not submit it (SPEC §6). The reason
+ * comes first: it matters more than any other. */
+static void
+authorize (Statement *statement, const Config *config, const Message *message)
+{
+	const char *denied = authorize_sender (config, statement, message);
+	char *reason;
+
+	if (denied == NULL)
+		return;
+	reason = statement->hold_reason != NULL
+		? g_strdup_printf ("%s; %s", denied, statement->hold_reason) : g_strdup (denied);
+	g_free (statement->hold_reason);
+	statement->hold_reason = reason;
+}
+
 gboolean
 deliver_message (Store *store, const Config *config, Message *message,
                  const char *now, DeliverResult *result, GError **error)
@@ -134,6 +362,8 @@ deliver_message (Store *store, const Config *config, Message *message,
 	if (statement != NULL)
 		resolve_statement (statement, config, message);
 	result->kind = classify_message (message, config, statement, FALSE);
+	if (result->kind == CLASS_STATEMENT)
+		authorize (statement, config, message);
 	hold = hold_reason_for (message, result->kind, statement);
 
 	/* The recording part, under the write lock. */
@@ -189,7 +419,12 @@ deliver_message (Store *store, const Config *config, Message *message,
 		if (!store_add_statement (store, statement, message_row, config->id_prefix, error))
 			goto fail;
 		result->statement_id = g_strdup (statement->id);
+		if (!queue_outgoing (&rec, store, message, message_row, now, result, error))
+			goto fail;
 	}
+	if (result->kind == CLASS_BOUNCE && !result->conflict &&
+	    !record_bounce (store, message, message_row, now, result, error))
+		goto fail;
 	result->hold_reason = g_strdup (hold);
 
 	/* Once COMMIT returns, the files are referenced: a signal after it

@@ -1,7 +1,9 @@
 /* deliver.h: the pipeline for one message, shared by `deliver` and
- * `reinject`: extract, resolve, classify, deduplicate, and record it all in
- * one transaction with its spool files. The one place that calls the pure
- * modules and the store in order. */
+ * `reinject`: extract, resolve, authorize, classify, deduplicate, route and
+ * compose, and record it all (with the outgoing mail it causes) in one
+ * transaction with its spool files. The one place that calls the pure
+ * modules and the store in order. Sending is outbox_send()'s, after the
+ * commit. */
 #ifndef LIAISON_DELIVER_H
 #define LIAISON_DELIVER_H
 
@@ -16,6 +18,9 @@ typedef struct {
 	gboolean conflict;       /* its Message-ID was recorded with other content */
 	char *statement_id;      /* the statement recorded, or NULL */
 	char *hold_reason;       /* why it was held, or NULL */
+	GArray *outbox;          /* gint64: the outbox rows it queued, to hand
+	                          * over after the commit; NULL when none */
+	guint bounced_routes;    /* routes a bounce marked failed */
 } DeliverResult;
 
 void deliver_result_clear (DeliverResult *result);

@@ -18,6 +18,7 @@ static const Command commands[] = {
 	{ "deliver", cmd_deliver, "deliver [-f SENDER] [-r RECIPIENT] [-e EXTENSION]" },
 	{ "list", cmd_list, "list [--state S] [--purpose P] [--from ORG] [--to GROUP] [--overdue] [--json]" },
 	{ "show", cmd_show, "show ID [--json]" },
+	{ "queue", cmd_queue, "queue [list|run] [--all] [--json] [--interrupted]" },
 	{ "export", cmd_export, "export --format json|csv|atom|html [-o PATH]" },
 	{ "check", cmd_check, "check" },
 };
