@@ -15,6 +15,7 @@ int cmd_list (const GlobalOptions *options, int argc, char **argv);
 int cmd_show (const GlobalOptions *options, int argc, char **argv);
 int cmd_check (const GlobalOptions *options, int argc, char **argv);
 int cmd_queue (const GlobalOptions *options, int argc, char **argv);
+int cmd_reinject (const GlobalOptions *options, int argc, char **argv);
 int cmd_export (const GlobalOptions *options, int argc, char **argv);
 
 /* The date of today in UTC as YYYY-MM-DD, or $LIAISON_TODAY when set (tests).

@@ -19,6 +19,7 @@ static const Command commands[] = {
 	{ "list", cmd_list, "list [--state S] [--purpose P] [--from ORG] [--to GROUP] [--overdue] [--json]" },
 	{ "show", cmd_show, "show ID [--json]" },
 	{ "queue", cmd_queue, "queue [list|run] [--all] [--json] [--interrupted]" },
+	{ "reinject", cmd_reinject, "reinject [--dry-run] [--resend] SOURCE..." },
 	{ "export", cmd_export, "export --format json|csv|atom|html [-o PATH]" },
 	{ "check", cmd_check, "check" },
 };

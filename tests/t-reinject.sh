@@ -1,0 +1,155 @@
+#!/bin/sh
+# End-to-end: reinject on the sample statements, as an mbox (mboxrd-quoted)
+# and as a Maildir built here, and on standard input: everything recorded
+# once, a second run records nothing and says duplicates, --dry-run writes
+# nothing, and a rebuild (the database deleted, the archive re-injected)
+# gives back the same statements, ids and states. The shared corpus has
+# its own script, t-reinject-corpus.sh.
+. "$top_srcdir/tests/lib.sh"
+write_config
+S="$top_srcdir/samples/mail"
+n=$(ls "$S"/*.eml | wc -l)
+
+# summary FILE: the last line of a reinject's standard output.
+summary () { tail -n 1 "$1"; }
+# field NAME FILE: one count of that summary ("statements", "errors").
+field () { summary "$2" | sed -n "s/.* \([0-9][0-9]*\) $1.*/\1/p"; }
+
+# The samples as an mbox: a From_ line each, From_ text in bodies quoted
+# the mboxrd way, a blank line after each message.
+for f in "$S"/*.eml; do
+	echo "From sender@example.org Fri Nov 27 10:00:00 2026"
+	sed 's/^\(>*From \)/>\1/' "$f"
+	echo
+done > "$T/archive.mbox"
+
+# The same messages as a Maildir (names start with a delivery time).
+mkdir -p "$T/Maildir/cur" "$T/Maildir/new" "$T/Maildir/tmp"
+i=0
+for f in "$S"/*.eml; do
+	i=$((i + 1))
+	cp "$f" "$T/Maildir/cur/$((1795000000 + i)).M${i}P1.mx.example.org:2,S"
+done
+
+"$LIAISON" -c "$CONF" reinject "$T/archive.mbox" > "$T/out" 2> "$T/err"
+check "reinject of the mbox exits 0" 0 "$?"
+check "stderr is empty when it is not a terminal" "" "$(cat "$T/err")"
+check "the summary counts every message" "$n" "$(summary "$T/out" | cut -d' ' -f1)"
+check "the summary line has its shape" 1 \
+	"$(summary "$T/out" | grep -cE '^[0-9]+ messages: [0-9]+ statements, [0-9]+ replies, [0-9]+ held, [0-9]+ duplicates, [0-9]+ other, [0-9]+ errors$')"
+check "no errors" 0 "$(field errors "$T/out")"
+check "every message recorded" "$n" "$(sql 'SELECT count(*) FROM messages')"
+check "statements and held ones as the summary says" \
+	"$(( $(field statements "$T/out") + $(field held "$T/out") ))" "$(sql 'SELECT count(*) FROM statements')"
+check "held as the summary says" "$(field held "$T/out")" "$(sql "SELECT count(*) FROM statements WHERE state = 'held'")"
+check "nothing left in spool/tmp" "" "$(ls "$T/spool/tmp")"
+# The bytes recorded are the message as delivered: the From_ line gone,
+# the mboxrd quoting undone (same raw SHA-256 as deliver would store).
+first=$(ls "$S"/*.eml | head -1)
+sha=$(sha256sum < "$first" | cut -d' ' -f1)
+check "the first sample is stored byte for byte" 1 "$(sql "SELECT count(*) FROM messages WHERE raw_sha256 = '$sha'")"
+rp=$(sed -n 's/^Return-Path: *<\(.*\)>.*/\1/p' "$first" | head -1)
+check "the envelope sender comes from Return-Path" "$rp" \
+	"$(sql "SELECT env_sender FROM messages WHERE raw_sha256 = '$sha'")"
+# Arrival order: the statement ids follow the Date fields.
+check "ids follow the Date order" \
+	"$(sql "SELECT group_concat(ls_id, ' ') FROM (SELECT s.ls_id FROM statements s JOIN messages m ON m.id = s.message ORDER BY m.date, m.id)")" \
+	"$(sql "SELECT group_concat(ls_id, ' ') FROM (SELECT ls_id FROM statements ORDER BY ls_id)")"
+"$LIAISON" -c "$CONF" list --json > "$T/list1.json"
+
+# Idempotent: the mbox again, then the Maildir of the same messages.
+"$LIAISON" -c "$CONF" reinject "$T/archive.mbox" > "$T/out" 2> "$T/err"
+check "a second run exits 0" 0 "$?"
+check "a second run says duplicates" "$n messages: 0 statements, 0 replies, 0 held, $n duplicates, 0 other, 0 errors" \
+	"$(summary "$T/out")"
+check "a second run records nothing" "$n" "$(sql 'SELECT count(*) FROM messages')"
+"$LIAISON" -c "$CONF" reinject "$T/Maildir" > "$T/out" 2> "$T/err"
+check "the Maildir of the same messages exits 0" 0 "$?"
+check "the Maildir's messages are duplicates" "$n" "$(field duplicates "$T/out")"
+check "the Maildir records nothing" "$n" "$(sql 'SELECT count(*) FROM messages')"
+check "the Maildir is left as it was" "cur new tmp" "$(ls "$T/Maildir" | tr '\n' ' ' | sed 's/ $//')"
+
+# --dry-run: the same report as a real run, and nothing written.
+cp "$first" "$T/new.eml"
+sed -i 's/^Message-I[Dd]: <\(.*\)>/Message-ID: <dry-\1>/; s/^Title: /Title: Dry run: /' "$T/new.eml"
+{ echo "From sender@example.org Sat Nov 28 10:00:00 2026"; cat "$T/new.eml"; } > "$T/new.mbox"
+before=$(sql 'SELECT count(*) FROM messages')
+msgs_before=$(find "$T/spool/msg" -type f | wc -l)
+"$LIAISON" -c "$CONF" reinject --dry-run "$T/new.mbox" "$T/archive.mbox" > "$T/out" 2> "$T/err"
+check "--dry-run exits 0" 0 "$?"
+check "--dry-run says so" "dry run: nothing was recorded" "$(head -n 1 "$T/out")"
+check "--dry-run reports the new statement and the duplicates" \
+	"$((n + 1)) messages: 1 statements, 0 replies, 0 held, $n duplicates, 0 other, 0 errors" "$(summary "$T/out")"
+check "--dry-run records no message" "$before" "$(sql 'SELECT count(*) FROM messages')"
+check "--dry-run stores no file" "$msgs_before" "$(find "$T/spool/msg" -type f | wc -l)"
+check "--dry-run leaves nothing in spool/tmp" "" "$(ls "$T/spool/tmp")"
+"$LIAISON" -c "$CONF" list --json > "$T/list2.json"
+check "--dry-run leaves the register as it was" "" "$(diff "$T/list1.json" "$T/list2.json")"
+# Without a database, a dry run creates none.
+write_config "database = $T/none.db"
+"$LIAISON" -c "$CONF" reinject --dry-run "$T/archive.mbox" > "$T/out" 2> "$T/err"
+check "--dry-run without a database exits 0" 0 "$?"
+check "--dry-run without a database counts every statement" "$n" \
+	"$(( $(field statements "$T/out") + $(field held "$T/out") ))"
+check "--dry-run creates no database" "" "$(ls "$T" | grep '^none\.db')"
+write_config
+
+# Rebuild: delete the database, re-inject the archive: the same register,
+# received times included (they are the messages' arrival times).
+rm -f "$T/liaison.db" "$T/liaison.db-wal" "$T/liaison.db-shm"
+"$LIAISON" -c "$CONF" reinject "$T/archive.mbox" > "$T/out" 2> "$T/err"
+check "the rebuild exits 0" 0 "$?"
+"$LIAISON" -c "$CONF" list --json > "$T/list3.json"
+check "the rebuild has as many statements" "$(jq length "$T/list1.json")" "$(jq length "$T/list3.json")"
+if diff -u "$T/list1.json" "$T/list3.json" > "$T/diff"; then
+	ok "the rebuild gives the same statements, ids and states"
+else
+	not_ok "the rebuild differs"
+	cat "$T/diff"
+fi
+# deliver, one message at a time in the order they arrived, gives the same
+# statements too (received is deliver's clock there, so it is left out).
+write_config "database = $T/delivered.db"
+for f in $(for g in "$S"/*.eml; do
+		printf '%s %s\n' "$(date -u -d "$(sed -n 's/^Date: //p' "$g" | head -1)" +%s)" "$g"
+	done | sort -n | cut -d' ' -f2); do
+	"$LIAISON" -c "$CONF" deliver -f sender@example.org < "$f" || not_ok "deliver $f"
+done
+"$LIAISON" -c "$CONF" list --json | jq 'map(del(.received))' > "$T/delivered.json"
+jq 'map(del(.received))' "$T/list1.json" > "$T/reinjected.json"
+if diff -u "$T/delivered.json" "$T/reinjected.json" > "$T/diff"; then
+	ok "reinject records what deliver records, in arrival order"
+else
+	not_ok "reinject and deliver differ"
+	cat "$T/diff"
+fi
+write_config
+
+# Standard input: an mbox on "-".
+write_config "database = $T/stdin.db"
+"$LIAISON" -c "$CONF" reinject - < "$T/archive.mbox" > "$T/out" 2> "$T/err"
+check "reinject - exits 0" 0 "$?"
+check "reinject - records every message" "$n" "$(sqlite3 "$T/stdin.db" 'SELECT count(*) FROM messages')"
+check "reinject - leaves no copy of its input" "" "$(ls "$T/spool/tmp")"
+"$LIAISON" -c "$CONF" reinject - - < /dev/null > "$T/out" 2> "$T/err"
+check "standard input twice is a usage error" 2 "$?"
+write_config
+
+# A source that cannot be read is named on stderr; the others go on; 1.
+"$LIAISON" -c "$CONF" reinject "$T/missing.mbox" "$T/new.mbox" > "$T/out" 2> "$T/err"
+check "a missing source exits 1" 1 "$?"
+check "one stderr line names it" 1 "$(grep -c "missing.mbox" "$T/err")"
+check "the other source is read" "1 messages: 1 statements, 0 replies, 0 held, 0 duplicates, 0 other, 0 errors" \
+	"$(summary "$T/out")"
+mkdir -p "$T/notabox"
+echo text > "$T/notabox/notes.txt"
+"$LIAISON" -c "$CONF" reinject "$T/notabox" > "$T/out" 2> "$T/err"
+check "a directory that is no mailbox exits 1" 1 "$?"
+check "and says so" 1 "$(grep -c 'not a mailbox' "$T/err")"
+"$LIAISON" -c "$CONF" reinject > "$T/out" 2> "$T/err"
+check "no SOURCE is a usage error" 2 "$?"
+"$LIAISON" -c "$T/nonexistent.conf" reinject "$T/archive.mbox" > "$T/out" 2> "$T/err"
+check "a missing configuration exits 75" 75 "$?"
+
+check "integrity_check" ok "$(sql 'PRAGMA integrity_check')"
+finish
