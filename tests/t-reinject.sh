@@ -135,6 +135,19 @@ check "reinject - leaves no copy of its input" "" "$(ls "$T/spool/tmp")"
 check "standard input twice is a usage error" 2 "$?"
 write_config
 
+# On a terminal (script(1) gives it one), progress on stderr: the count,
+# the rate and the time left; stdout keeps its summary alone.
+if command -v script > /dev/null 2>&1; then
+	write_config "database = $T/tty.db"
+	script -qec "'$LIAISON' -c '$CONF' reinject '$T/archive.mbox' 2>&1 > '$T/tty.out'" /dev/null > "$T/tty" 2>&1
+	check "on a terminal, the progress shows the count" yes "$(grep -q "$n/$n messages" "$T/tty" && echo yes)"
+	check "and the rate and the time left" yes "$(grep -q '[0-9]/s  [0-9]*:[0-9][0-9] left' "$T/tty" && echo yes)"
+	check "standard output has no progress" 0 "$(grep -c 'left$' "$T/tty.out")"
+	write_config
+else
+	echo "# script(1) is not installed: the progress on a terminal is not checked"
+fi
+
 # A source that cannot be read is named on stderr; the others go on; 1.
 "$LIAISON" -c "$CONF" reinject "$T/missing.mbox" "$T/new.mbox" > "$T/out" 2> "$T/err"
 check "a missing source exits 1" 1 "$?"
