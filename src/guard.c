@@ -4,6 +4,7 @@
  * transaction that did not commit. */
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -108,6 +109,21 @@ guard_add_path (const char *path)
 	p->next = paths;
 	paths = p;
 	guard_unblock ();
+}
+
+int
+guard_mkstemp (char *tmpl, int flags, int mode)
+{
+	int fd, errsv;
+
+	guard_block ();
+	fd = g_mkstemp_full (tmpl, flags, mode);
+	errsv = errno;
+	if (fd >= 0)
+		guard_add_path (tmpl);
+	guard_unblock ();
+	errno = errsv;
+	return fd;
 }
 
 void

@@ -14,6 +14,11 @@ void guard_init (guint seconds);
 
 /* Registers @path to be removed if the process is stopped. */
 void guard_add_path (const char *path);
+/* g_mkstemp_full (@tmpl, @flags, @mode), registering the new file with
+ * guard_add_path() before a signal can stop the process (a signal between
+ * the two would leave the file behind). Returns the descriptor, or -1 with
+ * errno set. */
+int guard_mkstemp (char *tmpl, int flags, int mode);
 /* Forgets @path (after it was committed, or removed). */
 void guard_forget_path (const char *path);
 /* Forgets every path: the transaction committed. */

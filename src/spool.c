@@ -155,9 +155,14 @@ spool_commit (const char *spool, const char *kind, const char *tmp_path,
 		return FALSE;
 	if (!make_bucket (kind_dir, bucket, error))
 		return FALSE;
+	/* As for a temporary file: the new name is registered before a
+	 * signal can stop us. */
+	guard_block ();
 	if (link (tmp_path, path) < 0) {
 		int errsv = errno;
 		g_autofree char *what = NULL;
+
+		guard_unblock ();
 
 		/* Content addressed: the same name holds the same bytes. It
 		 * may be the orphan of a delivery killed between its link()
@@ -172,6 +177,7 @@ spool_commit (const char *spool, const char *kind, const char *tmp_path,
 	/* Covered from now on, so that a stop before the commit leaves no
 	 * file that no row names. */
 	guard_add_path (path);
+	guard_unblock ();
 	if (!fsync_path (bucket, TRUE, error)) {
 		(void) unlink (path);
 		guard_forget_path (path);
@@ -203,14 +209,13 @@ spool_write_part (const char *spool, GMimePart *part, char **sha256, gint64 *siz
 	if (!make_dir (dir, error))
 		return NULL;
 	path = g_build_filename (dir, "part.XXXXXX", NULL);
-	fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0640);
+	fd = guard_mkstemp (path, O_RDWR | O_CLOEXEC, 0640);
 	if (fd < 0) {
 		errsv = errno;
 		g_autofree char *what = g_strdup_printf ("cannot create a file in %s", dir);
 		liaison_set_errno (error, errsv, what);
 		return NULL;
 	}
-	guard_add_path (path);
 
 	/* GMime decodes the transfer encoding while copying, and the checksum
 	 * filter sees every decoded byte on its way to the file: the part is
