@@ -47,14 +47,13 @@ outbox_write (const char *spool, GMimeMessage *mime, char **sha256, gint64 *size
 		return NULL;
 	}
 	path = g_build_filename (dir, "out.XXXXXX", NULL);
-	fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0640);
+	fd = guard_mkstemp (path, O_RDWR | O_CLOEXEC, 0640);
 	if (fd < 0) {
 		errsv = errno;
 		g_autofree char *what = g_strdup_printf ("cannot create a file in %s", dir);
 		liaison_set_errno (error, errsv, what);
 		return NULL;
 	}
-	guard_add_path (path);
 
 	/* LF line ends whatever the original had (it is attached as it
 	 * came), and the checksum of exactly the bytes written. */
