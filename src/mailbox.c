@@ -860,12 +860,11 @@ spool_stdin (const char *tmp_dir, GError **error)
 		return NULL;
 	}
 	path = g_build_filename (tmp_dir, "stdin.XXXXXX", NULL);
-	fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0600);
+	fd = guard_mkstemp (path, O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		liaison_set_errno (error, errno, "creating a temporary file for standard input");
 		return NULL;
 	}
-	guard_add_path (path);
 	for (;;) {
 		ssize_t n = read (STDIN_FILENO, buf, CHUNK);
 		const char *p = buf;
