@@ -260,13 +260,12 @@ message_spool_fd (int fd, const char *spool_dir, guint64 max_size, GError **erro
 		return NULL;
 	}
 	message->path = g_build_filename (dir, "in.XXXXXX", NULL);
-	out = g_mkstemp_full (message->path, O_RDWR | O_CLOEXEC, 0640);
+	out = guard_mkstemp (message->path, O_RDWR | O_CLOEXEC, 0640);
 	if (out < 0) {
 		liaison_set_errno (error, errno, "creating the spool file");
 		g_clear_pointer (&message->path, g_free);
 		return NULL;
 	}
-	guard_add_path (message->path);
 	message->owns_path = TRUE;
 
 	for (;;) {
