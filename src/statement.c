@@ -34,6 +34,7 @@ statement_free (Statement *statement)
 {
 	if (statement == NULL)
 		return;
+	g_free (statement->origin);
 	g_free (statement->title);
 	g_free (statement->submitted);
 	g_free (statement->deadline);
@@ -71,6 +72,7 @@ attachment_free (Attachment *attachment)
 	g_free (attachment->filename);
 	g_free (attachment->content_type);
 	g_free (attachment->sha256);
+	g_free (attachment->text);
 	g_free (attachment);
 }
 
@@ -571,7 +573,153 @@ statement_parse_date (const char *text)
 	return g_strdup_printf ("%04d-%02d-%02d", y, m, d);
 }
 
+/* The length of a dash at @p that joins the two ends of a range ("-",
+ * EN DASH, EM DASH, or the word "to"), with the spaces around it; 0 when
+ * there is none. */
+static gsize
+range_dash (const char *p)
+{
+	const char *q = p;
+
+	while (*q == ' ')
+		q++;
+	if (*q == '-')
+		q++;
+	else if (g_str_has_prefix (q, "\xe2\x80\x93") || g_str_has_prefix (q, "\xe2\x80\x94"))
+		q += 3;
+	else if (g_ascii_strncasecmp (q, "to ", 3) == 0)
+		q += 2;
+	else
+		return 0;
+	while (*q == ' ')
+		q++;
+	return (gsize) (q - p);
+}
+
+/* A day and a month name without a year ("28 February"), the first end of
+ * a range that crosses a month. */
+static gboolean
+parse_dm (const char **p, int *m, int *d)
+{
+	if (!read_number (p, 2, d))
+		return FALSE;
+	skip_ordinal (p);
+	skip_separator (p, '\0');
+	return read_month_name (p, m);
+}
+
+static gboolean
+valid_ymd (int y, int m, int d)
+{
+	return y >= 1900 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 && d <= 31
+	       && g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y);
+}
+
+/* The date (or range) that starts at @p, if any. */
+static gboolean
+date_at (const char *p, gboolean range_end, int *y, int *m, int *d)
+{
+	const char *q = p;
+	gsize dash;
+	int d1, m1;
+
+	if (g_ascii_isalpha (*p))
+		return parse_mdy (&q, y, m, d) && valid_ymd (*y, *m, *d);
+	if (g_ascii_isdigit (p[0]) && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2])
+	    && g_ascii_isdigit (p[3]))
+		return parse_ymd (&q, y, m, d) && valid_ymd (*y, *m, *d);
+
+	/* "3-14 July 2027": a day, a dash, and a whole date. */
+	if (read_number (&q, 2, &d1)) {
+		skip_ordinal (&q);
+		if ((dash = range_dash (q)) > 0 && g_ascii_isdigit (q[dash])) {
+			const char *r = q + dash;
+			if (parse_dmy (&r, y, m, d) && valid_ymd (*y, *m, *d) && d1 < *d
+			    && (range_end || valid_ymd (*y, *m, d1))) {
+				if (!range_end)
+					*d = d1;
+				return TRUE;
+			}
+		}
+	}
+	/* "28 February - 4 March 2027": a day and a month, a dash, a date. */
+	q = p;
+	if (parse_dm (&q, &m1, &d1) && (dash = range_dash (q)) > 0) {
+		const char *r = q + dash;
+		if (parse_dmy (&r, y, m, d) && valid_ymd (*y, *m, *d)) {
+			if (range_end)
+				return TRUE;
+			/* "29 December - 2 January 2028" began the year before. */
+			if (m1 > *m)
+				(*y)--;
+			*m = m1;
+			*d = d1;
+			return valid_ymd (*y, *m, *d);
+		}
+	}
+	q = p;
+	return parse_dmy (&q, y, m, d) && valid_ymd (*y, *m, *d);
+}
+
+char *
+statement_find_date (const char *text, gboolean range_end)
+{
+	g_autofree char *line = NULL;
+
+	if (text == NULL)
+		return NULL;
+	line = statement_clean_line (text);
+	for (const char *p = line; *p != '\0'; p++) {
+		int y, m, d;
+
+		/* Dates start a word: not "S2-2601234", not "G.8275.1". */
+		if (!g_ascii_isalnum (*p))
+			continue;
+		if (p > line && (g_ascii_isalnum (p[-1]) || p[-1] == '.' || p[-1] == '/'
+		                 || (p[-1] == '-' && p - 1 > line && g_ascii_isalnum (p[-2]))))
+			continue;
+		if (date_at (p, range_end, &y, &m, &d))
+			return g_strdup_printf ("%04d-%02d-%02d", y, m, d);
+	}
+	return NULL;
+}
+
 /* ---- Contacts --------------------------------------------------------- */
+
+char *
+statement_format_contact (const char *name, const char *address)
+{
+	g_autofree char *n = statement_clean_line (name);
+	g_autofree char *a = statement_clean_line (address);
+	GString *out;
+
+	/* "<a@x>" and "mailto:a@x" are the same address. */
+	if (g_ascii_strncasecmp (a, "mailto:", 7) == 0)
+		memmove (a, a + 7, strlen (a + 7) + 1);
+	if (*a == '<' && a[strlen (a) - 1] == '>') {
+		memmove (a, a + 1, strlen (a));
+		a[strlen (a) - 1] = '\0';
+	}
+	if (*n == '\0' && *a == '\0')
+		return NULL;
+	if (*n == '\0')
+		return g_steal_pointer (&a);
+	out = g_string_new (NULL);
+	if (strpbrk (n, ",;:@<>()\"\\[]") != NULL) {
+		g_string_append_c (out, '"');
+		for (const char *p = n; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\')
+				g_string_append_c (out, '\\');
+			g_string_append_c (out, *p);
+		}
+		g_string_append_c (out, '"');
+	} else {
+		g_string_append (out, n);
+	}
+	if (*a != '\0')
+		g_string_append_printf (out, " <%s>", a);
+	return g_string_free (out, FALSE);
+}
 
 /* "addr (Name)" becomes "Name <addr>"; anything else is returned as is. */
 static char *

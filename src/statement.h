@@ -35,6 +35,8 @@ typedef struct {
 	char *content_type;      /* "application/pdf" */
 	gint64 size;             /* decoded bytes */
 	char *sha256;            /* hex; the spool name */
+	char *text;              /* the text read from it (document_part_text),
+	                          * kept for search; NULL when it has none */
 } Attachment;
 
 /* One outgoing route (SPEC §6, filled by the routing issue). */
@@ -66,6 +68,10 @@ typedef struct {
 typedef struct {
 	/* Extracted (pure, from the message). */
 	Layout layout;
+	char *origin;            /* the text it was read from: "body", "html",
+	                          * "attachment:NAME", "pdf:NAME", "docx:NAME",
+	                          * after "forwarded:" for each message/rfc822
+	                          * level; NULL when not extracted */
 	char *title;
 	char *submitted;         /* YYYY-MM-DD or NULL */
 	char *deadline;          /* YYYY-MM-DD or NULL */
@@ -130,6 +136,18 @@ Purpose statement_parse_purpose (const char *text);
  * "15/01/2027", "January 15, 2027", "15 Jan. 2027", "2027-01-15 12:00:00")
  * into a newly allocated "YYYY-MM-DD". NULL when it is not a valid date. */
 char *statement_parse_date (const char *text);
+
+/* The first date written anywhere in @text ("please reply by 15 January
+ * 2027.", "Agreed at the meeting (Geneva, 3-14 July 2027)"), as a newly
+ * allocated "YYYY-MM-DD"; NULL when there is none. A range of days ("3-14
+ * July 2027", "28 February - 4 March 2027") gives its first day, or its
+ * last when @range_end is TRUE. */
+char *statement_find_date (const char *text, gboolean range_end);
+
+/* "Name <address>" from a name and an address, either of which may be NULL
+ * or empty; the name is quoted when it holds characters that would split a
+ * contact list. Newly allocated; NULL when both are empty. */
+char *statement_format_contact (const char *name, const char *address);
 
 /* Splits a contact list ("A <a@x>, B <b@y>; c@z") into newly allocated
  * "Name <addr>" strings, appended to @out. Commas inside quotes or angle

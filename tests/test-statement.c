@@ -120,7 +120,86 @@ test_date (void **state)
 	}
 }
 
+/* Dates found in running text: the first one, and the first or last day
+ * of a range. */
+static const struct {
+	const char *text;
+	gboolean range_end;
+	const char *expected;
+} find_date_cases[] = {
+	{ "please reply by 15 January 2027.", FALSE, "2027-01-15" },
+	{ "Deadline: 2027-01-15 (next meeting)", FALSE, "2027-01-15" },
+	{ "comments by 15/01/2027, please", FALSE, "2027-01-15" },
+	{ "before January 15, 2027 if possible", FALSE, "2027-01-15" },
+	{ "no later than 15 Jan. 2027", FALSE, "2027-01-15" },
+	{ "by Friday, 15 January 2027", FALSE, "2027-01-15" },
+	{ "Agreed at the SG15 plenary (Geneva, 3-14 July 2027)", TRUE, "2027-07-14" },
+	{ "Agreed at the SG15 plenary (Geneva, 3-14 July 2027)", FALSE, "2027-07-03" },
+	{ "SA2#161  16 \xe2\x80\x93 20 February 2027  Fukuoka", FALSE, "2027-02-16" },
+	{ "SA2#161  16 \xe2\x80\x93 20 February 2027  Fukuoka", TRUE, "2027-02-20" },
+	{ "28 February - 4 March 2027", FALSE, "2027-02-28" },
+	{ "28 February - 4 March 2027", TRUE, "2027-03-04" },
+	{ "29 December \xe2\x80\x93 2 January 2028", FALSE, "2027-12-29" },
+	{ "from 2 to 6 May 2027", FALSE, "2027-05-02" },
+	/* Numbers that are no dates. */
+	{ "S2-2601234 and G.8275.1 and Q14/15", FALSE, NULL },
+	{ "TD 1234 (PLEN/15), Rel-19", FALSE, NULL },
+	{ "the March 2027 meeting", FALSE, NULL },
+	{ "31 February 2027 or 2027-02-30", FALSE, NULL },
+	{ "15 Jan 2027 and 16 Jan 2027", FALSE, "2027-01-15" },
+	{ "", FALSE, NULL },
+	{ NULL, FALSE, NULL },
+};
+
+static void
+test_find_date (void **state)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (find_date_cases); i++) {
+		g_autofree char *got = statement_find_date (find_date_cases[i].text, find_date_cases[i].range_end);
+		if (g_strcmp0 (got, find_date_cases[i].expected) != 0)
+			fail_msg ("\"%s\": %s, expected %s", find_date_cases[i].text, got ? got : "NULL",
+			          find_date_cases[i].expected ? find_date_cases[i].expected : "NULL");
+	}
+}
+
 /* ---- Contacts --------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	const char *address;
+	const char *expected;
+} format_contact_cases[] = {
+	{ "Greg Jones", "greg@itu.int", "Greg Jones <greg@itu.int>" },
+	{ "  Greg   Jones ", "<greg@itu.int>", "Greg Jones <greg@itu.int>" },
+	{ "3GPP Liaisons Coordinator", "mailto:3GPPLiaison@etsi.org",
+	  "3GPP Liaisons Coordinator <3GPPLiaison@etsi.org>" },
+	{ "Smith, John", "js@x.org", "\"Smith, John\" <js@x.org>" },
+	{ "A \"B\" C (D)", "a@x", "\"A \\\"B\\\" C (D)\" <a@x>" },
+	{ "Jos\xc3\xa9\r\nBcc: x@y", "a@x", "\"Jos\xc3\xa9 Bcc: x@y\" <a@x>" },
+	{ NULL, "greg@itu.int", "greg@itu.int" },
+	{ "Greg Jones", NULL, "Greg Jones" },
+	{ "", "", NULL },
+	{ NULL, NULL, NULL },
+};
+
+static void
+test_format_contact (void **state)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (format_contact_cases); i++) {
+		g_autofree char *got = statement_format_contact (format_contact_cases[i].name,
+		                                                 format_contact_cases[i].address);
+		g_autoptr (GPtrArray) split = g_ptr_array_new_with_free_func (g_free);
+
+		if (g_strcmp0 (got, format_contact_cases[i].expected) != 0)
+			fail_msg ("case %zu: %s, expected %s", i, got ? got : "NULL",
+			          format_contact_cases[i].expected ? format_contact_cases[i].expected : "NULL");
+		/* What we format, a contact list reads back as one contact. */
+		if (got != NULL) {
+			statement_split_contacts (got, split);
+			assert_int_equal (split->len, 1);
+		}
+	}
+}
 
 static const struct {
 	const char *text;
@@ -278,6 +357,7 @@ test_new_free (void **state)
 	assert_int_equal (s->state, STATE_HELD);
 	assert_int_equal (s->purpose, PURPOSE_NONE);
 	a->filename = g_strdup ("x.pdf");
+	a->text = g_strdup ("the text of x.pdf");
 	g_ptr_array_add (s->attachments, a);
 	r->address = g_strdup ("a@x");
 	g_ptr_array_add (s->routes, r);
@@ -341,7 +421,9 @@ main (void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test (test_purpose),
 		cmocka_unit_test (test_date),
+		cmocka_unit_test (test_find_date),
 		cmocka_unit_test (test_contacts),
+		cmocka_unit_test (test_format_contact),
 		cmocka_unit_test (test_clean),
 		cmocka_unit_test (test_clean_all_bytes),
 		cmocka_unit_test (test_names),
