@@ -188,6 +188,11 @@ static const Migration migrations[] = {
 	  "ALTER TABLE routes ADD COLUMN outbox INTEGER REFERENCES outbox (id) ON DELETE SET NULL;\n"
 	  "CREATE INDEX routes_outbox ON routes (outbox) WHERE outbox IS NOT NULL;\n"
 	  "PRAGMA user_version = 2;\n" },
+	{ 3,
+	  /* The text read from an attachment (a PDF's or a DOCX's, a text
+	   * part's), kept for search; NULL when it has none. */
+	  "ALTER TABLE attachments ADD COLUMN text TEXT;\n"
+	  "PRAGMA user_version = 3;\n" },
 };
 
 int
@@ -304,8 +309,8 @@ static const char *const query_sql[N_QUERIES] = {
 		"INSERT INTO statement_refs (statement, kind, position, value, target, relation) "
 		"VALUES (?1, ?2, ?3, ?4, (SELECT id FROM statements WHERE ls_id = ?5), ?6)",
 	[Q_ADD_ATTACHMENT] =
-		"INSERT INTO attachments (statement, position, filename, content_type, size, sha256) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		"INSERT INTO attachments (statement, position, filename, content_type, size, sha256, text) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[Q_ADD_ROUTE] =
 		"INSERT INTO routes (statement, position, address, role, status) "
 		"VALUES (?1, ?2, ?3, ?4, ifnull(?5, 'queued'))",
@@ -349,7 +354,7 @@ static const char *const query_sql[N_QUERIES] = {
 		"WHERE r.target = ?1 AND r.kind = 'related' AND r.relation IS NOT NULL "
 		"ORDER BY s.received, s.id, r.position",
 	[Q_GET_ATTACHMENTS] =
-		"SELECT filename, content_type, size, sha256 FROM attachments "
+		"SELECT filename, content_type, size, sha256, text FROM attachments "
 		"WHERE statement = ?1 ORDER BY position, id",
 	[Q_GET_ROUTES] =
 		"SELECT address, role, status FROM routes WHERE statement = ?1 ORDER BY position, id",
@@ -1008,6 +1013,7 @@ add_attachments (Store *store, gint64 row, GPtrArray *attachments, GError **erro
 		bind_text (&bind, 4, a->content_type);
 		bind_int64 (&bind, 5, a->size);
 		bind_text (&bind, 6, a->sha256 != NULL ? a->sha256 : "");
+		bind_text (&bind, 7, a->text);
 		if (bind.rc != SQLITE_OK)
 			return sql_error (store, bind.rc, error);
 		if (!run (store, st, error))
@@ -1460,6 +1466,7 @@ fill_attachments (Store *store, Statement *s, gint64 row, GError **error)
 		a->content_type = column_dup (st, 1);
 		a->size = sqlite3_column_int64 (st, 2);
 		a->sha256 = column_dup (st, 3);
+		a->text = column_dup (st, 4);
 		g_ptr_array_add (s->attachments, a);
 	}
 	return r == 0;
