@@ -15,6 +15,7 @@
 #include "bounce.h"
 #include "compose.h"
 #include "deliver.h"
+#include "document.h"
 #include "error.h"
 #include "extract.h"
 #include "gmime-util.h"
@@ -102,6 +103,7 @@ store_attachment (GMimePart *part, gpointer user_data)
 	}
 	att->size = size;
 	att->sha256 = g_steal_pointer (&sha256);
+	att->text = document_part_text (part);
 	g_ptr_array_add (rec->statement->attachments, att);
 }
 
@@ -431,6 +433,15 @@ deliver_message (Store *store, const Config *config, Message *message,
 	 * must not remove them. */
 	guard_block ();
 	if (!store_commit (store, error)) {
+		/* A COMMIT that failed (the WAL's fsync, say) may have
+		 * committed all the same: its frames can be in the WAL, which
+		 * the next open replays. The files must stay for the rows that
+		 * may name them; if it did not commit, they are orphans that
+		 * the retry, writing the same bytes under the same names,
+		 * takes over. */
+		for (guint i = 0; i < created->len; i++)
+			guard_forget_path (g_ptr_array_index (created, i));
+		g_ptr_array_set_size (created, 0);
 		guard_unblock ();
 		goto fail;
 	}
