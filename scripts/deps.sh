@@ -6,7 +6,11 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
  libglib2.0-dev libgmime-3.0-dev libjson-glib-dev libetpan-dev libsqlite3-dev
  libpoppler-glib-dev libgsf-1-dev libxml2-dev libcmocka-dev
  sqlite3 jq mandoc
- libxml2-utils chromium"
+ libxml2-utils chromium
+ postfix procmail dovecot-core dovecot-sieve netcat-openbsd"
+# The mail software is for the integration tests (tests/t-postfix.sh,
+# t-procmail.sh, t-sieve.sh, t-syslog.sh), which run private instances of it:
+# none of it may be configured or left running for the machine.
 if [ "${SKIP_APT:-}" = 1 ]; then
 	exit 0
 fi
@@ -16,6 +20,16 @@ for p in $PACKAGES; do
 done
 if [ -n "$(echo $missing)" ]; then
 	export DEBIAN_FRONTEND=noninteractive
+	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+	# Keep the packages' scripts from starting Dovecot or Postfix: a
+	# policy-rc.d that refuses, for the time of the install only.
+	policy=
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		policy=/usr/sbin/policy-rc.d
+		printf '#!/bin/sh\nexit 101\n' > "$policy"
+		chmod 755 "$policy"
+		trap 'rm -f "$policy"' EXIT
+	fi
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends $PACKAGES >/dev/null
 fi
