@@ -3,6 +3,9 @@
  * RCPT...` (never -t, never a shell), the message file on its standard
  * input, and a time limit after which the program and its children are
  * killed. Any status but 0 leaves the message queued. */
+/* close_range(), where the C library has it. */
+#define _GNU_SOURCE 1
+
 #include "config.h"
 
 #include <errno.h>
@@ -52,11 +55,20 @@ exec_child (const char *program, char **argv, int in_fd, int err_fd)
 	if (dup2 (in_fd, STDIN_FILENO) < 0 || dup2 (err_fd, STDOUT_FILENO) < 0 ||
 	    dup2 (err_fd, STDERR_FILENO) < 0)
 		_exit (75);
-	max_fd = sysconf (_SC_OPEN_MAX);
-	if (max_fd < 0 || max_fd > 65536)
-		max_fd = 65536;
-	for (long fd = 3; fd < max_fd; fd++)
-		close ((int) fd);
+	/* Nothing of ours past exec: the database, the spool file GMime
+	 * reads. One call where the C library has it, else one by one. */
+#if defined(__GLIBC_PREREQ)
+#if __GLIBC_PREREQ(2, 34)
+	if (close_range (3, ~0U, 0) < 0)
+#endif
+#endif
+	{
+		max_fd = sysconf (_SC_OPEN_MAX);
+		if (max_fd < 0 || max_fd > 65536)
+			max_fd = 65536;
+		for (long fd = 3; fd < max_fd; fd++)
+			close ((int) fd);
+	}
 	execv (program, argv);
 	_exit (75);
 }
@@ -82,7 +94,9 @@ wait_child (pid_t pid, int out_fd, gint64 deadline, GString *output, int *status
 			return FALSE;
 		ms = (int) MIN ((deadline - now) / 1000 + 1, 50);
 		if (!open_fd) {
-			g_usleep ((gulong) ms * 1000);
+			/* Its output is closed: it is exiting, or went on without
+			 * it. Look again soon, not after a whole poll period. */
+			g_usleep (2000);
 			continue;
 		}
 		if (poll (&pfd, 1, ms) > 0) {
