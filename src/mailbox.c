@@ -283,9 +283,9 @@ parse_from_line (const char *d, gsize pos, gsize end, char **sender, gint64 *dat
 	words = g_strsplit (line, " ", 2);
 	if (words[0] == NULL || words[0][0] == '\0')
 		return FALSE;
-	rest = words[1] != NULL ? words[1] : "";
+	rest = words[1] != NULL ? g_strstrip (words[1]) : "";
 	when = decode_date (rest, &valid);
-	if (!valid && *g_strstrip ((char *) rest) == '\0'
+	if (!valid && *rest == '\0'
 	    && (strcmp (words[0], "-") == 0
 	        || (strchr (words[0], '@') != NULL && strpbrk (words[0], ":<>") == NULL)))
 		valid = eol < end && line_is_header (d, eol, line_after (d, eol, end), FALSE);
