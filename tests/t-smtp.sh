@@ -10,9 +10,10 @@ S="$top_srcdir/samples/mail"
 cat > "$T/smtpd.py" <<'EOF'
 # A one-connection-at-a-time SMTP server for tests. argv: state directory.
 # It writes its port to DIR/port, each envelope command to DIR/envelope.log,
-# each message (unstuffed) to DIR/msg.N. DIR/mode: "ok" or "tempfail".
+# each message (unstuffed) to DIR/msg.N. DIR/mode: "ok", "tempfail", or
+# "hang" (say nothing for a minute).
 # Recipients containing "refuse" get a 550.
-import os, socket, sys
+import os, socket, sys, time
 d = sys.argv[1]
 srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -35,6 +36,8 @@ while True:
     r = conn.makefile("rb")
     def send(s):
         conn.sendall(s.encode() + b"\r\n")
+    if mode() == "hang":
+        time.sleep(60)
     send("220 fake.example ESMTP")
     while True:
         line = r.readline()
@@ -126,10 +129,21 @@ LIAISON_NOW=2026-11-27T11:00:00Z "$LIAISON" -c "$CONF" queue run > "$T/run.txt"
 check "queue run sends it" "queue run: 2 sent, 0 deferred, 0 failed" "$(tail -1 "$T/run.txt")"
 check "four messages accepted in all" 4 "$(grep -c '^DATA' "$T/envelope.log")"
 
+# A server that never answers: deliver still exits 0 within its time limit.
+echo hang > "$T/mode"
+use_port "$port"
+sed -i "s|^time-limit *=.*|time-limit = 12|" "$CONF"
+start=$(date +%s)
+deliver "$S/07-old-layout.eml"
+elapsed=$(( $(date +%s) - start ))
+check "deliver exits 0 when the server hangs" 0 "$rc"
+check "within its time limit" yes "$([ "$elapsed" -lt 12 ] && echo yes || echo "no: ${elapsed}s")"
+check "its mail is queued" 2 "$(sql "SELECT count(*) FROM outbox WHERE state = 'queued'")"
+
 # No server: queued.
 kill $server 2>/dev/null
 wait $server 2>/dev/null
 deliver "$S/05-pdf-attachment.eml"
 check "deliver exits 0 with no server" 0 "$rc"
-check "its mail is queued" 2 "$("$LIAISON" -c "$CONF" queue list --json | jq length)"
+check "its mail is queued too" 4 "$("$LIAISON" -c "$CONF" queue list --json | jq length)"
 finish

@@ -6,7 +6,13 @@
  * headers. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <libetpan/libetpan.h>
 
@@ -58,6 +64,86 @@ smtp_error (mailsmtp *session, int r, const char *what, const SmtpTransport *t, 
 	return FALSE;
 }
 
+/* Gives the next step of the exchange what is left of the time limit (libetpan
+ * times each read and write, not the whole exchange). FALSE, with @error
+ * set, when nothing is left. */
+static gboolean
+time_left (mailsmtp *session, gint64 deadline, const SmtpTransport *t, GError **error)
+{
+	gint64 left = (deadline - g_get_monotonic_time ()) / G_USEC_PER_SEC;
+
+	if (left < 1) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_TRANSPORT, "%s:%u: time limit reached",
+		             t->host, t->port);
+		return FALSE;
+	}
+	mailsmtp_set_timeout (session, (time_t) left);
+	if (session->stream != NULL && mailstream_get_low (session->stream) != NULL)
+		mailstream_low_set_timeout (mailstream_get_low (session->stream), (time_t) left);
+	return TRUE;
+}
+
+/* Connects to @t's server by the end of @deadline; the descriptor, or -1
+ * with @error set. libetpan's own connect would read the greeting without
+ * any time limit of ours. */
+static int
+connect_by (const SmtpTransport *t, gint64 deadline, GError **error)
+{
+	struct addrinfo hints = { 0 }, *list = NULL;
+	g_autofree char *port = g_strdup_printf ("%u", t->port);
+	int fd = -1, rc, errsv = 0;
+
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_family = AF_UNSPEC;
+	rc = getaddrinfo (t->host, port, &hints, &list);
+	if (rc != 0) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_TRANSPORT, "cannot find %s: %s", t->host,
+		             gai_strerror (rc));
+		return -1;
+	}
+	for (struct addrinfo *ai = list; ai != NULL; ai = ai->ai_next) {
+		struct pollfd pfd;
+		socklen_t len = sizeof errsv;
+		gint64 left;
+
+		fd = socket (ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+		if (fd < 0) {
+			errsv = errno;
+			continue;
+		}
+		(void) fcntl (fd, F_SETFD, FD_CLOEXEC);
+		(void) fcntl (fd, F_SETFL, O_NONBLOCK);
+		if (connect (fd, ai->ai_addr, ai->ai_addrlen) < 0 && errno != EINPROGRESS) {
+			errsv = errno;
+			close (fd);
+			fd = -1;
+			continue;
+		}
+		pfd = (struct pollfd) { fd, POLLOUT, 0 };
+		left = (deadline - g_get_monotonic_time ()) / 1000;
+		if (left <= 0 || poll (&pfd, 1, (int) MIN (left, G_MAXINT)) <= 0) {
+			errsv = ETIMEDOUT;
+			close (fd);
+			fd = -1;
+			break;
+		}
+		if (getsockopt (fd, SOL_SOCKET, SO_ERROR, &errsv, &len) < 0 || errsv != 0) {
+			if (errsv == 0)
+				errsv = errno;
+			close (fd);
+			fd = -1;
+			continue;
+		}
+		(void) fcntl (fd, F_SETFL, 0);
+		break;
+	}
+	freeaddrinfo (list);
+	if (fd < 0)
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_TRANSPORT, "cannot connect to %s:%u: %s",
+		             t->host, t->port, g_strerror (errsv != 0 ? errsv : ECONNREFUSED));
+	return fd;
+}
+
 static gboolean
 smtp_send (Transport *transport, const char *sender, GPtrArray *recipients,
            const char *path, guint timeout, GPtrArray *refused, GError **error)
@@ -67,7 +153,10 @@ smtp_send (Transport *transport, const char *sender, GPtrArray *recipients,
 	g_autoptr (GMappedFile) file = NULL;
 	g_autoptr (GError) map_error = NULL;
 	const char *contents;
+	gint64 deadline = g_get_monotonic_time () + (gint64) timeout * G_USEC_PER_SEC;
+	mailstream *stream;
 	guint accepted = 0;
+	int fd;
 	gsize length;
 	int r;
 
@@ -83,13 +172,23 @@ smtp_send (Transport *transport, const char *sender, GPtrArray *recipients,
 		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_NOMEM, "out of memory");
 		return FALSE;
 	}
-	mailsmtp_set_timeout (session, (time_t) timeout);
-	r = mailsmtp_socket_connect (session, t->host, (uint16_t) t->port);
-	if (r != MAILSMTP_NO_ERROR) {
-		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_TRANSPORT, "cannot connect to %s:%u: %s",
-		             t->host, t->port, mailsmtp_strerror (r));
+	if (!time_left (session, deadline, t, error))
+		return FALSE;
+	fd = connect_by (t, deadline, error);
+	if (fd < 0)
+		return FALSE;
+	stream = mailstream_socket_open_timeout (fd, (time_t) MAX ((deadline - g_get_monotonic_time ()) / G_USEC_PER_SEC, 1));
+	if (stream == NULL) {
+		close (fd);
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_NOMEM, "out of memory");
 		return FALSE;
 	}
+	/* The session owns the stream from here on, even when this fails. */
+	r = mailsmtp_connect (session, stream);
+	if (r != MAILSMTP_NO_ERROR)
+		return smtp_error (session, r, "greeting", t, error);
+	if (!time_left (session, deadline, t, error))
+		return FALSE;
 	r = mailesmtp_ehlo (session);
 	if (r == MAILSMTP_ERROR_NOT_IMPLEMENTED)
 		r = mailsmtp_helo (session);
@@ -101,23 +200,31 @@ smtp_send (Transport *transport, const char *sender, GPtrArray *recipients,
 	 * certificate is not verified: this is opportunistic TLS (RFC 7435)
 	 * to the relay we were configured to use. */
 	if (session->esmtp & MAILSMTP_ESMTP_STARTTLS) {
+		if (!time_left (session, deadline, t, error))
+			return FALSE;
 		r = mailsmtp_socket_starttls (session);
 		if (r != MAILSMTP_NO_ERROR) {
 			g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_TRANSPORT, "%s:%u: STARTTLS: %s",
 			             t->host, t->port, mailsmtp_strerror (r));
 			return FALSE;
 		}
+		if (!time_left (session, deadline, t, error))
+			return FALSE;
 		r = mailesmtp_ehlo (session);
 		if (r != MAILSMTP_NO_ERROR)
 			return smtp_error (session, r, "EHLO after STARTTLS", t, error);
 	}
 
+	if (!time_left (session, deadline, t, error))
+		return FALSE;
 	r = mailsmtp_mail (session, sender);
 	if (r != MAILSMTP_NO_ERROR)
 		return smtp_error (session, r, "MAIL FROM", t, error);
 	for (guint i = 0; i < recipients->len; i++) {
 		const char *rcpt = g_ptr_array_index (recipients, i);
 
+		if (!time_left (session, deadline, t, error))
+			return FALSE;
 		r = mailsmtp_rcpt (session, rcpt);
 		if (r == MAILSMTP_NO_ERROR) {
 			accepted++;
@@ -141,6 +248,8 @@ smtp_send (Transport *transport, const char *sender, GPtrArray *recipients,
 		(void) mailsmtp_quit (session);
 		return FALSE;
 	}
+	if (!time_left (session, deadline, t, error))
+		return FALSE;
 	r = mailsmtp_data (session);
 	if (r != MAILSMTP_NO_ERROR)
 		return smtp_error (session, r, "DATA", t, error);
@@ -152,6 +261,8 @@ smtp_send (Transport *transport, const char *sender, GPtrArray *recipients,
 		length--;
 	if (length > 0 && contents[length - 1] == '\r')
 		length--;
+	if (!time_left (session, deadline, t, error))
+		return FALSE;
 	r = mailsmtp_data_message (session, contents, length);
 	if (r != MAILSMTP_NO_ERROR)
 		return smtp_error (session, r, "end of DATA", t, error);
