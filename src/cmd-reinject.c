@@ -284,6 +284,22 @@ reinject_one (Store *store, const Config *config, const MailboxEntry *entry,
 	 * of receipt. */
 	received = time_string (entry->arrival);
 
+	/* A message recorded before is all a second run meets: deliver would
+	 * read the statement out of it (documents included) only to find it
+	 * known and roll back. The store tells that at once; deliver_message()
+	 * makes the same check again under its lock for everything else. */
+	{
+		StoreSeen seen = STORE_SEEN_NEW;
+
+		/* When the look fails, deliver_message() tries (and retries). */
+		if (store_message_seen (store, message->message_id, message->dedupe_hash, &seen, NULL)
+		    && seen == STORE_SEEN_DUPLICATE) {
+			memset (result, 0, sizeof *result);
+			result->duplicate = TRUE;
+			return TRUE;
+		}
+	}
+
 	for (guint attempt = 0; ; attempt++) {
 		memset (result, 0, sizeof *result);
 		if (deliver_message (store, config, message, received, result, error))
