@@ -5,7 +5,9 @@
 # fresh database for each, then a second run of the same source (all known
 # duplicates). Prints messages/s, MB/s and peak RSS beside the reference
 # figures of ../shared/bench/README.md (floor.c: GMime + one SQLite
-# transaction for the whole mailbox).
+# transaction for the whole mailbox; reinject commits, and syncs, each
+# message, and sends what it queues). The peak RSS of an mbox run counts
+# the mapped mailbox's resident pages (page cache, not heap).
 #
 #   sh bench/reinject.sh                        # from the project root
 #   LIAISON=build/liaison N_SMALL=2000 N_ATT=200 sh bench/reinject.sh
@@ -68,7 +70,7 @@ for corpus in $CORPORA; do
 			seconds=$1 kib=$2 messages=$3
 			shift 3
 			awk -v c="$corpus" -v f="$format" -v p="$pass" -v n="$messages" -v s="$seconds" \
-			    -v k="$kib" -v b="$bytes" -v sum="$*" 'BEGIN {
+			    -v k="$kib" -v b="$bytes" -v sum="$messages $*" 'BEGIN {
 				t = s > 0 ? s : 0.001
 				printf "| %s | %s | %s | %d | %.2f | %.0f | %.1f | %.1f | %s |\n",
 				       c, f, p, n, s, n / t, b / 1e6 / t, k / 1024, sum }'
