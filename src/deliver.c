@@ -53,6 +53,28 @@ commit_file (Recording *rec, const char *kind, const char *tmp, const char *sha2
 	return TRUE;
 }
 
+/* The sender's file name @raw as a display name, never a path: its last
+ * non-empty component ('/' and '\\' both separate), cleaned; "(unnamed)"
+ * when nothing is left or what is left is "." or "..". Newly allocated. */
+static char *
+display_name (const char *raw)
+{
+	g_autofree char *clean = statement_clean_line (raw);
+	g_auto (GStrv) parts = NULL;
+	const char *last = NULL;
+
+	g_strdelimit (clean, "\\", '/');
+	parts = g_strsplit (clean, "/", -1);
+	for (guint i = 0; parts[i] != NULL; i++) {
+		g_strstrip (parts[i]);
+		if (*parts[i] != '\0')
+			last = parts[i];
+	}
+	if (last == NULL || strcmp (last, ".") == 0 || strcmp (last, "..") == 0)
+		return g_strdup ("(unnamed)");
+	return g_strdup (last);
+}
+
 /* Stores one attachment under its SHA-256 and adds it to the statement.
  * The name is the sender's, for display only: it never becomes a path. */
 static void
@@ -80,22 +102,7 @@ store_attachment (GMimePart *part, gpointer user_data)
 
 	ct = g_mime_object_get_content_type (GMIME_OBJECT (part));
 	att = g_new0 (Attachment, 1);
-	att->filename = statement_clean_line (g_mime_part_get_filename (part));
-	if (*att->filename == '\0') {
-		g_free (att->filename);
-		att->filename = g_strdup ("(unnamed)");
-	}
-	{
-		/* A display name, never a path: keep its last component. */
-		char *slash = strrchr (att->filename, '/');
-		char *bslash = strrchr (att->filename, '\\');
-		char *base = MAX (slash, bslash);
-		if (base != NULL && base[1] != '\0') {
-			char *copy = g_strdup (base + 1);
-			g_free (att->filename);
-			att->filename = copy;
-		}
-	}
+	att->filename = display_name (g_mime_part_get_filename (part));
 	{
 		g_autofree char *mime_type = ct ? g_mime_content_type_get_mime_type (ct) : NULL;
 		att->content_type = statement_clean_line (mime_type ? mime_type : "application/octet-stream");
