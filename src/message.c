@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "document.h"
 #include "error.h"
 #include "gmime-util.h"
 #include "guard.h"
@@ -156,6 +157,15 @@ format_mailbox (InternetAddress *ia)
 	if (*clean_name == '\0')
 		return g_steal_pointer (&clean_addr);
 	return g_strdup_printf ("%s <%s>", clean_name, clean_addr);
+}
+
+/* The first mailbox of @list as "Name <addr>", or "". Newly allocated. */
+static char *
+first_mailbox (InternetAddressList *list)
+{
+	if (list == NULL || internet_address_list_length (list) == 0)
+		return g_strdup ("");
+	return format_mailbox (internet_address_list_get_address (list, 0));
 }
 
 /* Fills the cleaned header fields of @message from its parsed headers. */
@@ -466,17 +476,31 @@ message_text_free (MessageText *text)
 		return;
 	g_free (text->text);
 	g_free (text->origin);
+	g_free (text->subject);
+	g_free (text->from);
 	g_free (text);
 }
 
-/* The decoded text of a text part in UTF-8, at most MAX_TEXT_BYTES of it,
- * read through a decoding filter so that a huge part is never held whole.
- * Bytes that are valid UTF-8 are taken as such whatever the label says
- * (mislabelled UTF-8 is common; real Latin-1 text is almost never valid
- * UTF-8); otherwise they are converted from the declared charset, falling
- * back to Windows-1252, unless the label says UTF-8. */
-static char *
-part_text (GMimePart *part)
+/* Charsets whose bytes can be valid UTF-8 without being UTF-8 text: the
+ * 7-bit stateful ones (ISO-2022-JP writes its kanji as ASCII letters
+ * between escape sequences) and UTF-7. Their text is always converted. */
+static gboolean
+is_seven_bit_stateful (const char *charset)
+{
+	return charset != NULL
+	       && (g_ascii_strncasecmp (charset, "iso-2022-", 9) == 0
+	           || g_ascii_strcasecmp (charset, "utf-7") == 0
+	           || g_ascii_strcasecmp (charset, "hz-gb-2312") == 0);
+}
+
+/* Reads at most MAX_TEXT_BYTES of a text part through a decoding filter,
+ * so that a huge part is never held whole. Bytes that are valid UTF-8 are
+ * taken as such whatever the label says (mislabelled UTF-8 is common; real
+ * Latin-1 text is almost never valid UTF-8), unless the label names a
+ * 7-bit stateful charset; otherwise they are converted from the declared
+ * charset, falling back to Windows-1252, unless the label says UTF-8. */
+char *
+message_part_text (GMimePart *part)
 {
 	GMimeDataWrapper *content = g_mime_part_get_content (part);
 	g_autoptr (GMimeStream) filtered = NULL;
@@ -507,10 +531,13 @@ part_text (GMimePart *part)
 	g_byte_array_append (bytes, (const guint8 *) "", 1);
 
 	charset = g_mime_object_get_content_type_parameter (GMIME_OBJECT (part), "charset");
+	if (charset != NULL)
+		charset = g_mime_charset_canon_name (charset);
 	/* Declared UTF-8 with bad bytes: statement_clean_text() replaces just
 	 * the bad ones. */
-	if (!g_utf8_validate ((const char *) bytes->data, -1, NULL)
-	    && (charset == NULL || g_ascii_strcasecmp (g_mime_charset_canon_name (charset), "utf-8") != 0)) {
+	if (is_seven_bit_stateful (charset)
+	    || (!g_utf8_validate ((const char *) bytes->data, -1, NULL)
+	        && (charset == NULL || g_ascii_strcasecmp (charset, "utf-8") != 0))) {
 		const char *from = charset ? g_mime_charset_iconv_name (charset) : "windows-1252";
 		utf8 = g_convert_with_fallback ((const char *) bytes->data, -1, "UTF-8", from, "?", NULL, NULL, NULL);
 		if (utf8 == NULL)
@@ -526,7 +553,12 @@ html_entity (GString *out, const char **p)
 {
 	static const struct { const char *name; const char *text; } entities[] = {
 		{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" },
-		{ "apos", "'" }, { "nbsp", " " },
+		{ "apos", "'" }, { "nbsp", "\xc2\xa0" }, { "ndash", "\xe2\x80\x93" },
+		{ "mdash", "\xe2\x80\x94" }, { "lsquo", "\xe2\x80\x98" }, { "rsquo", "\xe2\x80\x99" },
+		{ "ldquo", "\xe2\x80\x9c" }, { "rdquo", "\xe2\x80\x9d" }, { "hellip", "\xe2\x80\xa6" },
+		{ "bull", "\xe2\x80\xa2" }, { "middot", "\xc2\xb7" }, { "copy", "\xc2\xa9" },
+		{ "eacute", "\xc3\xa9" }, { "egrave", "\xc3\xa8" }, { "auml", "\xc3\xa4" },
+		{ "ouml", "\xc3\xb6" }, { "uuml", "\xc3\xbc" }, { "szlig", "\xc3\x9f" },
 	};
 	const char *s = *p + 1;
 	const char *semi = strchr (s, ';');
@@ -554,18 +586,46 @@ html_entity (GString *out, const char **p)
 	*p = s;
 }
 
+/* Removes the spaces that end @out. */
+static void
+trim_spaces (GString *out)
+{
+	gsize len = out->len;
+
+	while (len > 0 && out->str[len - 1] == ' ')
+		len--;
+	g_string_truncate (out, len);
+}
+
+/* TRUE when the tag name of @len bytes at @name is one of @names. */
+static gboolean
+tag_in (const char *name, gsize len, const char *const *names, gsize n)
+{
+	for (gsize i = 0; i < n; i++)
+		if (strlen (names[i]) == len && g_ascii_strncasecmp (name, names[i], len) == 0)
+			return TRUE;
+	return FALSE;
+}
+
 /* Plain text of an HTML document: tags dropped (block tags become line
- * breaks), script and style skipped, entities decoded. Good enough to find
- * the labels of a statement; not a renderer. */
+ * breaks, table cells TABs), script and style skipped, entities decoded,
+ * and white space folded as a browser folds it, except inside <pre>. Good
+ * enough to find the labels of a statement; not a renderer. */
 static char *
 html_to_text (const char *html)
 {
 	static const char *const breaks[] = {
-		"br", "p", "/p", "div", "/div", "tr", "/tr", "li", "h1", "h2", "h3",
-		"/h1", "/h2", "/h3", "table", "/table", "pre", "/pre", "blockquote",
+		"br", "p", "/p", "div", "/div", "tr", "/tr", "li", "/li", "h1", "h2", "h3",
+		"h4", "h5", "h6", "/h1", "/h2", "/h3", "/h4", "/h5", "/h6", "table", "/table",
+		"pre", "/pre", "blockquote", "/blockquote", "hr", "dt", "dd", "ul", "/ul",
+		"ol", "/ol",
 	};
+	/* A table's cells: "<td>Title:</td><td>LS on ...</td>" reads as a
+	 * label and its value. */
+	static const char *const cells[] = { "/td", "/th" };
 	GString *out = g_string_new (NULL);
 	const char *p = html;
+	int pre = 0;
 
 	while (*p != '\0') {
 		if (*p == '<') {
@@ -588,16 +648,26 @@ html_to_text (const char *html)
 				end = q ? strchr (q, '>') : NULL;
 				if (end == NULL)
 					break;
-			} else {
-				for (gsize i = 0; i < G_N_ELEMENTS (breaks); i++)
-					if (strlen (breaks[i]) == len && g_ascii_strncasecmp (name, breaks[i], len) == 0) {
-						g_string_append_c (out, '\n');
-						break;
-					}
+			} else if (tag_in (name, len, breaks, G_N_ELEMENTS (breaks))) {
+				trim_spaces (out);
+				g_string_append_c (out, '\n');
+				if (len == 3 && g_ascii_strncasecmp (name, "pre", 3) == 0)
+					pre++;
+				else if (len == 4 && g_ascii_strncasecmp (name, "/pre", 4) == 0 && pre > 0)
+					pre--;
+			} else if (tag_in (name, len, cells, G_N_ELEMENTS (cells))) {
+				trim_spaces (out);
+				g_string_append_c (out, '\t');
 			}
 			p = end + 1;
 		} else if (*p == '&') {
 			html_entity (out, &p);
+		} else if (pre == 0 && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
+			/* A run of white space is one space, and none at the
+			 * start of a line or cell. */
+			if (out->len > 0 && strchr (" \t\n", out->str[out->len - 1]) == NULL)
+				g_string_append_c (out, ' ');
+			p++;
 		} else {
 			g_string_append_c (out, *p);
 			p++;
@@ -616,27 +686,50 @@ is_attachment (GMimeObject *part)
 	return GMIME_IS_PART (part) && g_mime_part_get_filename (GMIME_PART (part)) != NULL;
 }
 
+char *
+message_html_to_text (const char *html)
+{
+	g_autofree char *plain = html_to_text (html != NULL ? html : "");
+
+	return statement_clean_text (plain);
+}
+
+/* Where we are in the message: the texts found so far, and the message
+ * (the delivered one, or a forwarded one) whose parts we are reading. */
 typedef struct {
 	GPtrArray *texts;
-	gboolean have_body;
+	const char *prefix;      /* "" or "forwarded:"... */
+	const char *subject;     /* cleaned subject of that message */
+	const char *from;        /* and its From */
+	guint depth;             /* message/rfc822 levels */
 } TextWalk;
 
+/* Adds @text (taken) unless it is empty. */
 static void
-add_text (TextWalk *walk, char *text, const char *origin)
+add_text (const TextWalk *walk, char *text, MessageTextKind kind, const char *origin)
 {
-	MessageText *t = g_new0 (MessageText, 1);
+	MessageText *t;
 
+	if (text == NULL || *text == '\0') {
+		g_free (text);
+		return;
+	}
+	t = g_new0 (MessageText, 1);
 	t->text = text;
-	t->origin = g_strdup (origin);
+	t->origin = g_strconcat (walk->prefix, origin, NULL);
+	t->kind = kind;
+	t->depth = walk->depth;
+	t->subject = g_strdup (walk->subject);
+	t->from = g_strdup (walk->from);
 	g_ptr_array_add (walk->texts, t);
 }
 
-static void walk_texts (TextWalk *walk, GMimeObject *obj, const char *prefix, int depth);
+static void walk_texts (const TextWalk *walk, GMimeObject *obj, int depth);
 
 /* The best body of a multipart/alternative: its text/plain part, else its
  * text/html part turned into text. */
 static gboolean
-walk_alternative (TextWalk *walk, GMimeMultipart *mp, const char *prefix)
+walk_alternative (const TextWalk *walk, GMimeMultipart *mp)
 {
 	GMimeObject *html = NULL;
 
@@ -646,24 +739,72 @@ walk_alternative (TextWalk *walk, GMimeMultipart *mp, const char *prefix)
 		if (!GMIME_IS_PART (sub))
 			continue;
 		if (g_mime_content_type_is_type (ct, "text", "plain")) {
-			add_text (walk, part_text (GMIME_PART (sub)), prefix);
+			add_text (walk, message_part_text (GMIME_PART (sub)), MESSAGE_TEXT_BODY, "body");
 			return TRUE;
 		}
 		if (html == NULL && g_mime_content_type_is_type (ct, "text", "html"))
 			html = sub;
 	}
 	if (html != NULL) {
-		g_autofree char *raw = part_text (GMIME_PART (html));
-		g_autofree char *origin = g_strconcat (prefix, "html", NULL);
-		g_autofree char *plain = html_to_text (raw);
-		add_text (walk, statement_clean_text (plain), origin);
+		g_autofree char *raw = message_part_text (GMIME_PART (html));
+		add_text (walk, message_html_to_text (raw), MESSAGE_TEXT_BODY, "html");
 		return TRUE;
 	}
 	return FALSE;
 }
 
+/* A forwarded message: its own parts, under its own subject. */
 static void
-walk_texts (TextWalk *walk, GMimeObject *obj, const char *prefix, int depth)
+walk_forwarded (const TextWalk *walk, GMimeMessage *inner, int depth)
+{
+	g_autofree char *prefix = g_strconcat (walk->prefix, "forwarded:", NULL);
+	g_autofree char *subject = statement_clean_line (g_mime_message_get_subject (inner));
+	g_autofree char *from = first_mailbox (g_mime_message_get_from (inner));
+	TextWalk sub = { walk->texts, prefix, subject, from, walk->depth + 1 };
+
+	walk_texts (&sub, g_mime_message_get_mime_part (inner), depth + 1);
+}
+
+/* A leaf part: a body, a text attachment, or a document. */
+static void
+walk_part (const TextWalk *walk, GMimePart *part)
+{
+	GMimeObject *obj = GMIME_OBJECT (part);
+	DocumentKind kind = document_kind (part);
+	g_autofree char *name = statement_clean_line (g_mime_part_get_filename (part));
+	g_autofree char *origin = NULL;
+
+	switch (kind) {
+	case DOCUMENT_TEXT:
+		/* A .txt file sent as application/octet-stream is an
+		 * attachment whatever its disposition says. */
+		if (is_attachment (obj) || !g_mime_content_type_is_type (g_mime_object_get_content_type (obj), "text", "plain")) {
+			origin = g_strconcat ("attachment:", name, NULL);
+			add_text (walk, document_part_text (part), MESSAGE_TEXT_ATTACHMENT, origin);
+		} else {
+			add_text (walk, message_part_text (part), MESSAGE_TEXT_BODY, "body");
+		}
+		break;
+	case DOCUMENT_HTML:
+		/* An HTML attachment is a page someone saved, not the mail. */
+		if (!is_attachment (obj)) {
+			g_autofree char *raw = message_part_text (part);
+			add_text (walk, message_html_to_text (raw), MESSAGE_TEXT_BODY, "html");
+		}
+		break;
+	case DOCUMENT_PDF:
+	case DOCUMENT_DOCX:
+		origin = g_strconcat (document_kind_to_string (kind), ":", name, NULL);
+		add_text (walk, document_part_text (part), MESSAGE_TEXT_DOCUMENT, origin);
+		break;
+	case DOCUMENT_NONE:
+	default:
+		break;
+	}
+}
+
+static void
+walk_texts (const TextWalk *walk, GMimeObject *obj, int depth)
 {
 	GMimeContentType *ct;
 
@@ -674,48 +815,29 @@ walk_texts (TextWalk *walk, GMimeObject *obj, const char *prefix, int depth)
 	if (GMIME_IS_MULTIPART (obj)) {
 		GMimeMultipart *mp = GMIME_MULTIPART (obj);
 		if (g_mime_content_type_is_type (ct, "multipart", "alternative")
-		    && walk_alternative (walk, mp, prefix))
+		    && walk_alternative (walk, mp))
 			return;
 		for (int i = 0; i < g_mime_multipart_get_count (mp); i++)
-			walk_texts (walk, g_mime_multipart_get_part (mp, i), prefix, depth + 1);
-		return;
-	}
-	if (GMIME_IS_MESSAGE_PART (obj)) {
+			walk_texts (walk, g_mime_multipart_get_part (mp, i), depth + 1);
+	} else if (GMIME_IS_MESSAGE_PART (obj)) {
 		GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (obj));
-		if (inner != NULL) {
-			g_autofree char *sub = g_strconcat (prefix, "forwarded:", NULL);
-			walk_texts (walk, g_mime_message_get_mime_part (inner), sub, depth + 1);
-		}
-		return;
-	}
-	if (!GMIME_IS_PART (obj))
-		return;
-	if (g_mime_content_type_is_type (ct, "text", "plain")) {
-		if (is_attachment (obj)) {
-			const char *name = g_mime_part_get_filename (GMIME_PART (obj));
-			g_autofree char *clean = statement_clean_line (name);
-			g_autofree char *origin = g_strconcat (prefix, "attachment:", clean, NULL);
-			add_text (walk, part_text (GMIME_PART (obj)), origin);
-		} else {
-			g_autofree char *origin = g_strconcat (prefix, "body", NULL);
-			add_text (walk, part_text (GMIME_PART (obj)), origin);
-		}
-	} else if (g_mime_content_type_is_type (ct, "text", "html") && !is_attachment (obj)) {
-		g_autofree char *raw = part_text (GMIME_PART (obj));
-		g_autofree char *plain = html_to_text (raw);
-		g_autofree char *origin = g_strconcat (prefix, "html", NULL);
-		add_text (walk, statement_clean_text (plain), origin);
+		if (inner != NULL)
+			walk_forwarded (walk, inner, depth);
+	} else if (GMIME_IS_PART (obj)) {
+		walk_part (walk, GMIME_PART (obj));
 	}
 }
 
 GPtrArray *
 message_texts (const Message *message)
 {
-	TextWalk walk = { g_ptr_array_new_with_free_func ((GDestroyNotify) message_text_free), FALSE };
+	GPtrArray *texts = g_ptr_array_new_with_free_func ((GDestroyNotify) message_text_free);
+	TextWalk walk = { texts, "", message->subject != NULL ? message->subject : "",
+	                  message->from != NULL ? message->from : "", 0 };
 
 	if (message->mime != NULL && !message->oversized)
-		walk_texts (&walk, g_mime_message_get_mime_part (message->mime), "", 0);
-	return walk.texts;
+		walk_texts (&walk, g_mime_message_get_mime_part (message->mime), 0);
+	return texts;
 }
 
 static void

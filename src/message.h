@@ -55,19 +55,47 @@ char *message_header (const Message *message, const char *name);
  * order, duplicates removed. Newly allocated array of char*. */
 GPtrArray *message_references (const Message *message);
 
+/* Where a text came from. */
+typedef enum {
+	MESSAGE_TEXT_BODY,       /* a text/plain body, or text/html turned into text */
+	MESSAGE_TEXT_ATTACHMENT, /* a text attachment */
+	MESSAGE_TEXT_DOCUMENT,   /* a PDF or DOCX attachment's text */
+} MessageTextKind;
+
 /* A text part of the message to read a statement from. */
 typedef struct {
 	char *text;              /* UTF-8, CR LF normalised to LF, cleaned */
-	char *origin;            /* "body", "attachment:NAME", "forwarded", "html" */
+	char *origin;            /* "body", "html", "attachment:NAME", "pdf:NAME",
+	                          * "docx:NAME"; after "forwarded:" once per
+	                          * message/rfc822 level it is inside */
+	MessageTextKind kind;
+	guint depth;             /* message/rfc822 levels it is inside */
+	char *subject;           /* the cleaned subject of the message it belongs
+	                          * to (the forwarded one's inside a forward);
+	                          * never NULL */
+	char *from;              /* that message's From, "Name <addr>", cleaned;
+	                          * never NULL */
 } MessageText;
 
 void message_text_free (MessageText *text);
 
 /* Every text worth reading for a statement, in order of preference: the
  * text/plain body (or text/html turned into text when there is no plain
- * alternative), text/plain attachments, and the same inside forwarded
+ * alternative), text/plain attachments, the text of PDF and DOCX
+ * attachments (document_part_text), and the same inside forwarded
  * message/rfc822 parts at any depth. Newly allocated array of MessageText*. */
 GPtrArray *message_texts (const Message *message);
+
+/* The decoded text of a text part in UTF-8, cleaned (statement_clean_text),
+ * at most 2 MB of it: valid UTF-8 is taken as such, anything else is
+ * converted from the declared charset (any GMime knows), else from
+ * Windows-1252. Newly allocated, never NULL. */
+char *message_part_text (GMimePart *part);
+
+/* The plain text of an HTML document (tags dropped, block tags and table
+ * cells turned into line breaks and TABs, entities decoded), cleaned.
+ * Newly allocated, never NULL. */
+char *message_html_to_text (const char *html);
 
 /* Calls @func for every leaf part that is an attachment (has a filename or a
  * disposition of attachment, or is not text), at any depth. */
