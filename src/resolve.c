@@ -93,13 +93,17 @@ split_top_level (const char *text)
 }
 
 /* @text without the words that statements put around a group's name:
- * "IETF CCAMP WG", "the TEAS Working Group", "IETF MPLS working group".
- * NULL when there were none (or nothing else). */
+ * "IETF CCAMP WG", "the TEAS Working Group", "IETF MPLS working group";
+ * only the words before it unless @suffixes_too. NULL when there were none
+ * (or nothing else). */
 static char *
-strip_affixes (const char *text)
+strip_affixes (const char *text, gboolean suffixes_too)
 {
 	static const char *const prefixes[] = { "the ", "ietf ", NULL };
-	static const char *const suffixes[] = { " working group", " wg", " mailing list", " list", NULL };
+	static const char *const all_suffixes[] = { " working groups", " working group", " wgs", " wg",
+	                                            " mailing list", " list", NULL };
+	static const char *const no_suffixes[] = { NULL };
+	const char *const *suffixes = suffixes_too ? all_suffixes : no_suffixes;
 	g_autofree char *s = g_strdup (text);
 	gboolean changed = FALSE, again = TRUE;
 
@@ -233,6 +237,42 @@ org_named_in (const Config *config, const char *text)
 	return best;
 }
 
+/* The organization named first in @text (the first @limit bytes of it),
+ * the longer name winning at one position: a letter introduces its sender
+ * before it names anyone else ("ITU-T Study Group 15 thanks IEEE 802.1"). */
+static const Org *
+org_first_named_in (const Config *config, const char *text, gsize limit)
+{
+	g_autofree char *head = NULL;
+	const Org *best = NULL;
+	glong best_len = 0, best_pos = 0;
+	Folded hay;
+
+	if (text == NULL || *text == '\0')
+		return NULL;
+	head = g_utf8_make_valid (text, (gssize) MIN (strlen (text), limit));
+	fold_text (head, &hay);
+	for (guint i = 0; i < config->orgs->len; i++) {
+		const Org *org = g_ptr_array_index (config->orgs, i);
+		for (guint j = 0; j <= org->aliases->len; j++) {
+			const char *label = j == 0 ? org->name : g_ptr_array_index (org->aliases, j - 1);
+			g_autofree char *key = config_name_key (label);
+			glong len = g_utf8_strlen (key, -1);
+			glong pos = len > 0 ? find_word (&hay, label) : -1;
+
+			if (pos < 0)
+				continue;
+			if (best == NULL || pos < best_pos || (pos == best_pos && len > best_len)) {
+				best = org;
+				best_len = len;
+				best_pos = pos;
+			}
+		}
+	}
+	folded_clear (&hay);
+	return best;
+}
+
 /* ------------------------------------------------------------------ */
 /* The organization */
 
@@ -280,10 +320,27 @@ org_authorizing (const Config *config, const char *address)
 	return found;
 }
 
+/* The domain of the address in a contact ("Greg Jones <greg@itu.int>"),
+ * or NULL. Newly allocated. */
+static char *
+contact_domain (const char *contact)
+{
+	const char *at, *end;
+
+	if (contact == NULL || (at = strrchr (contact, '@')) == NULL)
+		return NULL;
+	end = at + 1 + strcspn (at + 1, "> \t");
+	return end > at + 1 ? g_strndup (at + 1, (gsize) (end - at - 1)) : NULL;
+}
+
+/* How much of the body we search for the sender's name. */
+#define BODY_SEARCH_BYTES 2000
+
 static void
 resolve_org (Statement *statement, const Config *config, const Message *message)
 {
 	g_autofree char *text = NULL;
+	g_autofree char *contact_dom = contact_domain (statement->from_contact);
 	const char *from_address = message != NULL ? message->from_address : NULL;
 	const char *domain = NULL;
 	const Org *org = NULL;
@@ -310,6 +367,14 @@ resolve_org (Statement *statement, const Config *config, const Message *message)
 		org = org_authorizing (config, from_address);
 	if (org == NULL && domain != NULL)
 		org = config_find_org_by_domain (config, domain);
+	/* A forward's sender is the forwarder: the statement's own contact
+	 * says who wrote it. */
+	if (org == NULL && contact_dom != NULL)
+		org = config_find_org_by_domain (config, contact_dom);
+	/* Last, a letter that names no sender in a label names it in its
+	 * first lines. Only then: a body names many bodies. */
+	if (org == NULL && text == NULL)
+		org = org_first_named_in (config, statement->body, BODY_SEARCH_BYTES);
 
 	g_free (statement->from_org);
 	if (org != NULL)
@@ -348,7 +413,13 @@ group_by_name (const Config *config, const char *name)
 		return group;
 	if (strchr (name, '@') != NULL)
 		return config_find_group_by_list (config, name);
-	bare = strip_affixes (name);
+	/* "IETF Operations and Management Area Working Group" is a name
+	 * that ends in "Working Group"; "IETF TEAS WG" is one that does not. */
+	bare = strip_affixes (name, FALSE);
+	if (bare != NULL && (group = config_find_group (config, bare)) != NULL)
+		return group;
+	g_clear_pointer (&bare, g_free);
+	bare = strip_affixes (name, TRUE);
 	if (bare != NULL)
 		return config_find_group (config, bare);
 	return NULL;
@@ -493,6 +564,49 @@ groups_from_addresses (const Config *config, InternetAddressList *list, GPtrArra
 	}
 }
 
+/* The To and Cc of every message/rfc822 inside @obj: a forwarded
+ * statement's own recipients name its groups too. */
+static void
+groups_from_forwarded (const Config *config, GMimeObject *obj, GPtrArray *groups, int depth)
+{
+	if (obj == NULL || depth > 32)
+		return;
+	if (GMIME_IS_MULTIPART (obj)) {
+		GMimeMultipart *mp = GMIME_MULTIPART (obj);
+		for (int i = 0; i < g_mime_multipart_get_count (mp); i++)
+			groups_from_forwarded (config, g_mime_multipart_get_part (mp, i), groups, depth + 1);
+	} else if (GMIME_IS_MESSAGE_PART (obj)) {
+		GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (obj));
+		if (inner == NULL)
+			return;
+		groups_from_addresses (config, g_mime_message_get_addresses (inner, GMIME_ADDRESS_TYPE_TO), groups);
+		groups_from_addresses (config, g_mime_message_get_addresses (inner, GMIME_ADDRESS_TYPE_CC), groups);
+		groups_from_forwarded (config, g_mime_message_get_mime_part (inner), groups, depth + 1);
+	}
+}
+
+/* The groups whose key, name or an alias stands as a whole word in
+ * @text ("LS to IETF CCAMP on OTN"), in the order of the directory. */
+static void
+groups_named_in (const Config *config, const char *text, GPtrArray *groups)
+{
+	Folded hay;
+
+	if (text == NULL || *text == '\0' || !g_utf8_validate (text, -1, NULL))
+		return;
+	fold_text (text, &hay);
+	for (guint i = 0; i < config->groups->len; i++) {
+		const Group *group = g_ptr_array_index (config->groups, i);
+		gboolean found = find_word (&hay, group->name) >= 0
+			|| (group->full_name != NULL && find_word (&hay, group->full_name) >= 0);
+		for (guint j = 0; !found && j < group->aliases->len; j++)
+			found = find_word (&hay, g_ptr_array_index (group->aliases, j)) >= 0;
+		if (found)
+			add_group (groups, group);
+	}
+	folded_clear (&hay);
+}
+
 static void
 resolve_groups (Statement *statement, const Config *config, const Message *message)
 {
@@ -532,8 +646,17 @@ resolve_groups (Statement *statement, const Config *config, const Message *messa
 			groups_from_addresses (config,
 			                       g_mime_message_get_addresses (message->mime, GMIME_ADDRESS_TYPE_CC),
 			                       statement->groups);
+			groups_from_forwarded (config, g_mime_message_get_mime_part (message->mime),
+			                       statement->groups, 0);
 		}
 	}
+
+	/* Nothing else named a group: the subject may ("LS to IETF CCAMP on
+	 * OTN"), or the title. */
+	if (statement->groups->len == 0 && message != NULL)
+		groups_named_in (config, message->subject, statement->groups);
+	if (statement->groups->len == 0)
+		groups_named_in (config, statement->title, statement->groups);
 
 	/* An earlier reason (set before resolving) is kept: it came first. */
 	if (statement->groups->len == 0 && statement->hold_reason == NULL) {

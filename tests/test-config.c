@@ -756,6 +756,9 @@ typedef struct {
 	const char *from_org;     /* expected */
 	const char *groups;       /* expected, ','-separated ("" for none) */
 	const char *hold_reason;  /* expected, or NULL */
+	const char *body;         /* the statement's body, or NULL */
+	const char *from_contact; /* the statement's contact, or NULL */
+	const char *title;        /* the statement's title, or NULL */
 } ResolveCase;
 
 static const ResolveCase resolve_cases[] = {
@@ -815,6 +818,33 @@ static const ResolveCase resolve_cases[] = {
 	{ "BBF", NULL, NULL, NULL, "", NULL, "BBF", "", "unresolved destination group: none named" },
 	{ "BBF", "ccamp-chairs@ietf.org", NULL, NULL, "", NULL, "BBF", "",
 	  "unresolved destination group: To: ccamp-chairs@ietf.org" },
+	/* The ITU-T, 3GPP and free-form readings. */
+	{ "ITU-T Study Group 13", "IETF DetNet WG|IETF TEAS WG|3GPP TSG SA WG2", NULL, NULL, "tsbsg13@itu.int",
+	  NULL, "ITU-T SG13", "detnet,teas", NULL },
+	{ "3GPP SA WG2", "IETF MPLS WG|CT WG4", NULL, NULL, "3gppliaison@etsi.org", NULL, "3GPP SA2", "mpls", NULL },
+	{ NULL, "IETF TEAS working group|CCAMP and TEAS working groups", NULL, NULL, "", NULL, NULL, "teas,ccamp",
+	  NULL },
+	{ NULL, "IETF Operations and Management Area Working Group", NULL, NULL, "", NULL, NULL, "opsawg", NULL },
+	/* A free-form letter names its sender in its first lines: only when
+	 * nothing else does, and the first one named wins. */
+	{ NULL, "teas", NULL, NULL, "tsbsg13@itu.int", NULL, "ITU-T SG13", "teas", NULL,
+	  "ITU-T Study Group 13 thanks IEEE 802.1 and the Broadband Forum for ..." },
+	{ NULL, "teas", NULL, NULL, "liaison@broadband-forum.org", NULL, "BBF", "teas", NULL,
+	  "ITU-T Study Group 13 asked us to forward ..." },
+	{ "Some Consortium", "teas", NULL, NULL, "", NULL, "Some Consortium", "teas", NULL,
+	  "Some Consortium thanks ITU-T SG15 for ..." },
+	/* A forward's sender is the forwarder: the statement's contact says
+	 * who wrote it. */
+	{ NULL, "teas", NULL, NULL, "execd@iab.org", NULL, "O-RAN", "teas", NULL, NULL,
+	  "Wei Chen <wei.chen@o-ran.org>" },
+	/* The subject, then the title, when nothing else names a group. */
+	{ "BBF", NULL, NULL, NULL, "", "Subject: LS to IETF CCAMP on OTN\n", "BBF", "ccamp", NULL },
+	{ "BBF", "teas", NULL, NULL, "", "Subject: LS to IETF CCAMP on OTN\n", "BBF", "teas", NULL },
+	{ "BBF", NULL, NULL, NULL, "", "Subject: LS on MPLS-TP OAM\n", "BBF", "mpls", NULL },
+	{ "BBF", NULL, NULL, NULL, "", NULL, "BBF", "detnet", NULL, NULL, NULL,
+	  "Liaison statement to the DetNet WG" },
+	{ "BBF", "Foo WG", NULL, NULL, "", "Subject: LS on optical things\n", "BBF", "",
+	  "unresolved destination group: To: Foo WG" },
 };
 
 static GMimeMessage *
@@ -851,6 +881,9 @@ test_resolve (void **state)
 		Message m = { 0 };
 
 		s->from_org_text = g_strdup (rc->from_org_text);
+		s->body = g_strdup (rc->body);
+		s->from_contact = g_strdup (rc->from_contact);
+		s->title = g_strdup (rc->title);
 		if (rc->to_texts != NULL) {
 			g_auto (GStrv) parts = g_strsplit (rc->to_texts, "|", -1);
 			for (guint j = 0; parts[j] != NULL; j++)
@@ -878,6 +911,34 @@ test_resolve (void **state)
 			fail_msg ("case %zu: hold \"%s\", expected \"%s\"", i, s->hold_reason, rc->hold_reason);
 		g_clear_object (&m.mime);
 	}
+}
+
+/* A forwarded statement: the original's own To and Cc name groups. */
+static void
+test_resolve_forwarded (void **state)
+{
+	static const char raw[] =
+		"From: Forwarder <someone@example.com>\nTo: statements@example.org\nSubject: Fwd: LS\n"
+		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n"
+		"--b\nContent-Type: text/plain\n\nSee below.\n"
+		"--b\nContent-Type: message/rfc822\n\n"
+		"From: TSB <tsbsg15@itu.int>\nTo: teas@ietf.org\nCc: Lists <MPLS@ietf.org>, x@example.com\n"
+		"Subject: LS\n\nText.\n--b--\n";
+	g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (raw, strlen (raw));
+	g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+	g_autoptr (Statement) s = statement_new ();
+	g_autofree char *groups = NULL;
+	Message m = { 0 };
+
+	m.mime = g_mime_parser_construct_message (parser, NULL);
+	m.from = m.subject = m.date = (char *) "";
+	m.from_address = (char *) "someone@example.com";
+	s->from_org_text = g_strdup ("SG15");
+	resolve_statement (s, sample, &m);
+	groups = join_groups (s->groups);
+	assert_string_equal (groups, "teas,mpls");
+	assert_null (s->hold_reason);
+	g_clear_object (&m.mime);
 }
 
 /* Without a message; a second run replaces the first's groups; an earlier
@@ -922,6 +983,7 @@ main (void)
 		cmocka_unit_test (test_check),
 		cmocka_unit_test (test_default_path),
 		cmocka_unit_test (test_resolve),
+		cmocka_unit_test (test_resolve_forwarded),
 		cmocka_unit_test (test_resolve_again),
 	};
 
