@@ -8,14 +8,6 @@
 MAN1="$top_srcdir/man/liaison.1"
 README="$top_srcdir/README.md"
 
-# need_root WHY: skips the test unless it runs as root.
-need_root () {
-	if [ "$(id -u)" != 0 ]; then
-		echo "# skipped: needs root ($1)"
-		exit 77
-	fi
-}
-
 # need_program PROGRAM...: skips the test unless each is installed
 # (scripts/deps.sh installs them all).
 need_program () {
