@@ -7,7 +7,10 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
  libpoppler-glib-dev libgsf-1-dev libxml2-dev libcmocka-dev
  sqlite3 jq mandoc
  libxml2-utils chromium
- postfix procmail dovecot-core dovecot-sieve netcat-openbsd"
+ postfix procmail dovecot-core dovecot-sieve netcat-openbsd
+ groff zip"
+# groff (gropdf, tbl) and zip make the PDF and DOCX fixtures
+# (tests/make-fixtures.sh); the test suite only reads what they made.
 # The mail software is for the integration tests (tests/t-postfix.sh,
 # t-procmail.sh, t-sieve.sh, t-syslog.sh), which run private instances of it:
 # none of it may be configured or left running for the machine.

@@ -12,8 +12,11 @@
 
 #include <cmocka.h>
 
+#include "conf.h"
+#include "document.h"
 #include "extract.h"
 #include "message.h"
+#include "resolve.h"
 #include "statement.h"
 
 #define MAX_MESSAGE_SIZE (50 * 1024 * 1024)
@@ -50,10 +53,15 @@ dump_body (GString *out, const char *body)
 	g_string_append (out, "body:\n");
 	lines = g_strsplit (body, "\n", -1);
 	for (guint i = 0; lines[i] != NULL; i++) {
-		if (*lines[i] == '\0')
+		/* Bodies keep their TABs (a table's cells); they are shown,
+		 * since any other control character is a failure. */
+		g_auto (GStrv) cells = g_strsplit (lines[i], "\t", -1);
+		g_autofree char *line = g_strjoinv ("<TAB>", cells);
+
+		if (*line == '\0')
 			g_string_append (out, "  |\n");
 		else
-			g_string_append_printf (out, "  | %s\n", lines[i]);
+			g_string_append_printf (out, "  | %s\n", line);
 	}
 }
 
@@ -68,6 +76,7 @@ dump_statement (const Statement *s)
 		return g_string_free (out, FALSE);
 	}
 	dump_string (out, "layout", layout_to_string (s->layout));
+	dump_string (out, "origin", s->origin);
 	dump_string (out, "title", s->title);
 	dump_string (out, "submitted", s->submitted);
 	dump_string (out, "deadline", s->deadline);
@@ -121,21 +130,47 @@ print_diff (const char *name, const char *expected, const char *actual)
 
 /* ---- Golden files ----------------------------------------------------- */
 
-/* The dump of what extract_statement() finds in the message at @path;
- * NULL with @why set when the file cannot be read. */
+static const char *const text_kinds[] = { "body", "attachment", "document" };
+
+/* The directory the golden files are resolved against: the samples'. */
+static Config *directory;
+
+/* The dump of what extract_statement() finds in the message at @path,
+ * followed by the texts the message offered (where each came from); NULL
+ * with @why set when the file cannot be read. */
 static char *
 extract_file (const char *path, char **why)
 {
 	g_autoptr (GError) error = NULL;
 	g_autoptr (Message) message = message_open_file (path, MAX_MESSAGE_SIZE, &error);
 	g_autoptr (Statement) statement = NULL;
+	g_autoptr (GPtrArray) texts = NULL;
+	GString *out;
 
 	if (message == NULL) {
 		*why = g_strdup_printf ("%s: %s", path, error->message);
 		return NULL;
 	}
 	statement = extract_statement (message);
-	return dump_statement (statement);
+	out = g_string_new (NULL);
+	{
+		g_autofree char *dump = dump_statement (statement);
+		g_string_append (out, dump);
+	}
+	/* What the directory makes of it: the organization and the groups. */
+	if (statement != NULL && directory != NULL) {
+		resolve_statement (statement, directory, message);
+		dump_string (out, "resolved_org", statement->from_org);
+		dump_list (out, "resolved_groups", statement->groups);
+		dump_string (out, "hold_reason", statement->hold_reason);
+	}
+	texts = message_texts (message);
+	for (guint i = 0; i < texts->len; i++) {
+		const MessageText *t = g_ptr_array_index (texts, i);
+		g_string_append_printf (out, "texts[%u]: %s (%s)\n", i, t->origin,
+		                        text_kinds[t->kind]);
+	}
+	return g_string_free (out, FALSE);
 }
 
 /* Whatever the message holds, what we extract is valid UTF-8 without
@@ -186,10 +221,27 @@ check_golden (const char *path)
 	return NULL;
 }
 
+/* TRUE when the golden file of @path records the text of a PDF or DOCX
+ * document, which a build without documents cannot read. */
+static gboolean
+needs_documents (const char *path)
+{
+	g_autofree char *stem = g_strndup (path, strlen (path) - strlen (".eml"));
+	g_autofree char *expected_path = g_strconcat (stem, ".expected", NULL);
+	g_autofree char *expected = NULL;
+
+	return g_file_get_contents (expected_path, &expected, NULL, NULL)
+	       && strstr (expected, " (document)\n") != NULL;
+}
+
 static void
 test_golden (void **state)
 {
-	char *why = check_golden (*state);
+	char *why;
+
+	if (!document_supported () && needs_documents (*state))
+		skip ();
+	why = check_golden (*state);
 	char message[1024];
 
 	if (why == NULL)
@@ -223,6 +275,239 @@ list_fixtures (const char *dir, GPtrArray *paths)
 	g_ptr_array_sort (names, compare_names);
 	for (guint i = 0; i < names->len; i++)
 		g_ptr_array_add (paths, g_build_filename (dir, g_ptr_array_index (names, i), NULL));
+}
+
+static void
+assert_list (const GPtrArray *list, const char *first, guint len, const char *name)
+{
+	if (list->len != len)
+		fail_msg ("%s: %u entries, expected %u", name, list->len, len);
+	if (len > 0)
+		assert_string_equal (g_ptr_array_index (list, 0), first);
+}
+
+/* ---- Documents on their own ------------------------------------------- */
+
+/* The text of tests/data/documents/NAME.{pdf,docx} (TABs shown), or the
+ * error, compared with NAME.expected like the golden messages. */
+static char *
+document_dump (const char *path)
+{
+	g_autofree char *data = NULL;
+	g_autofree char *text = NULL;
+	g_autoptr (GError) error = NULL;
+	gsize len;
+
+	if (!g_file_get_contents (path, &data, &len, &error))
+		return g_strdup_printf ("unreadable: %s\n", error->message);
+	text = g_str_has_suffix (path, ".pdf") ? document_pdf_text ((const guint8 *) data, len, &error)
+	                                       : document_docx_text ((const guint8 *) data, len, &error);
+	if (text == NULL)
+		return g_strdup_printf ("error: %s\n", error->message);
+	{
+		g_auto (GStrv) cells = g_strsplit (text, "\t", -1);
+		g_autofree char *shown = g_strjoinv ("<TAB>", cells);
+		return g_strdup_printf ("%s\n", shown);
+	}
+}
+
+static void
+test_documents (void **state)
+{
+	g_autofree char *dir = g_build_filename (SRCDIR, "tests", "data", "documents", NULL);
+	g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+	const char *name;
+	guint n = 0;
+
+	if (!document_supported ())
+		skip ();
+	assert_non_null (d);
+	while ((name = g_dir_read_name (d)) != NULL) {
+		g_autofree char *path = NULL;
+		g_autofree char *stem = NULL;
+		g_autofree char *expected_path = NULL;
+		g_autofree char *expected = NULL;
+		g_autofree char *actual = NULL;
+
+		if (!g_str_has_suffix (name, ".pdf") && !g_str_has_suffix (name, ".docx"))
+			continue;
+		n++;
+		path = g_build_filename (dir, name, NULL);
+		stem = g_strndup (path, strrchr (path, '.') - path);
+		expected_path = g_strconcat (stem, ".expected", NULL);
+		actual = document_dump (path);
+		print_message ("%s\n", name);
+		if (g_strcmp0 (g_getenv ("LIAISON_UPDATE_GOLDEN"), "1") == 0) {
+			assert_true (g_file_set_contents (expected_path, actual, -1, NULL));
+			continue;
+		}
+		if (!g_file_get_contents (expected_path, &expected, NULL, NULL))
+			fail_msg ("%s: no %s", name, expected_path);
+		if (strcmp (expected, actual) != 0) {
+			print_diff (stem, expected, actual);
+			fail_msg ("%s: text differs from the golden file", name);
+		}
+	}
+	assert_true (n >= 4);
+}
+
+/* Documents that are no documents, from memory. */
+static void
+test_document_errors (void **state)
+{
+	static const guint8 stored_zip[] = "PK\x03\x04 and then nothing a zip needs";
+	g_autoptr (GError) error = NULL;
+	char *text;
+
+	text = document_pdf_text ((const guint8 *) "", 0, &error);
+	assert_null (text);
+	assert_non_null (error);
+	g_clear_error (&error);
+	text = document_pdf_text ((const guint8 *) "%PDF-1.4\n%%EOF\n", 15, &error);
+	assert_null (text);
+	assert_non_null (error);
+	g_clear_error (&error);
+	text = document_docx_text ((const guint8 *) "%PDF-1.4", 8, &error);
+	assert_null (text);
+	assert_non_null (error);
+	g_clear_error (&error);
+	text = document_docx_text (stored_zip, sizeof stored_zip - 1, &error);
+	assert_null (text);
+	assert_non_null (error);
+}
+
+/* ---- Subjects ----------------------------------------------------------- */
+
+static const struct {
+	const char *subject;
+	const char *title;
+} subject_cases[] = {
+	{ "New Liaison Statement, \"LS on OTN\"", "LS on OTN" },
+	{ "New Liaison Statement \"LS on OTN\"", "LS on OTN" },
+	{ "Fwd: New Liaison Statement, \"LS on OTN\"", "LS on OTN" },
+	{ "LS on OTN", "LS on OTN" },
+	{ "Liaison Statement: TR-451 YANG", "TR-451 YANG" },
+	{ "Liaison statement - TR-451 YANG", "TR-451 YANG" },
+	{ "Liaison statement on TR-451 YANG", "Liaison statement on TR-451 YANG" },
+	{ "Liaison from SG15 to CCAMP", "Liaison from SG15 to CCAMP" },
+	{ "[ccamp] FW: LS on OTN", "LS on OTN" },
+	{ "WG: TR: LS on OTN", "LS on OTN" },
+	{ "Re: LS on OTN", NULL },
+	{ "AW: LS on OTN", NULL },
+	{ "Fwd: Re: LS on OTN", NULL },
+	{ "Automatic reply: LS on OTN", NULL },
+	{ "LS on \"quoted\" words \"here\"", "LS on \"quoted\" words \"here\"" },
+	{ "Liaison Statement:", NULL },
+	{ "", NULL },
+	{ NULL, NULL },
+};
+
+static void
+test_title_from_subject (void **state)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (subject_cases); i++) {
+		g_autofree char *title = extract_title_from_subject (subject_cases[i].subject);
+		if (g_strcmp0 (title, subject_cases[i].title) != 0)
+			fail_msg ("\"%s\": %s, expected %s", subject_cases[i].subject, title ? title : "NULL",
+			          subject_cases[i].title ? subject_cases[i].title : "NULL");
+	}
+}
+
+/* ---- Every layout on text ----------------------------------------------- */
+
+typedef struct {
+	const char *name;
+	const char *text;
+	const char *subject;
+	MessageTextKind kind;
+	Layout layout;               /* LAYOUT_NONE: no statement */
+	const char *title;
+	Purpose purpose;
+	const char *deadline;
+	const char *from_org_text;
+	const char *to_text0;
+	guint n_to_texts;
+} LayoutCase;
+
+#define ITUT_HEAD "Question(s):  14/15   Meeting, date:  Geneva, 3-14 July 2027\n" \
+	"Study Group:  15      Working Party:  3\nSource:       ITU-T Study Group 15\n" \
+	"Title:        LS on OTN\n\n                 LIAISON STATEMENT\n\n"
+
+static const LayoutCase layout_cases[] = {
+	{ "ITU-T, action", ITUT_HEAD "For action to:  IETF CCAMP\nFor comment to: -\n"
+	  "For information to: IEEE 802.1\nApproval:  SG15 (14 July 2027)\nDeadline:  15 January 2028\n"
+	  "Contact:  Greg Jones   E-mail: g@x.int\n\nBody text of the statement, which is long enough to be prose.\n",
+	  NULL, MESSAGE_TEXT_BODY, LAYOUT_ITUT, "LS on OTN", PURPOSE_ACTION, "2028-01-15", "ITU-T Study Group 15",
+	  "IETF CCAMP", 2 },
+	{ "ITU-T, comment only, with TABs", "Question(s):\t14/15\nSource:\tRapporteur Q14/15\nTitle:\tLS on OTN\n"
+	  "For action to:\t-\nFor comment to:\tIETF CCAMP; IETF TEAS\nDeadline:\tN/A\n",
+	  NULL, MESSAGE_TEXT_DOCUMENT, LAYOUT_ITUT, "LS on OTN", PURPOSE_COMMENT, NULL, "ITU-T SG15", "IETF CCAMP", 2 },
+	{ "ITU-T reply LS for information is a response", ITUT_HEAD "Title: x\nFor information to: IETF MPLS\n",
+	  NULL, MESSAGE_TEXT_BODY, LAYOUT_ITUT, "LS on OTN", PURPOSE_INFORMATION, NULL, "ITU-T Study Group 15",
+	  "IETF MPLS", 1 },
+	{ "Title, Source and Contact alone are no ITU-T statement",
+	  "Title: Minutes\nSource: Chairs\nContact: Greg <g@x.int>\n",
+	  NULL, MESSAGE_TEXT_BODY, LAYOUT_NONE, NULL, PURPOSE_NONE, NULL, NULL, NULL, 0 },
+	{ "3GPP", "3GPP TSG-SA WG2 Meeting #160\tS2-2601234\nSophia Antipolis, 12 - 16 January 2027\n\n"
+	  "Title:\tLS on X\nResponse to:\t-\nRelease:\tRel-20\nWork Item:\tFS_X\nSource:\tSA WG2\n"
+	  "To:\tIETF TEAS WG\nCc:\tCT WG4\nContact Person:\n\tName:\tA B\n\tE-mail Address:\ta@b.com\n\n"
+	  "1. Overall Description:\nText.\n2. Actions:\nTo IETF TEAS group.\nACTION:\tSA2 asks TEAS to reply.\n"
+	  "3. Date of Next TSG-SA WG2 Meetings:\nSA2#161\t22 - 26 February 2027\tFukuoka\n",
+	  NULL, MESSAGE_TEXT_DOCUMENT, LAYOUT_3GPP, "LS on X", PURPOSE_ACTION, "2027-02-22", "3GPP SA WG2",
+	  "IETF TEAS WG", 1 },
+	{ "3GPP response asking nothing", "Title: Reply LS on X\nResponse to: LS on X (S2-2500001)\n"
+	  "Release: Rel-19\nSource: RAN WG3\nTo: IETF MPLS\n\n1. Overall Description:\nThanks.\n"
+	  "2. Actions:\nACTION: None.\n",
+	  NULL, MESSAGE_TEXT_BODY, LAYOUT_3GPP, "Reply LS on X", PURPOSE_RESPONSE, NULL, "3GPP RAN WG3", "IETF MPLS", 1 },
+	{ "Title, To and Cc alone are no 3GPP statement", "Title: x\nSource: y\nTo: z\nCc: w\n",
+	  NULL, MESSAGE_TEXT_BODY, LAYOUT_NONE, NULL, PURPOSE_NONE, NULL, NULL, NULL, 0 },
+	{ "free-form letter in a document",
+	  "Broadband Forum\n\nTo: IETF OPSAWG\nFrom: BBF TC\n\nDear OPSAWG chairs,\n\n"
+	  "We send this liaison statement for your comments by 1 March 2027.\n",
+	  "Attached", MESSAGE_TEXT_DOCUMENT, LAYOUT_FREEFORM, NULL, PURPOSE_COMMENT, "2027-03-01", "BBF TC",
+	  "IETF OPSAWG", 1 },
+	{ "free-form cover note", "Dear CCAMP chairs,\n\nplease find attached a liaison statement for action.\n",
+	  "LS on OTN", MESSAGE_TEXT_BODY, LAYOUT_FREEFORM, NULL, PURPOSE_ACTION, NULL, NULL, "CCAMP", 1 },
+	{ "a question about a statement is none",
+	  "Did the liaison statement from BBF get an answer? Please reply.\n",
+	  "Question about the LS on TR-451", MESSAGE_TEXT_BODY, LAYOUT_NONE, NULL, PURPOSE_NONE, NULL, NULL, NULL, 0 },
+	{ "a reply is none", "This liaison statement is for action by 1 March 2027.\n",
+	  "Re: LS on OTN", MESSAGE_TEXT_BODY, LAYOUT_NONE, NULL, PURPOSE_NONE, NULL, NULL, NULL, 0 },
+	{ "minutes that mention a statement are none",
+	  "Minutes\n\nThe liaison statement received from SG15 was discussed; a reply is due by 1 March 2027.\n",
+	  "Minutes of the interim", MESSAGE_TEXT_DOCUMENT, LAYOUT_NONE, NULL, PURPOSE_NONE, NULL, NULL, NULL, 0 },
+	{ "our own id in a subject is no designation", "Thanks, for action by 1 March 2027.\n",
+	  "[LS-2026-0007] follow-up", MESSAGE_TEXT_BODY, LAYOUT_NONE, NULL, PURPOSE_NONE, NULL, NULL, NULL, 0 },
+	{ "a Datatracker notification stays one",
+	  "Title: LS on OTN\nSubmission Date: 2027-01-15\nFrom: ITU-T SG15 (Greg)\nTo: ccamp\nPurpose: For action\n"
+	  "Body: This liaison statement is for action.\nAttachments:\n",
+	  "New Liaison Statement, \"LS on OTN\"", MESSAGE_TEXT_BODY, LAYOUT_DATATRACKER, "LS on OTN", PURPOSE_ACTION,
+	  NULL, "ITU-T SG15", "ccamp", 1 },
+};
+
+static void
+test_layouts (void **state)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (layout_cases); i++) {
+		const LayoutCase *c = &layout_cases[i];
+		ExtractContext context = { c->subject, c->kind, "test" };
+		guint score = 0;
+		g_autoptr (Statement) s = extract_text (c->text, &context, &score);
+
+		print_message ("%s\n", c->name);
+		if (c->layout == LAYOUT_NONE) {
+			if (s != NULL)
+				fail_msg ("%s: read as %s", c->name, layout_to_string (s->layout));
+			continue;
+		}
+		assert_non_null (s);
+		assert_int_equal (s->layout, c->layout);
+		assert_true (g_strcmp0 (s->title, c->title) == 0);
+		assert_int_equal (s->purpose, c->purpose);
+		assert_true (g_strcmp0 (s->deadline, c->deadline) == 0);
+		assert_true (g_strcmp0 (s->from_org_text, c->from_org_text) == 0);
+		assert_list (s->to_texts, c->to_text0, c->n_to_texts, "to_texts");
+	}
 }
 
 /* ---- extract_datatracker on text -------------------------------------- */
@@ -327,14 +612,6 @@ static const TextCase text_cases[] = {
 	  TRUE, "LS on OTN", "ITU-T SG15", NULL, "ccamp", 2, NULL, 0, PURPOSE_ACTION, NULL, "x" },
 };
 
-static void
-assert_list (const GPtrArray *list, const char *first, guint len, const char *name)
-{
-	if (list->len != len)
-		fail_msg ("%s: %u entries, expected %u", name, list->len, len);
-	if (len > 0)
-		assert_string_equal (g_ptr_array_index (list, 0), first);
-}
 
 static void
 test_datatracker_text (void **state)
@@ -342,7 +619,7 @@ test_datatracker_text (void **state)
 	for (gsize i = 0; i < G_N_ELEMENTS (text_cases); i++) {
 		const TextCase *c = &text_cases[i];
 		guint score = 0;
-		g_autoptr (Statement) s = extract_datatracker (c->text, &score);
+		g_autoptr (Statement) s = extract_datatracker (c->text, NULL, &score);
 
 		print_message ("%s\n", c->name);
 		if (!c->found) {
@@ -370,7 +647,7 @@ test_datatracker_score (void **state)
 	guint score = 0;
 	g_autoptr (Statement) s = extract_datatracker (
 		"Title: a\nTitle: b\n  folded b\nFrom: X\nTo: Y\nReferenced liaison: r1\n"
-		"Referenced liaison: r2\nBody: z\n", &score);
+		"Referenced liaison: r2\nBody: z\n", NULL, &score);
 
 	assert_non_null (s);
 	assert_int_equal (score, 5);
@@ -384,6 +661,10 @@ main (void)
 	const struct CMUnitTest text_tests[] = {
 		cmocka_unit_test (test_datatracker_text),
 		cmocka_unit_test (test_datatracker_score),
+		cmocka_unit_test (test_title_from_subject),
+		cmocka_unit_test (test_layouts),
+		cmocka_unit_test (test_documents),
+		cmocka_unit_test (test_document_errors),
 	};
 	g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
 	g_autofree char *dir = g_build_filename (SRCDIR, "tests", "data", "extract", NULL);
@@ -391,6 +672,15 @@ main (void)
 	g_autofree struct CMUnitTest *golden = NULL;
 	int failed;
 
+	{
+		g_autofree char *conf = g_build_filename (SRCDIR, "samples", "liaison.conf", NULL);
+		g_autoptr (GError) error = NULL;
+		directory = config_load (conf, &error);
+		if (directory == NULL) {
+			fprintf (stderr, "%s\n", error->message);
+			return 1;
+		}
+	}
 	list_fixtures (dir, paths);
 	list_fixtures (broken, paths);
 	golden = g_new0 (struct CMUnitTest, MAX (paths->len, 1));
@@ -407,5 +697,6 @@ main (void)
 		return 1;
 	}
 	failed += _cmocka_run_group_tests ("golden", golden, paths->len, NULL, NULL);
+	g_clear_pointer (&directory, config_free);
 	return failed;
 }

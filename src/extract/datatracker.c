@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "extract.h"
+#include "extract/labels.h"
 
 typedef enum {
 	FIELD_TITLE,
@@ -496,7 +497,7 @@ find_starts (char **lines, guint *starts)
 }
 
 Statement *
-extract_datatracker (const char *text, guint *score)
+extract_datatracker (const char *text, const ExtractContext *context, guint *score)
 {
 	g_autoptr (Reader) best = NULL;
 	g_autofree char *clean = NULL;
@@ -512,7 +513,7 @@ extract_datatracker (const char *text, guint *score)
 	/* Whoever calls us, the lines end in LF and hold no control
 	 * characters from here on. */
 	clean = statement_clean_text (text);
-	lines = g_strsplit (clean, "\n", -1);
+	lines = labels_split_lines (clean);
 	n_starts = find_starts (lines, starts);
 	for (guint i = 0; i < n_starts; i++) {
 		g_autoptr (Reader) reader = reader_new ();
