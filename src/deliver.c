@@ -15,6 +15,7 @@
 #include "bounce.h"
 #include "compose.h"
 #include "deliver.h"
+#include "document.h"
 #include "error.h"
 #include "extract.h"
 #include "gmime-util.h"
@@ -109,6 +110,7 @@ store_attachment (GMimePart *part, gpointer user_data)
 	}
 	att->size = size;
 	att->sha256 = g_steal_pointer (&sha256);
+	att->text = document_part_text (part);
 	g_ptr_array_add (rec->statement->attachments, att);
 }
 
