@@ -1,0 +1,128 @@
+#!/bin/sh
+# End-to-end: crashes and redelivery. 500 deliveries of distinct messages
+# (100 under the sanitizers), each killed with SIGKILL at a random moment
+# (0-30 ms after its start, or up to the time a delivery takes here when
+# that is longer) with probability 1/3, and retried as an MTA retries,
+# until it exits 0;
+# then 100 (30) more stopped with SIGTERM at a random moment with
+# probability 1/2, which must give 75 (or 0, when it came too late, or
+# death by the signal when it came before deliver set its handler, having
+# done nothing) and leave no file behind. At the end every message is recorded exactly once,
+# PRAGMA integrity_check is ok, every stored file is named by a row and
+# every row's file exists. SIGKILL cannot be caught, so it may leave
+# temporary files in spool/tmp: they are counted, and must be no more than
+# the kills. (That every route is sent exactly once after `queue run` is
+# for the routing tests.)
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/faults/common.sh"
+write_config
+KILLS=${LIAISON_CRASH_DELIVERIES:-500}
+TERMS=100
+if sanitized; then KILLS=${LIAISON_CRASH_DELIVERIES:-100} TERMS=30; fi
+SEED=${LIAISON_CRASH_SEED:-$(date +%s)}
+echo "seed $SEED (LIAISON_CRASH_SEED=$SEED repeats this run)"
+TOTAL=$((KILLS + TERMS))
+mkdir -p "$T/m"
+
+# The messages, all at once: the samples in turn, each copy with its own
+# Message-ID and subject. The plan: for each, whether to stop it and after
+# how many milliseconds (0-30).
+awk -v total="$TOTAL" -v dir="$T/m" '
+	FNR == 1 { n++ }
+	{ text[n] = text[n] $0 "\n" }
+	END {
+		for (i = 0; i < total; i++) {
+			t = text[i % n + 1]
+			sub(/\nMessage-I[Dd]: *</, "\nMessage-ID: <crash" i ".", t)
+			sub(/\nSubject: [^\n]*/, "& (crash " i ")", t)
+			printf "%s", t > (dir "/" i ".eml")
+			close(dir "/" i ".eml")
+		}
+	}' "$top_srcdir"/samples/mail/*.eml
+# How long a delivery takes here (the first creates the database): the
+# stops are spread over that, and at least 30 ms.
+"$LIAISON" -c "$CONF" deliver < "$top_srcdir/samples/mail/01-action-ccamp.eml" 2>/dev/null
+start=$(date +%s%N)
+for f in "$top_srcdir"/samples/mail/0[2-4]*.eml; do "$LIAISON" -c "$CONF" deliver < "$f" 2>/dev/null; done
+SPAN=$((($(date +%s%N) - start) / 3000000))
+[ "$SPAN" -ge 30 ] || SPAN=30
+echo "a delivery takes about $SPAN ms: the stops come 0-$SPAN ms after the start"
+awk -v seed="$SEED" -v kills="$KILLS" -v total="$TOTAL" -v span="$SPAN" 'BEGIN {
+	srand(seed)
+	for (i = 0; i < total; i++) {
+		p = i < kills ? 1 / 3 : 1 / 2
+		printf "%d %s %.3f\n", i, (rand() < p ? (i < kills ? "KILL" : "TERM") : "-"), rand() * span / 1000
+	}
+}' > "$T/plan"
+
+killed=0 stopped=0 late=0 attempts=0 bad=0 term_75=0 term_early=0
+while read -r i sig delay; do
+	f="$T/m/$i.eml"
+	[ "$i" = "$KILLS" ] && strays_before_term=$(find "$T/spool/tmp" -type f | wc -l)
+	if [ "$sig" != - ]; then
+		"$LIAISON" -c "$CONF" deliver < "$f" 2>"$T/stderr" &
+		pid=$!
+		sleep "$delay"
+		kill -s "$sig" "$pid" 2>/dev/null
+		wait "$pid"
+		rc=$?
+		attempts=$((attempts + 1))
+		stopped=$((stopped + 1))
+		case $sig:$rc in
+		KILL:137) killed=$((killed + 1)) ;;
+		TERM:75) term_75=$((term_75 + 1)) ;;
+		# Before deliver installed its handler (while the program was
+		# being loaded): it died of the signal, having done nothing,
+		# which an MTA defers as it does 75.
+		TERM:143) [ -s "$T/stderr" ] && { bad=$((bad + 1)); echo "message $i: 143 with $(head -c 300 "$T/stderr")"; }
+			term_early=$((term_early + 1)) ;;
+		*:0) late=$((late + 1)) ;;
+		*) bad=$((bad + 1)); echo "message $i: $sig after ${delay}s: exit $rc: $(head -c 300 "$T/stderr")" ;;
+		esac
+		[ "$rc" = 0 ] && continue
+	fi
+	# As the MTA retries: until it exits 0 (a few times at most).
+	tries=0
+	until "$LIAISON" -c "$CONF" deliver < "$f" 2>"$T/stderr"; do
+		tries=$((tries + 1))
+		if [ "$tries" -ge 5 ]; then
+			bad=$((bad + 1)); echo "message $i: still failing: $(head -c 300 "$T/stderr")"
+			break
+		fi
+	done
+	attempts=$((attempts + tries + 1))
+done < "$T/plan"
+
+echo "deliveries: $TOTAL; stopped: $stopped ($killed killed by SIGKILL, $term_75 stopped by SIGTERM with 75," \
+	"$term_early by SIGTERM before the handler was installed, $late finished first); attempts: $attempts"
+check "every stopped delivery gave 137 (SIGKILL), 75 (SIGTERM) or 0, and every retry 0" 0 "$bad"
+check "every message recorded exactly once" "$TOTAL|$TOTAL|$TOTAL" \
+	"$(sql "SELECT count(*), count(DISTINCT message_id), count(DISTINCT dedupe_hash) FROM messages WHERE message_id LIKE 'crash%'")"
+check "a statement for every message classified as one" \
+	"$(sql "SELECT count(*) FROM messages WHERE kind = 'statement'")" "$(sql 'SELECT count(*) FROM statements')"
+check "statement ids unique and consecutive" "1" \
+	"$(sql 'SELECT count(*) = count(DISTINCT ls_id) AND min(seq) = 1 AND max(seq) = count(*) FROM statements')"
+state=$(audit)
+check "integrity_check ok" ok "$(echo "$state" | cut -d' ' -f3)"
+check "no stored file without its row, no row without its file" "" "$(grep -v '^stray' "$T/problems")"
+strays=$(grep -c '^stray' "$T/problems")
+check "no more files left in spool/tmp than SIGKILLs ($strays for $killed)" yes \
+	"$([ "$strays" -le "$killed" ] && echo yes || echo no)"
+check "SIGTERM left no file in spool/tmp" "$strays_before_term" "$strays"
+check "what is left in spool/tmp is only deliver's temporary files" "" \
+	"$(grep '^stray' "$T/problems" | grep -Ev '^stray tmp/(in|part|out)\.' | head -3)"
+
+# Left over from SIGKILL, a day old: does anything clean them up?
+if [ "$strays" -gt 0 ]; then
+	find "$T/spool/tmp" -type f -exec touch -d '2 days ago' {} +
+	variant "$top_srcdir/samples/mail/01-action-ccamp.eml" cleanup "$T/cleanup.eml"
+	deliver "$T/cleanup.eml"
+	"$LIAISON" -c "$CONF" check > /dev/null 2>&1
+	left=$(find "$T/spool/tmp" -type f | wc -l)
+	if [ "$left" = 0 ]; then
+		ok "stale temporary files are cleaned"
+	else
+		echo "NOTE: $left stale temporary files left by SIGKILL stay in spool/tmp: neither deliver nor check removes them (spool_clean_tmp has no caller)"
+	fi
+fi
+finish
