@@ -1,0 +1,142 @@
+/* fuzz-message.c: libFuzzer harness for everything deliver does with the
+ * bytes of one message before it touches the database: spooling (the mbox
+ * From_ line, the size limit and the header-only copy of an oversized
+ * message), GMime parsing, the dedupe key, headers, references, the texts
+ * and the attachments walked, extraction in every layout, resolution
+ * against samples/liaison.conf, classification and the thread keys.
+ *
+ * Built with clang -fsanitize=fuzzer,address,undefined by `make fuzz`, and
+ * with the ordinary compiler as a replay program (fuzz/replay.c) that
+ * `make check` runs over tests/data/fuzz/message and the seeds. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "classify.h"
+#include "conf.h"
+#include "extract.h"
+#include "fuzz.h"
+#include "message.h"
+#include "resolve.h"
+#include "thread.h"
+
+static Config *config;
+static char *work;           /* a scratch spool, removed at exit */
+static char *input_path;     /* where each input is written */
+
+static void
+remove_tree (const char *path)
+{
+	GDir *dir = g_dir_open (path, 0, NULL);
+	const char *name;
+
+	if (dir != NULL) {
+		while ((name = g_dir_read_name (dir)) != NULL) {
+			g_autofree char *child = g_build_filename (path, name, NULL);
+			if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+				remove_tree (child);
+			else
+				(void) unlink (child);
+		}
+		g_dir_close (dir);
+	}
+	(void) rmdir (path);
+}
+
+static void
+cleanup (void)
+{
+	if (work != NULL)
+		remove_tree (work);
+}
+
+int
+LLVMFuzzerInitialize (int *argc, char ***argv)
+{
+	g_autoptr (GError) error = NULL;
+	const char *path = g_getenv ("LIAISON_FUZZ_CONFIG");
+
+	config = config_load (path != NULL ? path : SRCDIR "/samples/liaison.conf", &error);
+	if (config == NULL)
+		g_error ("fuzz-message: %s", error->message);
+	work = g_dir_make_tmp ("liaison-fuzz-XXXXXX", &error);
+	if (work == NULL)
+		g_error ("fuzz-message: %s", error->message);
+	input_path = g_build_filename (work, "input.eml", NULL);
+	atexit (cleanup);
+	return 0;
+}
+
+static void
+count_part (GMimePart *part, gpointer user_data)
+{
+	guint *count = user_data;
+
+	(void) g_mime_part_get_filename (part);
+	(*count)++;
+}
+
+/* What deliver does with a parsed message, short of the store. */
+static void
+exercise (Message *message)
+{
+	g_autoptr (Statement) statement = NULL;
+	g_autoptr (GPtrArray) refs = NULL;
+	g_autoptr (GPtrArray) texts = NULL;
+	g_autoptr (ThreadKeys) keys = NULL;
+	g_autofree char *header = NULL;
+	guint parts = 0;
+
+	refs = message_references (message);
+	header = message_header (message, "Auto-Submitted");
+	texts = message_texts (message);
+	message_foreach_attachment (message, count_part, &parts);
+	if (!message->oversized)
+		statement = extract_statement (message);
+	if (statement != NULL)
+		resolve_statement (statement, config, message);
+	(void) message_class_to_string (classify_message (message, config, statement, FALSE));
+	(void) classify_is_automatic (message);
+	keys = thread_keys_new (message, statement, config->id_prefix);
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+	g_autoptr (GError) error = NULL;
+	Message *message;
+	int fd;
+
+	if (!g_file_set_contents (input_path, (const char *) data, (gssize) size, &error))
+		g_error ("fuzz-message: %s", error->message);
+
+	/* As reinject reads a stored message: in place, no size limit. */
+	message = message_open_file (input_path, G_MAXUINT64, &error);
+	if (message == NULL)
+		g_error ("fuzz-message: %s", error->message);
+	exercise (message);
+	message_free (message);
+
+	/* As deliver reads standard input: spooled, with a limit that this
+	 * input exceeds when it is longer than 64 bytes, so that the
+	 * header-only copy is made too. */
+	for (int pass = 0; pass < (size > 64 ? 2 : 1); pass++) {
+		guint64 limit = pass == 0 ? 1024 * 1024 : size / 2 + (size % 7);
+
+		fd = open (input_path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			g_error ("fuzz-message: %s", g_strerror (errno));
+		message = message_spool_fd (fd, work, limit, &error);
+		close (fd);
+		if (message == NULL)
+			g_error ("fuzz-message: %s", error->message);
+		exercise (message);
+		message_free (message);
+	}
+	return 0;
+}
