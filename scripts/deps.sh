@@ -8,7 +8,11 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
  sqlite3 jq mandoc
  libxml2-utils chromium
  postfix procmail dovecot-core dovecot-sieve netcat-openbsd
- groff zip"
+ groff zip
+ clang libclang-rt-14-dev valgrind time"
+# clang and its libFuzzer runtime, valgrind and GNU time are for the
+# reliability checks: make fuzz, the valgrind pass of scripts/test.sh, and
+# the peak memory that tests/t-hostile.sh measures.
 # groff (gropdf, tbl) and zip make the PDF and DOCX fixtures
 # (tests/make-fixtures.sh); the test suite only reads what they made.
 # The mail software is for the integration tests (tests/t-postfix.sh,

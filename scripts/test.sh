@@ -1,7 +1,9 @@
 #!/bin/sh
 # Builds liaison twice and runs the whole test suite on each build: once
 # warning-free with -Werror (plus make distcheck), once with
-# AddressSanitizer and UndefinedBehaviorSanitizer.
+# AddressSanitizer and UndefinedBehaviorSanitizer. Then valgrind memcheck
+# over the unit tests and the fuzz replays, and each libFuzzer harness for
+# a minute (make fuzz).
 set -e
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
@@ -27,6 +29,26 @@ fi
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	run_suite build-sanitize --enable-sanitizers
+
+# valgrind memcheck over the -Werror build's unit tests and fuzz replays:
+# no error, no definite leak (tests/valgrind.supp lists what is not ours).
+for t in $(cd build-werror && ls tests/test-* tests/fuzz-* 2>/dev/null | grep -v '\.'); do
+	if (cd build-werror && valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite \
+		--errors-for-leak-kinds=definite --suppressions=../tests/valgrind.supp "./$t" > "$t.valgrind" 2>&1); then
+		echo "PASS valgrind $t" >> build-werror/results.txt
+	else
+		echo "FAIL valgrind $t" >> build-werror/results.txt
+		echo "build-werror: FAILED valgrind $t"; grep '^==' "build-werror/$t.valgrind" | head -40
+	fi
+done
+
+# libFuzzer (clang, ASan, UBSan): each harness for a minute, two at a
+# time, four minutes at most; the seeds include ../shared/corpus.
+if make -s -C build-werror fuzz FUZZ_SECONDS=60 FUZZ_JOBS=2 FUZZ_BUDGET=240; then
+	echo "PASS fuzz" >> build-werror/results.txt
+else
+	echo "FAIL fuzz" >> build-werror/results.txt
+fi
 
 passed=$(cat build-werror/results.txt build-sanitize/results.txt 2>/dev/null | grep -c '^PASS' || true)
 failed=$(cat build-werror/results.txt build-sanitize/results.txt 2>/dev/null | grep -cE '^(FAIL|ERROR|XPASS)' || true)
