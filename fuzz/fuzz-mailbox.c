@@ -48,7 +48,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 	MailboxEntry *entry;
 	char buf[65536];
 
-	if (!g_file_set_contents (input_path, (const char *) data, (gssize) size, &error))
+	if (!g_file_set_contents_full (input_path, (const char *) data, (gssize) size,
+	                                 G_FILE_SET_CONTENTS_NONE, 0600, &error))
 		g_error ("fuzz-mailbox: %s", error->message);
 	source = mailbox_source_open (input_path, work, &error);
 	if (source == NULL)
