@@ -569,6 +569,56 @@ test_bounce_reading (void **state)
 	assert_non_null (strstr (text, "greg@itu.int"));
 }
 
+/* The maildir transport: a file in new/, its first header the envelope,
+ * folded when long, and the message after it unchanged. */
+static void
+test_maildir (void **state)
+{
+	Fixture *f = *state;
+	g_autoptr (GError) error = NULL;
+	g_autofree char *dir = g_build_filename (f->dir, "outbox", NULL);
+	g_autofree char *new_dir = g_build_filename (dir, "new", NULL);
+	g_autofree char *msg = g_build_filename (f->dir, "msg.eml", NULL);
+	g_autoptr (Transport) t = transport_maildir_new (dir, &error);
+	g_autoptr (GPtrArray) rcpts = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GString) expected = g_string_new (NULL);
+	g_autoptr (GDir) d = NULL;
+	g_autofree char *path = NULL, *text = NULL, *unfolded = NULL;
+	g_auto (GStrv) lines = NULL;
+	const char *name;
+	guint n = 0;
+
+	check (t != NULL, error);
+	for (guint i = 0; i < 100; i++) {
+		g_ptr_array_add (rcpts, g_strdup_printf ("recipient-number-%03u@example.org", i));
+		g_string_append_printf (expected, "%s%s", i > 0 ? ", " : "",
+		                        (const char *) g_ptr_array_index (rcpts, i));
+	}
+	assert_true (g_file_set_contents (msg, "Subject: x\n\nbody\n", -1, NULL));
+	check (transport_send (t, "statements@example.org", rcpts, msg, 0, NULL, &error), error);
+	check (transport_send (t, "statements@example.org", rcpts, msg, 0, NULL, &error), error);
+	d = g_dir_open (new_dir, 0, NULL);
+	assert_non_null (d);
+	while ((name = g_dir_read_name (d)) != NULL) {
+		n++;
+		g_free (path);
+		path = g_build_filename (new_dir, name, NULL);
+	}
+	assert_int_equal (n, 2);
+	assert_true (g_file_get_contents (path, &text, NULL, NULL));
+	lines = g_strsplit (text, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++)
+		assert_true (strlen (lines[i]) <= 998);
+	assert_true (g_str_has_suffix (text, "\nSubject: x\n\nbody\n"));
+	unfolded = g_strndup (text, strstr (text, "\nSubject: ") - text);
+	{
+		g_autoptr (GRegex) fold = g_regex_new ("\n ", 0, 0, NULL);
+		g_autofree char *joined = g_regex_replace_literal (fold, unfolded, -1, 0, " ", 0, NULL);
+		g_autofree char *want = g_strdup_printf ("X-Liaison-Envelope-To: %s", expected->str);
+		assert_string_equal (joined, want);
+	}
+}
+
 int
 main (void)
 {
@@ -581,6 +631,7 @@ main (void)
 		cmocka_unit_test_setup_teardown (test_give_up, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_interrupted, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_lookup_and_bounce, setup, teardown),
+		cmocka_unit_test_setup_teardown (test_maildir, setup, teardown),
 		cmocka_unit_test (test_backoff),
 		cmocka_unit_test (test_bounce_reading),
 	};

@@ -121,9 +121,21 @@ maildir_send (Transport *transport, const char *sender, GPtrArray *recipients,
 	g_autoptr (GString) head = g_string_new ("X-Liaison-Envelope-To: ");
 	int fd, in_fd;
 
-	for (guint i = 0; i < recipients->len; i++)
-		g_string_append_printf (head, "%s%s", i > 0 ? ", " : "",
-		                        (const char *) g_ptr_array_index (recipients, i));
+	/* One line while it fits in RFC 5322's 998 characters, folded after a
+	 * comma when it would not. */
+	for (guint i = 0, line = head->len; i < recipients->len; i++) {
+		const char *rcpt = g_ptr_array_index (recipients, i);
+		if (i > 0) {
+			g_string_append_c (head, ',');
+			if (line + strlen (rcpt) + 2 > 990) {
+				g_string_append (head, "\n");
+				line = 0;
+			}
+			g_string_append_c (head, ' ');
+		}
+		g_string_append (head, rcpt);
+		line += strlen (rcpt) + 2;
+	}
 	g_string_append_c (head, '\n');
 
 	in_fd = open (path, O_RDONLY | O_CLOEXEC);
