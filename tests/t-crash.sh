@@ -1,6 +1,6 @@
 #!/bin/sh
 # End-to-end: crashes and redelivery. 500 deliveries of distinct messages
-# (100 under the sanitizers), two at a time, each killed with SIGKILL at a
+# (100 under the sanitizers or LIAISON_TEST_QUICK), two at a time, each killed with SIGKILL at a
 # random moment (0-30 ms after its start, or up to the time a delivery
 # takes here when that is longer) with probability 1/3 and retried as an
 # MTA retries, until it exits 0; then 100 (30) more stopped with SIGTERM
@@ -19,7 +19,7 @@
 write_config
 KILLS=${LIAISON_CRASH_DELIVERIES:-500}
 TERMS=100
-if sanitized; then KILLS=${LIAISON_CRASH_DELIVERIES:-100} TERMS=30; fi
+if quick; then KILLS=${LIAISON_CRASH_DELIVERIES:-100} TERMS=30; fi
 SEED=${LIAISON_CRASH_SEED:-$(date +%s)}
 echo "seed $SEED (LIAISON_CRASH_SEED=$SEED repeats this run)"
 TOTAL=$((KILLS + TERMS))

@@ -22,9 +22,10 @@ write_config
 FILES="$T/liaison.db:$T/spool/"
 # The sweeps try at most this many of a delivery's calls, evenly spread
 # from an offset that changes from run to run (LIAISON_FAULT_OFFSET
-# repeats one); fewer under the sanitizers, which are slower.
+# repeats one); fewer under the sanitizers, which are slower, or with
+# LIAISON_TEST_QUICK.
 NEW_POINTS=25 EXISTING_POINTS=50
-sanitized && NEW_POINTS=10 EXISTING_POINTS=20
+quick && NEW_POINTS=10 EXISTING_POINTS=20
 OFFSET=${LIAISON_FAULT_OFFSET:-$(($(date +%s) % 997))}
 echo "offset $OFFSET (LIAISON_FAULT_OFFSET=$OFFSET repeats this run)"
 

@@ -6,6 +6,10 @@
 # sanitizer's runtime first).
 ASAN_RUNTIME=$(ldd "$LIAISON" 2>/dev/null | awk '/libasan/ { print $3; exit }')
 sanitized () { [ -n "$ASAN_RUNTIME" ]; }
+# quick: true under the sanitizers, or when LIAISON_TEST_QUICK is set (CI
+# sets it for make distcheck, whose suite repeats the -Werror one): the
+# slow loops then run fewer iterations.
+quick () { sanitized || [ -n "${LIAISON_TEST_QUICK:-}" ]; }
 
 # The fault shim (tests/faults/shim.c), built by make check. $PRELOAD is
 # what LD_PRELOAD must say to load it: after the sanitizer's runtime, which
