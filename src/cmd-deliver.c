@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -76,6 +77,33 @@ send_queued (Store *store, const Config *config, GArray *rows, const char *now, 
 		        stats.postponed);
 }
 
+/* The routes of the log line: the addresses, comma-separated, in the
+ * order they were recorded; past ROUTES_LOG_MAX bytes the rest is only
+ * counted ("...+N"), so that the line stays within what syslog keeps. */
+#define ROUTES_LOG_MAX 400
+
+static char *
+routes_text (const GPtrArray *routes)
+{
+	GString *text = g_string_new (NULL);
+	guint i;
+
+	for (i = 0; routes != NULL && i < routes->len; i++) {
+		const char *address = g_ptr_array_index (routes, i);
+
+		if (text->len + strlen (address) + 1 > ROUTES_LOG_MAX)
+			break;
+		if (text->len > 0)
+			g_string_append_c (text, ',');
+		g_string_append (text, address);
+	}
+	if (routes != NULL && i < routes->len)
+		g_string_append_printf (text, "%s...+%u", text->len > 0 ? "," : "", routes->len - i);
+	if (text->len == 0)
+		g_string_append_c (text, '-');
+	return g_string_free (text, FALSE);
+}
+
 static int
 tempfail (const GError *error, const char *message_id)
 {
@@ -96,7 +124,7 @@ cmd_deliver (const GlobalOptions *options, int argc, char **argv)
 	g_autoptr (Config) config = NULL;
 	g_autoptr (Message) message = NULL;
 	g_autoptr (Store) store = NULL;
-	g_autofree char *now = NULL;
+	g_autofree char *now = NULL, *routes = NULL;
 	DeliverResult result = { 0 };
 	gint64 started = g_get_monotonic_time ();
 	GOptionEntry entries[] = {
@@ -138,13 +166,15 @@ cmd_deliver (const GlobalOptions *options, int argc, char **argv)
 	if (!deliver_message (store, config, message, now, &result, &error))
 		return tempfail (error, message->message_id);
 
-	syslog (LOG_INFO, "message-id=<%s> class=%s%s id=%s%s%s duration=%.0fms",
+	routes = routes_text (result.routes);
+	syslog (LOG_INFO, "message-id=<%s> class=%s%s id=%s%s%s routes=%s duration=%.0fms",
 	        message->message_id ? message->message_id : "",
 	        message_class_to_string (result.kind),
 	        result.duplicate ? " duplicate" : "",
 	        result.statement_id ? result.statement_id : "-",
 	        result.hold_reason ? " held=" : "",
 	        result.hold_reason ? result.hold_reason : "",
+	        routes,
 	        (g_get_monotonic_time () - started) / 1000.0);
 	send_queued (store, config, result.outbox, now, started);
 	deliver_result_clear (&result);

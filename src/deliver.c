@@ -31,6 +31,7 @@ deliver_result_clear (DeliverResult *result)
 	g_clear_pointer (&result->statement_id, g_free);
 	g_clear_pointer (&result->hold_reason, g_free);
 	g_clear_pointer (&result->outbox, g_array_unref);
+	g_clear_pointer (&result->routes, g_ptr_array_unref);
 	result->bounced_routes = 0;
 }
 
@@ -240,6 +241,9 @@ queue_outgoing (Recording *rec, Store *store, Message *message, gint64 message_r
 		if (!store_add_route (store, statement->id, i, r->address, route_role_to_string (r->role),
 		                      route_status_to_string (r->status), row, now, error))
 			goto out;
+		if (result->routes == NULL)
+			result->routes = g_ptr_array_new_with_free_func (g_free);
+		g_ptr_array_add (result->routes, g_strdup (r->address));
 	}
 	ok = TRUE;
 

@@ -21,6 +21,8 @@ typedef struct {
 	GArray *outbox;          /* gint64: the outbox rows it queued, to hand
 	                          * over after the commit; NULL when none */
 	guint bounced_routes;    /* routes a bounce marked failed */
+	GPtrArray *routes;       /* char*: the addresses of the routes recorded,
+	                          * in order (for the log line); NULL when none */
 } DeliverResult;
 
 void deliver_result_clear (DeliverResult *result);

@@ -79,11 +79,10 @@ check "one line at mail.info for the message, with its Message-ID, class, id and
 check "one line at mail.info for each message sent" \
 	"$(sql "SELECT count(*) FROM outbox WHERE state = 'sent'")" \
 	"$(logged "^<22>.* liaison\[[0-9]+\]: id=$id1 [a-z]+ message-id=<[^>]+> recipients=[0-9]+ status=sent")"
-if [ "$(logged "^<22>.* message-id=<$(msgid "$m1")> .*route")" -ge 1 ]; then
-	ok "the line names the routes"
-else
-	echo "# TODO: the delivery line names no routes (issue 7 asks for them; src/cmd-deliver.c)"
-fi
+routes1=$(sql "SELECT group_concat(address, ',') FROM (SELECT address FROM routes ORDER BY position)")
+case $routes1 in *@*,*@*) ok "the statement has several routes" ;; *) not_ok "the statement has several routes ($routes1)" ;; esac
+check "the line names its routes, in order, before the duration" 1 \
+	"$(logged "^<22>.* message-id=<$(msgid "$m1")> class=statement id=$id1 routes=$(printf '%s' "$routes1" | sed 's/[.+]/\\&/g') duration=[0-9]+ms$")"
 
 : > "$T/syslog"
 run < "$m1"
@@ -91,6 +90,7 @@ check "a second copy exits 0" 0 "$rc"
 wait_for 5 test -s "$T/syslog"
 lines | sed 's/^/#   /'
 check "its line says duplicate" 1 "$(logged "^<22>.* message-id=<$(msgid "$m1")> class=statement duplicate id=")"
+check "a duplicate routes nothing" 1 "$(logged "^<22>.* message-id=<$(msgid "$m1")> class=statement duplicate id=- routes=- duration=")"
 
 : > "$T/syslog"
 m8="$S/08-unknown-group.eml"
