@@ -61,6 +61,22 @@ static const char *const small_numbers[] = {
 	NULL, NULL, "two", "three", "four", "five", "six",
 };
 
+char *
+remind_oldest_deadline (const char *today, guint overdue_days)
+{
+	GDate date;
+	char text[16];
+
+	if (!parse_day (today, &date))
+		return NULL;
+	if (g_date_get_julian (&date) <= overdue_days)
+		return g_strdup ("0001-01-01");
+	g_date_subtract_days (&date, overdue_days);
+	g_snprintf (text, sizeof text, "%04u-%02u-%02u", (guint) g_date_get_year (&date),
+	            (guint) g_date_get_month (&date), (guint) g_date_get_day (&date));
+	return g_strdup (text);
+}
+
 gboolean
 remind_days_left (const char *deadline, const char *today, int *days_left)
 {

@@ -31,6 +31,11 @@ char *remind_stage_key (RemindStage stage);
  * week" six days before. Newly allocated. */
 char *remind_subject (int days_left, const char *title);
 
+/* The earliest deadline that can still have a stage due on @today
+ * (YYYY-MM-DD): @today minus @overdue_days. Newly allocated; NULL for an
+ * invalid date. */
+char *remind_oldest_deadline (const char *today, guint overdue_days);
+
 /* Days from @today to @deadline; FALSE for an invalid date. */
 gboolean remind_days_left (const char *deadline, const char *today, int *days_left);
 

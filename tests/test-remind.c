@@ -114,6 +114,39 @@ test_subjects (void **state)
 	assert_string_equal (k2, "overdue-3");
 }
 
+/* The earliest deadline that still has a stage due: no earlier one does,
+ * and that one does (its last overdue notice). */
+static void
+test_oldest_deadline (void **state)
+{
+	static const struct {
+		const char *today;
+		guint overdue_days;
+		const char *oldest;
+	} rows[] = {
+		{ "2027-02-14", 14, "2027-01-31" },
+		{ "2027-03-01", 14, "2027-02-15" },
+		{ "2028-03-01", 1, "2028-02-29" },
+		{ "2027-01-05", 0, "2027-01-05" },
+		{ "2027-13-01", 14, NULL },
+		{ NULL, 14, NULL },
+	};
+	g_autoptr (GArray) days = default_days ();
+
+	(void) state;
+	for (gsize i = 0; i < G_N_ELEMENTS (rows); i++) {
+		g_autofree char *oldest = remind_oldest_deadline (rows[i].today, rows[i].overdue_days);
+		RemindStage stage;
+
+		assert_string_equal (oldest != NULL ? oldest : "(null)",
+		                     rows[i].oldest != NULL ? rows[i].oldest : "(null)");
+		if (oldest == NULL)
+			continue;
+		assert_true (remind_due_stage (oldest, rows[i].today, days, rows[i].overdue_days, &stage));
+		assert_int_equal (stage, -(int) rows[i].overdue_days);
+	}
+}
+
 int
 main (void)
 {
@@ -121,6 +154,7 @@ main (void)
 		cmocka_unit_test (test_due_stage),
 		cmocka_unit_test (test_two_months),
 		cmocka_unit_test (test_subjects),
+		cmocka_unit_test (test_oldest_deadline),
 	};
 
 	return cmocka_run_group_tests (tests, NULL, NULL);
