@@ -285,18 +285,16 @@ plan_has (const RoutePlan *plan, RouteMessage message)
 
 /* Our headers, the same on every message we send. */
 static void
-set_headers (GMimeMessage *mime, const Config *config, const ComposeInput *input,
-             RouteMessage message, const char *subject)
+set_headers (GMimeMessage *mime, const Config *config, const Statement *s, const RoutePlan *plan,
+             RouteMessage message, const char *id, const char *now, const char *subject)
 {
-	const Statement *s = input->statement;
 	GMimeObject *obj = GMIME_OBJECT (mime);
 	g_autofree char *clean_subject = statement_clean_line (subject);
 	g_autofree char *our_name = statement_clean_line (config->name);
-	g_autofree char *id = compose_message_id (config, s->id, message);
-	g_autoptr (GDateTime) date = g_date_time_new_from_iso8601 (input->now, NULL);
+	g_autoptr (GDateTime) date = g_date_time_new_from_iso8601 (now, NULL);
 
 	g_mime_message_add_mailbox (mime, GMIME_ADDRESS_TYPE_FROM, our_name, config->address);
-	add_recipients (mime, input->plan, message);
+	add_recipients (mime, plan, message);
 	g_mime_message_set_subject (mime, clean_subject, "utf-8");
 	if (date == NULL)
 		date = g_date_time_new_now_utc ();
@@ -389,6 +387,7 @@ compose_message (const Config *config, const ComposeInput *input, RouteMessage m
 	g_autofree char *text = NULL;
 	g_autofree char *subject = NULL;
 	g_autofree char *title = NULL;
+	g_autofree char *id = NULL;
 
 	g_return_val_if_fail (config != NULL && config->address != NULL, NULL);
 	g_return_val_if_fail (input != NULL && input->statement != NULL && input->plan != NULL, NULL);
@@ -416,12 +415,115 @@ compose_message (const Config *config, const ComposeInput *input, RouteMessage m
 		text = held_text (config, input);
 		body = with_original (input, message, text);
 		break;
+	case ROUTE_MESSAGE_REMINDER:
+		/* compose_reminder() builds it: it needs the stage. */
+		break;
 	}
-	g_return_val_if_fail (body != NULL, NULL);
+	if (body == NULL)
+		return NULL;
 
 	/* No pretty headers: they come in the order set_headers() sets them. */
 	mime = g_mime_message_new (FALSE);
-	set_headers (mime, config, input, message, subject);
+	id = compose_message_id (config, input->statement->id, message);
+	set_headers (mime, config, input->statement, input->plan, message, id, input->now, subject);
+	g_mime_message_set_mime_part (mime, body);
+	return g_steal_pointer (&mime);
+}
+
+char *
+compose_reminder_id (const Config *config, const char *statement_id, RemindStage stage)
+{
+	g_autofree char *key = remind_stage_key (stage);
+
+	g_return_val_if_fail (config != NULL, NULL);
+	g_return_val_if_fail (statement_id != NULL, NULL);
+
+	return g_strdup_printf ("%s.remind-%s@%s", statement_id, key, our_domain (config));
+}
+
+/* "in one week (7 days left)", "today", "3 days ago": when the deadline
+ * falls, seen from the day of the reminder. */
+static char *
+when_text (int days_left)
+{
+	if (days_left == 0)
+		return g_strdup ("today");
+	if (days_left == 1)
+		return g_strdup ("tomorrow");
+	if (days_left == -1)
+		return g_strdup ("yesterday");
+	if (days_left < 0)
+		return g_strdup_printf ("%d days ago", -days_left);
+	return g_strdup_printf ("in %d days", days_left);
+}
+
+static char *
+reminder_text (const Config *config, const Statement *s, int days_left)
+{
+	g_autoptr (GString) out = g_string_new (NULL);
+	g_autofree char *when = when_text (days_left);
+	g_autofree char *to_groups = to_group_line (config, s);
+	g_autofree char *our_name = statement_clean_line (config->name);
+	g_autofree char *deadline = statement_clean_line (s->deadline);
+	g_autofree char *received = readable_time (s->received);
+	g_autofree char *from = NULL;
+	const char *org = s->from_org != NULL ? s->from_org : s->from_org_text;
+
+	if (days_left >= 0)
+		g_string_append_printf (out, "The deadline of liaison statement %s is %s, %s,\n"
+		                        "and no action on it has been recorded yet.\n\n",
+		                        s->id, deadline, when);
+	else
+		g_string_append_printf (out, "The deadline of liaison statement %s was %s, %s,\n"
+		                        "and no action on it has been recorded: it is out of date.\n\n",
+		                        s->id, deadline, when);
+	label (out, "Title:", s->title);
+	label (out, "Deadline:", s->deadline);
+	g_string_append_printf (out, "%s %d\n", days_left >= 0 ? "Days left:" : "Days overdue:",
+	                        ABS (days_left));
+	if (org != NULL && s->from_contact != NULL)
+		from = g_strdup_printf ("%s (%s)", org, s->from_contact);
+	else
+		from = g_strdup (org != NULL ? org : s->from_contact);
+	label (out, "From:", from);
+	label (out, "To Group:", to_groups);
+	label (out, "Purpose:", purpose_label (s->purpose));
+	label_list (out, "Response Contacts:", s->response_contacts);
+	label (out, "URL of the IETF Web page:", s->url);
+	label (out, "Received:", received);
+	g_string_append_printf (out, "\nA reply in the statement's thread from the receiving side "
+	                        "records the action\nby itself. If it was taken otherwise, "
+	                        "record it with\n\n    liaison taken %s\n\n"
+	                        "and the reminders stop.\n\n-- \n%s <%s>\n",
+	                        s->id, our_name, config->address);
+	return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+GMimeMessage *
+compose_reminder (const Config *config, const Statement *statement, const RoutePlan *plan,
+                  RemindStage stage, int days_left, const char *now)
+{
+	g_autoptr (GMimeMessage) mime = NULL;
+	g_autoptr (GMimeObject) body = NULL;
+	g_autofree char *title = NULL;
+	g_autofree char *subject = NULL;
+	g_autofree char *text = NULL;
+	g_autofree char *id = NULL;
+
+	g_return_val_if_fail (config != NULL && config->address != NULL, NULL);
+	g_return_val_if_fail (statement != NULL && statement->id != NULL && plan != NULL, NULL);
+
+	if (!plan_has (plan, ROUTE_MESSAGE_REMINDER))
+		return NULL;
+	gmime_util_init ();
+	title = statement_clean_line (statement->title);
+	subject = remind_subject (days_left, title);
+	text = reminder_text (config, statement, days_left);
+	body = text_part (text);
+	id = compose_reminder_id (config, statement->id, stage);
+
+	mime = g_mime_message_new (FALSE);
+	set_headers (mime, config, statement, plan, ROUTE_MESSAGE_REMINDER, id, now, subject);
 	g_mime_message_set_mime_part (mime, body);
 	return g_steal_pointer (&mime);
 }

@@ -9,6 +9,7 @@
 #include <gmime/gmime.h>
 
 #include "conf.h"
+#include "remind.h"
 #include "route.h"
 #include "statement.h"
 
@@ -42,6 +43,23 @@ char *compose_message_id (const Config *config, const char *statement_id, RouteM
  * first. Returns a new message (the caller unrefs it), or NULL when the
  * plan has no route for @message. */
 GMimeMessage *compose_message (const Config *config, const ComposeInput *input, RouteMessage message);
+
+/* Our Message-ID for the reminder @stage of @statement_id, without <>:
+ * "LS-2026-0007.remind-before-7@example.org", "...remind-overdue-3@...".
+ * Deterministic: one stage of one statement has one id. Newly allocated. */
+char *compose_reminder_id (const Config *config, const char *statement_id, RemindStage stage);
+
+/* The deadline reminder @stage of @statement (id, title, deadline and
+ * message_id set), sent on a day @days_left days before its deadline
+ * (negative: after it), to the routes of @plan (route_reminder()). Subject
+ * remind_subject(); the headers of every message we send, with
+ * compose_reminder_id() as the Message-ID, dated @now; a text body with
+ * the statement's title, deadline, days left, sender, groups, Datatracker
+ * URL and how to mark its action taken. Returns a new message, or NULL
+ * when the plan has no queued route. */
+GMimeMessage *compose_reminder (const Config *config, const Statement *statement,
+                                const RoutePlan *plan, RemindStage stage, int days_left,
+                                const char *now);
 
 /* The text block of the statement's fields in the Datatracker label layout
  * (Title:, Submission Date:, ..., From Group:, From:, To Group:, To:, ...,

@@ -25,6 +25,8 @@ route_role_to_string (RouteRole role)
 		return "archive";
 	case ROUTE_ROLE_SENDER:
 		return "sender";
+	case ROUTE_ROLE_RESPONSE:
+		return "response";
 	}
 	g_return_val_if_reached ("list");
 }
@@ -55,6 +57,8 @@ route_message_to_string (RouteMessage message)
 		return "ack";
 	case ROUTE_MESSAGE_HELD:
 		return "held";
+	case ROUTE_MESSAGE_REMINDER:
+		return "reminder";
 	}
 	g_return_val_if_reached ("forward");
 }
@@ -225,6 +229,38 @@ route_plan (const Statement *statement, const Config *config, const RouteOrigina
 	}
 	plan_forward (&p, statement);
 	plan_ack (&p);
+	return plan;
+}
+
+RoutePlan *
+route_reminder (const Statement *statement, const Config *config)
+{
+	g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	RoutePlan *plan;
+	Planner p;
+
+	g_return_val_if_fail (statement != NULL, NULL);
+	g_return_val_if_fail (config != NULL, NULL);
+
+	plan = g_new0 (RoutePlan, 1);
+	plan->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) planned_route_free);
+	p = (Planner) { config, NULL, plan, seen };
+
+	for (guint i = 0; statement->groups != NULL && i < statement->groups->len; i++) {
+		const Group *group = config_find_group (config, g_ptr_array_index (statement->groups, i));
+		if (group != NULL)
+			add_mailboxes (&p, group->chairs, ROUTE_ROLE_CHAIR, ROUTE_MESSAGE_REMINDER,
+			               ROUTE_FIELD_TO, FALSE);
+	}
+	add_managers (&p, statement, ROUTE_MESSAGE_REMINDER, ROUTE_FIELD_CC, FALSE, TRUE);
+	/* The response contacts are the statement's text: only what reads
+	 * back as one mailbox becomes a recipient. */
+	for (guint i = 0; statement->response_contacts != NULL && i < statement->response_contacts->len; i++) {
+		g_autoptr (Mailbox) m = mailbox_parse (g_ptr_array_index (statement->response_contacts, i));
+		if (m != NULL)
+			add (&p, m->address, m->name, ROUTE_ROLE_RESPONSE, ROUTE_MESSAGE_REMINDER,
+			     ROUTE_FIELD_CC, FALSE);
+	}
 	return plan;
 }
 

@@ -16,6 +16,7 @@ typedef enum {
 	ROUTE_ROLE_TRIAGE,
 	ROUTE_ROLE_ARCHIVE,
 	ROUTE_ROLE_SENDER,
+	ROUTE_ROLE_RESPONSE,     /* a response contact, Cc of a reminder */
 } RouteRole;
 
 typedef enum {
@@ -30,8 +31,11 @@ typedef enum {
 	ROUTE_MESSAGE_FORWARD,   /* the statement, to its groups */
 	ROUTE_MESSAGE_ACK,       /* the acknowledgement, to its sender */
 	ROUTE_MESSAGE_HELD,      /* the notice of a held statement, to triage */
+	ROUTE_MESSAGE_REMINDER,  /* `remind`: a deadline reminder (SPEC §8) */
 } RouteMessage;
 
+/* The messages a statement's arrival can cause, which deliver composes:
+ * forward, ack and held. The reminder is route_reminder()'s alone. */
 #define ROUTE_N_MESSAGES 3
 
 /* Where the address stands in the message's header (Bcc: envelope only). */
@@ -79,6 +83,14 @@ RoutePlan *route_plan (const Statement *statement, const Config *config,
                        const RouteOriginal *original);
 void route_plan_free (RoutePlan *plan);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RoutePlan, route_plan_free)
+
+/* The recipients of a deadline reminder of @statement (SPEC §8), all of
+ * message ROUTE_MESSAGE_REMINDER and status QUEUED: To the chairs of its
+ * destination groups, Cc the sending organization's managers (the triage
+ * address when it has none, as for the forward) and the statement's
+ * response contacts (those that read as a mailbox). No address twice, never
+ * our own. Empty when there is nobody to remind. Newly allocated. */
+RoutePlan *route_reminder (const Statement *statement, const Config *config);
 
 /* The envelope recipients of @message in @plan: the addresses of its
  * queued routes, in order. Borrowed strings (they belong to @plan) in a

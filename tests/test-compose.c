@@ -385,6 +385,133 @@ test_summary (void **state)
 	assert_true (g_str_has_prefix (text, "Title: LS on OTN control plane"));
 }
 
+/* The header block of @text, unfolded (each header on one line), between
+ * newlines. */
+static char *
+unfolded_head (const char *text)
+{
+	const char *end = strstr (text, "\n\n");
+	g_autofree char *head = g_strndup (text, end != NULL ? (gsize) (end - text) : strlen (text));
+	g_autoptr (GRegex) fold = g_regex_new ("\n[ \t]+", 0, 0, NULL);
+
+	g_autofree char *one = g_regex_replace_literal (fold, head, -1, 0, " ", 0, NULL);
+
+	/* A newline before the first header too, so that "\nFrom: " finds it. */
+	return g_strconcat ("\n", one, "\n", NULL);
+}
+
+/* Deadline reminders: for the Datatracker case, one a week before and one
+ * three days late; their headers, recipients and text, as a golden file
+ * (reminder.expected) and as assertions on what SPEC §8 and §9 ask. */
+static void
+test_reminder (void **state)
+{
+	static const struct {
+		RemindStage stage;
+		int days_left;
+		const char *subject;
+		const char *message_id;
+		const char *first_line;
+		const char *days_line;
+	} rows[] = {
+		{ 7, 7, "Subject: [Liaison deadline in one week] LS on OTN control plane extensions for 800G and 1.6T interfaces",
+		  "LS-2026-0007.remind-before-7@example.org",
+		  "The deadline of liaison statement LS-2026-0007 is 2026-12-15, in 7 days,\n", "\nDays left: 7\n" },
+		{ 7, 6, "Subject: [Liaison deadline in six days] LS on OTN",
+		  "LS-2026-0007.remind-before-7@example.org",
+		  "The deadline of liaison statement LS-2026-0007 is 2026-12-15, in 6 days,\n", "\nDays left: 6\n" },
+		{ 0, 0, "Subject: [Liaison deadline today] LS on OTN",
+		  "LS-2026-0007.remind-before-0@example.org",
+		  "The deadline of liaison statement LS-2026-0007 is 2026-12-15, today,\n", "\nDays left: 0\n" },
+		{ -3, -3, "Subject: [Liaison OUT OF DATE] LS on OTN",
+		  "LS-2026-0007.remind-overdue-3@example.org",
+		  "The deadline of liaison statement LS-2026-0007 was 2026-12-15, 3 days ago,\n", "\nDays overdue: 3\n" },
+	};
+	g_autoptr (Config) config = load_config ();
+	g_autoptr (Statement) s = statement_for (&cases[0], "177163338812.4321.1029384756@mailgw.itu.int");
+	g_autoptr (RoutePlan) plan = route_reminder (s, config);
+	g_autoptr (GString) golden = g_string_new (NULL);
+	g_autofree char *path = g_build_filename (SRCDIR, "tests", "data", "compose", "reminder.expected", NULL);
+	g_autofree char *expected = NULL;
+
+	(void) state;
+	for (gsize i = 0; i < G_N_ELEMENTS (rows); i++) {
+		g_autoptr (GMimeMessage) mime = compose_reminder (config, s, plan, rows[i].stage,
+		                                                   rows[i].days_left, "2026-12-08T06:00:00Z");
+		g_autoptr (GMimeMessage) again = compose_reminder (config, s, plan, rows[i].stage,
+		                                                    rows[i].days_left, "2026-12-08T06:00:00Z");
+		g_autofree char *id = compose_reminder_id (config, s->id, rows[i].stage);
+		g_autofree char *text = NULL, *text2 = NULL, *head = NULL;
+		const char *body;
+
+		assert_non_null (mime);
+		text = serialise (mime);
+		text2 = serialise (again);
+		assert_string_equal (text, text2);
+		assert_string_equal (id, rows[i].message_id);
+		assert_string_equal (g_mime_message_get_message_id (mime), rows[i].message_id);
+		head = unfolded_head (text);
+		if (!g_str_has_prefix (strstr (head, "\nSubject: ") + 1, rows[i].subject))
+			fail_msg ("row %zu: subject in\n%s", i, head);
+		assert_non_null (strstr (head, "\nFrom: Liaison Statement Processor <statements@example.org>\n"));
+		assert_non_null (strstr (head, "\nTo: Daniele Ceccarelli <dc@example.net>, Fatai Zhang <fz@example.net>\n"));
+		assert_non_null (strstr (head, "\nCc: Scott Mansfield <scott.mansfield@example.com>, "
+		                               "Greg Jones <greg.jones@example.com>\n"));
+		assert_non_null (strstr (head, "\nIn-Reply-To: <177163338812.4321.1029384756@mailgw.itu.int>\n"));
+		assert_non_null (strstr (head, "\nReferences: <177163338812.4321.1029384756@mailgw.itu.int>\n"));
+		assert_non_null (strstr (head, "\nAuto-Submitted: auto-generated\n"));
+		assert_non_null (strstr (head, "\nX-Loop: statements@example.org\n"));
+		assert_non_null (strstr (head, "\nX-Liaison-Id: LS-2026-0007\n"));
+		assert_non_null (strstr (head, "\nDate: Tue, 08 Dec 2026 06:00:00 +0000\n"));
+		assert_null (strstr (head, "\nBcc:"));
+		body = strstr (text, "\n\n") + 2;
+		assert_true (g_str_has_prefix (body, rows[i].first_line));
+		assert_non_null (strstr (body, "\nTitle: LS on OTN control plane extensions for 800G and 1.6T interfaces\n"));
+		assert_non_null (strstr (body, "\nDeadline: 2026-12-15\n"));
+		assert_non_null (strstr (body, rows[i].days_line));
+		assert_non_null (strstr (body, "\nFrom: ITU-T SG15 (Greg Jones <greg.jones@example.com>)\n"));
+		assert_non_null (strstr (body, "\nTo Group: Common Control and Measurement Plane (ccamp)\n"));
+		assert_non_null (strstr (body, "\nURL of the IETF Web page: https://datatracker.ietf.org/liaison/2101/\n"));
+		assert_non_null (strstr (body, "\n    liaison taken LS-2026-0007\n"));
+		/* The original is not attached: a reminder points at it. */
+		assert_null (strstr (text, "message/rfc822"));
+		g_string_append_printf (golden, "=== reminder %zu ===\n%s", i + 1, text);
+	}
+	if (g_strcmp0 (g_getenv ("LIAISON_UPDATE_GOLDEN"), "1") == 0)
+		assert_true (g_file_set_contents (path, golden->str, (gssize) golden->len, NULL));
+	if (!g_file_get_contents (path, &expected, NULL, NULL))
+		fail_msg ("%s: missing (LIAISON_UPDATE_GOLDEN=1 writes it)", path);
+	assert_string_equal (expected, golden->str);
+}
+
+/* A reminder with nobody to send it to is not composed; the injection
+ * case's values make no header of their own. */
+static void
+test_reminder_edges (void **state)
+{
+	g_autoptr (Config) config = load_config ();
+	g_autoptr (Statement) s = statement_for (&cases[G_N_ELEMENTS (cases) - 1], "a@b");
+	g_autoptr (RoutePlan) plan = route_reminder (s, config);
+	g_autoptr (RoutePlan) empty = g_new0 (RoutePlan, 1);
+	g_autoptr (GMimeMessage) mime = NULL;
+	g_autoptr (GMimeMessage) none = NULL;
+	g_autofree char *text = NULL, *head = NULL;
+
+	(void) state;
+	empty->routes = g_ptr_array_new ();
+	none = compose_reminder (config, s, empty, 7, 7, "2026-12-08T06:00:00Z");
+	assert_null (none);
+	assert_string_equal (cases[G_N_ELEMENTS (cases) - 1].name, "injection");
+	mime = compose_reminder (config, s, plan, -1, -1, "2026-12-08T06:00:00Z");
+	assert_non_null (mime);
+	text = serialise (mime);
+	head = unfolded_head (text);
+	assert_null (strstr (head, "\nBcc:"));
+	assert_null (strstr (head, "evil@example.com>"));
+	assert_null (strchr (g_mime_message_get_subject (mime), '\n'));
+	assert_true (g_str_has_prefix (g_mime_message_get_subject (mime), "[Liaison OUT OF DATE] LS on OTN"));
+}
+
 static int
 setup (void **state)
 {
@@ -413,6 +540,8 @@ main (void)
 		cmocka_unit_test (test_deterministic),
 		cmocka_unit_test (test_injection),
 		cmocka_unit_test (test_summary),
+		cmocka_unit_test (test_reminder),
+		cmocka_unit_test (test_reminder_edges),
 	};
 
 	return cmocka_run_group_tests (tests, setup, teardown);

@@ -245,6 +245,61 @@ test_recipients (void **state)
 	assert_int_equal (held->len, 0);
 }
 
+/* The recipients of a deadline reminder (SPEC §8): To the chairs, Cc the
+ * managers (triage when none) and the response contacts. */
+static const struct {
+	const char *name;
+	const char *groups;
+	const char *from_org;
+	const char *response;        /* ";"-separated, as the statement wrote them */
+	const char *expected;        /* "address role field", "; "-joined */
+} reminder_cases[] = {
+	{ "chairs, manager, response contact", "ccamp", "ITU-T SG15", "Greg Jones <greg@itu.int>",
+	  "dc@example.net chair to; fz@example.net chair to; scott@example.com manager cc; "
+	  "greg@itu.int response cc" },
+	{ "two groups share a chair; two managers, one a response contact too", "ccamp;teas",
+	  "Managers Twice", "wei@example.org;Someone <someone@example.net>",
+	  "dc@example.net chair to; fz@example.net chair to; lb@example.net chair to; "
+	  "SCOTT@example.com manager cc; wei@example.org manager cc; someone@example.net response cc" },
+	{ "no manager: triage; an unparsable contact is skipped", "ccamp", "No Managers",
+	  "not an address;Greg <greg@itu.int>",
+	  "dc@example.net chair to; fz@example.net chair to; triage@example.org triage cc; "
+	  "greg@itu.int response cc" },
+	{ "unknown group, unknown org", "nosuchgroup", "Nobody", NULL,
+	  "triage@example.org triage cc" },
+	{ "never our own address", "loop", "ITU-T SG15", "statements@example.org",
+	  "loopchair@example.net chair to; scott@example.com manager cc" },
+};
+
+static void
+test_reminder (void **state)
+{
+	g_autoptr (Config) config = load_config (NULL);
+
+	(void) state;
+	for (gsize i = 0; i < G_N_ELEMENTS (reminder_cases); i++) {
+		g_autoptr (Statement) s = statement_new ();
+		g_autoptr (RoutePlan) plan = NULL;
+		g_autoptr (GString) got = g_string_new (NULL);
+
+		split_into (reminder_cases[i].groups, s->groups);
+		s->from_org = g_strdup (reminder_cases[i].from_org);
+		split_into (reminder_cases[i].response, s->response_contacts);
+		plan = route_reminder (s, config);
+		for (guint j = 0; j < plan->routes->len; j++) {
+			const PlannedRoute *r = g_ptr_array_index (plan->routes, j);
+			assert_int_equal (r->message, ROUTE_MESSAGE_REMINDER);
+			assert_int_equal (r->status, ROUTE_STATUS_QUEUED);
+			g_string_append_printf (got, "%s%s %s %s", j > 0 ? "; " : "", r->address,
+			                        route_role_to_string (r->role),
+			                        r->field == ROUTE_FIELD_TO ? "to" : r->field == ROUTE_FIELD_CC ? "cc" : "bcc");
+		}
+		if (strcmp (got->str, reminder_cases[i].expected) != 0)
+			fail_msg ("%s:\n  expected: %s\n  got:      %s", reminder_cases[i].name,
+			          reminder_cases[i].expected, got->str);
+	}
+}
+
 static void
 test_names (void **state)
 {
@@ -253,6 +308,8 @@ test_names (void **state)
 	assert_string_equal (route_role_to_string (ROUTE_ROLE_AD), "ad");
 	assert_string_equal (route_status_to_string (ROUTE_STATUS_ALREADY_RECEIVED), "already-received");
 	assert_string_equal (route_message_to_string (ROUTE_MESSAGE_HELD), "held");
+	assert_string_equal (route_message_to_string (ROUTE_MESSAGE_REMINDER), "reminder");
+	assert_string_equal (route_role_to_string (ROUTE_ROLE_RESPONSE), "response");
 }
 
 static int
@@ -281,6 +338,7 @@ main (void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test (test_cases),
 		cmocka_unit_test (test_recipients),
+		cmocka_unit_test (test_reminder),
 		cmocka_unit_test (test_names),
 	};
 
