@@ -193,6 +193,21 @@ static const Migration migrations[] = {
 	   * part's), kept for search; NULL when it has none. */
 	  "ALTER TABLE attachments ADD COLUMN text TEXT;\n"
 	  "PRAGMA user_version = 3;\n" },
+	{ 5,
+	  /* The deadline reminders sent (SPEC §8): at most one per statement
+	   * and stage ("before-7", "overdue-3"), which the UNIQUE constraint
+	   * holds whatever runs at the same time. day: the date it was due
+	   * on; outbox: the message that carries it. */
+	  "CREATE TABLE reminders (\n"
+	  "	id            INTEGER PRIMARY KEY,\n"
+	  "	statement     INTEGER NOT NULL REFERENCES statements (id) ON DELETE CASCADE,\n"
+	  "	stage         TEXT NOT NULL,\n"
+	  "	day           TEXT NOT NULL,\n"
+	  "	created       TEXT NOT NULL,\n"
+	  "	outbox        INTEGER REFERENCES outbox (id) ON DELETE SET NULL,\n"
+	  "	UNIQUE (statement, stage)\n"
+	  ");\n"
+	  "PRAGMA user_version = 5;\n" },
 };
 
 int
@@ -217,6 +232,9 @@ typedef enum {
 	Q_NEXT_SEQ,
 	Q_ADD_STATEMENT,
 	Q_LINK_MESSAGE,
+	Q_REMIND_CANDIDATES,
+	Q_REMIND_DUE,
+	Q_REMIND_ADD,
 	Q_ADD_CONTACT,
 	Q_ADD_GROUP,
 	Q_ADD_REF,
@@ -301,6 +319,22 @@ static const char *const query_sql[N_QUERIES] = {
 		"from_org, from_org_text, from_contact, body) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
 	[Q_LINK_MESSAGE] = "UPDATE messages SET statement = ?2, role = ?3 WHERE id = ?1",
+	/* What `remind` looks at: open, action not taken, a deadline on or
+	 * after ?1 (older ones are past every overdue notice). */
+	[Q_REMIND_CANDIDATES] =
+		"SELECT " STATEMENT_COLUMNS " "
+		"FROM statements s JOIN messages m ON m.id = s.message "
+		"WHERE s.state = 'open' AND s.action_taken = 0 AND s.deadline IS NOT NULL "
+		"AND s.deadline >= ?1 ORDER BY s.deadline, s.id",
+	/* 1 when the statement ?1 still wants the reminder ?3 of its
+	 * deadline ?2: still a candidate, and that stage not sent. */
+	[Q_REMIND_DUE] =
+		"SELECT NOT EXISTS (SELECT 1 FROM reminders r WHERE r.statement = s.id AND r.stage = ?3) "
+		"FROM statements s WHERE s.ls_id = ?1 AND s.state = 'open' AND s.action_taken = 0 "
+		"AND s.deadline = ?2",
+	[Q_REMIND_ADD] =
+		"INSERT INTO reminders (statement, stage, day, created, outbox) "
+		"VALUES ((SELECT id FROM statements WHERE ls_id = ?1), ?2, ?3, ?4, nullif (?5, 0))",
 	[Q_ADD_CONTACT] =
 		"INSERT INTO statement_contacts (statement, kind, position, value) VALUES (?1, ?2, ?3, ?4)",
 	[Q_ADD_GROUP] =
@@ -2232,5 +2266,117 @@ store_link_message (Store *store, gint64 message_row, const char *statement_id, 
 
 fail:
 	g_prefix_error (error, "cannot add a message to the thread of %s: ", statement_id);
+	return FALSE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Reminders (SPEC §8) */
+
+GPtrArray *
+store_remind_candidates (Store *store, const char *oldest, GError **error)
+{
+	g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) statement_free);
+	g_autoptr (GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint64));
+	g_auto (StoreQuery) st = NULL;
+	Binder bind;
+	int r;
+
+	g_return_val_if_fail (store != NULL, NULL);
+
+	st = query (store, Q_REMIND_CANDIDATES, error);
+	if (st == NULL)
+		goto fail;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_text (&bind, 1, oldest != NULL ? oldest : "");
+	if (bind.rc != SQLITE_OK) {
+		sql_error (store, bind.rc, error);
+		goto fail;
+	}
+	while ((r = step (store, st, error)) > 0) {
+		gint64 row;
+		g_ptr_array_add (list, statement_from_row (st, FALSE, &row));
+		g_array_append_val (rows, row);
+	}
+	if (r < 0)
+		goto fail;
+	query_release (st);
+	for (guint i = 0; i < list->len; i++)
+		if (!fill_common (store, g_ptr_array_index (list, i), g_array_index (rows, gint64, i), error))
+			goto fail;
+	return g_steal_pointer (&list);
+
+fail:
+	g_prefix_error (error, "cannot list the statements awaiting action: ");
+	return NULL;
+}
+
+gboolean
+store_remind_due (Store *store, const char *statement_id, const char *deadline,
+                  const char *stage, gboolean *due, GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+	Binder bind;
+	int r;
+
+	g_return_val_if_fail (store != NULL, FALSE);
+	g_return_val_if_fail (statement_id != NULL && deadline != NULL && stage != NULL, FALSE);
+	g_return_val_if_fail (due != NULL, FALSE);
+
+	*due = FALSE;
+	st = query (store, Q_REMIND_DUE, error);
+	if (st == NULL)
+		goto fail;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_text (&bind, 1, statement_id);
+	bind_text (&bind, 2, deadline);
+	bind_text (&bind, 3, stage);
+	if (bind.rc != SQLITE_OK) {
+		sql_error (store, bind.rc, error);
+		goto fail;
+	}
+	r = step (store, st, error);
+	if (r < 0)
+		goto fail;
+	*due = r > 0 && sqlite3_column_int (st, 0) != 0;
+	return TRUE;
+
+fail:
+	g_prefix_error (error, "cannot look up the reminders of %s: ", statement_id);
+	return FALSE;
+}
+
+gboolean
+store_add_reminder (Store *store, const char *statement_id, const char *stage, const char *day,
+                    gint64 outbox, const char *at, GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+	Binder bind;
+
+	g_return_val_if_fail (store != NULL, FALSE);
+	g_return_val_if_fail (statement_id != NULL && stage != NULL && day != NULL && at != NULL, FALSE);
+	g_return_val_if_fail (!sqlite3_get_autocommit (store->db), FALSE);
+
+	st = query (store, Q_REMIND_ADD, error);
+	if (st == NULL)
+		goto fail;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_text (&bind, 1, statement_id);
+	bind_text (&bind, 2, stage);
+	bind_text (&bind, 3, day);
+	bind_text (&bind, 4, at);
+	bind_int64 (&bind, 5, outbox);
+	if (bind.rc != SQLITE_OK) {
+		sql_error (store, bind.rc, error);
+		goto fail;
+	}
+	if (!run (store, st, error))
+		goto fail;
+	query_release (st);
+	if (!store_add_event (store, statement_id, at, "reminder", stage, error))
+		goto fail;
+	return TRUE;
+
+fail:
+	g_prefix_error (error, "cannot record the reminder %s of %s: ", stage, statement_id);
 	return FALSE;
 }

@@ -96,6 +96,28 @@ Statement *store_get_statement (Store *store, const char *key, GError **error);
  * *statements, *held (statements held plus other messages held). */
 gboolean store_count (Store *store, gint64 *messages, gint64 *statements, gint64 *held, GError **error);
 
+/* Deadline reminders (SPEC §8): at most one per statement and stage. */
+
+/* The statements that may want a reminder: open, action not taken, with a
+ * deadline on or after @oldest (YYYY-MM-DD; NULL: any), earliest deadline
+ * first, with what list shows (groups, contacts, routes). Array of
+ * Statement*. */
+GPtrArray *store_remind_candidates (Store *store, const char *oldest, GError **error);
+
+/* Sets *due when the statement @statement_id is still open, its action not
+ * taken, its deadline still @deadline, and no reminder of @stage
+ * (remind_stage_key()) recorded. Inside the caller's transaction the answer
+ * holds until its commit. */
+gboolean store_remind_due (Store *store, const char *statement_id, const char *deadline,
+                           const char *stage, gboolean *due, GError **error);
+
+/* Records the reminder @stage of @statement_id, due on @day (YYYY-MM-DD) and
+ * carried by the outbox row @outbox, with the event "reminder" (detail: the
+ * stage) stamped @at. A stage recorded before is an error (the caller
+ * asked store_remind_due() in the same transaction). */
+gboolean store_add_reminder (Store *store, const char *statement_id, const char *stage,
+                             const char *day, gint64 outbox, const char *at, GError **error);
+
 /* Runs PRAGMA integrity_check and checks the schema version: appends one
  * line per problem to @problems. */
 gboolean store_check (Store *store, GPtrArray *problems);

@@ -202,7 +202,7 @@ make_statement (const char *title, StatementState state, Purpose purpose, const 
 
 static const char *const tables[] = {
 	"messages", "statements", "statement_contacts", "statement_groups",
-	"statement_refs", "attachments", "events", "routes",
+	"statement_refs", "attachments", "events", "routes", "reminders",
 };
 
 /* ---------------------------------------------------------------------- */
@@ -945,6 +945,128 @@ test_list_filters (void **state)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Reminders */
+
+static gboolean
+remind_due (Store *store, const char *id, const char *deadline, const char *stage)
+{
+	g_autoptr (GError) error = NULL;
+	gboolean due = TRUE;
+
+	if (!store_remind_due (store, id, deadline, stage, &due, &error))
+		fail_msg ("store_remind_due: %s", error->message);
+	return due;
+}
+
+/* Which statements remind looks at, and the one-per-stage record. */
+static void
+test_reminders (void **state)
+{
+	static const struct {
+		StatementState state;
+		const char *deadline;
+		gboolean action_taken;
+	} rows[] = {
+		{ STATE_OPEN, "2026-03-01", FALSE },     /* LS-2026-0001: a candidate */
+		{ STATE_OPEN, NULL, FALSE },             /* 0002: no deadline */
+		{ STATE_HELD, "2026-03-01", FALSE },     /* 0003: held */
+		{ STATE_REPLIED, "2026-03-01", TRUE },   /* 0004: replied */
+		{ STATE_OPEN, "2026-03-01", TRUE },      /* 0005: action taken */
+		{ STATE_CLOSED, "2026-03-01", FALSE },   /* 0006: closed */
+		{ STATE_OPEN, "2026-02-20", FALSE },     /* 0007: a candidate, earlier */
+		{ STATE_OPEN, "2026-01-10", FALSE },     /* 0008: long past */
+	};
+	Fixture *f = *state;
+	g_autoptr (Store) store = open_store (f);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) list = NULL;
+	g_autoptr (Statement) got = NULL;
+	StoreOutgoing out = { "LS-2026-0001", 0, "reminder", "LS-2026-0001.remind-before-7@example.org",
+	                      "statements@example.org", "00", 10, "2026-02-22T06:00:00Z" };
+	gint64 outbox;
+	sqlite3 *db;
+
+	for (gsize i = 0; i < G_N_ELEMENTS (rows); i++) {
+		g_autoptr (Statement) s = make_statement ("t", rows[i].state, PURPOSE_ACTION, "ITU-T SG15",
+		                                          "ccamp", rows[i].deadline, "2026-01-01T00:00:00Z");
+		g_autofree char *mid = g_strdup_printf ("remind%zu@example.net", i);
+
+		s->action_taken = rows[i].action_taken;
+		g_ptr_array_add (s->response_contacts, g_strdup ("Resp <r@itu.int>"));
+		record (store, mid, mid, "2026-01-01T00:00:00Z", s);
+	}
+
+	/* Open, not taken, a deadline on or after the oldest one asked for;
+	 * earliest deadline first, with groups and contacts. */
+	list = store_remind_candidates (store, "2026-02-01", &error);
+	if (list == NULL)
+		fail_msg ("store_remind_candidates: %s", error->message);
+	assert_int_equal (list->len, 2);
+	assert_string_equal (((Statement *) g_ptr_array_index (list, 0))->id, "LS-2026-0007");
+	assert_string_equal (((Statement *) g_ptr_array_index (list, 1))->id, "LS-2026-0001");
+	assert_string_equal (g_ptr_array_index (((Statement *) g_ptr_array_index (list, 1))->groups, 0), "ccamp");
+	assert_string_equal (g_ptr_array_index (((Statement *) g_ptr_array_index (list, 1))->response_contacts, 0),
+	                     "Resp <r@itu.int>");
+	g_clear_pointer (&list, g_ptr_array_unref);
+	list = store_remind_candidates (store, NULL, &error);
+	assert_non_null (list);
+	assert_int_equal (list->len, 3);
+
+	/* A stage is due until it is recorded, and only for a candidate
+	 * whose deadline is the one asked about. */
+	assert_true (remind_due (store, "LS-2026-0001", "2026-03-01", "before-7"));
+	assert_false (remind_due (store, "LS-2026-0001", "2026-03-02", "before-7"));
+	assert_false (remind_due (store, "LS-2026-0003", "2026-03-01", "before-7"));
+	assert_false (remind_due (store, "LS-2026-0005", "2026-03-01", "before-7"));
+	assert_false (remind_due (store, "LS-2026-0006", "2026-03-01", "before-7"));
+	assert_false (remind_due (store, "LS-2026-9999", "2026-03-01", "before-7"));
+
+	assert_true (store_begin (store, &error));
+	outbox = store_add_outbox (store, &out, &error);
+	assert_true (outbox > 0);
+	assert_true (store_add_route (store, "LS-2026-0001", 10, "dc@example.net", "chair", "queued",
+	                              outbox, out.created, &error));
+	if (!store_add_reminder (store, "LS-2026-0001", "before-7", "2026-02-22", outbox, out.created, &error))
+		fail_msg ("store_add_reminder: %s", error->message);
+	assert_true (store_commit (store, &error));
+
+	assert_false (remind_due (store, "LS-2026-0001", "2026-03-01", "before-7"));
+	assert_true (remind_due (store, "LS-2026-0001", "2026-03-01", "before-4"));
+	assert_true (remind_due (store, "LS-2026-0007", "2026-02-20", "before-7"));
+
+	/* The same stage twice is refused by the table itself. */
+	assert_true (store_begin (store, &error));
+	assert_false (store_add_reminder (store, "LS-2026-0001", "before-7", "2026-02-23", 0,
+	                                  "2026-02-23T06:00:00Z", &error));
+	assert_non_null (error);
+	g_clear_error (&error);
+	store_rollback (store);
+
+	/* The event, with the stage. */
+	got = store_get_statement (store, "LS-2026-0001", &error);
+	assert_non_null (got);
+	{
+		const Event *e = g_ptr_array_index (got->events, got->events->len - 1);
+		assert_string_equal (e->type, "reminder");
+		assert_string_equal (e->detail, "before-7");
+		assert_string_equal (e->at, "2026-02-22T06:00:00Z");
+	}
+
+	/* Taking the action ends the reminders. */
+	db = raw_open (f);
+	assert_int_equal (raw_int (db, "SELECT count(*) FROM reminders WHERE stage = 'before-7' "
+	                               "AND day = '2026-02-22' AND outbox IS NOT NULL"), 1);
+	raw_exec (db, "UPDATE statements SET action_taken = 1 WHERE ls_id = 'LS-2026-0001'");
+	sqlite3_close (db);
+	assert_false (remind_due (store, "LS-2026-0001", "2026-03-01", "before-4"));
+	g_clear_pointer (&list, g_ptr_array_unref);
+	list = store_remind_candidates (store, "2026-02-01", &error);
+	assert_non_null (list);
+	assert_int_equal (list->len, 1);
+	assert_string_equal (((Statement *) g_ptr_array_index (list, 0))->id, "LS-2026-0007");
+}
+
+/* ---------------------------------------------------------------------- */
 /* Spool */
 
 static const char sha_empty[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -1120,6 +1242,7 @@ main (void)
 		cmocka_unit_test_setup_teardown (test_id_allocation, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_dedupe, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_rollback, setup, teardown),
+		cmocka_unit_test_setup_teardown (test_reminders, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_list_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_spool_commit, setup, teardown),
