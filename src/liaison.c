@@ -18,6 +18,7 @@ static const Command commands[] = {
 	{ "deliver", cmd_deliver, "deliver [-f SENDER] [-r RECIPIENT] [-e EXTENSION]" },
 	{ "list", cmd_list, "list [--state S] [--purpose P] [--from ORG] [--to GROUP] [--overdue] [--json]" },
 	{ "show", cmd_show, "show ID [--json]" },
+	{ "search", cmd_search, "search QUERY [--json] [--limit N]" },
 	{ "queue", cmd_queue, "queue [list|run] [--all] [--json] [--interrupted]" },
 	{ "reinject", cmd_reinject, "reinject [--dry-run] [--resend] SOURCE..." },
 	{ "export", cmd_export, "export --format json|csv|atom|html [-o PATH]" },

@@ -193,6 +193,39 @@ static const Migration migrations[] = {
 	   * part's), kept for search; NULL when it has none. */
 	  "ALTER TABLE attachments ADD COLUMN text TEXT;\n"
 	  "PRAGMA user_version = 3;\n" },
+	{ 6,
+	  /* Full-text search (`liaison search`): one FTS5 row per statement,
+	   * rowid = statements.id, with the title, the body, every name of
+	   * its contacts, organization and groups, its attachments' file
+	   * names and titles, and the text read from them. The table keeps
+	   * its own copy of the text, for snippet(). store_add_statement()
+	   * adds a statement's row once its parts are recorded; the triggers
+	   * follow later edits of the title and body and removals; this step
+	   * indexes the statements recorded before it. */
+	  "CREATE VIRTUAL TABLE statements_fts USING fts5 (\n"
+	  "	title, body, contacts, attachments, attachment_text,\n"
+	  "	tokenize = 'unicode61 remove_diacritics 2'\n"
+	  ");\n"
+	  "INSERT INTO statements_fts (rowid, title, body, contacts, attachments, attachment_text)\n"
+	  "SELECT s.id, s.title, s.body,\n"
+	  "	(SELECT group_concat (v, ' ') FROM (\n"
+	  "		SELECT s.from_org AS v UNION ALL SELECT s.from_org_text\n"
+	  "		UNION ALL SELECT s.from_contact\n"
+	  "		UNION ALL SELECT c.value FROM statement_contacts c WHERE c.statement = s.id\n"
+	  "		UNION ALL SELECT g.value FROM statement_groups g WHERE g.statement = s.id)),\n"
+	  "	(SELECT group_concat (v, ' ') FROM (\n"
+	  "		SELECT a.filename AS v FROM attachments a WHERE a.statement = s.id\n"
+	  "		UNION ALL SELECT r.value FROM statement_refs r\n"
+	  "		WHERE r.statement = s.id AND r.kind = 'attachment-title')),\n"
+	  "	(SELECT group_concat (a.text, ' ') FROM attachments a WHERE a.statement = s.id)\n"
+	  "FROM statements s;\n"
+	  "CREATE TRIGGER statements_fts_update AFTER UPDATE OF title, body ON statements BEGIN\n"
+	  "	UPDATE statements_fts SET title = new.title, body = new.body WHERE rowid = new.id;\n"
+	  "END;\n"
+	  "CREATE TRIGGER statements_fts_delete AFTER DELETE ON statements BEGIN\n"
+	  "	DELETE FROM statements_fts WHERE rowid = old.id;\n"
+	  "END;\n"
+	  "PRAGMA user_version = 6;\n" },
 	{ 5,
 	  /* The deadline reminders sent (SPEC §8): at most one per statement
 	   * and stage ("before-7", "overdue-3"), which the UNIQUE constraint
@@ -256,6 +289,8 @@ typedef enum {
 	Q_COUNT,
 	Q_INTEGRITY,
 	Q_FOREIGN_KEYS,
+	Q_FTS_ADD,
+	Q_SEARCH,
 	Q_ADD_OUTBOX,
 	Q_ADD_ROUTE_OUTBOX,
 	Q_OUTBOX_LIST,
@@ -403,6 +438,32 @@ static const char *const query_sql[N_QUERIES] = {
 		" AND NOT EXISTS (SELECT 1 FROM statements s WHERE s.message = m.id))",
 	[Q_INTEGRITY] = "PRAGMA integrity_check",
 	[Q_FOREIGN_KEYS] = "PRAGMA foreign_key_check",
+	/* The search index's row of the statement ?1, from its recorded
+	 * parts (the same text as schema step 6 indexes). */
+	[Q_FTS_ADD] =
+		"INSERT INTO statements_fts (rowid, title, body, contacts, attachments, attachment_text) "
+		"SELECT s.id, s.title, s.body, "
+		" (SELECT group_concat (v, ' ') FROM ("
+		"  SELECT s.from_org AS v UNION ALL SELECT s.from_org_text "
+		"  UNION ALL SELECT s.from_contact "
+		"  UNION ALL SELECT c.value FROM statement_contacts c WHERE c.statement = s.id "
+		"  UNION ALL SELECT g.value FROM statement_groups g WHERE g.statement = s.id)), "
+		" (SELECT group_concat (v, ' ') FROM ("
+		"  SELECT a.filename AS v FROM attachments a WHERE a.statement = s.id "
+		"  UNION ALL SELECT r.value FROM statement_refs r "
+		"  WHERE r.statement = s.id AND r.kind = 'attachment-title')), "
+		" (SELECT group_concat (a.text, ' ') FROM attachments a WHERE a.statement = s.id) "
+		"FROM statements s WHERE s.id = ?1",
+	/* bm25 weighs a match in the title ten times one in the body; the
+	 * contacts and file names count four times, the attachments' text
+	 * half. Lower ranks are better. ?2, ?3: the snippet's markers. */
+	[Q_SEARCH] =
+		"SELECT " STATEMENT_COLUMNS ", bm25 (statements_fts, 10.0, 1.0, 4.0, 4.0, 0.5) AS score, "
+		"snippet (statements_fts, -1, ?2, ?3, '...', 12) "
+		"FROM statements_fts JOIN statements s ON s.id = statements_fts.rowid "
+		"JOIN messages m ON m.id = s.message "
+		"WHERE statements_fts MATCH ?1 "
+		"ORDER BY score, s.received DESC, s.id DESC LIMIT ?4",
 	[Q_ADD_OUTBOX] =
 		"INSERT INTO outbox (statement, message, kind, message_id, sender, sha256, size, "
 		"created, next_attempt) "
@@ -1262,6 +1323,15 @@ add_statement (Store *store, Statement *statement, gint64 message_row, const cha
 	if (!add_attachments (store, row, statement->attachments, error) ||
 	    !add_routes (store, row, statement->routes, error))
 		return FALSE;
+	/* Its row of the search index, now that its parts are recorded. */
+	query_release (st);
+	st = query (store, Q_FTS_ADD, error);
+	if (st == NULL)
+		return FALSE;
+	if (sqlite3_bind_int64 (st, 1, row) != SQLITE_OK)
+		return sql_error (store, sqlite3_errcode (store->db), error);
+	if (!run (store, st, error))
+		return FALSE;
 	if (!add_event_row (store, row, received, held ? "held" : "received",
 	                    held ? statement->hold_reason : NULL, error))
 		return FALSE;
@@ -1631,6 +1701,60 @@ store_list_statements (Store *store, const StoreFilter *filter, GError **error)
 
 fail:
 	g_prefix_error (error, "cannot list statements: ");
+	return NULL;
+}
+
+void
+store_hit_free (StoreHit *hit)
+{
+	if (hit == NULL)
+		return;
+	statement_free (hit->statement);
+	g_free (hit->snippet);
+	g_free (hit);
+}
+
+GPtrArray *
+store_search_statements (Store *store, const char *match, const char *mark_start,
+                         const char *mark_end, guint limit, GError **error)
+{
+	g_autoptr (GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify) store_hit_free);
+	g_auto (StoreQuery) st = NULL;
+	Binder bind;
+	int r;
+
+	g_return_val_if_fail (store != NULL, NULL);
+	g_return_val_if_fail (match != NULL, NULL);
+
+	st = query (store, Q_SEARCH, error);
+	if (st == NULL)
+		goto fail;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_text (&bind, 1, match);
+	bind_text (&bind, 2, mark_start != NULL ? mark_start : "");
+	bind_text (&bind, 3, mark_end != NULL ? mark_end : "");
+	bind_int64 (&bind, 4, limit > 0 ? (gint64) limit : -1);
+	if (bind.rc != SQLITE_OK) {
+		sql_error (store, bind.rc, error);
+		goto fail;
+	}
+	while ((r = step (store, st, error)) > 0) {
+		StoreHit *hit = g_new0 (StoreHit, 1);
+		gint64 row;
+
+		hit->statement = statement_from_row (st, FALSE, &row);
+		hit->score = -sqlite3_column_double (st, COL_BODY);
+		hit->snippet = column_dup (st, COL_BODY + 1);
+		g_ptr_array_add (hits, hit);
+		if (!fill_common (store, hit->statement, row, error))
+			goto fail;
+	}
+	if (r < 0)
+		goto fail;
+	return g_steal_pointer (&hits);
+
+fail:
+	g_prefix_error (error, "cannot search: ");
 	return NULL;
 }
 

@@ -87,6 +87,24 @@ typedef struct {
  * events (attachments and routes included). Array of Statement*. */
 GPtrArray *store_list_statements (Store *store, const StoreFilter *filter, GError **error);
 
+/* One statement that a search found. */
+typedef struct {
+	Statement *statement;    /* as store_list_statements() gives it */
+	double score;            /* bm25, negated: higher is better */
+	char *snippet;           /* a few words around the best match, or NULL */
+} StoreHit;
+
+void store_hit_free (StoreHit *hit);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreHit, store_hit_free)
+
+/* The statements that the FTS5 query @match (search_query_to_fts())
+ * finds in their title, body, contacts, attachment names and attachment
+ * text, best first; at most @limit (0: all). The snippet puts each match
+ * between @mark_start and @mark_end. Array of StoreHit*. An FTS5 syntax
+ * error is LIAISON_ERROR_FAILED. */
+GPtrArray *store_search_statements (Store *store, const char *match, const char *mark_start,
+                                    const char *mark_end, guint limit, GError **error);
+
 /* One statement with everything: @key is its id or the Message-ID (with or
  * without <>) of any message of its thread. NULL with LIAISON_ERROR_NOT_FOUND
  * when there is none. */
