@@ -193,6 +193,21 @@ static const Migration migrations[] = {
 	   * part's), kept for search; NULL when it has none. */
 	  "ALTER TABLE attachments ADD COLUMN text TEXT;\n"
 	  "PRAGMA user_version = 3;\n" },
+	{ 5,
+	  /* The deadline reminders sent (SPEC §8): at most one per statement
+	   * and stage ("before-7", "overdue-3"), which the UNIQUE constraint
+	   * holds whatever runs at the same time. day: the date it was due
+	   * on; outbox: the message that carries it. */
+	  "CREATE TABLE reminders (\n"
+	  "	id            INTEGER PRIMARY KEY,\n"
+	  "	statement     INTEGER NOT NULL REFERENCES statements (id) ON DELETE CASCADE,\n"
+	  "	stage         TEXT NOT NULL,\n"
+	  "	day           TEXT NOT NULL,\n"
+	  "	created       TEXT NOT NULL,\n"
+	  "	outbox        INTEGER REFERENCES outbox (id) ON DELETE SET NULL,\n"
+	  "	UNIQUE (statement, stage)\n"
+	  ");\n"
+	  "PRAGMA user_version = 5;\n" },
 	{ 6,
 	  /* Full-text search (`liaison search`): one FTS5 row per statement,
 	   * rowid = statements.id, with the title, the body, every name of
@@ -226,21 +241,6 @@ static const Migration migrations[] = {
 	  "	DELETE FROM statements_fts WHERE rowid = old.id;\n"
 	  "END;\n"
 	  "PRAGMA user_version = 6;\n" },
-	{ 5,
-	  /* The deadline reminders sent (SPEC §8): at most one per statement
-	   * and stage ("before-7", "overdue-3"), which the UNIQUE constraint
-	   * holds whatever runs at the same time. day: the date it was due
-	   * on; outbox: the message that carries it. */
-	  "CREATE TABLE reminders (\n"
-	  "	id            INTEGER PRIMARY KEY,\n"
-	  "	statement     INTEGER NOT NULL REFERENCES statements (id) ON DELETE CASCADE,\n"
-	  "	stage         TEXT NOT NULL,\n"
-	  "	day           TEXT NOT NULL,\n"
-	  "	created       TEXT NOT NULL,\n"
-	  "	outbox        INTEGER REFERENCES outbox (id) ON DELETE SET NULL,\n"
-	  "	UNIQUE (statement, stage)\n"
-	  ");\n"
-	  "PRAGMA user_version = 5;\n" },
 };
 
 int
