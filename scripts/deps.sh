@@ -3,16 +3,17 @@
 # The one list of them: demo.sh, test.sh and CI call this.
 set -e
 PACKAGES="build-essential autoconf automake libtool pkg-config
- libglib2.0-dev libgmime-3.0-dev libjson-glib-dev libetpan-dev libsqlite3-dev
+ libglib2.0-dev libgmime-3.0-dev libjson-glib-dev libetpan-dev libsqlite3-dev nettle-dev
  libpoppler-glib-dev libgsf-1-dev libxml2-dev libcmocka-dev
  sqlite3 jq mandoc
  libxml2-utils chromium
  postfix procmail dovecot-core dovecot-sieve netcat-openbsd
  groff zip
- clang libclang-rt-14-dev valgrind time"
+ clang libclang-rt-14-dev valgrind time hyperfine notmuch"
 # clang and its libFuzzer runtime, valgrind and GNU time are for the
 # reliability checks: make fuzz, the valgrind pass of scripts/test.sh, and
-# the peak memory that tests/t-hostile.sh measures.
+# the peak memory that tests/t-hostile.sh measures; hyperfine and notmuch
+# (its reference figure) for make bench.
 # groff (gropdf, tbl) and zip make the PDF and DOCX fixtures
 # (tests/make-fixtures.sh); the test suite only reads what they made.
 # The mail software is for the integration tests (tests/t-postfix.sh,

@@ -14,6 +14,7 @@
 #include "error.h"
 #include "gmime-util.h"
 #include "guard.h"
+#include "hash.h"
 #include "message.h"
 #include "statement.h"
 
@@ -75,17 +76,17 @@ is_trace_header (const char *line, gsize len)
 /* Feeds @len bytes to @sum with CR LF turned into LF, so that the same
  * message delivered with either line end has one dedupe key. */
 static void
-update_lf (GChecksum *sum, const char *buf, gsize len)
+update_lf (Hash *sum, const char *buf, gsize len)
 {
 	gsize start = 0;
 
 	for (gsize i = 0; i < len; i++) {
 		if (buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n') {
-			g_checksum_update (sum, (const guchar *) buf + start, i - start);
+			hash_update (sum, buf + start, i - start);
 			start = i + 1;
 		}
 	}
-	g_checksum_update (sum, (const guchar *) buf + start, len - start);
+	hash_update (sum, buf + start, len - start);
 }
 
 /* SHA-256 of the file at @fd without its trace headers (SPEC §4 step 3).
@@ -93,7 +94,7 @@ update_lf (GChecksum *sum, const char *buf, gsize len)
 static char *
 dedupe_hash (int fd, GError **error)
 {
-	g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+	g_autoptr (Hash) sum = hash_new ();
 	g_autoptr (GString) line = g_string_new (NULL);
 	gboolean in_headers = TRUE, skipping = FALSE;
 	char buf[CHUNK];
@@ -140,7 +141,7 @@ dedupe_hash (int fd, GError **error)
 	}
 	if (in_headers && line->len > 0 && !skipping)
 		update_lf (sum, line->str, line->len);
-	return g_strdup (g_checksum_get_string (sum));
+	return hash_hex (sum);
 }
 
 static char *
@@ -258,7 +259,7 @@ Message *
 message_spool_fd (int fd, const char *spool_dir, guint64 max_size, GError **error)
 {
 	g_autoptr (Message) message = g_new0 (Message, 1);
-	g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+	g_autoptr (Hash) sum = hash_new ();
 	g_autofree char *dir = g_build_filename (spool_dir, "tmp", NULL);
 	g_autofree char *buf = g_malloc (CHUNK);
 	gboolean first = TRUE, discarding = FALSE;
@@ -312,7 +313,7 @@ message_spool_fd (int fd, const char *spool_dir, guint64 max_size, GError **erro
 			gsize keep = (gsize) MIN ((guint64) len, max_size - (guint64) message->size);
 			if (!write_all (out, p, keep, error))
 				goto fail;
-			g_checksum_update (sum, (const guchar *) p, keep);
+			hash_update (sum, p, keep);
 			message->size += keep;
 			message->oversized = TRUE;
 			discarding = TRUE;
@@ -320,7 +321,7 @@ message_spool_fd (int fd, const char *spool_dir, guint64 max_size, GError **erro
 		}
 		if (!write_all (out, p, len, error))
 			goto fail;
-		g_checksum_update (sum, (const guchar *) p, len);
+		hash_update (sum, p, len);
 		message->size += len;
 	}
 
@@ -341,19 +342,19 @@ message_spool_fd (int fd, const char *spool_dir, guint64 max_size, GError **erro
 		if (head_len == 0 || head[head_len - 1] != '\n' || header_end (head, head_len) == 0)
 			if (!write_all (out, "\n\n", 2, error))
 				goto fail;
-		g_checksum_reset (sum);
+		hash_reset (sum);
 		{
 			char tmp[CHUNK];
 			ssize_t r;
 			off_t off = 0;
 			while ((r = pread (out, tmp, sizeof tmp, off)) > 0) {
-				g_checksum_update (sum, (const guchar *) tmp, (gsize) r);
+				hash_update (sum, tmp, (gsize) r);
 				off += r;
 			}
 		}
 		/* size keeps the number of bytes that arrived, for the log. */
 	}
-	message->raw_sha256 = g_strdup (g_checksum_get_string (sum));
+	message->raw_sha256 = hash_hex (sum);
 	if (!finish (message, out, error))
 		goto fail;
 	close (out);
@@ -368,7 +369,7 @@ Message *
 message_open_file (const char *path, guint64 max_size, GError **error)
 {
 	g_autoptr (Message) message = g_new0 (Message, 1);
-	g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+	g_autoptr (Hash) sum = hash_new ();
 	char buf[CHUNK];
 	struct stat st;
 	ssize_t n;
@@ -385,11 +386,11 @@ message_open_file (const char *path, guint64 max_size, GError **error)
 		return NULL;
 	}
 	while ((n = read (fd, buf, sizeof buf)) > 0)
-		g_checksum_update (sum, (const guchar *) buf, (gsize) n);
+		hash_update (sum, buf, (gsize) n);
 	message->path = g_strdup (path);
 	message->size = st.st_size;
 	message->oversized = (guint64) st.st_size > max_size;
-	message->raw_sha256 = g_strdup (g_checksum_get_string (sum));
+	message->raw_sha256 = hash_hex (sum);
 	if (!finish (message, fd, error)) {
 		close (fd);
 		return NULL;

@@ -14,6 +14,7 @@
 #include "error.h"
 #include "gmime-util.h"
 #include "guard.h"
+#include "hash.h"
 #include "outbox.h"
 #include "spool.h"
 
@@ -61,7 +62,7 @@ outbox_write (const char *spool, GMimeMessage *mime, char **sha256, gint64 *size
 	g_mime_stream_fs_set_owner (GMIME_STREAM_FS (file), FALSE);
 	filtered = g_mime_stream_filter_new (file);
 	unix_lines = g_mime_filter_dos2unix_new (FALSE);
-	checksum = g_mime_filter_checksum_new (G_CHECKSUM_SHA256);
+	checksum = hash_filter_new ();
 	g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), unix_lines);
 	g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), checksum);
 	options = g_mime_format_options_new ();
@@ -86,7 +87,7 @@ outbox_write (const char *spool, GMimeMessage *mime, char **sha256, gint64 *size
 		goto fail;
 	}
 	fd = -1;
-	*sha256 = g_mime_filter_checksum_get_string (GMIME_FILTER_CHECKSUM (checksum));
+	*sha256 = hash_filter_hex (checksum);
 	if (size != NULL)
 		*size = (gint64) st.st_size;
 	return g_steal_pointer (&path);

@@ -14,6 +14,7 @@
 #include "error.h"
 #include "gmime-util.h"
 #include "guard.h"
+#include "hash.h"
 #include "spool.h"
 
 /* The spool holds other people's mail: no access for others. The group may
@@ -223,7 +224,7 @@ spool_write_part (const char *spool, GMimePart *part, char **sha256, gint64 *siz
 	file = g_mime_stream_fs_new (fd);
 	g_mime_stream_fs_set_owner (GMIME_STREAM_FS (file), FALSE);
 	filtered = g_mime_stream_filter_new (file);
-	checksum = g_mime_filter_checksum_new (G_CHECKSUM_SHA256);
+	checksum = hash_filter_new ();
 	g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), checksum);
 
 	/* A part without content (an empty body) is an empty file. Both
@@ -257,7 +258,7 @@ spool_write_part (const char *spool, GMimePart *part, char **sha256, gint64 *siz
 	}
 	fd = -1;
 
-	*sha256 = g_mime_filter_checksum_get_string (GMIME_FILTER_CHECKSUM (checksum));
+	*sha256 = hash_filter_hex (checksum);
 	if (size != NULL)
 		*size = (gint64) st.st_size;
 	return g_steal_pointer (&path);

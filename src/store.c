@@ -765,6 +765,9 @@ migrate (Store *store, GError **error)
 	for (gsize i = 0; i < G_N_ELEMENTS (migrations); i++) {
 		const Migration *m = &migrations[i];
 
+		/* The steps run in the array's order: a step out of order
+		 * would be skipped. */
+		g_assert (i == 0 || migrations[i - 1].version < m->version);
 		if (m->version <= version)
 			continue;
 		if (!store_begin (store, error))
