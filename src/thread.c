@@ -111,6 +111,34 @@ add_reference (ThreadKeys *keys, const char *reference, const char *id_prefix, G
 	add_unique (titles, g_steal_pointer (&title));
 }
 
+/* Appends the Message-IDs of the header @name, nearest first when
+ * @reverse (References lists the oldest first), skipping @self and those
+ * already seen, up to THREAD_MAX_REFERENCES in all. */
+static void
+add_message_ids (GPtrArray *out, const Message *message, const char *name, gboolean reverse)
+{
+	const char *value = g_mime_object_get_header (GMIME_OBJECT (message->mime), name);
+	GMimeReferences *refs;
+	int n;
+
+	if (value == NULL)
+		return;
+	refs = g_mime_references_parse (NULL, value);
+	if (refs == NULL)
+		return;
+	n = g_mime_references_length (refs);
+	for (int k = 0; k < n && out->len < THREAD_MAX_REFERENCES; k++) {
+		int i = reverse ? n - 1 - k : k;
+		g_autofree char *id = statement_clean_line (g_mime_references_get_message_id (refs, i));
+
+		if (*id == '\0' || contains (out, id)
+		    || (message->message_id != NULL && strcmp (id, message->message_id) == 0))
+			continue;
+		g_ptr_array_add (out, g_steal_pointer (&id));
+	}
+	g_mime_references_free (refs);
+}
+
 ThreadKeys *
 thread_keys_new (const Message *message, const Statement *statement, const char *id_prefix)
 {
@@ -118,7 +146,11 @@ thread_keys_new (const Message *message, const Statement *statement, const char 
 	g_autoptr (GPtrArray) texts = NULL;
 	g_autoptr (GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
 
-	keys->message_ids = message_references (message);
+	keys->message_ids = g_ptr_array_new_with_free_func (g_free);
+	if (message->mime != NULL) {
+		add_message_ids (keys->message_ids, message, "In-Reply-To", FALSE);
+		add_message_ids (keys->message_ids, message, "References", TRUE);
+	}
 	keys->tags = g_ptr_array_new_with_free_func (g_free);
 	keys->text_ids = g_ptr_array_new_with_free_func (g_free);
 	keys->urls = g_ptr_array_new_with_free_func (g_free);

@@ -9,8 +9,14 @@
 #include "message.h"
 #include "statement.h"
 
+/* A hostile message may name thousands of Message-IDs: the lookups stop
+ * here. */
+#define THREAD_MAX_REFERENCES 64
+
 typedef struct {
-	GPtrArray *message_ids;   /* char*: In-Reply-To, then References */
+	GPtrArray *message_ids;   /* char*: In-Reply-To, then References
+	                           * nearest first; never the message's own
+	                           * Message-ID; at most THREAD_MAX_REFERENCES */
 	GPtrArray *tags;          /* char*: statement ids in a subject tag "[LS-2026-0007]" */
 	GPtrArray *text_ids;      /* char*: statement ids named in the text */
 	GPtrArray *urls;          /* char*: Datatracker liaison URLs in the text,

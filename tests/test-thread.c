@@ -44,9 +44,12 @@ static const struct {
 	const char *reference;      /* a statement reference, or NULL */
 	const char *message_ids, *tags, *text_ids, *urls, *responds_to;
 } key_cases[] = {
-	{ "references in order, In-Reply-To first",
+	{ "In-Reply-To first, then References nearest first",
 	  "From: a@example.net\nSubject: Re: x\nIn-Reply-To: <c@x>\nReferences: <a@x> <b@x>\n <c@x>\n\nthanks\n",
-	  NULL, "c@x|a@x|b@x", "", "", "", "" },
+	  NULL, "c@x|b@x|a@x", "", "", "", "" },
+	{ "its own Message-ID is no reference (no loop)",
+	  "From: a@example.net\nMessage-ID: <self@x>\nSubject: Re: x\nIn-Reply-To: <self@x>\nReferences: <a@x> <self@x>\n\nthanks\n",
+	  NULL, "a@x", "", "", "", "" },
 	{ "our subject tag",
 	  "From: a@example.net\nSubject: Re: [LS-2026-0007] OTN control plane\n\nok\n",
 	  NULL, "", "LS-2026-0007", "", "", "" },
@@ -94,6 +97,25 @@ test_keys (void **state)
 	}
 }
 
+/* A message naming a thousand Message-IDs gives at most
+ * THREAD_MAX_REFERENCES keys, the nearest ones. */
+static void
+test_references_bounded (void **state)
+{
+	g_autoptr (GString) text = g_string_new ("From: a@example.net\nSubject: Re: x\nReferences:");
+	g_autoptr (Message) message = NULL;
+	g_autoptr (ThreadKeys) keys = NULL;
+
+	(void) state;
+	for (int i = 0; i < 1000; i++)
+		g_string_append_printf (text, " <r%d@x>\n", i);
+	g_string_append (text, "\nthanks\n");
+	message = message_from_text (text->str);
+	keys = thread_keys_new (message, NULL, "LS");
+	assert_int_equal (keys->message_ids->len, THREAD_MAX_REFERENCES);
+	assert_string_equal (g_ptr_array_index (keys->message_ids, 0), "r999@x");
+}
+
 static const struct {
 	const char *address;
 	ThreadSide side;
@@ -135,6 +157,7 @@ main (void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test (test_keys),
+		cmocka_unit_test (test_references_bounded),
 		cmocka_unit_test (test_sides),
 	};
 
