@@ -106,6 +106,7 @@ thread_entry_free (ThreadEntry *entry)
 	g_free (entry->from);
 	g_free (entry->date);
 	g_free (entry->role);
+	g_free (entry->parent);
 	g_free (entry);
 }
 

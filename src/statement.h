@@ -57,6 +57,9 @@ typedef struct {
 	char *from;
 	char *date;
 	char *role;              /* statement forward reply follow-up auto-reply bounce */
+	char *parent;            /* the Message-ID of the message of the thread
+	                          * it answers, or NULL (the statement itself, or
+	                          * one that names none) */
 } ThreadEntry;
 
 typedef struct {

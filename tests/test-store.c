@@ -891,10 +891,12 @@ test_list_filters (void **state)
 		{ { .to_group = "CCAMP" }, { "LS-2026-0007", "LS-2026-0006", "LS-2026-0004", "LS-2026-0001" } },
 		{ { .to_group = "teas", .purpose = "information" }, { "LS-2026-0002" } },
 		{ { .limit = 2 }, { "LS-2026-0007", "LS-2026-0006" } },
-		/* Overdue: open, no action taken, deadline before today. */
-		{ { .overdue = TRUE, .today = "2026-03-02" }, { "LS-2026-0001" } },
-		{ { .overdue = TRUE, .today = "2026-03-01" }, { NULL } },
-		{ { .overdue = TRUE, .today = "2026-04-02" }, { "LS-2026-0006", "LS-2026-0001" } },
+		/* Overdue: open or held (as statement_is_overdue() says), no
+		 * action taken, deadline before today. */
+		{ { .overdue = TRUE, .today = "2026-03-02" }, { "LS-2026-0003", "LS-2026-0001" } },
+		{ { .overdue = TRUE, .today = "2026-03-01" }, { "LS-2026-0003" } },
+		{ { .overdue = TRUE, .today = "2026-02-01" }, { NULL } },
+		{ { .overdue = TRUE, .today = "2026-04-02" }, { "LS-2026-0006", "LS-2026-0003", "LS-2026-0001" } },
 		{ { .overdue = TRUE, .today = "2026-04-02", .to_group = "ccamp" }, { "LS-2026-0006", "LS-2026-0001" } },
 		{ { .overdue = TRUE, .today = "2025-01-01" }, { NULL } },
 	};
