@@ -399,8 +399,9 @@ compose_message (const Config *config, const ComposeInput *input, RouteMessage m
 	title = statement_clean_line (input->statement->title);
 	switch (message) {
 	case ROUTE_MESSAGE_FORWARD:
-		subject = g_strdup_printf ("[%s] %s", input->statement->id, title);
-		text = forward_text (config, input);
+		subject = input->subject != NULL ? g_strdup (input->subject)
+		                                 : g_strdup_printf ("[%s] %s", input->statement->id, title);
+		text = input->text != NULL ? g_strdup (input->text) : forward_text (config, input);
 		body = with_original (input, message, text);
 		break;
 	case ROUTE_MESSAGE_ACK:
@@ -424,7 +425,8 @@ compose_message (const Config *config, const ComposeInput *input, RouteMessage m
 
 	/* No pretty headers: they come in the order set_headers() sets them. */
 	mime = g_mime_message_new (FALSE);
-	id = compose_message_id (config, input->statement->id, message);
+	id = input->message_id != NULL ? g_strdup (input->message_id)
+	                               : compose_message_id (config, input->statement->id, message);
 	set_headers (mime, config, input->statement, input->plan, message, id, input->now, subject);
 	g_mime_message_set_mime_part (mime, body);
 	return g_steal_pointer (&mime);

@@ -26,6 +26,13 @@ typedef struct {
 	 * them (and close our multipart from inside the original): the
 	 * original's SHA-256. Any string; NULL is "". */
 	const char *seed;
+	/* Optional, for the forward of a follow-up and of a re-routed
+	 * statement: our Message-ID (without <>) in place of
+	 * compose_message_id()'s, and the forward's subject and text in place
+	 * of the statement's. NULL: the defaults. */
+	const char *message_id;
+	const char *subject;
+	const char *text;
 } ComposeInput;
 
 /* Our Message-ID for @message of the statement @statement_id, without <>:

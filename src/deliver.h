@@ -35,4 +35,15 @@ void deliver_result_clear (DeliverResult *result);
 gboolean deliver_message (Store *store, const Config *config, Message *message,
                           const char *now, DeliverResult *result, GError **error);
 
+/* `route`: routes the statement @key (an id or a Message-ID of its
+ * thread) to @groups (char*, canonical group names, at least one): they
+ * replace its destination groups, its hold ends, a forward to the new
+ * routes is queued (a re-route gets a Message-ID of its own; addresses
+ * that received the original directly are already-received; no second
+ * acknowledgement), a held statement becomes open, and the event "routed"
+ * names the groups. One transaction of its own; result->outbox holds what
+ * to hand over after it. LIAISON_ERROR_NOT_FOUND for an unknown @key. */
+gboolean deliver_route (Store *store, const Config *config, const char *key, GPtrArray *groups,
+                        const char *now, DeliverResult *result, GError **error);
+
 #endif
