@@ -17,6 +17,11 @@ int cmd_check (const GlobalOptions *options, int argc, char **argv);
 int cmd_queue (const GlobalOptions *options, int argc, char **argv);
 int cmd_reinject (const GlobalOptions *options, int argc, char **argv);
 int cmd_export (const GlobalOptions *options, int argc, char **argv);
+int cmd_thread (const GlobalOptions *options, int argc, char **argv);
+int cmd_route (const GlobalOptions *options, int argc, char **argv);
+int cmd_close (const GlobalOptions *options, int argc, char **argv);
+int cmd_reopen (const GlobalOptions *options, int argc, char **argv);
+int cmd_taken (const GlobalOptions *options, int argc, char **argv);
 int cmd_search (const GlobalOptions *options, int argc, char **argv);
 
 /* The date of today in UTC as YYYY-MM-DD, or $LIAISON_TODAY when set (tests).

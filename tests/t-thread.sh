@@ -1,0 +1,193 @@
+#!/bin/sh
+# End-to-end: threads and states (SPEC §7). The samples, then the mail that
+# comes back (tests/data/threads): replies found by References to our
+# forward, by the subject tag alone, by the id or the Datatracker URL in the
+# text; a reply (and a follow-up to it) that arrive before their parent; an
+# auto-reply; a follow-up from the sending side, forwarded; a response
+# statement, linked both ways; messages whose references go round in a
+# circle. Then overdue, list --overdue, and the commands thread, close,
+# reopen, taken and route. Last, the threading corpora never crash or loop.
+. "$top_srcdir/tests/lib.sh"
+write_config
+S="$top_srcdir/samples/mail"
+D="$top_srcdir/tests/data/threads"
+C=${LIAISON_CORPUS:-$top_srcdir/../shared/corpus}
+O="$T/outbox/new"
+
+lq () { "$LIAISON" -c "$CONF" "$@"; }
+# role ID MESSAGE-ID: the role of a message in the thread of ID.
+role () { lq thread --json "$1" | jq -r --arg m "$2" '.thread[] | select(.message_id == $m) | .role'; }
+parent () { lq thread --json "$1" | jq -r --arg m "$2" '.thread[] | select(.message_id == $m) | .parent'; }
+field () { lq thread --json "$1" | jq -r ".$2"; }
+events () { lq show --json "$1" | jq -r '[.events[] | .type] | join(",")'; }
+outbox_count () { ls "$O" 2>/dev/null | wc -l; }
+
+# The samples, with the reply to LS-2026-0006 and a follow-up to that
+# reply arriving before it.
+for m in "$S"/0[1-5]*.eml "$D/06-reply-before-parent.eml" "$D/06-follow-up-before-parent.eml" \
+         "$S"/0[6-8]*.eml; do
+	deliver "$m"
+	check "deliver $(basename "$m") exits 0" 0 "$rc"
+done
+check "eight statements" 8 "$(sql 'SELECT count(*) FROM statements')"
+
+# Before the statement came, the early reply was held as "other"; now it
+# is in the thread, and so is the follow-up to it.
+check "the early reply is a reply of LS-2026-0006" reply "$(role LS-2026-0006 mpls-early-6@example.net)"
+check "the follow-up to it is a follow-up" follow-up "$(role LS-2026-0006 sg13-early-6@example.de)"
+check "its parent is the early reply" mpls-early-6@example.net "$(parent LS-2026-0006 sg13-early-6@example.de)"
+check "the early reply is no longer held" "reply|" \
+	"$(sql "SELECT kind || '|' || ifnull(hold_reason, '') FROM messages WHERE message_id = 'mpls-early-6@example.net'")"
+check "LS-2026-0006 is replied" replied "$(field LS-2026-0006 state)"
+check "and its action taken" true "$(field LS-2026-0006 action_taken)"
+check "the events say so (the forward and the ack sent after)" "received,replied,follow-up,sent,sent" \
+	"$(events LS-2026-0006)"
+
+export LIAISON_NOW=2026-11-30T12:00:00Z
+for m in 01-reply-by-references 02-reply-by-subject-tag 04-reply-by-id-in-body \
+         05-reply-by-datatracker-url 07-auto-reply; do
+	deliver "$D/$m.eml"
+	check "deliver $m exits 0" 0 "$rc"
+done
+
+check "LS-2026-0001: the original is the statement" statement \
+	"$(role LS-2026-0001 177163338812.4321.1029384756@mailgw.itu.int)"
+check "LS-2026-0001: our forward is in the thread" forward "$(role LS-2026-0001 LS-2026-0001.forward@example.org)"
+check "LS-2026-0001: a reply by References to our forward" reply "$(role LS-2026-0001 ccamp-reply-1@example.net)"
+check "its parent is our forward" LS-2026-0001.forward@example.org "$(parent LS-2026-0001 ccamp-reply-1@example.net)"
+check "LS-2026-0001 is replied" replied "$(field LS-2026-0001 state)"
+check "LS-2026-0001 action taken" true "$(field LS-2026-0001 action_taken)"
+check "the replied event names the reply" 1 \
+	"$(lq show --json LS-2026-0001 | jq '[.events[] | select(.type == "replied" and (.detail | contains("ccamp-reply-1@example.net")))] | length')"
+check "LS-2026-0002: a reply by subject tag only" reply "$(role LS-2026-0002 detnet-reply-2@example.net)"
+check "LS-2026-0002 is replied" replied "$(field LS-2026-0002 state)"
+check "LS-2026-0004: a reply by the id in the body" reply "$(role LS-2026-0004 mpls-reply-4@example.net)"
+check "LS-2026-0004 is replied" replied "$(field LS-2026-0004 state)"
+check "LS-2026-0005: a reply by the Datatracker URL" reply "$(role LS-2026-0005 iab-reply-5@example.org)"
+check "LS-2026-0005 is replied" replied "$(field LS-2026-0005 state)"
+check "LS-2026-0007: an auto-reply" auto-reply "$(role LS-2026-0007 ooo-7@example.net)"
+check "an auto-reply changes no state" open "$(field LS-2026-0007 state)"
+check "nor the action" false "$(field LS-2026-0007 action_taken)"
+check "nor adds an event (received, forward and ack sent)" "received,sent,sent" "$(events LS-2026-0007)"
+
+# A follow-up from the sending side goes to the statement's routes.
+before=$(outbox_count)
+deliver "$D/01-follow-up.eml"
+check "deliver the follow-up exits 0" 0 "$rc"
+check "it is a follow-up" follow-up "$(role LS-2026-0001 sg15-follow-up-1@example.com)"
+check "one more message in the outbox" $((before + 1)) "$(outbox_count)"
+f=$(grep -l -i "^Message-Id: <LS-2026-0001.follow-up-[0-9]*@example.org>" "$O"/* | head -1)
+check "it is the forward of the follow-up" yes "$([ -n "$f" ] && echo yes)"
+check "to the statement's list, chairs, AD, manager and archive" \
+	"ccamp@ietf.org, dc@example.net, fz@example.net, jgs@example.org, scott.mansfield@example.com, statements-archive@example.org" \
+	"$(sed -n '1s/^X-Liaison-Envelope-To: //p' "$f")"
+check "under our tag" yes "$(grep -q '^Subject: \[LS-2026-0001\] Re: LS on OTN' "$f" && echo yes)"
+check "the follow-up is attached" yes "$(grep -q '^Message-ID: <sg15-follow-up-1@example.com>' "$f" && echo yes)"
+check "the forward of the follow-up is in the thread" forward \
+	"$(role LS-2026-0001 "$(sed -n 's/^Message-I[dD]: <\(LS-2026-0001.follow-up-[0-9]*@example.org\)>$/\1/p' "$f" | head -1)")"
+check "a follow-up leaves the state" replied "$(field LS-2026-0001 state)"
+deliver "$D/01-follow-up.eml"
+check "a follow-up delivered again is a duplicate: nothing more sent" $((before + 1)) "$(outbox_count)"
+
+# A response statement is a statement of its own, linked both ways.
+deliver "$D/01-response-statement.eml"
+check "deliver the response statement exits 0" 0 "$rc"
+check "it is LS-2026-0009" LS-2026-0009 "$(sql "SELECT s.ls_id FROM statements s JOIN messages m ON m.id = s.message WHERE m.message_id = 'sg15-response-1@mailgw.itu.int'")"
+check "it responds to LS-2026-0001" "LS-2026-0001 responds-to" \
+	"$(lq show --json LS-2026-0009 | jq -r '.related[] | "\(.id) \(.relation)"')"
+check "LS-2026-0001 is responded by it" "LS-2026-0009 responded-by" \
+	"$(lq show --json LS-2026-0001 | jq -r '.related[] | "\(.id) \(.relation)"')"
+check "LS-2026-0001 records the response" 1 \
+	"$(lq show --json LS-2026-0001 | jq '[.events[] | select(.type == "response")] | length')"
+
+# References that go round in a circle: a names b and p, b names a and p,
+# p (in the thread of LS-2026-0001) names a. a and b wait for p.
+for m in loop-a loop-b loop-p; do
+	deliver "$D/$m.eml"
+	check "deliver $m exits 0" 0 "$rc"
+done
+check "p is a reply" reply "$(role LS-2026-0001 loop-p@example.net)"
+check "a joined when p came" reply "$(role LS-2026-0001 loop-a@example.net)"
+check "b joined after a" reply "$(role LS-2026-0001 loop-b@example.net)"
+check "the tree still prints every message" 8 "$(lq thread LS-2026-0001 | tail -n +2 | wc -l)"
+
+# overdue and list --overdue, as of a later day.
+export LIAISON_TODAY=2027-02-01
+check "LS-2026-0007 is overdue: open, deadline past, no reply" true "$(field LS-2026-0007 overdue)"
+check "LS-2026-0001 is not: replied" false "$(field LS-2026-0001 overdue)"
+check "LS-2026-0004 is not: its deadline is to come" false "$(field LS-2026-0004 overdue)"
+check "list --overdue: the open one and the held one" "LS-2026-0008 LS-2026-0007" \
+	"$(lq list --overdue --json | jq -r '[.[].id] | join(" ")')"
+check "list shows the state and the days to the deadline" yes \
+	"$(lq list | grep -q '^LS-2026-0004 *replied *2027-02-26 ' && lq list | grep -q '^LS-2026-0007 *open! *2027-01-29 (-3d)' && echo yes)"
+
+# taken: the action is taken, the state stays, no longer overdue.
+lq taken LS-2026-0007 >/dev/null; rc=$?
+check "taken exits 0" 0 "$rc"
+check "taken: action taken" true "$(field LS-2026-0007 action_taken)"
+check "taken: state unchanged" open "$(field LS-2026-0007 state)"
+check "taken: not overdue" false "$(field LS-2026-0007 overdue)"
+check "taken: an event" action-taken "$(lq show --json LS-2026-0007 | jq -r '.events[-1].type')"
+
+# close and reopen: back to replied when it had a reply.
+lq close LS-2026-0002 >/dev/null; rc=$?
+check "close exits 0" 0 "$rc"
+check "closed" closed "$(field LS-2026-0002 state)"
+lq reopen LS-2026-0002 >/dev/null; rc=$?
+check "reopen exits 0" 0 "$rc"
+check "reopened to replied: it had a reply" replied "$(field LS-2026-0002 state)"
+check "close and reopen are events" "closed,reopened" \
+	"$(lq show --json LS-2026-0002 | jq -r '[.events[] | .type | select(. == "closed" or . == "reopened")] | join(",")')"
+
+# route: the held statement goes to the named group; held becomes open.
+before=$(outbox_count)
+lq route LS-2026-0008 opsawg >/dev/null; rc=$?
+check "route exits 0" 0 "$rc"
+check "routed: open" open "$(field LS-2026-0008 state)"
+check "routed: the group is its destination" opsawg "$(lq show --json LS-2026-0008 | jq -r '.to.groups | join(",")')"
+check "routed: the event names the group" "to opsawg" "$(lq show --json LS-2026-0008 | jq -r '[.events[] | select(.type == "routed")][0].detail')"
+check "routed: one forward sent" $((before + 1)) "$(outbox_count)"
+f=$(grep -l -i "^Message-Id: <LS-2026-0008.forward@example.org>" "$O"/* | head -1)
+check "routed: to the list, chairs and archive" yes \
+	"$(sed -n '1s/^X-Liaison-Envelope-To: //p' "$f" | grep -q 'opsawg@ietf.org' && echo yes)"
+lq route LS-2026-0008 ccamp >/dev/null; rc=$?
+check "re-route exits 0" 0 "$rc"
+check "re-routed: a forward with an id of its own" 1 \
+	"$(grep -l -i '^Message-Id: <LS-2026-0008.forward-[0-9]*@example.org>' "$O"/* | wc -l)"
+check "re-routed: the forwards are in the thread" "forward forward" \
+	"$(lq thread --json LS-2026-0008 | jq -r '[.thread[] | select(.role == "forward") | .role] | join(" ")')"
+lq close LS-2026-0008 >/dev/null && lq reopen LS-2026-0008 >/dev/null
+check "a routed statement without reply reopens to open" open "$(field LS-2026-0008 state)"
+
+# Errors: an unknown id is an error (1), a missing one a usage error (2).
+lq close LS-2099-0001 2>/dev/null; check "close of an unknown id exits 1" 1 "$?"
+lq thread LS-2099-0001 2>/dev/null; check "thread of an unknown id exits 1" 1 "$?"
+lq route LS-2026-0001 nosuchgroup 2>/dev/null; check "route to an unknown group exits 1" 1 "$?"
+lq thread 2>/dev/null; check "thread without id exits 2" 2 "$?"
+lq route LS-2026-0001 2>/dev/null; check "route without group exits 2" 2 "$?"
+check "the errors changed nothing" replied "$(field LS-2026-0001 state)"
+
+# The threading corpora: every message delivered exits 0, none loops.
+if [ -d "$C/notmuch/threading" ]; then
+	M="$T/corpus"
+	mkdir -p "$M"
+	awk -v dir="$M" '/^From / { n++ } { print > (dir "/jwz-" n) }' \
+		"$C/jwzthreading-fedora-devel/2010-January.txt"
+	bad=0 n=0
+	for m in $(find "$C/notmuch/threading" "$C/notmuch/broken/loop" -type f | sort) \
+	         "$C/hyperkitty/strange-in-reply-to-header.txt" \
+	         "$C/hyperkitty/wrong-in-reply-to-header.txt" "$M"/jwz-*; do
+		n=$((n + 1))
+		timeout 30 "$LIAISON" -c "$CONF" deliver < "$m" 2>>"$T/corpus.err" >/dev/null
+		r=$?
+		if [ "$r" != 0 ]; then bad=$((bad + 1)); echo "# $m: exit $r"; fi
+	done
+	check "the threading corpora: all $n messages exit 0" 0 "$bad"
+	check "some corpus messages share a thread" yes \
+		"$([ "$(sql 'SELECT count(*) FROM message_refs')" -gt 100 ] && echo yes)"
+	check "the database is sound" ok "$(sql 'PRAGMA integrity_check')"
+else
+	echo "# skipped the corpora: $C not found"
+fi
+
+finish
