@@ -15,6 +15,7 @@ int cmd_list (const GlobalOptions *options, int argc, char **argv);
 int cmd_show (const GlobalOptions *options, int argc, char **argv);
 int cmd_check (const GlobalOptions *options, int argc, char **argv);
 int cmd_queue (const GlobalOptions *options, int argc, char **argv);
+int cmd_remind (const GlobalOptions *options, int argc, char **argv);
 int cmd_reinject (const GlobalOptions *options, int argc, char **argv);
 int cmd_export (const GlobalOptions *options, int argc, char **argv);
 int cmd_thread (const GlobalOptions *options, int argc, char **argv);

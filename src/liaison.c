@@ -24,6 +24,7 @@ static const Command commands[] = {
 	{ "reopen", cmd_reopen, "reopen ID" },
 	{ "taken", cmd_taken, "taken ID" },
 	{ "search", cmd_search, "search QUERY [--json] [--limit N]" },
+	{ "remind", cmd_remind, "remind [--dry-run] [--today YYYY-MM-DD] [--json]" },
 	{ "queue", cmd_queue, "queue [list|run] [--all] [--json] [--interrupted]" },
 	{ "reinject", cmd_reinject, "reinject [--dry-run] [--resend] SOURCE..." },
 	{ "export", cmd_export, "export --format json|csv|atom|html [-o PATH]" },

@@ -193,6 +193,21 @@ static const Migration migrations[] = {
 	   * part's), kept for search; NULL when it has none. */
 	  "ALTER TABLE attachments ADD COLUMN text TEXT;\n"
 	  "PRAGMA user_version = 3;\n" },
+	{ 4,
+	  /* Threads (SPEC §7). The Message-IDs each recorded message names
+	   * in In-Reply-To and References, nearest first (position 0), so
+	   * that a message that arrives before its parent is found when the
+	   * parent is recorded, and so that the thread shows each message's
+	   * parent. */
+	  "CREATE TABLE message_refs (\n"
+	  "	message       INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,\n"
+	  "	position      INTEGER NOT NULL,\n"
+	  "	target        TEXT NOT NULL,\n"
+	  "	PRIMARY KEY (message, position)\n"
+	  ") WITHOUT ROWID;\n"
+	  "CREATE INDEX message_refs_target ON message_refs (target);\n"
+	  "CREATE INDEX statements_url ON statements (url) WHERE url IS NOT NULL;\n"
+	  "PRAGMA user_version = 4;\n" },
 	{ 5,
 	  /* The deadline reminders sent (SPEC §8): at most one per statement
 	   * and stage ("before-7", "overdue-3"), which the UNIQUE constraint
@@ -291,9 +306,6 @@ typedef enum {
 	Q_FOREIGN_KEYS,
 	Q_FTS_ADD,
 	Q_SEARCH,
-	Q_REQUEUE_ROWS,
-	Q_REQUEUE_OUTBOX,
-	Q_REQUEUE_ROUTES,
 	Q_ADD_OUTBOX,
 	Q_ADD_ROUTE_OUTBOX,
 	Q_OUTBOX_LIST,
@@ -309,6 +321,17 @@ typedef enum {
 	Q_ROUTES_REFUSED,
 	Q_ROUTES_SET,
 	Q_ROUTE_BOUNCED,
+	Q_ADD_MESSAGE_REF,
+	Q_THREAD_BY_MESSAGE_ID,
+	Q_THREAD_BY_LS_ID,
+	Q_THREAD_BY_URL,
+	Q_THREAD_BY_TITLE,
+	Q_SET_STATE,
+	Q_ORPHANS,
+	Q_ADOPT,
+	Q_SET_GROUPS_CLEAR,
+	Q_ROUTE_COUNT,
+	Q_STATEMENT_MESSAGE,
 	N_QUERIES
 } QueryId;
 
@@ -406,7 +429,7 @@ static const char *const query_sql[N_QUERIES] = {
 		"AND (?4 IS NULL OR EXISTS (SELECT 1 FROM statement_groups g "
 		"     WHERE g.statement = s.id AND g.kind = 'group' "
 		"     AND liaison_name_key (g.value) = ?4)) "
-		"AND (?5 IS NULL OR (s.state = 'open' AND s.action_taken = 0 "
+		"AND (?5 IS NULL OR (s.state IN ('open', 'held') AND s.action_taken = 0 "
 		"     AND s.deadline IS NOT NULL AND s.deadline < ?5)) "
 		"ORDER BY s.received DESC, s.id DESC "
 		"LIMIT ?6",
@@ -431,9 +454,24 @@ static const char *const query_sql[N_QUERIES] = {
 	[Q_GET_ROUTES] =
 		"SELECT address, role, status FROM routes WHERE statement = ?1 ORDER BY position, id",
 	[Q_GET_EVENTS] = "SELECT at, type, detail FROM events WHERE statement = ?1 ORDER BY id",
+	/* The messages of the thread and our forwards, in the order they
+	 * came; a message's parent is the nearest message of the thread it
+	 * names (a forward's, the message that caused it). */
 	[Q_GET_THREAD] =
-		"SELECT message_id, from_header, coalesce (nullif (date, ''), received), "
-		"coalesce (role, kind) FROM messages WHERE statement = ?1 ORDER BY received, id",
+		"SELECT message_id, sender, date, role, parent FROM ("
+		" SELECT m.message_id AS message_id, m.from_header AS sender, "
+		"  coalesce (nullif (m.date, ''), m.received) AS date, "
+		"  coalesce (m.role, m.kind) AS role, m.received AS at, 0 AS src, m.id AS n, "
+		"  (SELECT r.target FROM message_refs r WHERE r.message = m.id "
+		"   AND (EXISTS (SELECT 1 FROM messages p WHERE p.message_id = r.target AND p.statement = ?1) "
+		"    OR EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = r.target AND o.statement = ?1)) "
+		"   ORDER BY r.position LIMIT 1) AS parent "
+		" FROM messages m WHERE m.statement = ?1 "
+		" UNION ALL "
+		" SELECT o.message_id, o.sender, o.created, 'forward', o.created, 1, o.id, "
+		"  (SELECT p.message_id FROM messages p WHERE p.id = o.message) "
+		" FROM outbox o WHERE o.statement = ?1 AND o.kind IN ('forward', 'follow-up')"
+		") ORDER BY at, src, n",
 	[Q_COUNT] =
 		"SELECT (SELECT count(*) FROM messages), (SELECT count(*) FROM statements), "
 		"(SELECT count(*) FROM statements WHERE state = 'held') + "
@@ -467,20 +505,6 @@ static const char *const query_sql[N_QUERIES] = {
 		"JOIN messages m ON m.id = s.message "
 		"WHERE statements_fts MATCH ?1 "
 		"ORDER BY score, s.received DESC, s.id DESC LIMIT ?4",
-	/* reinject --resend: the outgoing mail the message (?1, ?2: its
-	 * Message-ID, NULL for none, and content hash) caused, except what
-	 * another process is handing over right now. */
-	[Q_REQUEUE_ROWS] =
-		"SELECT o.id FROM outbox o JOIN messages m ON m.id = o.message "
-		"WHERE m.message_id IS ?1 AND m.dedupe_hash = ?2 AND o.state <> 'sending' ORDER BY o.id",
-	[Q_REQUEUE_OUTBOX] =
-		"UPDATE outbox SET state = 'queued', next_attempt = ?2, claim = NULL, last_error = NULL, "
-		"sent = NULL WHERE id = ?1 AND state <> 'sending'",
-	/* Its routes go out again, those that went out or failed; an address
-	 * that had the original directly has none to requeue. */
-	[Q_REQUEUE_ROUTES] =
-		"UPDATE routes SET status = 'queued', detail = NULL, updated = ?2 "
-		"WHERE outbox = ?1 AND status IN ('sent', 'failed')",
 	[Q_ADD_OUTBOX] =
 		"INSERT INTO outbox (statement, message, kind, message_id, sender, sha256, size, "
 		"created, next_attempt) "
@@ -532,6 +556,54 @@ static const char *const query_sql[N_QUERIES] = {
 	[Q_ROUTE_BOUNCED] =
 		"UPDATE routes SET status = 'failed', detail = ?3, updated = ?4 "
 		"WHERE outbox = ?1 AND lower (address) = lower (?2) AND status IN ('queued', 'sent')",
+	[Q_ADD_MESSAGE_REF] =
+		"INSERT OR IGNORE INTO message_refs (message, position, target) VALUES (?1, ?2, ?3)",
+	/* A message of a thread: one recorded and linked, or one we sent. */
+	[Q_THREAD_BY_MESSAGE_ID] =
+		"SELECT s.ls_id FROM messages m JOIN statements s ON s.id = m.statement "
+		"WHERE m.message_id = ?1 "
+		"UNION ALL "
+		"SELECT s.ls_id FROM outbox o JOIN statements s ON s.id = o.statement "
+		"WHERE o.message_id = ?1 "
+		"LIMIT 1",
+	[Q_THREAD_BY_LS_ID] = "SELECT ls_id FROM statements WHERE ls_id = ?1",
+	/* The Datatracker writes its pages with and without the final '/'. */
+	[Q_THREAD_BY_URL] =
+		"SELECT ls_id FROM statements WHERE url IS NOT NULL "
+		"AND lower (rtrim (replace (url, 'http://', 'https://'), '/')) = lower (rtrim (?1, '/')) "
+		"ORDER BY received DESC, id DESC LIMIT 1",
+	[Q_THREAD_BY_TITLE] =
+		"SELECT ls_id FROM statements WHERE title = ?1 COLLATE NOCASE "
+		"ORDER BY received DESC, id DESC LIMIT 1",
+	/* ?2: the new state or NULL; ?3: action_taken, or -1 to keep it. A
+	 * statement that is open or replied is no longer held for a reason (a
+	 * closed one keeps it, for reopen). */
+	[Q_SET_STATE] =
+		"UPDATE statements SET state = coalesce (?2, state), "
+		"action_taken = CASE WHEN ?3 < 0 THEN action_taken ELSE ?3 END, "
+		"hold_reason = CASE WHEN coalesce (?2, state) IN ('open', 'replied') THEN NULL ELSE hold_reason END "
+		"WHERE ls_id = ?1",
+	/* Messages that named ?1 before it was recorded and joined no
+	 * thread: replies and auto-replies that came before their parent. */
+	[Q_ORPHANS] =
+		"SELECT DISTINCT m.id, m.kind, m.from_header, m.message_id FROM message_refs r "
+		"JOIN messages m ON m.id = r.message "
+		"WHERE r.target = ?1 AND m.statement IS NULL AND m.conflict = 0 "
+		"AND m.kind IN ('other', 'reply', 'auto-reply') ORDER BY m.id LIMIT 100",
+	/* A message held as 'other' for want of a thread is held no more. */
+	[Q_ADOPT] =
+		"UPDATE messages SET statement = (SELECT id FROM statements WHERE ls_id = ?2), role = ?3, "
+		"hold_reason = CASE WHEN kind = 'other' THEN NULL ELSE hold_reason END, "
+		"kind = CASE WHEN kind = 'other' THEN ?4 ELSE kind END "
+		"WHERE id = ?1 AND statement IS NULL",
+	[Q_SET_GROUPS_CLEAR] =
+		"DELETE FROM statement_groups WHERE kind = 'group' "
+		"AND statement = (SELECT id FROM statements WHERE ls_id = ?1)",
+	[Q_STATEMENT_MESSAGE] =
+		"SELECT m.id, m.raw_sha256 FROM statements s JOIN messages m ON m.id = s.message "
+		"WHERE s.ls_id = ?1",
+	[Q_ROUTE_COUNT] =
+		"SELECT count(*) FROM routes WHERE statement = (SELECT id FROM statements WHERE ls_id = ?1)",
 };
 
 struct Store {
@@ -1646,6 +1718,7 @@ fill_thread (Store *store, Statement *s, gint64 row, GError **error)
 		t->from = column_dup (st, 1);
 		t->date = column_dup (st, 2);
 		t->role = column_dup (st, 3);
+		t->parent = column_dup (st, 4);
 		g_ptr_array_add (s->thread, t);
 	}
 	return r == 0;
@@ -1775,71 +1848,6 @@ store_search_statements (Store *store, const char *match, const char *mark_start
 
 fail:
 	g_prefix_error (error, "cannot search: ");
-	return NULL;
-}
-
-/* Collects the ids of the outbox rows @id returns for (?1, ?2). */
-static gboolean
-requeue_rows (Store *store, const char *message_id, const char *dedupe_hash, GArray *ids,
-              GError **error)
-{
-	g_auto (StoreQuery) st = query (store, Q_REQUEUE_ROWS, error);
-	Binder bind = { st, SQLITE_OK };
-	int r;
-
-	if (st == NULL)
-		return FALSE;
-	bind_text (&bind, 1, message_id);
-	bind_text (&bind, 2, dedupe_hash);
-	if (bind.rc != SQLITE_OK)
-		return sql_error (store, bind.rc, error);
-	while ((r = step (store, st, error)) > 0) {
-		gint64 id = sqlite3_column_int64 (st, 0);
-
-		g_array_append_val (ids, id);
-	}
-	return r == 0;
-}
-
-static gboolean
-requeue_one (Store *store, QueryId id, gint64 row, const char *now, GError **error)
-{
-	g_auto (StoreQuery) st = query (store, id, error);
-	Binder bind = { st, SQLITE_OK };
-
-	if (st == NULL)
-		return FALSE;
-	bind_int64 (&bind, 1, row);
-	bind_text (&bind, 2, now);
-	if (bind.rc != SQLITE_OK)
-		return sql_error (store, bind.rc, error);
-	return run (store, st, error);
-}
-
-GArray *
-store_requeue_message (Store *store, const char *message_id, const char *dedupe_hash,
-                       const char *now, GError **error)
-{
-	g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-	g_return_val_if_fail (store != NULL, NULL);
-	g_return_val_if_fail (dedupe_hash != NULL && now != NULL, NULL);
-	g_return_val_if_fail (!sqlite3_get_autocommit (store->db), NULL);
-
-	if (!requeue_rows (store, message_id, dedupe_hash, ids, error))
-		goto fail;
-	for (guint i = 0; i < ids->len; i++) {
-		gint64 row = g_array_index (ids, gint64, i);
-
-		if (!requeue_one (store, Q_REQUEUE_OUTBOX, row, now, error) ||
-		    !requeue_one (store, Q_REQUEUE_ROUTES, row, now, error))
-			goto fail;
-	}
-	return g_steal_pointer (&ids);
-
-fail:
-	g_prefix_error (error, "cannot queue the mail of %s again: ",
-	                message_id != NULL ? message_id : "a message without Message-ID");
 	return NULL;
 }
 
@@ -2479,6 +2487,242 @@ fail:
 }
 
 /* ---------------------------------------------------------------------- */
+/* Threads */
+
+gboolean
+store_add_message_refs (Store *store, gint64 message_row, GPtrArray *message_ids, GError **error)
+{
+	g_return_val_if_fail (store != NULL, FALSE);
+
+	for (guint i = 0; message_ids != NULL && i < message_ids->len; i++) {
+		g_auto (StoreQuery) st = query (store, Q_ADD_MESSAGE_REF, error);
+		Binder bind = { st, SQLITE_OK };
+
+		if (st == NULL)
+			goto fail;
+		bind_int64 (&bind, 1, message_row);
+		bind_int64 (&bind, 2, i);
+		bind_text (&bind, 3, g_ptr_array_index (message_ids, i));
+		if (bind.rc != SQLITE_OK) {
+			sql_error (store, bind.rc, error);
+			goto fail;
+		}
+		if (!run (store, st, error))
+			goto fail;
+	}
+	return TRUE;
+
+fail:
+	g_prefix_error (error, "cannot record the references of a message: ");
+	return FALSE;
+}
+
+char *
+store_find_thread (Store *store, StoreThreadKey kind, const char *key, GError **error)
+{
+	static const QueryId queries[] = {
+		[STORE_THREAD_MESSAGE_ID] = Q_THREAD_BY_MESSAGE_ID,
+		[STORE_THREAD_ID] = Q_THREAD_BY_LS_ID,
+		[STORE_THREAD_URL] = Q_THREAD_BY_URL,
+		[STORE_THREAD_TITLE] = Q_THREAD_BY_TITLE,
+	};
+	g_auto (StoreQuery) st = NULL;
+	Binder bind;
+	int r;
+
+	g_return_val_if_fail (store != NULL, NULL);
+	g_return_val_if_fail ((gsize) kind < G_N_ELEMENTS (queries), NULL);
+
+	if (key == NULL || *key == '\0')
+		return NULL;
+	st = query (store, queries[kind], error);
+	if (st == NULL)
+		goto fail;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_text (&bind, 1, key);
+	if (bind.rc != SQLITE_OK) {
+		sql_error (store, bind.rc, error);
+		goto fail;
+	}
+	r = step (store, st, error);
+	if (r < 0)
+		goto fail;
+	return r > 0 ? column_dup (st, 0) : NULL;
+
+fail:
+	g_prefix_error (error, "cannot look up a thread: ");
+	return NULL;
+}
+
+gboolean
+store_set_state (Store *store, const char *statement_id, const char *state, int action_taken,
+                 const char *at, const char *type, const char *detail, GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+	Binder bind;
+
+	g_return_val_if_fail (store != NULL, FALSE);
+	g_return_val_if_fail (statement_id != NULL && type != NULL, FALSE);
+
+	st = query (store, Q_SET_STATE, error);
+	if (st == NULL)
+		goto fail;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_text (&bind, 1, statement_id);
+	bind_text (&bind, 2, state);
+	bind_int64 (&bind, 3, action_taken);
+	if (bind.rc != SQLITE_OK) {
+		sql_error (store, bind.rc, error);
+		goto fail;
+	}
+	if (!run (store, st, error))
+		goto fail;
+	if (sqlite3_changes (store->db) == 0) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_NOT_FOUND, "no statement %s", statement_id);
+		goto fail;
+	}
+	query_release (st);
+	return store_add_event (store, statement_id, at, type, detail, error);
+
+fail:
+	g_prefix_error (error, "cannot change the state of %s: ", statement_id);
+	return FALSE;
+}
+
+void
+store_orphan_free (StoreOrphan *orphan)
+{
+	if (orphan == NULL)
+		return;
+	g_free (orphan->kind);
+	g_free (orphan->from);
+	g_free (orphan->message_id);
+	g_free (orphan);
+}
+
+GPtrArray *
+store_find_orphans (Store *store, const char *message_id, GError **error)
+{
+	g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) store_orphan_free);
+	g_auto (StoreQuery) st = NULL;
+	Binder bind;
+	int r;
+
+	g_return_val_if_fail (store != NULL, NULL);
+
+	if (message_id == NULL || *message_id == '\0')
+		return g_steal_pointer (&out);
+	st = query (store, Q_ORPHANS, error);
+	if (st == NULL)
+		goto fail;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_text (&bind, 1, message_id);
+	if (bind.rc != SQLITE_OK) {
+		sql_error (store, bind.rc, error);
+		goto fail;
+	}
+	while ((r = step (store, st, error)) > 0) {
+		StoreOrphan *o = g_new0 (StoreOrphan, 1);
+		o->row = sqlite3_column_int64 (st, 0);
+		o->kind = column_dup (st, 1);
+		o->from = column_dup (st, 2);
+		o->message_id = column_dup (st, 3);
+		g_ptr_array_add (out, o);
+	}
+	if (r < 0)
+		goto fail;
+	return g_steal_pointer (&out);
+
+fail:
+	g_prefix_error (error, "cannot look up the replies to <%s>: ", message_id);
+	return NULL;
+}
+
+gboolean
+store_adopt_message (Store *store, gint64 message_row, const char *statement_id, const char *role,
+                     const char *kind, gboolean *adopted, GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+	Binder bind;
+
+	g_return_val_if_fail (store != NULL && statement_id != NULL && role != NULL, FALSE);
+
+	*adopted = FALSE;
+	st = query (store, Q_ADOPT, error);
+	if (st == NULL)
+		goto fail;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_int64 (&bind, 1, message_row);
+	bind_text (&bind, 2, statement_id);
+	bind_text (&bind, 3, role);
+	bind_text (&bind, 4, kind);
+	if (bind.rc != SQLITE_OK) {
+		sql_error (store, bind.rc, error);
+		goto fail;
+	}
+	if (!run (store, st, error))
+		goto fail;
+	*adopted = sqlite3_changes (store->db) > 0;
+	return TRUE;
+
+fail:
+	g_prefix_error (error, "cannot add a message to the thread of %s: ", statement_id);
+	return FALSE;
+}
+
+gboolean
+store_set_groups (Store *store, const char *statement_id, GPtrArray *groups, GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+	gint64 row = 0;
+	int r;
+
+	g_return_val_if_fail (store != NULL && statement_id != NULL, FALSE);
+
+	r = lookup_row (store, Q_ROW_BY_LS_ID, statement_id, &row, error);
+	if (r == 0)
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_NOT_FOUND, "no statement %s", statement_id);
+	if (r <= 0)
+		goto fail;
+	st = query (store, Q_SET_GROUPS_CLEAR, error);
+	if (st == NULL || sqlite3_bind_text (st, 1, statement_id, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+		if (st != NULL)
+			sql_error (store, sqlite3_errcode (store->db), error);
+		goto fail;
+	}
+	if (!run (store, st, error))
+		goto fail;
+	if (!add_strings (store, Q_ADD_GROUP, row, "group", groups, error))
+		goto fail;
+	return TRUE;
+
+fail:
+	g_prefix_error (error, "cannot set the groups of %s: ", statement_id);
+	return FALSE;
+}
+
+gboolean
+store_count_routes (Store *store, const char *statement_id, guint *count, GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+	int r;
+
+	g_return_val_if_fail (store != NULL && statement_id != NULL, FALSE);
+
+	st = query (store, Q_ROUTE_COUNT, error);
+	if (st == NULL || sqlite3_bind_text (st, 1, statement_id, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+		if (st != NULL)
+			sql_error (store, sqlite3_errcode (store->db), error);
+		return FALSE;
+	}
+	r = step (store, st, error);
+	if (r < 0)
+		return FALSE;
+	*count = r > 0 ? (guint) sqlite3_column_int64 (st, 0) : 0;
+	return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
 /* Reminders (SPEC §8) */
 
 GPtrArray *
@@ -2588,4 +2832,31 @@ store_add_reminder (Store *store, const char *statement_id, const char *stage, c
 fail:
 	g_prefix_error (error, "cannot record the reminder %s of %s: ", stage, statement_id);
 	return FALSE;
+}
+
+gboolean
+store_statement_message (Store *store, const char *statement_id, gint64 *message_row,
+                         char **raw_sha256, GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+	int r;
+
+	g_return_val_if_fail (store != NULL && statement_id != NULL, FALSE);
+
+	st = query (store, Q_STATEMENT_MESSAGE, error);
+	if (st == NULL || sqlite3_bind_text (st, 1, statement_id, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+		if (st != NULL)
+			sql_error (store, sqlite3_errcode (store->db), error);
+		return FALSE;
+	}
+	r = step (store, st, error);
+	if (r < 0)
+		return FALSE;
+	if (r == 0) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_NOT_FOUND, "no statement %s", statement_id);
+		return FALSE;
+	}
+	*message_row = sqlite3_column_int64 (st, 0);
+	*raw_sha256 = column_dup (st, 1);
+	return TRUE;
 }

@@ -105,15 +105,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreHit, store_hit_free)
 GPtrArray *store_search_statements (Store *store, const char *match, const char *mark_start,
                                     const char *mark_end, guint limit, GError **error);
 
-/* `reinject --resend`: queues again, for now (@now), every outgoing
- * message that the recorded message (@message_id, NULL for none, and
- * @dedupe_hash) caused and that is not being handed over right now, with
- * its routes that were sent or failed. Runs inside the caller's
- * transaction. Returns the outbox row ids (GArray of gint64, maybe
- * empty), or NULL with @error set. */
-GArray *store_requeue_message (Store *store, const char *message_id, const char *dedupe_hash,
-                               const char *now, GError **error);
-
 /* One statement with everything: @key is its id or the Message-ID (with or
  * without <>) of any message of its thread. NULL with LIAISON_ERROR_NOT_FOUND
  * when there is none. */
@@ -256,6 +247,69 @@ GPtrArray *store_outbox_routes (Store *store, gint64 outbox, GError **error);
  * @statement_id with @role ("bounce"). */
 gboolean store_link_message (Store *store, gint64 message_row, const char *statement_id,
                              const char *role, GError **error);
+
+/* ---------------------------------------------------------------------- */
+/* Threads (SPEC §7). Each write runs inside the caller's transaction. */
+
+/* Records the Message-IDs (char*, without <>) that the message
+ * @message_row names, nearest first (ThreadKeys.message_ids). */
+gboolean store_add_message_refs (Store *store, gint64 message_row, GPtrArray *message_ids,
+                                 GError **error);
+
+typedef enum {
+	STORE_THREAD_MESSAGE_ID, /* a message of the thread, received or sent by us */
+	STORE_THREAD_ID,         /* the statement id */
+	STORE_THREAD_URL,        /* the Datatracker page */
+	STORE_THREAD_TITLE,      /* the title (case-insensitive), the newest first */
+} StoreThreadKey;
+
+/* The id of the statement that @key of kind @kind names, newly
+ * allocated; NULL without @error set when none does. */
+char *store_find_thread (Store *store, StoreThreadKey kind, const char *key, GError **error);
+
+/* Sets the state of @statement_id to @state (NULL: unchanged) and its
+ * action_taken to @action_taken (-1: unchanged), and records the event
+ * @type with @detail at @at. Becoming open or replied clears the hold
+ * reason. LIAISON_ERROR_NOT_FOUND for an unknown id. */
+gboolean store_set_state (Store *store, const char *statement_id, const char *state,
+                          int action_taken, const char *at, const char *type,
+                          const char *detail, GError **error);
+
+/* A recorded message that named a Message-ID before it was recorded and
+ * is in no thread yet. */
+typedef struct {
+	gint64 row;
+	char *kind;              /* "other", "reply", "auto-reply" */
+	char *from;              /* the From header, or NULL */
+	char *message_id;        /* or NULL */
+} StoreOrphan;
+
+void store_orphan_free (StoreOrphan *orphan);
+
+/* The orphans that name @message_id (at most 100), oldest first. Array of
+ * StoreOrphan*. */
+GPtrArray *store_find_orphans (Store *store, const char *message_id, GError **error);
+
+/* Ties the orphan @message_row to the thread of @statement_id with @role;
+ * one held as "other" becomes of kind @kind and is no longer held. Sets
+ * *adopted (FALSE when it had joined a thread meanwhile). */
+gboolean store_adopt_message (Store *store, gint64 message_row, const char *statement_id,
+                              const char *role, const char *kind, gboolean *adopted,
+                              GError **error);
+
+/* Replaces the resolved destination groups of @statement_id with @groups
+ * (char* group names). For `route`. */
+gboolean store_set_groups (Store *store, const char *statement_id, GPtrArray *groups,
+                           GError **error);
+
+/* The original message of @statement_id: its row and the SHA-256 of its
+ * raw bytes in the spool (newly allocated). */
+gboolean store_statement_message (Store *store, const char *statement_id, gint64 *message_row,
+                                  char **raw_sha256, GError **error);
+
+/* How many routes @statement_id has had (the position of the next one). */
+gboolean store_count_routes (Store *store, const char *statement_id, guint *count,
+                             GError **error);
 
 /* Writes a consistent copy of the database into the new file @path
  * (VACUUM INTO; the connection may be read-only). For `reinject --dry-run`,
