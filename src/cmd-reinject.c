@@ -258,10 +258,34 @@ collect (GPtrArray *sources, char **names, int count, const char *tmp_dir, GArra
 	return failures;
 }
 
-/* Delivers one message; a busy database is tried again a few times. */
+/* --resend: queues again, in a transaction of its own, the mail that the
+ * first delivery of the recorded @message queued (its forwards,
+ * acknowledgement, triage notice), the same bytes under the same
+ * Message-IDs, and sets result->outbox to those rows so that they are
+ * handed over as a first delivery's are. */
 static gboolean
-reinject_one (Store *store, const Config *config, const MailboxEntry *entry,
-              DeliverResult *result, GError **error)
+requeue (Store *store, const Message *message, DeliverResult *result, GError **error)
+{
+	g_autofree char *now = command_now ();
+
+	if (!store_begin (store, error))
+		return FALSE;
+	result->outbox = store_requeue_message (store, message->message_id, message->dedupe_hash,
+	                                        now, error);
+	if (result->outbox == NULL || !store_commit (store, error)) {
+		store_rollback (store);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Delivers one message; a busy database is tried again a few times. With
+ * @resend, a message recorded before the run queues its mail again, once:
+ * @run holds the dedupe keys of the messages the run has met, so that a
+ * message that comes twice is not sent twice. */
+static gboolean
+reinject_one (Store *store, const Config *config, const MailboxEntry *entry, gboolean resend,
+              GHashTable *run, DeliverResult *result, GError **error)
 {
 	g_autoptr (Message) message = NULL;
 	g_autofree char *received = NULL;
@@ -283,6 +307,9 @@ reinject_one (Store *store, const Config *config, const MailboxEntry *entry,
 	 * keeps its receipt times, and its ids, which are numbered per year
 	 * of receipt. */
 	received = time_string (entry->arrival);
+	if (resend)
+		resend = g_hash_table_add (run, g_strconcat (message->message_id != NULL ? message->message_id : "",
+		                                             " ", message->dedupe_hash, NULL));
 
 	/* A message recorded before is all a second run meets: deliver would
 	 * read the statement out of it (documents included) only to find it
@@ -296,7 +323,7 @@ reinject_one (Store *store, const Config *config, const MailboxEntry *entry,
 		    && seen == STORE_SEEN_DUPLICATE) {
 			memset (result, 0, sizeof *result);
 			result->duplicate = TRUE;
-			return TRUE;
+			return !resend || requeue (store, message, result, error);
 		}
 	}
 
@@ -309,7 +336,10 @@ reinject_one (Store *store, const Config *config, const MailboxEntry *entry,
 		g_clear_error (error);
 		g_usleep ((gulong) (250000 << attempt));
 	}
-
+	if (result->duplicate && resend) {
+		g_clear_pointer (&result->outbox, g_array_unref);
+		return requeue (store, message, result, error);
+	}
 	return TRUE;
 }
 
@@ -381,6 +411,7 @@ cmd_reinject (const GlobalOptions *options, int argc, char **argv)
 	g_autoptr (Store) store = NULL;
 	g_autoptr (GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) mailbox_source_close);
 	g_autoptr (GArray) items = g_array_new (FALSE, FALSE, sizeof (Item));
+	g_autoptr (GHashTable) run = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	g_autofree char *scratch = NULL;
 	g_autofree char *tmp_dir = NULL;
 	Config scratch_config = { 0 };
@@ -413,13 +444,6 @@ cmd_reinject (const GlobalOptions *options, int argc, char **argv)
 	if (stdin_count > 1) {
 		print_error (NULL, "standard input (-) can be read only once");
 		return EXIT_USAGE;
-	}
-	if (resend) {
-		/* TODO(issue 4: outbox): sending again what the first delivery
-		 * of a recorded message sent needs the outbox to re-queue sent
-		 * rows (or to compose them anew); it cannot yet. */
-		print_error (NULL, "--resend is not available yet: messages recorded before send "
-		             "nothing again");
 	}
 
 	config = config_load (config_default_path (options->config_path), &error);
@@ -456,7 +480,7 @@ cmd_reinject (const GlobalOptions *options, int argc, char **argv)
 
 		progress_draw (&progress, i, i == 0);
 		tally.total++;
-		if (!reinject_one (store, use, item->entry, &result, &error)) {
+		if (!reinject_one (store, use, item->entry, resend, run, &result, &error)) {
 			g_autofree char *where = mailbox_entry_describe (item->entry);
 			g_autofree char *text = g_strdup_printf ("%s: %s", where, error->message);
 
@@ -466,7 +490,8 @@ cmd_reinject (const GlobalOptions *options, int argc, char **argv)
 			continue;
 		}
 		count (&tally, &result);
-		/* A dry run sends nothing; a duplicate has queued nothing. */
+		/* A dry run sends nothing; a duplicate has queued nothing,
+		 * unless --resend queued its mail again. */
 		if (!dry_run)
 			send_queued (store, use, &sender, result.outbox, &progress);
 		deliver_result_clear (&result);

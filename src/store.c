@@ -306,6 +306,9 @@ typedef enum {
 	Q_FOREIGN_KEYS,
 	Q_FTS_ADD,
 	Q_SEARCH,
+	Q_REQUEUE_ROWS,
+	Q_REQUEUE_OUTBOX,
+	Q_REQUEUE_ROUTES,
 	Q_ADD_OUTBOX,
 	Q_ADD_ROUTE_OUTBOX,
 	Q_OUTBOX_LIST,
@@ -505,6 +508,20 @@ static const char *const query_sql[N_QUERIES] = {
 		"JOIN messages m ON m.id = s.message "
 		"WHERE statements_fts MATCH ?1 "
 		"ORDER BY score, s.received DESC, s.id DESC LIMIT ?4",
+	/* reinject --resend: the outgoing mail the message (?1, ?2: its
+	 * Message-ID, NULL for none, and content hash) caused, except what
+	 * another process is handing over right now. */
+	[Q_REQUEUE_ROWS] =
+		"SELECT o.id FROM outbox o JOIN messages m ON m.id = o.message "
+		"WHERE m.message_id IS ?1 AND m.dedupe_hash = ?2 AND o.state <> 'sending' ORDER BY o.id",
+	[Q_REQUEUE_OUTBOX] =
+		"UPDATE outbox SET state = 'queued', next_attempt = ?2, claim = NULL, last_error = NULL, "
+		"sent = NULL WHERE id = ?1 AND state <> 'sending'",
+	/* Its routes go out again, those that went out or failed; an address
+	 * that had the original directly has none to requeue. */
+	[Q_REQUEUE_ROUTES] =
+		"UPDATE routes SET status = 'queued', detail = NULL, updated = ?2 "
+		"WHERE outbox = ?1 AND status IN ('sent', 'failed')",
 	[Q_ADD_OUTBOX] =
 		"INSERT INTO outbox (statement, message, kind, message_id, sender, sha256, size, "
 		"created, next_attempt) "
@@ -1848,6 +1865,71 @@ store_search_statements (Store *store, const char *match, const char *mark_start
 
 fail:
 	g_prefix_error (error, "cannot search: ");
+	return NULL;
+}
+
+/* Collects the ids of the outbox rows @id returns for (?1, ?2). */
+static gboolean
+requeue_rows (Store *store, const char *message_id, const char *dedupe_hash, GArray *ids,
+              GError **error)
+{
+	g_auto (StoreQuery) st = query (store, Q_REQUEUE_ROWS, error);
+	Binder bind = { st, SQLITE_OK };
+	int r;
+
+	if (st == NULL)
+		return FALSE;
+	bind_text (&bind, 1, message_id);
+	bind_text (&bind, 2, dedupe_hash);
+	if (bind.rc != SQLITE_OK)
+		return sql_error (store, bind.rc, error);
+	while ((r = step (store, st, error)) > 0) {
+		gint64 id = sqlite3_column_int64 (st, 0);
+
+		g_array_append_val (ids, id);
+	}
+	return r == 0;
+}
+
+static gboolean
+requeue_one (Store *store, QueryId id, gint64 row, const char *now, GError **error)
+{
+	g_auto (StoreQuery) st = query (store, id, error);
+	Binder bind = { st, SQLITE_OK };
+
+	if (st == NULL)
+		return FALSE;
+	bind_int64 (&bind, 1, row);
+	bind_text (&bind, 2, now);
+	if (bind.rc != SQLITE_OK)
+		return sql_error (store, bind.rc, error);
+	return run (store, st, error);
+}
+
+GArray *
+store_requeue_message (Store *store, const char *message_id, const char *dedupe_hash,
+                       const char *now, GError **error)
+{
+	g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+	g_return_val_if_fail (store != NULL, NULL);
+	g_return_val_if_fail (dedupe_hash != NULL && now != NULL, NULL);
+	g_return_val_if_fail (!sqlite3_get_autocommit (store->db), NULL);
+
+	if (!requeue_rows (store, message_id, dedupe_hash, ids, error))
+		goto fail;
+	for (guint i = 0; i < ids->len; i++) {
+		gint64 row = g_array_index (ids, gint64, i);
+
+		if (!requeue_one (store, Q_REQUEUE_OUTBOX, row, now, error) ||
+		    !requeue_one (store, Q_REQUEUE_ROUTES, row, now, error))
+			goto fail;
+	}
+	return g_steal_pointer (&ids);
+
+fail:
+	g_prefix_error (error, "cannot queue the mail of %s again: ",
+	                message_id != NULL ? message_id : "a message without Message-ID");
 	return NULL;
 }
 

@@ -105,6 +105,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreHit, store_hit_free)
 GPtrArray *store_search_statements (Store *store, const char *match, const char *mark_start,
                                     const char *mark_end, guint limit, GError **error);
 
+/* `reinject --resend`: queues again, for now (@now), every outgoing
+ * message that the recorded message (@message_id, NULL for none, and
+ * @dedupe_hash) caused and that is not being handed over right now, with
+ * its routes that were sent or failed. Runs inside the caller's
+ * transaction. Returns the outbox row ids (GArray of gint64, maybe
+ * empty), or NULL with @error set. */
+GArray *store_requeue_message (Store *store, const char *message_id, const char *dedupe_hash,
+                               const char *now, GError **error);
+
 /* One statement with everything: @key is its id or the Message-ID (with or
  * without <>) of any message of its thread. NULL with LIAISON_ERROR_NOT_FOUND
  * when there is none. */
