@@ -213,4 +213,13 @@ check "the next run queues nothing more" "remind 2027-02-12: 0 reminders queued,
 "$LIAISON" -c "$CONF" queue run --all > /dev/null 2>&1
 check "queue run hands it over" 1 "$(grep -l -c 'LS-2026-0004.remind-before-14@example.org' "$O"/* | wc -l)"
 
+# Three runs at once on the same day: one reminder, one message.
+before=$(outbox_count)
+for i in 1 2 3; do $R --today 2027-02-19 > "$T/par.$i" 2>&1 & done
+wait
+check "three runs at once queue the one-week reminder of LS-2026-0004 once" 1 \
+	"$(sql "SELECT count(*) FROM reminders WHERE stage = 'before-7' AND statement = (SELECT id FROM statements WHERE ls_id = 'LS-2026-0004')")"
+check "and send it once" "$((before + 1))" "$(outbox_count)"
+check "no run failed" "" "$(grep -L '^remind 2027-02-19: ' "$T"/par.*)"
+
 finish
