@@ -414,13 +414,17 @@ static const char *const query_sql[N_QUERIES] = {
 		"VALUES (?1, ?2, ?3, ?4, ifnull(?5, 'queued'))",
 	[Q_ADD_EVENT] = "INSERT INTO events (statement, at, type, detail) VALUES (?1, ?2, ?3, ?4)",
 	[Q_ROW_BY_LS_ID] = "SELECT id FROM statements WHERE ls_id = ?1",
-	/* The original message of a statement, or any message of its thread. */
+	/* The original message of a statement, or any message of its thread,
+	 * ours included. */
 	[Q_ROW_BY_MESSAGE_ID] =
 		"SELECT s.id FROM statements s JOIN messages m ON m.id = s.message "
 		"WHERE m.message_id = ?1 "
 		"UNION ALL "
 		"SELECT m.statement FROM messages m "
 		"WHERE m.message_id = ?1 AND m.statement IS NOT NULL "
+		"UNION ALL "
+		"SELECT o.statement FROM outbox o "
+		"WHERE o.message_id = ?1 AND o.statement IS NOT NULL "
 		"LIMIT 1",
 	/* Every filter is optional: a NULL parameter lets every row through. */
 	[Q_LIST] =

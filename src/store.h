@@ -115,7 +115,7 @@ GArray *store_requeue_message (Store *store, const char *message_id, const char 
                                const char *now, GError **error);
 
 /* One statement with everything: @key is its id or the Message-ID (with or
- * without <>) of any message of its thread. NULL with LIAISON_ERROR_NOT_FOUND
+ * without <>) of any message of its thread, ours included. NULL with LIAISON_ERROR_NOT_FOUND
  * when there is none. */
 Statement *store_get_statement (Store *store, const char *key, GError **error);
 

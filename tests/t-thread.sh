@@ -55,6 +55,8 @@ check "LS-2026-0001: the original is the statement" statement \
 check "LS-2026-0001: our forward is in the thread" forward "$(role LS-2026-0001 LS-2026-0001.forward@example.org)"
 check "LS-2026-0001: a reply by References to our forward" reply "$(role LS-2026-0001 ccamp-reply-1@example.net)"
 check "its parent is our forward" LS-2026-0001.forward@example.org "$(parent LS-2026-0001 ccamp-reply-1@example.net)"
+check "thread finds the statement by our forward's Message-ID" LS-2026-0001 \
+	"$(field '<LS-2026-0001.forward@example.org>' id)"
 check "LS-2026-0001 is replied" replied "$(field LS-2026-0001 state)"
 check "LS-2026-0001 action taken" true "$(field LS-2026-0001 action_taken)"
 check "the replied event names the reply" 1 \

@@ -615,6 +615,125 @@ test_related_thread_events (void **state)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Threads */
+
+/* Every key a thread is found by; a reply that came before its parent,
+ * adopted once; a state change with its event. */
+static void
+test_threads (void **state)
+{
+	Fixture *f = *state;
+	g_autoptr (Store) store = open_store (f);
+	g_autoptr (Statement) a = make_statement ("First Statement", STATE_OPEN, PURPOSE_ACTION,
+	                                          "ITU-T SG15", "ccamp", "2026-06-01",
+	                                          "2026-01-10T08:00:00Z");
+	g_autoptr (Statement) got = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) refs = g_ptr_array_new ();
+	g_autoptr (GPtrArray) orphans = NULL;
+	StoreMessage early = { .message_id = "early@example.net", .dedupe_hash = "he",
+	                       .raw_sha256 = "re", .size = 10, .received = "2026-01-09T09:00:00Z",
+	                       .from = "Chair <dc@example.net>", .kind = "other",
+	                       .hold_reason = "not a liaison statement" };
+	StoreOutgoing out = { .statement_id = "LS-2026-0001", .kind = "forward",
+	                      .message_id = "LS-2026-0001.forward@example.org",
+	                      .sender = "statements@example.org", .sha256 = "00", .size = 1,
+	                      .created = "2026-01-10T08:00:00Z" };
+	static const struct {
+		StoreThreadKey kind;
+		const char *key;
+		const char *expected;
+	} cases[] = {
+		{ STORE_THREAD_MESSAGE_ID, "a@itu.int", "LS-2026-0001" },
+		{ STORE_THREAD_MESSAGE_ID, "LS-2026-0001.forward@example.org", "LS-2026-0001" },
+		{ STORE_THREAD_MESSAGE_ID, "early@example.net", NULL },       /* in no thread yet */
+		{ STORE_THREAD_MESSAGE_ID, "nobody@example.net", NULL },
+		{ STORE_THREAD_ID, "ls-2026-0001", "LS-2026-0001" },
+		{ STORE_THREAD_ID, "LS-2026-0099", NULL },
+		{ STORE_THREAD_URL, "https://datatracker.ietf.org/liaison/2101/", "LS-2026-0001" },
+		{ STORE_THREAD_URL, "https://datatracker.ietf.org/liaison/210/", NULL },
+		{ STORE_THREAD_TITLE, "first statement", "LS-2026-0001" },
+		{ STORE_THREAD_TITLE, "First", NULL },
+		{ STORE_THREAD_TITLE, "", NULL },
+	};
+	gboolean adopted;
+	gint64 row;
+
+	/* The reply comes first and names the statement's Message-ID. */
+	g_ptr_array_add (refs, (gpointer) "a@itu.int");
+	g_ptr_array_add (refs, (gpointer) "elsewhere@example.net");
+	assert_true (store_begin (store, &error));
+	row = store_add_message (store, &early, &error);
+	assert_true (row > 0);
+	assert_true (store_add_message_refs (store, row, refs, &error));
+	assert_true (store_commit (store, &error));
+
+	/* Written as the Datatracker wrote it, found as thread.c normalises it. */
+	a->url = g_strdup ("http://datatracker.ietf.org/liaison/2101");
+	out.message_row = record (store, "a@itu.int", "ha", a->received, a);
+	assert_true (store_begin (store, &error));
+	assert_true (store_add_outbox (store, &out, &error) > 0);
+	assert_true (store_commit (store, &error));
+
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		g_autofree char *id = store_find_thread (store, cases[i].kind, cases[i].key, &error);
+		if (error != NULL)
+			fail_msg ("case %zu: %s", i, error->message);
+		if (g_strcmp0 (id, cases[i].expected) != 0)
+			fail_msg ("case %zu (%s): %s, expected %s", i, cases[i].key, id ? id : "(none)",
+			          cases[i].expected ? cases[i].expected : "(none)");
+	}
+
+	assert_true (store_begin (store, &error));
+	orphans = store_find_orphans (store, "a@itu.int", &error);
+	assert_non_null (orphans);
+	assert_int_equal (orphans->len, 1);
+	assert_int_equal (((StoreOrphan *) g_ptr_array_index (orphans, 0))->row, row);
+	g_clear_pointer (&orphans, g_ptr_array_unref);
+	assert_true (store_adopt_message (store, row, "LS-2026-0001", "reply", "reply", &adopted, &error));
+	assert_true (adopted);
+	assert_true (store_adopt_message (store, row, "LS-2026-0001", "reply", "reply", &adopted, &error));
+	assert_false (adopted);
+	orphans = store_find_orphans (store, "a@itu.int", &error);
+	assert_int_equal (orphans->len, 0);
+	assert_true (store_set_state (store, "ls-2026-0001", "replied", 1, "2026-01-11T00:00:00Z",
+	                              "replied", "reply from Chair", &error));
+	assert_false (store_set_state (store, "LS-2026-0099", "closed", -1, NULL, "closed", NULL, &error));
+	assert_true (g_error_matches (error, LIAISON_ERROR, LIAISON_ERROR_NOT_FOUND));
+	g_clear_error (&error);
+	assert_true (store_commit (store, &error));
+
+	/* The early reply is in the thread, no longer held, its parent the
+	 * statement; our forward is in the thread too. */
+	got = store_get_statement (store, "LS-2026-0001.forward@example.org", &error);
+	assert_non_null (got);
+	assert_int_equal (got->state, STATE_REPLIED);
+	assert_true (got->action_taken);
+	assert_int_equal (got->thread->len, 3);
+	{
+		const ThreadEntry *t0 = g_ptr_array_index (got->thread, 0);
+		const ThreadEntry *t1 = g_ptr_array_index (got->thread, 1);
+		const ThreadEntry *t2 = g_ptr_array_index (got->thread, 2);
+		const Event *e = g_ptr_array_index (got->events, got->events->len - 1);
+
+		assert_string_equal (t0->role, "reply");
+		assert_string_equal (t0->parent, "a@itu.int");
+		assert_string_equal (t1->role, "statement");
+		assert_null (t1->parent);
+		assert_string_equal (t2->role, "forward");
+		assert_string_equal (t2->parent, "a@itu.int");
+		assert_string_equal (e->type, "replied");
+		assert_string_equal (e->detail, "reply from Chair");
+	}
+	{
+		sqlite3 *db = raw_open (f);
+		assert_int_equal (raw_int (db, "SELECT count(*) FROM messages WHERE kind = 'reply' "
+		                               "AND hold_reason IS NULL AND message_id = 'early@example.net'"), 1);
+		sqlite3_close (db);
+	}
+}
+
+/* ---------------------------------------------------------------------- */
 /* Ids */
 
 static void
@@ -1241,6 +1360,7 @@ main (void)
 		cmocka_unit_test_setup_teardown (test_open_readonly, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_related_thread_events, setup, teardown),
+		cmocka_unit_test_setup_teardown (test_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_id_allocation, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_dedupe, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_rollback, setup, teardown),
