@@ -6,6 +6,7 @@
 #include <string.h>
 
 #ifdef WITH_DOCUMENTS
+#include <dlfcn.h>
 #include <gsf/gsf.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -123,6 +124,99 @@ set_content_error (GError **error, const char *what, const char *why)
 }
 
 #ifdef WITH_DOCUMENTS
+
+/* ---- Opening the libraries on first use ----
+ *
+ * poppler-glib pulls in some forty libraries (cairo, NSS, X11, ICU...):
+ * linked, their loading and relocation was more than half of what a
+ * delivery without a PDF or DOCX cost, and of every query (25 M of 46 M
+ * instructions, callgrind). So they are opened with dlopen() the first time
+ * a document is read, and called through pointers; the headers are still
+ * those of the build, and the sonames those it linked against (configure
+ * finds them). */
+
+#define DOCUMENT_FUNCTIONS(F) \
+	F (poppler_document_new_from_bytes) \
+	F (poppler_document_get_n_pages) \
+	F (poppler_document_get_page) \
+	F (poppler_page_get_text) \
+	F (poppler_page_get_text_layout) \
+	F (gsf_init) \
+	F (gsf_input_memory_new) \
+	F (gsf_infile_zip_new) \
+	F (gsf_infile_child_by_vname) \
+	F (gsf_input_size) \
+	F (gsf_input_remaining) \
+	F (gsf_input_read) \
+	F (xmlReadMemory) \
+	F (xmlFreeDoc) \
+	F (xmlDocGetRootElement)
+
+#define DECLARE_POINTER(name) __typeof__ (name) *f_##name;
+static struct {
+	gsize once;
+	const char *failure;     /* why they cannot be used, or NULL */
+	DOCUMENT_FUNCTIONS (DECLARE_POINTER)
+} docs;
+
+static void
+docs_open (void)
+{
+	static const char *const sonames[] = { POPPLER_GLIB_SONAME, GSF_SONAME, XML2_SONAME };
+	void *handles[G_N_ELEMENTS (sonames)];
+
+	for (gsize i = 0; i < G_N_ELEMENTS (sonames); i++) {
+		handles[i] = dlopen (sonames[i], RTLD_LAZY | RTLD_LOCAL);
+		if (handles[i] == NULL) {
+			docs.failure = g_strdup (dlerror ());
+			return;
+		}
+	}
+#define RESOLVE(name) \
+	for (gsize i = 0; docs.f_##name == NULL && i < G_N_ELEMENTS (handles); i++) \
+		*(void **) &docs.f_##name = dlsym (handles[i], #name); \
+	if (docs.f_##name == NULL) { \
+		docs.failure = "the library has no " #name; \
+		return; \
+	}
+	DOCUMENT_FUNCTIONS (RESOLVE)
+#undef RESOLVE
+	/* Opened for the life of the process: never closed. */
+}
+
+/* Opens the libraries once per process; FALSE with @error (a content
+ * error, as for an unreadable document) when they cannot be. */
+static gboolean
+docs_load (const char *what, GError **error)
+{
+	if (g_once_init_enter (&docs.once)) {
+		docs_open ();
+		g_once_init_leave (&docs.once, 1);
+	}
+	if (docs.failure != NULL) {
+		g_autofree char *why = g_strdup_printf ("cannot load its reader: %s", docs.failure);
+		set_content_error (error, what, why);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* From here on the calls go through the pointers. */
+#define poppler_document_new_from_bytes (*docs.f_poppler_document_new_from_bytes)
+#define poppler_document_get_n_pages (*docs.f_poppler_document_get_n_pages)
+#define poppler_document_get_page (*docs.f_poppler_document_get_page)
+#define poppler_page_get_text (*docs.f_poppler_page_get_text)
+#define poppler_page_get_text_layout (*docs.f_poppler_page_get_text_layout)
+#define gsf_init (*docs.f_gsf_init)
+#define gsf_input_memory_new (*docs.f_gsf_input_memory_new)
+#define gsf_infile_zip_new (*docs.f_gsf_infile_zip_new)
+#define gsf_infile_child_by_vname (*docs.f_gsf_infile_child_by_vname)
+#define gsf_input_size (*docs.f_gsf_input_size)
+#define gsf_input_remaining (*docs.f_gsf_input_remaining)
+#define gsf_input_read (*docs.f_gsf_input_read)
+#define xmlReadMemory (*docs.f_xmlReadMemory)
+#define xmlFreeDoc (*docs.f_xmlFreeDoc)
+#define xmlDocGetRootElement (*docs.f_xmlDocGetRootElement)
 
 /* Appends @text to @out unless that would pass MAX_TEXT_BYTES; returns
  * FALSE once the limit is reached. */
@@ -350,6 +444,8 @@ document_pdf_text (const guint8 *data, gsize len, GError **error)
 			return NULL;
 		}
 	}
+	if (!docs_load ("PDF", error))
+		return NULL;
 	bytes = g_bytes_new (data, len);
 	doc = poppler_document_new_from_bytes (bytes, NULL, &local);
 	if (doc == NULL) {
@@ -508,6 +604,8 @@ document_docx_text (const guint8 *data, gsize len, GError **error)
 		set_content_error (error, "DOCX", "not a zip file");
 		return NULL;
 	}
+	if (!docs_load ("DOCX", error))
+		return NULL;
 	gsf_init_once ();
 	xml = docx_main_part (data, len, error);
 	if (xml == NULL)
