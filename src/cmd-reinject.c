@@ -289,6 +289,7 @@ reinject_one (Store *store, const Config *config, const MailboxEntry *entry, gbo
 {
 	g_autoptr (Message) message = NULL;
 	g_autofree char *received = NULL;
+	g_autofree char *now = command_now ();
 	int fd;
 
 	fd = mailbox_entry_open (entry, error);
@@ -329,7 +330,8 @@ reinject_one (Store *store, const Config *config, const MailboxEntry *entry, gbo
 
 	for (guint attempt = 0; ; attempt++) {
 		memset (result, 0, sizeof *result);
-		if (deliver_message (store, config, message, received, result, error))
+		/* The mail it causes is written now, and dated so. */
+		if (deliver_message_at (store, config, message, received, now, result, error))
 			break;
 		if (attempt >= BUSY_RETRIES || !g_error_matches (*error, LIAISON_ERROR, LIAISON_ERROR_BUSY))
 			return FALSE;

@@ -598,11 +598,12 @@ queue_follow_up (Recording *rec, Store *store, const Statement *thread, Message 
 }
 
 /* Ties the message just recorded to the thread of @thread_id with its
- * role, and does what the role does. Inside the transaction. */
+ * role, and does what the role does: events dated @received, a forward
+ * composed @now. Inside the transaction. */
 static gboolean
 join_thread (Recording *rec, Store *store, const char *thread_id, Message *message,
-             gint64 message_row, MessageClass kind, const char *now, DeliverResult *result,
-             GError **error)
+             gint64 message_row, MessageClass kind, const char *received, const char *now,
+             DeliverResult *result, GError **error)
 {
 	g_autoptr (Statement) thread = store_get_statement (store, thread_id, error);
 	const char *role;
@@ -617,7 +618,8 @@ join_thread (Recording *rec, Store *store, const char *thread_id, Message *messa
 		return FALSE;
 	if (!adopted)             /* a bounce that record_bounce() linked */
 		return TRUE;
-	if (!apply_role (store, thread, role, side, message->from, message->message_id, now, NULL, error))
+	if (!apply_role (store, thread, role, side, message->from, message->message_id, received, NULL,
+	                 error))
 		return FALSE;
 	if (g_strcmp0 (role, "follow-up") == 0)
 		return queue_follow_up (rec, store, thread, message, message_row, now, result, error);
@@ -714,8 +716,8 @@ authorize (Statement *statement, const Config *config, const Message *message)
 }
 
 gboolean
-deliver_message (Store *store, const Config *config, Message *message,
-                 const char *now, DeliverResult *result, GError **error)
+deliver_message_at (Store *store, const Config *config, Message *message, const char *received,
+                    const char *now, DeliverResult *result, GError **error)
 {
 	g_autoptr (Statement) statement = NULL;
 	g_autoptr (GPtrArray) created = g_ptr_array_new_with_free_func (g_free);
@@ -779,7 +781,7 @@ deliver_message (Store *store, const Config *config, Message *message,
 	row.dedupe_hash = message->dedupe_hash;
 	row.raw_sha256 = message->raw_sha256;
 	row.size = message->size;
-	row.received = now;
+	row.received = received;
 	row.sender = message->sender;
 	row.recipient = message->recipient;
 	row.extension = message->extension;
@@ -804,7 +806,7 @@ deliver_message (Store *store, const Config *config, Message *message,
 		}
 		statement->state = statement->hold_reason ? STATE_HELD : STATE_OPEN;
 		g_free (statement->received);
-		statement->received = g_strdup (now);
+		statement->received = g_strdup (received);
 		g_free (statement->message_id);
 		statement->message_id = g_strdup (message->message_id);
 		if (!store_add_statement (store, statement, message_row, config->id_prefix, error))
@@ -814,23 +816,24 @@ deliver_message (Store *store, const Config *config, Message *message,
 			goto fail;
 		if (responds_to != NULL) {
 			g_autofree char *detail = g_strdup_printf ("%s responds to it", statement->id);
-			if (!store_add_event (store, responds_to, now, "response", detail, error))
+			if (!store_add_event (store, responds_to, received, "response", detail, error))
 				goto fail;
 		}
 	}
 	if (result->kind == CLASS_BOUNCE && !result->conflict &&
-	    !record_bounce (store, message, message_row, now, result, error))
+	    !record_bounce (store, message, message_row, received, result, error))
 		goto fail;
 	if (in_thread && (result->kind == CLASS_REPLY || result->kind == CLASS_AUTO_REPLY ||
 	                  result->kind == CLASS_BOUNCE) &&
-	    !join_thread (&rec, store, thread_id, message, message_row, result->kind, now, result, error))
+	    !join_thread (&rec, store, thread_id, message, message_row, result->kind, received, now,
+	                  result, error))
 		goto fail;
 	/* Replies that came before this message join its thread now. */
 	if (!result->conflict && message->message_id != NULL && result->kind != CLASS_LOOP) {
 		const char *joined = result->kind == CLASS_STATEMENT ? statement->id
 			: in_thread ? thread_id : NULL;
 		if (joined != NULL &&
-		    !adopt_orphans (store, config, joined, message->message_id, now, error))
+		    !adopt_orphans (store, config, joined, message->message_id, received, error))
 			goto fail;
 	}
 	result->hold_reason = g_strdup (hold);
@@ -861,6 +864,13 @@ fail:
 	remove_created (created);
 	deliver_result_clear (result);
 	return FALSE;
+}
+
+gboolean
+deliver_message (Store *store, const Config *config, Message *message,
+                 const char *now, DeliverResult *result, GError **error)
+{
+	return deliver_message_at (store, config, message, now, now, result, error);
 }
 
 gboolean

@@ -35,6 +35,15 @@ void deliver_result_clear (DeliverResult *result);
 gboolean deliver_message (Store *store, const Config *config, Message *message,
                           const char *now, DeliverResult *result, GError **error);
 
+/* The same for a message that arrived at @received (ISO 8601 UTC) and is
+ * processed @now (`reinject`): the message, its statement and the events
+ * its arrival causes are dated @received; the mail it causes is composed
+ * (its Date header) and queued @now. deliver_message() passes @now for
+ * both. */
+gboolean deliver_message_at (Store *store, const Config *config, Message *message,
+                             const char *received, const char *now, DeliverResult *result,
+                             GError **error);
+
 /* `route`: routes the statement @key (an id or a Message-ID of its
  * thread) to @groups (char*, canonical group names, at least one): they
  * replace its destination groups, its hold ends, a forward to the new

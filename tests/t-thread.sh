@@ -169,6 +169,19 @@ lq thread 2>/dev/null; check "thread without id exits 2" 2 "$?"
 lq route LS-2026-0001 2>/dev/null; check "route without group exits 2" 2 "$?"
 check "the errors changed nothing" replied "$(field LS-2026-0001 state)"
 
+# reinject: the time of receipt is the arrival time, but the mail it causes
+# is written now, and dated so.
+write_config "database = $T/reinject.db" "id-prefix = RI"
+{ echo "From tsbsg15@itu.int Fri Oct  2 12:05:00 2026"; cat "$S/01-action-ccamp.eml"; echo; } > "$T/01.mbox"
+LIAISON_NOW=2026-11-30T08:00:00Z "$LIAISON" -c "$CONF" reinject "$T/01.mbox" >/dev/null 2>&1
+check "reinject exits 0" 0 "$?"
+check "reinject: received when it arrived (2 October), not now" 2026-10-02 \
+	"$(sqlite3 -batch -noheader "$T/reinject.db" "SELECT substr(received, 1, 10) FROM statements")"
+f=$(grep -l -i "^Message-Id: <RI-2026-0001.forward@example.org>" "$O"/* | head -1)
+check "reinject: the forward is dated now" "Mon, 30 Nov 2026 08:00:00 +0000" \
+	"$(sed -n 's/^Date: //p' "$f" | head -1)"
+write_config
+
 # The threading corpora: every message delivered exits 0, none loops.
 if [ -d "$C/notmuch/threading" ]; then
 	M="$T/corpus"
