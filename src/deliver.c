@@ -824,10 +824,12 @@ deliver_message_at (Store *store, const Config *config, Message *message, const 
 	    !record_bounce (store, message, message_row, received, result, error))
 		goto fail;
 	if (in_thread && (result->kind == CLASS_REPLY || result->kind == CLASS_AUTO_REPLY ||
-	                  result->kind == CLASS_BOUNCE) &&
-	    !join_thread (&rec, store, thread_id, message, message_row, result->kind, received, now,
-	                  result, error))
-		goto fail;
+	                  result->kind == CLASS_BOUNCE)) {
+		if (!join_thread (&rec, store, thread_id, message, message_row, result->kind, received, now,
+		                  result, error))
+			goto fail;
+		result->statement_id = g_strdup (thread_id);
+	}
 	/* Replies that came before this message join its thread now. */
 	if (!result->conflict && message->message_id != NULL && result->kind != CLASS_LOOP) {
 		const char *joined = result->kind == CLASS_STATEMENT ? statement->id

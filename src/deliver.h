@@ -16,7 +16,8 @@ typedef struct {
 	MessageClass kind;
 	gboolean duplicate;      /* already recorded: nothing was written */
 	gboolean conflict;       /* its Message-ID was recorded with other content */
-	char *statement_id;      /* the statement recorded, or NULL */
+	char *statement_id;      /* the statement recorded, or the one whose
+	                          * thread the message joined; or NULL */
 	char *hold_reason;       /* why it was held, or NULL */
 	GArray *outbox;          /* gint64: the outbox rows it queued, to hand
 	                          * over after the commit; NULL when none */
