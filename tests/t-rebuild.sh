@@ -20,9 +20,11 @@
 # events). The messages received, their order, roles and parents compare
 # whole.
 . "$top_srcdir/tests/lib.sh"
-GEN="$top_srcdir/../shared/bench/gen_corpus.py"
+# The generator: ../shared/bench beside the source tree, or
+# $LIAISON_GEN_CORPUS (a build outside the tree, distcheck).
+GEN=${LIAISON_GEN_CORPUS:-$top_srcdir/../shared/bench/gen_corpus.py}
 if [ ! -f "$GEN" ] || ! command -v python3 > /dev/null || ! command -v jq > /dev/null; then
-	echo "# needs ../shared/bench/gen_corpus.py, python3 and jq"
+	echo "# needs ../shared/bench/gen_corpus.py (or \$LIAISON_GEN_CORPUS), python3 and jq"
 	exit 77
 fi
 write_config
