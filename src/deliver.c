@@ -626,6 +626,26 @@ join_thread (Recording *rec, Store *store, const char *thread_id, Message *messa
 	return TRUE;
 }
 
+/* What the orphan @o is in a thread. Outside one it was "other", or an
+ * "auto-reply" because a list relayed it (Precedence: list), which in a
+ * thread is a reply: its message is read again to tell. */
+static const char *
+kind_in_thread (const Config *config, const StoreOrphan *o)
+{
+	g_autofree char *path = NULL;
+	g_autoptr (Message) message = NULL;
+
+	if (g_strcmp0 (o->kind, "auto-reply") != 0)
+		return "reply";
+	if (o->raw_sha256 == NULL)
+		return "auto-reply";
+	path = spool_path (config->spool, "msg", o->raw_sha256);
+	message = message_open_file (path, config->max_message_size, NULL);
+	if (message == NULL)
+		return "auto-reply";
+	return classify_message (message, config, NULL, TRUE) == CLASS_REPLY ? "reply" : "auto-reply";
+}
+
 /* Messages that named @message_id before it came, and joined no thread,
  * join the thread of @thread_id now, and so do those that named them: at
  * most MAX_ADOPTED in all, each once (a message in a thread is never
@@ -649,6 +669,7 @@ adopt_orphans (Store *store, const Config *config, const char *thread_id, const 
 			return FALSE;
 		for (guint i = 0; i < orphans->len && adopted_count < MAX_ADOPTED; i++) {
 			const StoreOrphan *o = g_ptr_array_index (orphans, i);
+			const char *kind = kind_in_thread (config, o);
 			const char *role;
 			ThreadSide side;
 			gboolean adopted;
@@ -658,8 +679,8 @@ adopt_orphans (Store *store, const Config *config, const char *thread_id, const 
 				if (thread == NULL)
 					return FALSE;
 			}
-			role = thread_role (o->kind, o->from, thread, config, &side);
-			if (!store_adopt_message (store, o->row, thread->id, role, "reply", &adopted, error))
+			role = thread_role (kind, o->from, thread, config, &side);
+			if (!store_adopt_message (store, o->row, thread->id, role, kind, &adopted, error))
 				return FALSE;
 			if (!adopted)
 				continue;

@@ -607,15 +607,16 @@ static const char *const query_sql[N_QUERIES] = {
 	/* Messages that named ?1 before it was recorded and joined no
 	 * thread: replies and auto-replies that came before their parent. */
 	[Q_ORPHANS] =
-		"SELECT DISTINCT m.id, m.kind, m.from_header, m.message_id FROM message_refs r "
+		"SELECT DISTINCT m.id, m.kind, m.from_header, m.message_id, m.raw_sha256 FROM message_refs r "
 		"JOIN messages m ON m.id = r.message "
 		"WHERE r.target = ?1 AND m.statement IS NULL AND m.conflict = 0 "
 		"AND m.kind IN ('other', 'reply', 'auto-reply') ORDER BY m.id LIMIT 100",
-	/* A message held as 'other' for want of a thread is held no more. */
+	/* A message held as 'other' for want of a thread is held no more;
+	 * its kind becomes what it is in the thread (?4). */
 	[Q_ADOPT] =
 		"UPDATE messages SET statement = (SELECT id FROM statements WHERE ls_id = ?2), role = ?3, "
 		"hold_reason = CASE WHEN kind = 'other' THEN NULL ELSE hold_reason END, "
-		"kind = CASE WHEN kind = 'other' THEN ?4 ELSE kind END "
+		"kind = ?4 "
 		"WHERE id = ?1 AND statement IS NULL",
 	[Q_SET_GROUPS_CLEAR] =
 		"DELETE FROM statement_groups WHERE kind = 'group' "
@@ -2683,6 +2684,7 @@ store_orphan_free (StoreOrphan *orphan)
 	g_free (orphan->kind);
 	g_free (orphan->from);
 	g_free (orphan->message_id);
+	g_free (orphan->raw_sha256);
 	g_free (orphan);
 }
 
@@ -2713,6 +2715,7 @@ store_find_orphans (Store *store, const char *message_id, GError **error)
 		o->kind = column_dup (st, 1);
 		o->from = column_dup (st, 2);
 		o->message_id = column_dup (st, 3);
+		o->raw_sha256 = column_dup (st, 4);
 		g_ptr_array_add (out, o);
 	}
 	if (r < 0)

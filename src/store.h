@@ -291,6 +291,7 @@ typedef struct {
 	char *kind;              /* "other", "reply", "auto-reply" */
 	char *from;              /* the From header, or NULL */
 	char *message_id;        /* or NULL */
+	char *raw_sha256;        /* its bytes: SPOOL/msg/XX/SHA256 */
 } StoreOrphan;
 
 void store_orphan_free (StoreOrphan *orphan);
@@ -299,8 +300,9 @@ void store_orphan_free (StoreOrphan *orphan);
  * StoreOrphan*. */
 GPtrArray *store_find_orphans (Store *store, const char *message_id, GError **error);
 
-/* Ties the orphan @message_row to the thread of @statement_id with @role;
- * one held as "other" becomes of kind @kind and is no longer held. Sets
+/* Ties the orphan @message_row to the thread of @statement_id with @role
+ * and @kind (what it is in the thread); one held as "other" is no longer
+ * held. Sets
  * *adopted (FALSE when it had joined a thread meanwhile). */
 gboolean store_adopt_message (Store *store, gint64 message_row, const char *statement_id,
                               const char *role, const char *kind, gboolean *adopted,

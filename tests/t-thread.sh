@@ -28,16 +28,23 @@ for m in "$S"/0[1-5]*.eml "$D/06-reply-before-parent.eml" "$D/06-follow-up-befor
          "$S"/0[6-8]*.eml; do
 	deliver "$m"
 	check "deliver $(basename "$m") exits 0" 0 "$rc"
+	case $m in
+	*06-reply-before-parent.eml) check "before its parent, a list message is an auto-reply" auto-reply \
+		"$(sql "SELECT kind FROM messages WHERE message_id = 'mpls-early-6@example.net'")" ;;
+	esac
 done
 check "eight statements" 8 "$(sql 'SELECT count(*) FROM statements')"
 
-# Before the statement came, the early reply was held as "other"; now it
-# is in the thread, and so is the follow-up to it.
+# Before the statement came, the early reply (relayed by the list, with
+# Precedence: list) was an auto-reply, and the follow-up to it was held as
+# "other"; now both are in the thread, as what they are there.
 check "the early reply is a reply of LS-2026-0006" reply "$(role LS-2026-0006 mpls-early-6@example.net)"
 check "the follow-up to it is a follow-up" follow-up "$(role LS-2026-0006 sg13-early-6@example.de)"
 check "its parent is the early reply" mpls-early-6@example.net "$(parent LS-2026-0006 sg13-early-6@example.de)"
-check "the early reply is no longer held" "reply|" \
+check "the early reply is now of kind reply" "reply|" \
 	"$(sql "SELECT kind || '|' || ifnull(hold_reason, '') FROM messages WHERE message_id = 'mpls-early-6@example.net'")"
+check "the early follow-up is no longer held" "reply|" \
+	"$(sql "SELECT kind || '|' || ifnull(hold_reason, '') FROM messages WHERE message_id = 'sg13-early-6@example.de'")"
 check "LS-2026-0006 is replied" replied "$(field LS-2026-0006 state)"
 check "and its action taken" true "$(field LS-2026-0006 action_taken)"
 check "the events say so (the forward and the ack sent after)" "received,replied,follow-up,sent,sent" \
