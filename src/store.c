@@ -305,6 +305,7 @@ typedef enum {
 	Q_INTEGRITY,
 	Q_FOREIGN_KEYS,
 	Q_FTS_ADD,
+	Q_FTS_DELETE,
 	Q_SEARCH,
 	Q_REQUEUE_ROWS,
 	Q_REQUEUE_OUTBOX,
@@ -502,6 +503,7 @@ static const char *const query_sql[N_QUERIES] = {
 		"  WHERE r.statement = s.id AND r.kind = 'attachment-title')), "
 		" (SELECT group_concat (a.text, ' ') FROM attachments a WHERE a.statement = s.id) "
 		"FROM statements s WHERE s.id = ?1",
+	[Q_FTS_DELETE] = "DELETE FROM statements_fts WHERE rowid = ?1",
 	/* bm25 weighs a match in the title ten times one in the body; the
 	 * contacts and file names count four times, the attachments' text
 	 * half. Lower ranks are better. ?2, ?3: the snippet's markers. */
@@ -2782,6 +2784,15 @@ store_set_groups (Store *store, const char *statement_id, GPtrArray *groups, GEr
 	if (!run (store, st, error))
 		goto fail;
 	if (!add_strings (store, Q_ADD_GROUP, row, "group", groups, error))
+		goto fail;
+	/* The search index has the groups among the contacts. */
+	query_release (st);
+	st = query_for_row (store, Q_FTS_DELETE, row, error);
+	if (st == NULL || !run (store, st, error))
+		goto fail;
+	query_release (st);
+	st = query_for_row (store, Q_FTS_ADD, row, error);
+	if (st == NULL || !run (store, st, error))
 		goto fail;
 	return TRUE;
 

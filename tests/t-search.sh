@@ -66,6 +66,15 @@ check "from: finds a contact" "$want" "$(search --json from:kenji.watanabe@examp
 check "a contact's word is not in those bodies" 0 \
 	"$(sql "SELECT count(*) FROM statements WHERE body LIKE '%Watanabe%'")"
 
+# A statement routed by hand is found by its new group.
+held=$(sql "SELECT ls_id FROM statements WHERE state = 'held' ORDER BY ls_id LIMIT 1")
+check "a sample is held" 1 "$([ -n "$held" ] && echo 1)"
+check "the held one is not found by a group it was not sent to" "" \
+	"$(ids to:opsawg | tr ' ' '\n' | grep -x "$held")"
+"$LIAISON" -c "$CONF" route "$held" opsawg > /dev/null 2> "$T/err"
+check "route it to opsawg" 0 "$?"
+check "it is found by its new group" "$held" "$(ids to:opsawg | tr ' ' '\n' | grep -x "$held")"
+
 # An attachment's file name, and the text of a PDF attachment.
 python3 - "$S/01-action-ccamp.eml" "$top_srcdir/tests/data/documents/two-pages.pdf" > "$T/pdf.eml" <<'EOF'
 import sys
