@@ -16,6 +16,7 @@
 #include "guard.h"
 #include "outbox.h"
 #include "render.h"
+#include "spool.h"
 #include "store.h"
 #include "transport.h"
 
@@ -159,6 +160,41 @@ print_outcome (const StoreOutbox *entry, StoreOutboxOutcome outcome, const char 
 	        error_text != NULL ? error_text : "");
 }
 
+/* What a killed process leaves in the spool: temporary files in
+ * SPOOL/tmp, and an outgoing message stored by a delivery stopped before
+ * its COMMIT (the retry may number the statement otherwise, so its bytes
+ * and name differ). Files younger than twice the time limit (an hour at
+ * least) may belong to a process still running and stay. The outgoing
+ * ones are checked under the write lock, when no writer can be between
+ * storing a file and committing the row that names it. */
+static gboolean
+clean_spool (Store *store, const Config *config, guint *tmp_removed, guint *out_removed,
+             GError **error)
+{
+	guint max_age = MAX (2 * config->time_limit, 3600);
+	g_autoptr (GPtrArray) old = spool_list_old (config->spool, "out", max_age);
+	g_autoptr (GHashTable) named = NULL;
+
+	*tmp_removed = spool_clean_tmp (config->spool, max_age);
+	*out_removed = 0;
+	if (old->len == 0)
+		return TRUE;
+	if (!store_begin (store, error))
+		return FALSE;
+	named = store_outbox_files (store, error);
+	if (named == NULL) {
+		store_rollback (store);
+		return FALSE;
+	}
+	for (guint i = 0; i < old->len; i++) {
+		const char *sha256 = g_ptr_array_index (old, i);
+		if (!g_hash_table_contains (named, sha256) && spool_remove (config->spool, "out", sha256))
+			(*out_removed)++;
+	}
+	store_rollback (store);
+	return TRUE;
+}
+
 static int
 queue_run (const Config *config, gboolean all, gboolean interrupted)
 {
@@ -169,7 +205,7 @@ queue_run (const Config *config, gboolean all, gboolean interrupted)
 	g_autofree char *now = command_now ();
 	OutboxOptions options = { 0 };
 	OutboxStats stats = { 0 };
-	guint waiting = 0;
+	guint waiting = 0, tmp_removed = 0, out_removed = 0;
 
 	if (!g_file_test (config->database, G_FILE_TEST_EXISTS)) {
 		printf ("queue run: the outbox is empty\n");
@@ -207,6 +243,12 @@ queue_run (const Config *config, gboolean all, gboolean interrupted)
 	}
 	printf ("queue run: %u sent, %u deferred, %u failed%s\n", stats.sent, stats.deferred,
 	        stats.failed, stats.skipped > 0 ? ", some taken by another process" : "");
+
+	if (!clean_spool (store, config, &tmp_removed, &out_removed, &error))
+		return fail ("run", error);
+	if (tmp_removed > 0 || out_removed > 0)
+		printf ("queue run: removed %u stale temporary files and %u outgoing messages no row names\n",
+		        tmp_removed, out_removed);
 	return waiting > 0 ? EXIT_ERROR : 0;
 }
 

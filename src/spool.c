@@ -301,3 +301,57 @@ spool_clean_tmp (const char *spool, guint max_age)
 	}
 	return removed;
 }
+
+GPtrArray *
+spool_list_old (const char *spool, const char *kind, guint max_age)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+	g_autofree char *dir = NULL;
+	g_autoptr (GDir) d = NULL;
+	const char *bucket;
+	time_t now = time (NULL);
+
+	g_return_val_if_fail (spool != NULL && kind != NULL, out);
+
+	dir = g_build_filename (spool, kind, NULL);
+	d = g_dir_open (dir, 0, NULL);
+	if (d == NULL)
+		return out;
+	while ((bucket = g_dir_read_name (d)) != NULL) {
+		g_autofree char *bucket_dir = g_build_filename (dir, bucket, NULL);
+		g_autoptr (GDir) b = NULL;
+		const char *name;
+
+		if (strlen (bucket) != 2)
+			continue;
+		b = g_dir_open (bucket_dir, 0, NULL);
+		if (b == NULL)
+			continue;
+		while ((name = g_dir_read_name (b)) != NULL) {
+			g_autofree char *path = g_build_filename (bucket_dir, name, NULL);
+			struct stat st;
+
+			/* Only names the spool itself gives: the SHA-256 in
+			 * hex, in the bucket of its first two digits. */
+			if (strlen (name) != 64 || strncmp (name, bucket, 2) != 0)
+				continue;
+			if (lstat (path, &st) < 0 || !S_ISREG (st.st_mode))
+				continue;
+			if (now - st.st_mtime < (time_t) max_age)
+				continue;
+			g_ptr_array_add (out, g_strdup (name));
+		}
+	}
+	return out;
+}
+
+gboolean
+spool_remove (const char *spool, const char *kind, const char *sha256)
+{
+	g_autofree char *path = NULL;
+
+	g_return_val_if_fail (spool != NULL && kind != NULL && sha256 != NULL, FALSE);
+
+	path = spool_path (spool, kind, sha256);
+	return unlink (path) == 0;
+}

@@ -35,4 +35,12 @@ char *spool_write_part (const char *spool, GMimePart *part, char **sha256, gint6
  * processes). Returns how many were removed. */
 guint spool_clean_tmp (const char *spool, guint max_age);
 
+/* The names (SHA-256) of the stored files of @kind ("msg", "att", "out")
+ * last changed more than @max_age seconds ago. Array of char*. */
+GPtrArray *spool_list_old (const char *spool, const char *kind, guint max_age);
+
+/* Removes the stored file @sha256 of @kind. FALSE (errno set) when it
+ * could not. */
+gboolean spool_remove (const char *spool, const char *kind, const char *sha256);
+
 #endif

@@ -336,6 +336,7 @@ typedef enum {
 	Q_SET_GROUPS_CLEAR,
 	Q_ROUTE_COUNT,
 	Q_STATEMENT_MESSAGE,
+	Q_OUTBOX_FILES,
 	N_QUERIES
 } QueryId;
 
@@ -549,6 +550,7 @@ static const char *const query_sql[N_QUERIES] = {
 		"SELECT address FROM routes WHERE outbox = ?1 AND status = 'queued' ORDER BY position, id",
 	[Q_OUTBOX_ROUTES] =
 		"SELECT address, status FROM routes WHERE outbox = ?1 ORDER BY position, id",
+	[Q_OUTBOX_FILES] = "SELECT DISTINCT sha256 FROM outbox",
 	/* Queued rows whose time has come (?2: whatever their time), and
 	 * with ?3 the claims older than ?4: interrupted hand-overs. */
 	[Q_OUTBOX_DUE] =
@@ -2537,6 +2539,25 @@ store_outbox_routes (Store *store, gint64 outbox, GError **error)
 	if (r < 0)
 		return NULL;
 	return g_steal_pointer (&out);
+}
+
+GHashTable *
+store_outbox_files (Store *store, GError **error)
+{
+	g_autoptr (GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	g_auto (StoreQuery) st = NULL;
+	int r;
+
+	g_return_val_if_fail (store != NULL, NULL);
+
+	st = query (store, Q_OUTBOX_FILES, error);
+	if (st == NULL)
+		return NULL;
+	while ((r = step (store, st, error)) > 0)
+		g_hash_table_add (names, column_dup (st, 0));
+	if (r < 0)
+		return NULL;
+	return g_steal_pointer (&names);
 }
 
 gboolean

@@ -252,6 +252,12 @@ gboolean store_route_bounced (Store *store, gint64 outbox, const char *address, 
  * char*, flattened: [address0, status0, address1, status1, ...]. */
 GPtrArray *store_outbox_routes (Store *store, gint64 outbox, GError **error);
 
+/* The names (SHA-256) of every outgoing message the outbox holds, as a
+ * set of char*. For `queue run`, which removes the files in SPOOL/out that
+ * no row names: it asks under the write lock, so that no delivery is
+ * between storing its file and committing its row. */
+GHashTable *store_outbox_files (Store *store, GError **error);
+
 /* Ties the recorded message @message_row to the thread of the statement
  * @statement_id with @role ("bounce"). */
 gboolean store_link_message (Store *store, gint64 message_row, const char *statement_id,
