@@ -24,6 +24,12 @@
 
 static const char command[] = "search";
 
+/* The store marks each match in a snippet with these (U+E000 and U+E001,
+ * of the Private Use Area, which one_line() keeps); they become the
+ * markers shown once the snippet is on one line. */
+#define MARK_START "\xee\x80\x80"
+#define MARK_END "\xee\x80\x81"
+
 static void
 print_error (const char *text)
 {
@@ -54,15 +60,28 @@ one_line (const char *text)
 	return g_string_free (out, FALSE);
 }
 
+/* The snippet of @hit on one line, each match between @start and @end.
+ * Newly allocated. */
+static char *
+snippet_line (const StoreHit *hit, const char *start, const char *end)
+{
+	g_autofree char *line = one_line (hit->snippet);
+	g_auto (GStrv) starts = g_strsplit (line, MARK_START, -1);
+	g_autofree char *joined = g_strjoinv (start, starts);
+	g_auto (GStrv) ends = g_strsplit (joined, MARK_END, -1);
+
+	return g_strjoinv (end, ends);
+}
+
 /* One hit as two lines: id, state, organization and title; then the
- * snippet, indented. */
+ * snippet, indented, its matches in bold on a terminal. */
 static void
-append_hit (GString *out, const StoreHit *hit)
+append_hit (GString *out, const StoreHit *hit, gboolean bold)
 {
 	const Statement *s = hit->statement;
 	const char *org = s->from_org != NULL ? s->from_org : s->from_org_text;
 	g_autofree char *title = one_line (s->title != NULL ? s->title : "(no title)");
-	g_autofree char *snippet = one_line (hit->snippet);
+	g_autofree char *snippet = snippet_line (hit, bold ? "\033[1m" : "[", bold ? "\033[0m" : "]");
 
 	g_string_append_printf (out, "%-13s  %-7s  %-16s  %s\n", s->id,
 	                        state_to_string (s->state), org != NULL ? org : "-", title);
@@ -174,8 +193,7 @@ cmd_search (const GlobalOptions *options, int argc, char **argv)
 	/* On a terminal the matches are bold; elsewhere they are [bracketed]. */
 	bold = !json && isatty (STDOUT_FILENO);
 	if (store != NULL) {
-		hits = store_search_statements (store, match, bold ? "\033[1m" : "[",
-		                                bold ? "\033[0m" : "]", (guint) limit, &error);
+		hits = store_search_statements (store, match, MARK_START, MARK_END, (guint) limit, &error);
 		if (hits == NULL) {
 			print_error (error->message);
 			return EXIT_ERROR;
@@ -194,7 +212,7 @@ cmd_search (const GlobalOptions *options, int argc, char **argv)
 			const StoreHit *hit = g_ptr_array_index (hits, i);
 			JsonNode *node = render_statement_json (hit->statement, FALSE, today);
 			JsonObject *object = json_node_get_object (node);
-			g_autofree char *snippet = one_line (hit->snippet);
+			g_autofree char *snippet = snippet_line (hit, "[", "]");
 
 			json_object_set_double_member (object, "score", hit->score);
 			json_object_set_string_member (object, "snippet", snippet);
@@ -209,7 +227,7 @@ cmd_search (const GlobalOptions *options, int argc, char **argv)
 		GString *out = g_string_new (NULL);
 
 		for (guint i = 0; i < hits->len; i++)
-			append_hit (out, g_ptr_array_index (hits, i));
+			append_hit (out, g_ptr_array_index (hits, i), bold);
 		text = g_string_free (out, FALSE);
 	}
 	if (fputs (text, stdout) == EOF || fflush (stdout) != 0) {

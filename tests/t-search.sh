@@ -125,6 +125,12 @@ check "the table starts with the best match" "$title_id" "$(head -1 "$T/table" |
 check "the table shows each snippet" 2 "$(grep -c '^    .*\[quokka\]' "$T/table")"
 check "two lines a statement" 4 "$(wc -l < "$T/table")"
 
+# On a terminal the matches are bold (script(1) gives it one).
+if command -v script > /dev/null; then
+	script -qc "\"$LIAISON\" -c \"$CONF\" search quokka" /dev/null > "$T/tty" < /dev/null
+	check "on a terminal the matches are bold" 2 "$(grep -c "$(printf '\033')\[1mquokka$(printf '\033')\[0m" "$T/tty")"
+fi
+
 # Hostile queries: exit 1 with one line on stderr, or 0 and nothing there.
 printf '%s\n' '"' 'AND (' '(' ')' '*' 'NOT' 'OR' 'AND' ':' 'title:' '-' '""' 'a"b' \
 	'NEAR(quokka habitat)' '{title}: quokka' '^quokka' 'quokka AND' 'quokka OR' \
