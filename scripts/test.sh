@@ -10,6 +10,11 @@ sh scripts/deps.sh
 ./autogen.sh >/dev/null 2>&1
 jobs=$(nproc)
 status=0
+# phase NAME: notes how long the step just ended took (printed at the end).
+last=$(date +%s)
+: > .test-times
+phase () { now=$(date +%s); echo "time: $1 $((now - last)) s" >> .test-times; last=$now; }
+phase deps
 
 run_suite () {
 	dir=$1; shift
@@ -22,14 +27,17 @@ run_suite () {
 }
 
 run_suite build-werror --enable-werror
+phase "build and suite (-Werror)"
 if [ "$status" = 0 ]; then
 	# Its suite repeats the one just run: the slow loops run short.
 	LIAISON_TEST_QUICK=1 make -s -C build-werror distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >/dev/null || status=1
 	[ "$status" = 0 ] && echo "make distcheck: OK" || echo "make distcheck: FAILED"
+	phase "make distcheck"
 fi
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	run_suite build-sanitize --enable-sanitizers
+phase "build and suite (ASan+UBSan)"
 
 # valgrind memcheck over the -Werror build's unit tests and fuzz replays:
 # no error, no definite leak (tests/valgrind.supp lists what is not ours).
@@ -46,6 +54,8 @@ for t in $(cd build-werror && ls tests/*.vg 2>/dev/null); do
 	fi
 done
 
+phase valgrind
+
 # libFuzzer (clang, ASan, UBSan): each harness for a minute, two at a
 # time, four minutes at most; the seeds include ../shared/corpus.
 if make -s -C build-werror fuzz FUZZ_SECONDS=60 FUZZ_JOBS=2 FUZZ_BUDGET=240; then
@@ -54,6 +64,8 @@ else
 	echo "FAIL fuzz" >> build-werror/results.txt
 fi
 
+phase fuzz
+cat .test-times
 passed=$(cat build-werror/results.txt build-sanitize/results.txt 2>/dev/null | grep -c '^PASS' || true)
 failed=$(cat build-werror/results.txt build-sanitize/results.txt 2>/dev/null | grep -cE '^(FAIL|ERROR|XPASS)' || true)
 skipped=$(cat build-werror/results.txt build-sanitize/results.txt 2>/dev/null | grep -c '^SKIP' || true)
