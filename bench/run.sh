@@ -267,10 +267,12 @@ step_queries () {
 step_growth () {
 	{
 		echo
-		echo "Growth: medians in ms (deliver: the latency step's command; queries as above)"
+		echo "Growth: medians in ms, and each against its reference measured in the"
+		echo "same call (deliver: the latency step's command, against the floor's;"
+		echo "the queries against --version)"
 		echo
-		echo "| stored messages | deliver | floor | list --json | show | search | --version |"
-		echo "|---:|---:|---:|---:|---:|---:|---:|"
+		echo "| stored messages | deliver | floor | x floor | list --json | show | search | --version | list | show | search |"
+		echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	} > "$R/growth.md"
 	for n in $GROWTH; do
 		name=grow$n
@@ -295,10 +297,14 @@ step_growth () {
 			> "$R/growth-$n.out"
 		stats "$R/growth-$n.json" > "$R/growth.stats"
 		queries "$name"
+		cp "$R/queries.json" "$R/queries-$n.json"
 		cat "$R/cur.stats" >> "$R/growth.stats"
-		awk -v n="$n" '{ m[$1] = sprintf("%.1f", $2 * 1000) }
-		END { printf "| %d | %s | %s | %s | %s | %s | %s |\n", n, m["deliver"], m["floor"],
-		      m["list-json"], m["show"], m["search"] == "" ? "-" : m["search"], m["version"] }' \
+		awk -v n="$n" '{ m[$1] = sprintf("%.1f", $2 * 1000); v[$1] = $2 }
+		function x(a, b) { return v[a] == "" || v[b] == "" ? "-" : sprintf("%.2f", v[a] / v[b]) }
+		END { printf "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, m["deliver"],
+		      m["floor"], x("deliver", "floor"), m["list-json"], m["show"],
+		      m["search"] == "" ? "-" : m["search"], m["version"], x("list-json", "version"),
+		      x("show", "version"), x("search", "version") }' \
 			"$R/growth.stats" >> "$R/growth.md"
 	done
 }
