@@ -717,6 +717,28 @@ relate (Statement *statement, const char *responds_to)
 	g_ptr_array_add (statement->related, rel);
 }
 
+/* A response statement sent by the receiving side of the statement it
+ * answers (a chair or AD of its groups, a manager: the answer of the
+ * groups, sent as a statement of its own) is a reply to it: the earlier
+ * statement is replied and its action taken. One from the sending side
+ * (a further statement of the same exchange) changes nothing. */
+static gboolean
+answer_by_response (Store *store, const Config *config, const char *responds_to,
+                    const Message *message, const char *response_id, const char *now,
+                    GError **error)
+{
+	g_autoptr (Statement) earlier = store_get_statement (store, responds_to, error);
+	g_autofree char *note = NULL;
+
+	if (earlier == NULL)
+		return FALSE;
+	if (sender_side (message->from, earlier, config) != THREAD_SIDE_RECEIVING)
+		return TRUE;
+	note = g_strdup_printf (", the response statement %s", response_id);
+	return apply_role (store, earlier, "reply", THREAD_SIDE_RECEIVING, message->from,
+	                   message->message_id, now, note, error);
+}
+
 /* ---------------------------------------------------------------------- */
 /* The pipeline */
 
@@ -838,6 +860,9 @@ deliver_message_at (Store *store, const Config *config, Message *message, const 
 		if (responds_to != NULL) {
 			g_autofree char *detail = g_strdup_printf ("%s responds to it", statement->id);
 			if (!store_add_event (store, responds_to, received, "response", detail, error))
+				goto fail;
+			if (!answer_by_response (store, config, responds_to, message, statement->id,
+			                         received, error))
 				goto fail;
 		}
 	}

@@ -176,6 +176,19 @@ lq thread 2>/dev/null; check "thread without id exits 2" 2 "$?"
 lq route LS-2026-0001 2>/dev/null; check "route without group exits 2" 2 "$?"
 check "the errors changed nothing" replied "$(field LS-2026-0001 state)"
 
+# A response statement from the receiving side (an MPLS chair answering
+# LS-2026-0007 by its Datatracker URL) is the groups' reply: the earlier
+# statement is replied. The one from the sending side above changed nothing.
+check "before it, LS-2026-0007 is open" open "$(field LS-2026-0007 state)"
+deliver "$D/07-response-from-chair.eml"
+check "deliver the chair's response statement exits 0" 0 "$rc"
+id=$(sql "SELECT s.ls_id FROM statements s JOIN messages m ON m.id = s.message WHERE m.message_id = 'mpls-response-1@example.net'")
+check "it is a statement of its own, responding to LS-2026-0007" "LS-2026-0007 responds-to" \
+	"$(lq show --json "$id" | jq -r '.related[] | "\(.id) \(.relation)"')"
+check "LS-2026-0007 is replied" replied "$(field LS-2026-0007 state)"
+check "its replied event names the response statement" 1 \
+	"$(lq show --json LS-2026-0007 | jq --arg id "$id" '[.events[] | select(.type == "replied" and (.detail | contains($id)))] | length')"
+
 # reinject: the time of receipt is the arrival time, but the mail it causes
 # is written now, and dated so.
 write_config "database = $T/reinject.db" "id-prefix = RI"
