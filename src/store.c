@@ -460,11 +460,13 @@ static const char *const query_sql[N_QUERIES] = {
 	[Q_GET_ATTACHMENTS] =
 		"SELECT filename, content_type, size, sha256, text FROM attachments "
 		"WHERE statement = ?1 ORDER BY position, id",
-	/* The statement's routes; a reminder's recipients are not routes
-	 * of the statement (its events and `queue list` show them). */
+	/* The statement's routes: where it was forwarded (and re-routed).
+	 * The recipients of a reminder or of a follow-up's forward are not
+	 * routes of the statement (its events and `queue list` show them). */
 	[Q_GET_ROUTES] =
 		"SELECT address, role, status FROM routes WHERE statement = ?1 "
-		"AND (outbox IS NULL OR outbox NOT IN (SELECT id FROM outbox WHERE kind = 'reminder')) "
+		"AND (outbox IS NULL OR outbox NOT IN "
+		"(SELECT id FROM outbox WHERE kind IN ('reminder', 'follow-up'))) "
 		"ORDER BY position, id",
 	[Q_GET_EVENTS] = "SELECT at, type, detail FROM events WHERE statement = ?1 ORDER BY id",
 	/* The messages of the thread and our forwards, in the order they

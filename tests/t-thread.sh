@@ -81,8 +81,11 @@ check "nor adds an event (received, forward and ack sent)" "received,sent,sent" 
 
 # A follow-up from the sending side goes to the statement's routes.
 before=$(outbox_count)
+routes_before=$(lq show --json LS-2026-0001 | jq '.routes | length')
 deliver "$D/01-follow-up.eml"
 check "deliver the follow-up exits 0" 0 "$rc"
+check "its recipients are not routes of the statement" "$routes_before" \
+	"$(lq show --json LS-2026-0001 | jq '.routes | length')"
 check "it is a follow-up" follow-up "$(role LS-2026-0001 sg15-follow-up-1@example.com)"
 check "one more message in the outbox" $((before + 1)) "$(outbox_count)"
 f=$(grep -l -i "^Message-Id: <LS-2026-0001.follow-up-[0-9]*@example.org>" "$O"/* | head -1)
