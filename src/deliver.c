@@ -123,6 +123,7 @@ remove_created (GPtrArray *created)
 		const char *path = g_ptr_array_index (created, i);
 		(void) unlink (path);
 		guard_forget_path (path);
+		spool_defer_forget (path);
 	}
 	g_ptr_array_set_size (created, 0);
 }

@@ -58,8 +58,8 @@ outbox_write (const char *spool, GMimeMessage *mime, char **sha256, gint64 *size
 
 	/* LF line ends whatever the original had (it is attached as it
 	 * came), and the checksum of exactly the bytes written. */
-	file = g_mime_stream_fs_new (fd);
-	g_mime_stream_fs_set_owner (GMIME_STREAM_FS (file), FALSE);
+	/* Its flush fsyncs the file, unless a batch defers that. */
+	file = spool_file_stream (fd);
 	filtered = g_mime_stream_filter_new (file);
 	unix_lines = g_mime_filter_dos2unix_new (FALSE);
 	checksum = hash_filter_new ();

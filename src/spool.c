@@ -77,6 +77,85 @@ spool_path (const char *spool, const char *kind, const char *sha256)
 	return g_build_filename (spool, kind, xx, sha256, NULL);
 }
 
+/* Deferred syncs (spool_defer_begin()): the paths of the files linked
+ * into place and of their bucket directories, each once, to fsync before
+ * the batch commits. NULL when syncs are not deferred. */
+static GHashTable *deferred_files;
+static GHashTable *deferred_dirs;
+
+void
+spool_defer_begin (void)
+{
+	g_return_if_fail (deferred_files == NULL);
+
+	deferred_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	deferred_dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+gboolean
+spool_deferring (void)
+{
+	return deferred_files != NULL;
+}
+
+void
+spool_defer_forget (const char *path)
+{
+	if (deferred_files != NULL)
+		(void) g_hash_table_remove (deferred_files, path);
+}
+
+void
+spool_defer_end (void)
+{
+	g_clear_pointer (&deferred_files, g_hash_table_unref);
+	g_clear_pointer (&deferred_dirs, g_hash_table_unref);
+}
+
+GMimeStream *
+spool_file_stream (int fd)
+{
+	GMimeStream *stream;
+
+	/* A file stream's flush is an fsync; a pipe stream's does nothing,
+	 * which is right only when spool_defer_sync() fsyncs the file. */
+	if (deferred_files != NULL) {
+		stream = g_mime_stream_pipe_new (fd);
+		g_mime_stream_pipe_set_owner (GMIME_STREAM_PIPE (stream), FALSE);
+	} else {
+		stream = g_mime_stream_fs_new (fd);
+		g_mime_stream_fs_set_owner (GMIME_STREAM_FS (stream), FALSE);
+	}
+	return stream;
+}
+
+static gboolean fsync_path (const char *path, gboolean directory, GError **error);
+
+gboolean
+spool_defer_sync (GError **error)
+{
+	GHashTableIter iter;
+	gpointer path;
+
+	g_return_val_if_fail (deferred_files != NULL, FALSE);
+
+	/* The data of every file first, then the directory entries that
+	 * name them: a row that commits must find its file whole after a
+	 * crash. (A new bucket directory was made durable in its parent
+	 * when it was created.) */
+	g_hash_table_iter_init (&iter, deferred_files);
+	while (g_hash_table_iter_next (&iter, &path, NULL))
+		if (!fsync_path (path, FALSE, error))
+			return FALSE;
+	g_hash_table_iter_init (&iter, deferred_dirs);
+	while (g_hash_table_iter_next (&iter, &path, NULL))
+		if (!fsync_path (path, TRUE, error))
+			return FALSE;
+	g_hash_table_remove_all (deferred_files);
+	g_hash_table_remove_all (deferred_dirs);
+	return TRUE;
+}
+
 static gboolean
 fsync_path (const char *path, gboolean directory, GError **error)
 {
@@ -151,8 +230,9 @@ spool_commit (const char *spool, const char *kind, const char *tmp_path,
 	bucket = g_path_get_dirname (path);
 	kind_dir = g_path_get_dirname (bucket);
 
-	/* The data first, then the name that points at it. */
-	if (!fsync_path (tmp_path, FALSE, error))
+	/* The data first, then the name that points at it; in a batch
+	 * both wait for spool_defer_sync(). */
+	if (deferred_files == NULL && !fsync_path (tmp_path, FALSE, error))
 		return FALSE;
 	if (!make_bucket (kind_dir, bucket, error))
 		return FALSE;
@@ -169,6 +249,13 @@ spool_commit (const char *spool, const char *kind, const char *tmp_path,
 		 * may be the orphan of a delivery killed between its link()
 		 * and its directory's fsync: make the name durable before a
 		 * row names it. */
+		if (errsv == EEXIST && deferred_files != NULL) {
+			/* The orphan of a killed batch may never have
+			 * been synced at all: its data too. */
+			g_hash_table_add (deferred_files, g_strdup (path));
+			g_hash_table_add (deferred_dirs, g_strdup (bucket));
+			return TRUE;
+		}
 		if (errsv == EEXIST)
 			return fsync_path (bucket, TRUE, error);
 		what = g_strdup_printf ("cannot link %s to %s", tmp_path, path);
@@ -179,7 +266,10 @@ spool_commit (const char *spool, const char *kind, const char *tmp_path,
 	 * file that no row names. */
 	guard_add_path (path);
 	guard_unblock ();
-	if (!fsync_path (bucket, TRUE, error)) {
+	if (deferred_files != NULL) {
+		g_hash_table_add (deferred_files, g_strdup (path));
+		g_hash_table_add (deferred_dirs, g_strdup (bucket));
+	} else if (!fsync_path (bucket, TRUE, error)) {
 		(void) unlink (path);
 		guard_forget_path (path);
 		return FALSE;
@@ -221,8 +311,7 @@ spool_write_part (const char *spool, GMimePart *part, char **sha256, gint64 *siz
 	/* GMime decodes the transfer encoding while copying, and the checksum
 	 * filter sees every decoded byte on its way to the file: the part is
 	 * never held in memory. */
-	file = g_mime_stream_fs_new (fd);
-	g_mime_stream_fs_set_owner (GMIME_STREAM_FS (file), FALSE);
+	file = spool_file_stream (fd);
 	filtered = g_mime_stream_filter_new (file);
 	checksum = hash_filter_new ();
 	g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), checksum);
@@ -238,7 +327,8 @@ spool_write_part (const char *spool, GMimePart *part, char **sha256, gint64 *siz
 			goto fail;
 		}
 	}
-	/* Flushing the filter completes it and fsyncs the file. */
+	/* Flushing the filter completes it and fsyncs the file (unless
+	 * syncs are deferred). */
 	errno = 0;
 	if (g_mime_stream_flush (filtered) < 0) {
 		errsv = errno != 0 ? errno : EIO;

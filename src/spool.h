@@ -21,6 +21,26 @@ gboolean spool_prepare (const char *spool, GError **error);
 gboolean spool_commit (const char *spool, const char *kind, const char *tmp_path,
                        const char *sha256, gboolean *created, GError **error);
 
+/* Deferred syncs, for `reinject`'s batches (one transaction for many
+ * messages): after spool_defer_begin(), spool_commit() links files into
+ * place without fsyncing them or their directory and remembers both, and
+ * spool_file_stream() gives streams whose flush does not fsync;
+ * spool_defer_sync() then fsyncs each file and each directory once. The
+ * caller must call it, and have it succeed, before the COMMIT of the rows
+ * that name those files. spool_defer_forget() drops a file that was
+ * removed again (its message rolled back); spool_defer_end() stops
+ * deferring. `deliver` never defers: its files are synced one by one
+ * before its own commit. */
+void spool_defer_begin (void);
+gboolean spool_deferring (void);
+gboolean spool_defer_sync (GError **error);
+void spool_defer_forget (const char *path);
+void spool_defer_end (void);
+
+/* A stream writing to @fd (not owned) for a file of the spool: its flush
+ * fsyncs the file, or does nothing while syncs are deferred. */
+GMimeStream *spool_file_stream (int fd);
+
 /* The path of a stored file. Newly allocated. */
 char *spool_path (const char *spool, const char *kind, const char *sha256);
 

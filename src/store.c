@@ -271,6 +271,9 @@ typedef enum {
 	Q_BEGIN,
 	Q_COMMIT,
 	Q_ROLLBACK,
+	Q_SAVEPOINT,
+	Q_RELEASE,
+	Q_ROLLBACK_TO,
 	Q_USER_VERSION,
 	Q_SEEN_EXACT,
 	Q_SEEN_ID,
@@ -368,6 +371,9 @@ static const char *const query_sql[N_QUERIES] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
+	[Q_SAVEPOINT] = "SAVEPOINT one",
+	[Q_RELEASE] = "RELEASE one",
+	[Q_ROLLBACK_TO] = "ROLLBACK TO one",
 	[Q_USER_VERSION] = "PRAGMA user_version",
 	[Q_SEEN_EXACT] = "SELECT 1 FROM messages WHERE message_id = ?1 AND dedupe_hash = ?2 LIMIT 1",
 	[Q_SEEN_ID] = "SELECT 1 FROM messages WHERE message_id = ?1 LIMIT 1",
@@ -642,6 +648,8 @@ struct Store {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *queries[N_QUERIES];
+	gboolean batch;          /* inside store_batch_begin(): store_begin()
+	                          * and friends use a savepoint */
 };
 
 /* A cached statement, reset and unbound when it goes out of scope, so that
@@ -1016,6 +1024,14 @@ store_begin (Store *store, GError **error)
 {
 	g_return_val_if_fail (store != NULL, FALSE);
 
+	if (store->batch) {
+		if (sqlite3_get_autocommit (store->db)) {
+			g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_IO,
+			             "%s: the batch's transaction was rolled back", store->path);
+			return FALSE;
+		}
+		return run_query (store, Q_SAVEPOINT, error);
+	}
 	if (!run_query (store, Q_BEGIN, error)) {
 		g_prefix_error (error, "cannot start a transaction on %s: ", store->path);
 		return FALSE;
@@ -1028,6 +1044,8 @@ store_commit (Store *store, GError **error)
 {
 	g_return_val_if_fail (store != NULL, FALSE);
 
+	if (store->batch)
+		return run_query (store, Q_RELEASE, error);
 	if (!run_query (store, Q_COMMIT, error)) {
 		g_prefix_error (error, "cannot commit to %s: ", store->path);
 		return FALSE;
@@ -1044,7 +1062,56 @@ store_rollback (Store *store)
 	 * or SQLITE_NOMEM); then there is nothing left to do. */
 	if (sqlite3_get_autocommit (store->db))
 		return;
+	if (store->batch) {
+		/* Undoes the savepoint's changes and ends it; the batch goes
+		 * on. */
+		(void) run_query (store, Q_ROLLBACK_TO, NULL);
+		(void) run_query (store, Q_RELEASE, NULL);
+		return;
+	}
 	(void) run_query (store, Q_ROLLBACK, NULL);
+}
+
+gboolean
+store_batch_begin (Store *store, GError **error)
+{
+	g_return_val_if_fail (store != NULL && !store->batch, FALSE);
+
+	if (!store_begin (store, error))
+		return FALSE;
+	store->batch = TRUE;
+	return TRUE;
+}
+
+gboolean
+store_batch_commit (Store *store, GError **error)
+{
+	g_return_val_if_fail (store != NULL && store->batch, FALSE);
+
+	store->batch = FALSE;
+	if (sqlite3_get_autocommit (store->db)) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_IO,
+		             "%s: the batch's transaction was rolled back", store->path);
+		return FALSE;
+	}
+	return store_commit (store, error);
+}
+
+gboolean
+store_batch_alive (Store *store)
+{
+	g_return_val_if_fail (store != NULL, FALSE);
+
+	return store->batch && !sqlite3_get_autocommit (store->db);
+}
+
+void
+store_batch_rollback (Store *store)
+{
+	g_return_if_fail (store != NULL);
+
+	store->batch = FALSE;
+	store_rollback (store);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -29,6 +29,19 @@ gboolean store_begin (Store *store, GError **error);   /* BEGIN IMMEDIATE */
 gboolean store_commit (Store *store, GError **error);
 void store_rollback (Store *store);                    /* never fails */
 
+/* A batch (`reinject`): one BEGIN IMMEDIATE for many messages. Until
+ * store_batch_commit() or store_batch_rollback(), store_begin() opens a
+ * SAVEPOINT, store_commit() releases it into the batch (nothing is
+ * durable yet) and store_rollback() undoes it alone: one message that
+ * fails leaves the others of the batch. store_begin() fails when SQLite
+ * rolled the whole batch back (after an I/O error, say); so does
+ * store_batch_commit(). */
+gboolean store_batch_begin (Store *store, GError **error);
+gboolean store_batch_commit (Store *store, GError **error);
+void store_batch_rollback (Store *store);              /* never fails */
+/* Whether the batch's transaction is still open. */
+gboolean store_batch_alive (Store *store);
+
 typedef enum {
 	STORE_SEEN_NEW,          /* neither the Message-ID nor the content known */
 	STORE_SEEN_DUPLICATE,    /* same Message-ID (or none) and same content */
