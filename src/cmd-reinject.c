@@ -27,6 +27,15 @@
  * error. */
 #define BUSY_TIMEOUT_MS 10000
 #define BUSY_RETRIES 3
+/* A batch: the messages recorded in one transaction (each under its own
+ * savepoint) whose spool files are synced once, just before its COMMIT.
+ * Re-injection acknowledges nothing per message, so nothing is promised
+ * before the batch commits; a run killed mid-batch loses the batch, whose
+ * files are orphans that the next run adopts (they are named by their
+ * content). It ends at whichever limit comes first. */
+#define BATCH_MESSAGES 500
+#define BATCH_BYTES (64 * 1024 * 1024)
+#define BATCH_USEC (2 * G_USEC_PER_SEC)
 /* The progress line is redrawn at most this often (microseconds). */
 #define PROGRESS_INTERVAL_US 200000
 
@@ -54,6 +63,16 @@ typedef struct {
 	guint queued;            /* outbox rows the run queued */
 	OutboxStats stats;
 } Sender;
+
+/* The batch in progress. */
+typedef struct {
+	gboolean open;           /* its transaction has begun */
+	guint messages;          /* messages processed in it */
+	gint64 bytes;            /* their size */
+	gint64 started;          /* monotonic time of its BEGIN */
+	Tally tally;             /* what it recorded, counted at its COMMIT */
+	GArray *outbox;          /* gint64: rows to hand over after its COMMIT */
+} Batch;
 
 typedef struct {
 	gboolean enabled;        /* stderr is a terminal */
@@ -285,7 +304,7 @@ requeue (Store *store, const Message *message, DeliverResult *result, GError **e
  * message that comes twice is not sent twice. */
 static gboolean
 reinject_one (Store *store, const Config *config, const MailboxEntry *entry, gboolean resend,
-              GHashTable *run, DeliverResult *result, GError **error)
+              GHashTable *run, DeliverResult *result, gint64 *bytes, GError **error)
 {
 	g_autoptr (Message) message = NULL;
 	g_autofree char *received = NULL;
@@ -299,6 +318,7 @@ reinject_one (Store *store, const Config *config, const MailboxEntry *entry, gbo
 	close (fd);
 	if (message == NULL)
 		return FALSE;
+	*bytes = message->size;
 	/* The envelope deliver would have had from the MTA, as the mailbox
 	 * recorded it. */
 	message->sender = g_strdup (entry->envelope_sender);
@@ -381,6 +401,85 @@ send_queued (Store *store, const Config *config, Sender *sender, GArray *rows, P
 	}
 }
 
+/* Begins a batch: BEGIN IMMEDIATE, tried again a few times while another
+ * process holds the write lock past the busy timeout. */
+static gboolean
+batch_begin (Store *store, Batch *batch, GError **error)
+{
+	for (guint attempt = 0; ; attempt++) {
+		if (store_batch_begin (store, error))
+			break;
+		if (attempt >= BUSY_RETRIES || !g_error_matches (*error, LIAISON_ERROR, LIAISON_ERROR_BUSY))
+			return FALSE;
+		g_clear_error (error);
+		g_usleep ((gulong) (250000 << attempt));
+	}
+	spool_defer_begin ();
+	batch->open = TRUE;
+	batch->messages = 0;
+	batch->bytes = 0;
+	batch->started = g_get_monotonic_time ();
+	memset (&batch->tally, 0, sizeof batch->tally);
+	g_array_set_size (batch->outbox, 0);
+	return TRUE;
+}
+
+static void
+tally_add (Tally *to, const Tally *from)
+{
+	to->statements += from->statements;
+	to->replies += from->replies;
+	to->held += from->held;
+	to->duplicates += from->duplicates;
+	to->other += from->other;
+}
+
+/* Ends the batch: the spool files its rows name are made durable (each
+ * file's data, then each bucket directory once: the syncs that SPEC §2's
+ * durability requires, deferred from every message to here), then its
+ * COMMIT, and only then is its mail handed over. If either fails,
+ * nothing of the batch is recorded and its messages count as errors; a
+ * run again records them. */
+static void
+batch_end (Store *store, const Config *config, Batch *batch, Tally *tally, Sender *sender,
+           gboolean dry_run, Progress *progress)
+{
+	g_autoptr (GError) error = NULL;
+	guint recorded;
+
+	if (!batch->open)
+		return;
+	batch->open = FALSE;
+	recorded = batch->tally.statements + batch->tally.replies + batch->tally.held +
+	           batch->tally.duplicates + batch->tally.other;
+	guard_block ();
+	if (!spool_defer_sync (&error) || !store_batch_commit (store, &error)) {
+		g_autofree char *text = g_strdup_printf ("%u messages not recorded: %s", recorded,
+		                                         error->message);
+
+		store_batch_rollback (store);
+		spool_defer_end ();
+		guard_unblock ();
+		print_error (progress, text);
+		tally->errors += recorded;
+		return;
+	}
+	spool_defer_end ();
+	guard_unblock ();
+	tally_add (tally, &batch->tally);
+	/* A dry run sends nothing; a duplicate has queued nothing, unless
+	 * --resend queued its mail again. */
+	if (!dry_run && batch->outbox->len > 0)
+		send_queued (store, config, sender, batch->outbox, progress);
+}
+
+static gboolean
+batch_full (const Batch *batch)
+{
+	return batch->messages >= BATCH_MESSAGES || batch->bytes >= BATCH_BYTES ||
+	       g_get_monotonic_time () - batch->started >= BATCH_USEC;
+}
+
 static void
 count (Tally *tally, const DeliverResult *result)
 {
@@ -421,6 +520,7 @@ cmd_reinject (const GlobalOptions *options, int argc, char **argv)
 	Progress progress = { 0 };
 	Sender sender = { 0 };
 	Tally tally = { 0 };
+	Batch batch = { 0 };
 	guint source_failures;
 	int stdin_count = 0;
 
@@ -454,8 +554,9 @@ cmd_reinject (const GlobalOptions *options, int argc, char **argv)
 		return EX_TEMPFAIL;
 	}
 	/* SIGTERM and SIGINT stop the run between two messages' files: the
-	 * message in flight is rolled back, the ones before stay recorded,
-	 * and running again is safe. */
+	 * batch in flight is rolled back (its files are orphans that a run
+	 * again adopts), the batches before stay recorded, and running again
+	 * is safe. */
 	guard_init (0);
 	progress.enabled = isatty (STDERR_FILENO);
 
@@ -476,13 +577,15 @@ cmd_reinject (const GlobalOptions *options, int argc, char **argv)
 
 	progress.total = items->len;
 	progress.started = g_get_monotonic_time ();
+	batch.outbox = g_array_new (FALSE, FALSE, sizeof (gint64));
 	for (guint i = 0; i < items->len; i++) {
 		const Item *item = &g_array_index (items, Item, i);
 		DeliverResult result = { 0 };
+		gint64 bytes = 0;
 
 		progress_draw (&progress, i, i == 0);
 		tally.total++;
-		if (!reinject_one (store, use, item->entry, resend, run, &result, &error)) {
+		if (!batch.open && !batch_begin (store, &batch, &error)) {
 			g_autofree char *where = mailbox_entry_describe (item->entry);
 			g_autofree char *text = g_strdup_printf ("%s: %s", where, error->message);
 
@@ -491,13 +594,30 @@ cmd_reinject (const GlobalOptions *options, int argc, char **argv)
 			tally.errors++;
 			continue;
 		}
-		count (&tally, &result);
-		/* A dry run sends nothing; a duplicate has queued nothing,
-		 * unless --resend queued its mail again. */
-		if (!dry_run)
-			send_queued (store, use, &sender, result.outbox, &progress);
+		batch.messages++;
+		if (!reinject_one (store, use, item->entry, resend, run, &result, &bytes, &error)) {
+			g_autofree char *where = mailbox_entry_describe (item->entry);
+			g_autofree char *text = g_strdup_printf ("%s: %s", where, error->message);
+
+			/* Its savepoint is rolled back: the batch goes on,
+			 * unless SQLite rolled all of it back. */
+			print_error (&progress, text);
+			g_clear_error (&error);
+			tally.errors++;
+			if (!store_batch_alive (store))
+				batch_end (store, use, &batch, &tally, &sender, dry_run, &progress);
+			continue;
+		}
+		batch.bytes += bytes;
+		count (&batch.tally, &result);
+		if (result.outbox != NULL)
+			g_array_append_vals (batch.outbox, result.outbox->data, result.outbox->len);
 		deliver_result_clear (&result);
+		if (batch_full (&batch))
+			batch_end (store, use, &batch, &tally, &sender, dry_run, &progress);
 	}
+	batch_end (store, use, &batch, &tally, &sender, dry_run, &progress);
+	g_array_unref (batch.outbox);
 	progress_draw (&progress, items->len, TRUE);
 	progress_clear (&progress);
 
