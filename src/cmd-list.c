@@ -22,6 +22,9 @@
  * not wait for writers, so this only matters during a checkpoint. */
 #define BUSY_TIMEOUT_MS 5000
 
+/* list --json writes its output in pieces of about this many bytes. */
+#define JSON_CHUNK 65536
+
 static const char *const states[] = { "held", "open", "replied", "closed", NULL };
 static const char *const purposes[] = { "action", "comment", "information", "response", NULL };
 
@@ -86,11 +89,12 @@ option_context_new (const char *command, const char *parameters, const char *sum
 }
 
 /* Writes @text to stdout at once; a full disk or a closed pipe is an error
- * the user must hear of. */
+ * the user must hear of, also when an earlier piece of the output failed. */
 static int
 write_output (const char *command, const char *text, gsize length)
 {
-	if ((length > 0 && fwrite (text, 1, length, stdout) != length) || fflush (stdout) != 0) {
+	if ((length > 0 && fwrite (text, 1, length, stdout) != length) || fflush (stdout) != 0
+	    || ferror (stdout)) {
 		int errsv = errno;
 		g_autofree char *message = g_strdup_printf ("cannot write the output: %s",
 		                                            g_strerror (errsv));
@@ -180,17 +184,22 @@ cmd_list (const GlobalOptions *options, int argc, char **argv)
 	}
 
 	if (json) {
-		g_autoptr(JsonBuilder) builder = json_builder_new ();
-		g_autoptr(JsonNode) root = NULL;
+		/* Written as it is rendered, a chunk at a time: no tree of
+		 * every statement, no one string of all of them. */
+		g_autoptr(GString) out = g_string_sized_new (JSON_CHUNK + 4096);
 
-		json_builder_begin_array (builder);
-		for (guint i = 0; i < statements->len; i++)
-			json_builder_add_value (builder,
-			                        render_statement_json (g_ptr_array_index (statements, i),
-			                                               FALSE, today));
-		json_builder_end_array (builder);
-		root = json_builder_get_root (builder);
-		text = render_json_to_string (root);
+		render_json_array_begin (out);
+		for (guint i = 0; i < statements->len; i++) {
+			render_json_array_statement (out, g_ptr_array_index (statements, i), i == 0,
+			                             today);
+			if (out->len >= JSON_CHUNK) {
+				if (fwrite (out->str, 1, out->len, stdout) != out->len)
+					return write_output (command, NULL, 0);
+				g_string_truncate (out, 0);
+			}
+		}
+		render_json_array_end (out, statements->len == 0);
+		return write_output (command, out->str, out->len);
 	} else {
 		GString *out = g_string_new (NULL);
 

@@ -442,6 +442,71 @@ test_json_to_string (void **state)
 	assert_non_null (strstr (text, "\\\"quoted\\\""));
 }
 
+/* The JSON array that list streams, one statement at a time: the same text,
+ * byte for byte, as json-glib's pretty printer makes of the tree of the
+ * same statements. */
+static char *
+streamed_array (GPtrArray *statements)
+{
+	GString *out = g_string_new (NULL);
+
+	render_json_array_begin (out);
+	for (guint i = 0; i < statements->len; i++)
+		render_json_array_statement (out, g_ptr_array_index (statements, i), i == 0, TODAY);
+	render_json_array_end (out, statements->len == 0);
+	return g_string_free (out, FALSE);
+}
+
+static char *
+tree_array (GPtrArray *statements)
+{
+	g_autoptr(JsonBuilder) builder = json_builder_new ();
+	g_autoptr(JsonNode) root = NULL;
+
+	json_builder_begin_array (builder);
+	for (guint i = 0; i < statements->len; i++)
+		json_builder_add_value (builder, render_statement_json (g_ptr_array_index (statements, i),
+		                                                        FALSE, TODAY));
+	json_builder_end_array (builder);
+	root = json_builder_get_root (builder);
+	return render_json_to_string (root);
+}
+
+static void
+test_json_streamed (void **state)
+{
+	g_autoptr(GPtrArray) statements = g_ptr_array_new_with_free_func ((GDestroyNotify) statement_free);
+	Statement *odd = statement_new ();
+	GString *bytes = g_string_new (NULL);
+	Related *related = g_new0 (Related, 1);
+
+	for (guint n = 0; n < 4; n++) {
+		g_autofree char *streamed = streamed_array (statements);
+		g_autofree char *tree = tree_array (statements);
+
+		assert_string_equal (streamed, tree);
+		if (n == 0) {
+			assert_string_equal (streamed, "[]\n");
+			g_ptr_array_add (statements, full_statement ());
+		} else if (n == 1) {
+			/* Every byte json-glib escapes or does not, and UTF-8. */
+			for (int c = 1; c < 0x80; c++)
+				g_string_append_c (bytes, (char) c);
+			g_string_append (bytes, "Caf\xc3\xa9 \xe2\x80\xa6 \xf0\x9f\x93\x9c");
+			odd->id = g_strdup ("LS-2026-0002");
+			odd->title = g_string_free (bytes, FALSE);
+			add_string (odd->cc, odd->title);
+			related->id = g_strdup ("LS-2026-0001");
+			g_ptr_array_add (odd->related, related);
+			g_ptr_array_add (odd->attachments, attachment_make (NULL, "text/plain", -1, NULL));
+			g_ptr_array_add (statements, odd);
+		} else {
+			assert_non_null (strstr (streamed, "\\u0001"));
+			g_ptr_array_add (statements, statement_new ());
+		}
+	}
+}
+
 /* Terminal columns of @text, as a terminal counts them. */
 static int
 display_width (const char *text)
@@ -752,6 +817,7 @@ main (void)
 		cmocka_unit_test (test_json_from_org),
 		cmocka_unit_test (test_overdue),
 		cmocka_unit_test (test_json_to_string),
+		cmocka_unit_test (test_json_streamed),
 		cmocka_unit_test (test_table_truncation),
 		cmocka_unit_test (test_table_cells),
 		cmocka_unit_test (test_table_long_cells),
