@@ -470,9 +470,9 @@ static const char *const query_sql[N_QUERIES] = {
 	 * The recipients of a reminder or of a follow-up's forward are not
 	 * routes of the statement (its events and `queue list` show them). */
 	[Q_GET_ROUTES] =
-		"SELECT address, role, status FROM routes WHERE statement = ?1 "
-		"AND (outbox IS NULL OR outbox NOT IN "
-		"(SELECT id FROM outbox WHERE kind IN ('reminder', 'follow-up'))) "
+		"SELECT address, role, status FROM routes r WHERE statement = ?1 "
+		"AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = r.outbox "
+		"AND o.kind IN ('reminder', 'follow-up')) "
 		"ORDER BY position, id",
 	[Q_GET_EVENTS] = "SELECT at, type, detail FROM events WHERE statement = ?1 ORDER BY id",
 	/* The messages of the thread and our forwards, in the order they
