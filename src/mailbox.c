@@ -70,6 +70,7 @@ struct MailboxSource {
 	/* Directories: the message files, in order. */
 	GPtrArray *files;                /* char* */
 
+	gsize released;                  /* the pages before it are given back */
 	guint next;                      /* index of the next message */
 	gint64 last_date;                /* for messages without a date */
 };
@@ -341,6 +342,80 @@ drop_separator_line (const char *d, gsize start, gsize end)
 			return line;
 	}
 	return end;
+}
+
+/* ------------------------------------------------------------------ */
+/* The resident size of a mapping */
+
+/* Every page of a mapping that has been read counts in the resident size
+ * until it is unmapped, although it is only a page of the file in the page
+ * cache: reading a 591 MB mbox would take 591 MB of RSS. The mappings are
+ * read-only and private (libetpan maps an mbox opened read-only so, and
+ * GMappedFile too), so giving their pages back (MADV_DONTNEED) loses
+ * nothing: a page read again comes back from the file. */
+
+/* A mapping smaller than this is cut without the helper thread. */
+#define RELEASE_THREAD_MIN (1024 * 1024)
+/* How often the helper thread gives the pages back. */
+#define RELEASE_INTERVAL_US 2000
+
+/* Gives back the whole pages of the mapping before @offset. */
+static void
+release_before (MailboxSource *src, gsize offset)
+{
+	gsize page = (gsize) sysconf (_SC_PAGESIZE);
+	gsize end = offset / page * page;
+
+	if (src->size == 0 || (guintptr) src->data % page != 0 || end <= src->released)
+		return;
+	(void) madvise ((void *) (src->data + src->released), end - src->released, MADV_DONTNEED);
+	src->released = end;
+}
+
+/* libetpan's parse and the cutting read the whole mapping in calls that
+ * return only at its end; meanwhile a helper thread gives its pages back
+ * every RELEASE_INTERVAL_US (what a page the parser is reading costs is one
+ * more page fault). */
+typedef struct {
+	void *data;
+	gsize size;
+	gint stop;
+} Releaser;
+
+static gpointer
+release_loop (gpointer data)
+{
+	Releaser *releaser = data;
+
+	while (!g_atomic_int_get (&releaser->stop)) {
+		(void) madvise (releaser->data, releaser->size, MADV_DONTNEED);
+		g_usleep (RELEASE_INTERVAL_US);
+	}
+	return NULL;
+}
+
+static GThread *
+releaser_start (Releaser *releaser, const MailboxSource *src)
+{
+	gsize page = (gsize) sysconf (_SC_PAGESIZE);
+
+	releaser->data = (void *) src->data;
+	releaser->size = src->size;
+	releaser->stop = 0;
+	if (src->size < RELEASE_THREAD_MIN || (guintptr) src->data % page != 0)
+		return NULL;
+	return g_thread_try_new ("liaison-release", release_loop, releaser, NULL);
+}
+
+/* Stops the thread and gives the last pages back. */
+static void
+releaser_stop (Releaser *releaser, GThread *thread)
+{
+	if (thread == NULL)
+		return;
+	g_atomic_int_set (&releaser->stop, 1);
+	g_thread_join (thread);
+	(void) madvise (releaser->data, releaser->size, MADV_DONTNEED);
 }
 
 /* ------------------------------------------------------------------ */
@@ -676,7 +751,14 @@ open_mbox (MailboxSource *src, GError **error)
 	}
 	src->data = src->folder->mb_mapping;
 	src->size = src->folder->mb_mapping_size;
-	return cut_mbox (src, first_content (src->data, src->size), error);
+	{
+		Releaser releaser;
+		GThread *thread = releaser_start (&releaser, src);
+		gboolean ok = cut_mbox (src, first_content (src->data, src->size), error);
+
+		releaser_stop (&releaser, thread);
+		return ok;
+	}
 }
 
 /* Tells an mbox, an MMDF mailbox and a file of bare messages apart by their
@@ -1169,6 +1251,8 @@ next_span (MailboxSource *src)
 	const Span *span = &g_array_index (src->spans, Span, src->next);
 	MailboxEntry *entry = g_new0 (MailboxEntry, 1);
 
+	/* The messages before this one have been handed over. */
+	release_before (src, span->envelope != G_MAXSIZE ? span->envelope : span->start);
 	entry->source = src;
 	entry->number = ++src->next;
 	entry->offset = span->start;

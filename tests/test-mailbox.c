@@ -331,6 +331,32 @@ test_mbox_basic (void **state)
 	check_mbox_text (mbox, expected, MAILBOX_FORMAT_MBOX);
 }
 
+/* An mbox of several MiB: its pages are given back while it is cut and as
+ * its messages are handed over (mailbox.c, release_before and the helper
+ * thread), and every message still reads back whole, also once all of
+ * them have been handed over. */
+static void
+test_mbox_large (void **state)
+{
+	g_autoptr (GString) mbox = g_string_new (NULL);
+	g_autoptr (GPtrArray) expected = g_ptr_array_new_with_free_func (g_free);
+
+	for (guint i = 0; i < 400; i++) {
+		GString *message = g_string_new (NULL);
+
+		g_string_append_printf (message, "Subject: message %u\n\n", i);
+		for (guint line = 0; line < 120; line++)
+			g_string_append_printf (message, "line %u of message %u: %s\n", line, i,
+			                        "some text to fill the pages of the mapping");
+		g_string_append_printf (mbox, "From m%u@example.org Mon Jan  5 10:00:00 2026\n%s\n", i,
+		                        message->str);
+		g_ptr_array_add (expected, g_string_free (message, FALSE));
+	}
+	g_ptr_array_add (expected, NULL);
+	assert_true (mbox->len > 2 * 1024 * 1024);
+	check_mbox_text (mbox->str, (const char *const *) expected->pdata, MAILBOX_FORMAT_MBOX);
+}
+
 static void
 test_mbox_rd (void **state)
 {
@@ -645,6 +671,7 @@ main (void)
 		cmocka_unit_test (test_corpus_crlf),
 		cmocka_unit_test (test_corpus_unmunged),
 		cmocka_unit_test (test_mbox_basic),
+		cmocka_unit_test (test_mbox_large),
 		cmocka_unit_test (test_mbox_rd),
 		cmocka_unit_test (test_mbox_crlf),
 		cmocka_unit_test (test_mbox_content_length),
