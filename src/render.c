@@ -269,9 +269,16 @@ json_write_string (GString *out, const char *value)
 static void
 json_newline (JsonWriter *w)
 {
+	static const char spaces[] = "\n                ";
+	guint width = 1 + 2 * w->depth;
+
+	if (width < sizeof spaces) {
+		g_string_append_len (w->out, spaces, width);
+		return;
+	}
 	g_string_append_c (w->out, '\n');
 	for (guint i = 0; i < w->depth; i++)
-		g_string_append (w->out, "  ");
+		g_string_append_len (w->out, "  ", 2);
 }
 
 /* The comma after the previous value and the line of the next. */
@@ -289,7 +296,7 @@ json_member (JsonWriter *w, const char *name)
 {
 	json_next (w);
 	json_write_string (w->out, name);
-	g_string_append (w->out, " : ");
+	g_string_append_len (w->out, " : ", 3);
 }
 
 static void
