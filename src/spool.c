@@ -1,13 +1,17 @@
 /* spool.c: the content-addressed spool of raw messages and attachments.
  * Files are written under SPOOL/tmp, fsynced, and hard-linked to
  * SPOOL/KIND/XX/SHA256 (their directory fsynced) before the transaction that
- * names them commits; attachments are decoded by GMime as a stream. */
+ * names them commits (in a batch, all of them at once before the batch
+ * commits); attachments are decoded by GMime as a stream. */
+#define _GNU_SOURCE 1   /* syncfs */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -131,6 +135,22 @@ spool_file_stream (int fd)
 
 static gboolean fsync_path (const char *path, gboolean directory, GError **error);
 
+#ifdef __linux__
+/* Whether syncfs() reports writeback errors: Linux 5.8 and later. Before,
+ * it could succeed after losing data, and only an fsync of each file
+ * will do. */
+static gboolean
+syncfs_reports_errors (void)
+{
+	struct utsname name;
+	guint major = 0, minor = 0;
+
+	if (uname (&name) < 0 || sscanf (name.release, "%u.%u", &major, &minor) != 2)
+		return FALSE;
+	return major > 5 || (major == 5 && minor >= 8);
+}
+#endif
+
 gboolean
 spool_defer_sync (GError **error)
 {
@@ -139,6 +159,50 @@ spool_defer_sync (GError **error)
 
 	g_return_val_if_fail (deferred_files != NULL, FALSE);
 
+#ifdef __linux__
+	/* One syncfs() per file system that holds the batch's directories
+	 * writes back every dirty page and inode of it, the batch's files
+	 * and directory entries among them, and (Linux 5.8 and later)
+	 * fails if any of their writeback failed: what an fsync of each
+	 * file and directory gives, in one call per batch. */
+	if (syncfs_reports_errors ()) {
+		g_autoptr (GArray) devices = g_array_new (FALSE, FALSE, sizeof (dev_t));
+		GHashTableIter dirs;
+		gpointer dir;
+
+		g_hash_table_iter_init (&dirs, deferred_dirs);
+		while (g_hash_table_iter_next (&dirs, &dir, NULL)) {
+			struct stat st;
+			gboolean seen = FALSE;
+			int fd, errsv;
+
+			if (stat (dir, &st) < 0) {
+				liaison_set_errno (error, errno, dir);
+				return FALSE;
+			}
+			for (guint i = 0; i < devices->len && !seen; i++)
+				seen = g_array_index (devices, dev_t, i) == st.st_dev;
+			if (seen)
+				continue;
+			fd = open (dir, O_RDONLY | O_CLOEXEC | O_DIRECTORY);
+			if (fd < 0 || syncfs (fd) < 0) {
+				errsv = errno;
+				if (fd >= 0)
+					close (fd);
+				g_autofree char *what = g_strdup_printf ("cannot sync the file system of %s", (char *) dir);
+				liaison_set_errno (error, errsv, what);
+				return FALSE;
+			}
+			close (fd);
+			g_array_append_val (devices, st.st_dev);
+		}
+		/* Files whose directory is not in the list: none (each file's
+		 * bucket is added with it). */
+		g_hash_table_remove_all (deferred_files);
+		g_hash_table_remove_all (deferred_dirs);
+		return TRUE;
+	}
+#endif
 	/* The data of every file first, then the directory entries that
 	 * name them: a row that commits must find its file whole after a
 	 * crash. (A new bucket directory was made durable in its parent
