@@ -372,6 +372,19 @@ release_before (MailboxSource *src, gsize offset)
 	src->released = end;
 }
 
+/* Gives back the pages of the mapping that hold [@start, @end): once a
+ * message has been copied out, in whatever order they are read. */
+static void
+release_span (const MailboxSource *src, gsize start, gsize end)
+{
+	gsize page = (gsize) sysconf (_SC_PAGESIZE);
+	gsize first = start / page * page;
+
+	if (src->size == 0 || (guintptr) src->data % page != 0 || end <= first)
+		return;
+	(void) madvise ((void *) (src->data + first), end - first, MADV_DONTNEED);
+}
+
 /* libetpan's parse and the cutting read the whole mapping in calls that
  * return only at its end; meanwhile a helper thread gives its pages back
  * every RELEASE_INTERVAL_US (what a page the parser is reading costs is one
@@ -1365,6 +1378,7 @@ mailbox_entry_open (const MailboxEntry *entry, GError **error)
 		ok = write_unescaped (fd, src->data, entry->offset, entry->offset + entry->length, error);
 	else
 		ok = write_all (fd, src->data + entry->offset, entry->length, error);
+	release_span (src, entry->offset, entry->offset + entry->length);
 	if (!ok || lseek (fd, 0, SEEK_SET) < 0) {
 		if (ok)
 			liaison_set_errno (error, errno, "rewinding a temporary file");
