@@ -6,7 +6,7 @@
 # (an mbox in arrival order): the same statements with the same ids,
 # fields, states, attachments, routes, events, threads, the same messages
 # and the same outgoing mail. The archive is the generated corpus of
-# ../shared/bench (200 messages, a third of them replies; 60 under the
+# ../shared/bench (120 messages, a third of them replies; 40 under the
 # sanitizers and in distcheck) and the samples.
 #
 # Nothing is ignored in the comparison of the statements: `show --json` of
@@ -22,9 +22,9 @@
 # whole.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/faults/common.sh"
-# 200 generated messages; 60 under the sanitizers and in distcheck's suite.
-COUNT=200
-if quick; then COUNT=60; fi
+# 120 generated messages; 40 under the sanitizers and in distcheck's suite.
+COUNT=120
+if quick; then COUNT=40; fi
 # The generator: ../shared/bench beside the source tree, or
 # $LIAISON_GEN_CORPUS (a build outside the tree, distcheck).
 GEN=${LIAISON_GEN_CORPUS:-$top_srcdir/../shared/bench/gen_corpus.py}
@@ -198,7 +198,7 @@ check "there is outgoing mail" 1 "$([ "$(wc -l < "$T/before/outbox")" -gt $((COU
 check "the export has every statement" "$(wc -l < "$T/before/ids")" "$(jq length "$T/before/show.json")"
 check "some statements have threads" 1 "$([ "$(wc -l < "$T/before/threaded")" -gt 0 ] && echo 1)"
 echo "# $(wc -l < "$T/before/ids") statements, $(wc -l < "$T/before/threaded") with a thread; thread --json: $have_thread"
-check "the register has statements" 1 "$([ "$(wc -l < "$T/before/ids")" -gt 50 ] && echo 1)"
+check "the register has statements" 1 "$([ "$(wc -l < "$T/before/ids")" -gt $((COUNT / 4)) ] && echo 1)"
 check "some statements are replied" 1 \
 	"$([ "$(sql "SELECT count(*) FROM statements WHERE state = 'replied'")" -gt 0 ] && echo 1)"
 
