@@ -931,6 +931,7 @@ store_open (const char *path, guint busy_timeout_ms, GError **error)
 {
 	g_autoptr (Store) store = NULL;
 	g_autofree char *mode = NULL;
+	gint64 deadline;
 	int rc;
 
 	g_return_val_if_fail (path != NULL, NULL);
@@ -938,7 +939,19 @@ store_open (const char *path, guint busy_timeout_ms, GError **error)
 	store = open_db (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, busy_timeout_ms, error);
 	if (store == NULL)
 		return NULL;
-	rc = sqlite3_exec (store->db, "PRAGMA journal_mode = WAL", journal_mode_cb, &mode, NULL);
+	/* Switching a new database to WAL can fail with SQLITE_BUSY without
+	 * calling the busy handler, while another process creates the same
+	 * database or recovers its WAL: the setup waits as a busy writer
+	 * would, up to the busy timeout. */
+	deadline = g_get_monotonic_time () + (gint64) busy_timeout_ms * 1000;
+	for (;;) {
+		g_clear_pointer (&mode, g_free);
+		rc = sqlite3_exec (store->db, "PRAGMA journal_mode = WAL", journal_mode_cb, &mode, NULL);
+		if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) ||
+		    g_get_monotonic_time () >= deadline)
+			break;
+		g_usleep (5000 + g_random_int_range (0, 20000));
+	}
 	if (rc != SQLITE_OK) {
 		sql_error (store, rc, error);
 		g_prefix_error (error, "cannot set up the database %s: ", path);
@@ -951,9 +964,18 @@ store_open (const char *path, guint busy_timeout_ms, GError **error)
 		             path, mode != NULL ? mode : "unknown");
 		return NULL;
 	}
-	if (!migrate (store, error)) {
-		g_prefix_error (error, "database %s: ", path);
-		return NULL;
+	for (;;) {
+		g_autoptr (GError) local = NULL;
+
+		if (migrate (store, &local))
+			break;
+		if (!g_error_matches (local, LIAISON_ERROR, LIAISON_ERROR_BUSY) ||
+		    g_get_monotonic_time () >= deadline) {
+			g_propagate_error (error, g_steal_pointer (&local));
+			g_prefix_error (error, "database %s: ", path);
+			return NULL;
+		}
+		g_usleep (5000 + g_random_int_range (0, 20000));
 	}
 	return g_steal_pointer (&store);
 }
