@@ -30,11 +30,18 @@ echo "  statements: $(sql 'SELECT count(*) FROM statements'), held statements: $
 sql "SELECT '  statement: ' || s.ls_id || ' ' || coalesce(s.title, '') || ' <' || coalesce(m.message_id, '') || '>' FROM statements s JOIN messages m ON m.id = s.message"
 [ "$recorded" -gt 0 ] && ok "messages recorded" || not_ok "nothing recorded"
 # Every file is accounted for: delivered again, each is a known duplicate,
-# so nothing new is recorded and every one exits 0.
+# so nothing new is recorded and every one exits 0. Under the sanitizers
+# (and in distcheck), whose first pass already ran every file, every
+# tenth file is delivered again.
+if [ -n "$(ldd "$LIAISON" 2>/dev/null | grep libasan)" ] || [ -n "${LIAISON_TEST_QUICK:-}" ]; then
+	awk 'NR % 10 == 1' "$T/files" > "$T/again"
+else
+	cp "$T/files" "$T/again"
+fi
 bad=0
 while IFS= read -r f; do
 	"$LIAISON" -c "$CONF" deliver < "$f" 2>/dev/null || bad=$((bad + 1))
-done < "$T/files"
+done < "$T/again"
 check "second pass exits 0 for every file" 0 "$bad"
 check "second pass records nothing new" "$recorded" "$(sql 'SELECT count(*) FROM messages')"
 check "no stray spool file" "" "$(ls "$T/spool/tmp")"
