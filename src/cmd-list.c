@@ -28,21 +28,10 @@
 static const char *const states[] = { "held", "open", "replied", "closed", NULL };
 static const char *const purposes[] = { "action", "comment", "information", "response", NULL };
 
-/* Prints "liaison: COMMAND: TEXT" as one line, whatever line breaks the
- * message of a foreign error carries. */
-static void
-print_error (const char *command, const char *text)
-{
-	g_autofree char *line = g_strdup (text != NULL ? text : "unknown error");
-
-	g_strdelimit (line, "\r\n", ' ');
-	fprintf (stderr, "liaison: %s: %s\n", command, line);
-}
-
 static int
 fail (const char *command, const GError *error)
 {
-	print_error (command, error != NULL ? error->message : NULL);
+	command_print_error (command, error != NULL ? error->message : NULL);
 	return EXIT_ERROR;
 }
 
@@ -55,7 +44,7 @@ usage_error (const char *command, const char *format, ...)
 	va_start (args, format);
 	text = g_strdup_vprintf (format, args);
 	va_end (args);
-	print_error (command, text);
+	command_print_error (command, text);
 	return EXIT_USAGE;
 }
 
@@ -99,7 +88,7 @@ write_output (const char *command, const char *text, gsize length)
 		g_autofree char *message = g_strdup_printf ("cannot write the output: %s",
 		                                            g_strerror (errsv));
 
-		print_error (command, message);
+		command_print_error (command, message);
 		return EXIT_ERROR;
 	}
 	return 0;
@@ -246,7 +235,7 @@ cmd_show (const GlobalOptions *options, int argc, char **argv)
 		if (store == NULL || g_error_matches (error, LIAISON_ERROR, LIAISON_ERROR_NOT_FOUND)) {
 			g_autofree char *message = g_strdup_printf ("no statement %s", key);
 
-			print_error (command, message);
+			command_print_error (command, message);
 			return EXIT_ERROR;
 		}
 		return fail (command, error);

@@ -60,10 +60,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reminder, reminder_free)
 static int
 fail (const GError *error)
 {
-	g_autofree char *line = g_strdup (error != NULL ? error->message : "unknown error");
-
-	g_strdelimit (line, "\r\n", ' ');
-	fprintf (stderr, "liaison: remind: %s\n", line);
+	command_print_error ("remind", error != NULL ? error->message : NULL);
 	return EXIT_ERROR;
 }
 

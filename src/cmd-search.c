@@ -33,10 +33,7 @@ static const char command[] = "search";
 static void
 print_error (const char *text)
 {
-	g_autofree char *line = g_strdup (text != NULL ? text : "unknown error");
-
-	g_strdelimit (line, "\r\n", ' ');
-	fprintf (stderr, "liaison: %s: %s\n", command, line);
+	command_print_error (command, text);
 }
 
 /* @text on one line: every run of white space and control characters

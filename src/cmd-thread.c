@@ -23,19 +23,10 @@
 #define EXIT_ERROR 1
 #define BUSY_TIMEOUT_MS 5000
 
-static void
-print_error (const char *command, const char *text)
-{
-	g_autofree char *line = g_strdup (text != NULL ? text : "unknown error");
-
-	g_strdelimit (line, "\r\n", ' ');
-	fprintf (stderr, "liaison: %s: %s\n", command, line);
-}
-
 static int
 fail (const char *command, const GError *error)
 {
-	print_error (command, error != NULL ? error->message : NULL);
+	command_print_error (command, error != NULL ? error->message : NULL);
 	return EXIT_ERROR;
 }
 
@@ -44,7 +35,7 @@ not_found (const char *command, const char *key)
 {
 	g_autofree char *text = g_strdup_printf ("no statement %s", key);
 
-	print_error (command, text);
+	command_print_error (command, text);
 	return EXIT_ERROR;
 }
 
@@ -64,7 +55,7 @@ parse_options (const char *command, const char *parameters, const char *summary,
 	if (entries != NULL)
 		g_option_context_add_main_entries (context, entries, NULL);
 	if (!g_option_context_parse (context, argc, argv, &error)) {
-		print_error (command, error->message);
+		command_print_error (command, error->message);
 		return FALSE;
 	}
 	return TRUE;
@@ -200,7 +191,7 @@ cmd_thread (const GlobalOptions *options, int argc, char **argv)
 	                    entries, &argc, &argv))
 		return EXIT_USAGE;
 	if (argc != 2) {
-		print_error (command, argc < 2 ? "missing statement id" : "one statement at a time");
+		command_print_error (command, argc < 2 ? "missing statement id" : "one statement at a time");
 		return EXIT_USAGE;
 	}
 	config = config_load (config_default_path (options->config_path), &error);
@@ -221,7 +212,7 @@ cmd_thread (const GlobalOptions *options, int argc, char **argv)
 	text = json ? thread_json (statement, today) : thread_text (statement, today);
 	if (fputs (text, stdout) == EOF || fflush (stdout) != 0) {
 		int errsv = errno;
-		print_error (command, g_strerror (errsv));
+		command_print_error (command, g_strerror (errsv));
 		return EXIT_ERROR;
 	}
 	return 0;
@@ -262,7 +253,7 @@ change_state (const GlobalOptions *options, const char *command, Change change,
 	if (!parse_options (command, "ID", summary, NULL, &argc, &argv))
 		return EXIT_USAGE;
 	if (argc != 2) {
-		print_error (command, argc < 2 ? "missing statement id" : "one statement at a time");
+		command_print_error (command, argc < 2 ? "missing statement id" : "one statement at a time");
 		return EXIT_USAGE;
 	}
 	config = config_load (config_default_path (options->config_path), &error);
@@ -362,7 +353,7 @@ cmd_route (const GlobalOptions *options, int argc, char **argv)
 	                    "the named groups, which become its destination groups.", NULL, &argc, &argv))
 		return EXIT_USAGE;
 	if (argc < 3) {
-		print_error (command, argc < 2 ? "missing statement id" : "missing group");
+		command_print_error (command, argc < 2 ? "missing statement id" : "missing group");
 		return EXIT_USAGE;
 	}
 	config = config_load (config_default_path (options->config_path), &error);
@@ -375,7 +366,7 @@ cmd_route (const GlobalOptions *options, int argc, char **argv)
 
 		if (group == NULL) {
 			text = g_strdup_printf ("unknown group '%s'", argv[i]);
-			print_error (command, text);
+			command_print_error (command, text);
 			return EXIT_ERROR;
 		}
 		for (guint j = 0; j < groups->len; j++)
@@ -407,7 +398,7 @@ cmd_route (const GlobalOptions *options, int argc, char **argv)
 			g_prefix_error (&error, "routed, but not sent (left queued for queue run): ");
 			status = fail (command, error);
 		} else if (stats.deferred > 0 || stats.failed > 0) {
-			print_error (command, "routed; some mail was not sent: see liaison queue list");
+			command_print_error (command, "routed; some mail was not sent: see liaison queue list");
 		}
 	}
 	if (status == 0) {

@@ -25,6 +25,10 @@ int cmd_reopen (const GlobalOptions *options, int argc, char **argv);
 int cmd_taken (const GlobalOptions *options, int argc, char **argv);
 int cmd_search (const GlobalOptions *options, int argc, char **argv);
 
+/* Prints "liaison: COMMAND: TEXT" on stderr as one line, whatever line
+ * breaks the text of a foreign error carries ("unknown error" for NULL). */
+void command_print_error (const char *command, const char *text);
+
 /* The date of today in UTC as YYYY-MM-DD, or $LIAISON_TODAY when set (tests).
  * Newly allocated. */
 char *command_today (void);

@@ -55,6 +55,15 @@ version (void)
 #endif
 }
 
+void
+command_print_error (const char *command, const char *text)
+{
+	g_autofree char *line = g_strdup (text != NULL ? text : "unknown error");
+
+	g_strdelimit (line, "\r\n", ' ');
+	fprintf (stderr, "liaison: %s: %s\n", command, line);
+}
+
 char *
 command_today (void)
 {
