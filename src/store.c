@@ -304,6 +304,12 @@ typedef enum {
 	Q_GET_ROUTES,
 	Q_GET_EVENTS,
 	Q_GET_THREAD,
+	Q_MANY_CONTACTS,
+	Q_MANY_GROUPS,
+	Q_MANY_REFS,
+	Q_MANY_INVERSE,
+	Q_MANY_ATTACHMENTS,
+	Q_MANY_ROUTES,
 	Q_COUNT,
 	Q_INTEGRITY,
 	Q_FOREIGN_KEYS,
@@ -493,6 +499,37 @@ static const char *const query_sql[N_QUERIES] = {
 		"  (SELECT p.message_id FROM messages p WHERE p.id = o.message) "
 		" FROM outbox o WHERE o.statement = ?1 AND o.kind IN ('forward', 'follow-up')"
 		") ORDER BY at, src, n",
+	/* The Q_GET_ queries above for the statements whose rows are
+	 * between ?1 and ?2, for many statements at once: each row starts
+	 * with the statement's row, and a statement's rows come in the order
+	 * of its Q_GET_ query. One range over the index costs less than a
+	 * list of rows, which SQLite would first sort into a table. */
+	[Q_MANY_CONTACTS] =
+		"SELECT statement, kind, value FROM statement_contacts "
+		"WHERE statement BETWEEN ?1 AND ?2 ORDER BY statement, kind, position",
+	[Q_MANY_GROUPS] =
+		"SELECT statement, kind, value FROM statement_groups "
+		"WHERE statement BETWEEN ?1 AND ?2 ORDER BY statement, kind, position",
+	[Q_MANY_REFS] =
+		"SELECT r.statement, r.kind, r.value, r.relation, t.ls_id "
+		"FROM statement_refs r LEFT JOIN statements t ON t.id = r.target "
+		"WHERE r.statement BETWEEN ?1 AND ?2 "
+		"ORDER BY r.statement, r.kind, r.position",
+	[Q_MANY_INVERSE] =
+		"SELECT r.target, s.ls_id, r.relation FROM statement_refs r "
+		"JOIN statements s ON s.id = r.statement "
+		"WHERE r.target BETWEEN ?1 AND ?2 "
+		"AND r.kind = 'related' AND r.relation IS NOT NULL "
+		"ORDER BY r.target, s.received, s.id, r.position",
+	[Q_MANY_ATTACHMENTS] =
+		"SELECT statement, filename, content_type, size, sha256, text FROM attachments "
+		"WHERE statement BETWEEN ?1 AND ?2 ORDER BY statement, position, id",
+	[Q_MANY_ROUTES] =
+		"SELECT statement, address, role, status FROM routes r "
+		"WHERE statement BETWEEN ?1 AND ?2 "
+		"AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = r.outbox "
+		"AND o.kind IN ('reminder', 'follow-up')) "
+		"ORDER BY statement, position, id",
 	[Q_COUNT] =
 		"SELECT (SELECT count(*) FROM messages), (SELECT count(*) FROM statements), "
 		"(SELECT count(*) FROM statements WHERE state = 'held') + "
@@ -1663,6 +1700,17 @@ contacts_array (Statement *s, const char *kind)
 	return NULL;
 }
 
+/* The readers of one row of a related table into its statement: the
+ * row's columns from @c on (0 for a Q_GET_ query, 1 for a Q_MANY_ one). */
+static void
+contact_from_row (Statement *s, sqlite3_stmt *st, int c)
+{
+	GPtrArray *to = contacts_array (s, (const char *) sqlite3_column_text (st, c));
+
+	if (to != NULL)
+		g_ptr_array_add (to, column_dup (st, c + 1));
+}
+
 static gboolean
 fill_contacts (Store *store, Statement *s, gint64 row, GError **error)
 {
@@ -1671,12 +1719,20 @@ fill_contacts (Store *store, Statement *s, gint64 row, GError **error)
 
 	if (st == NULL)
 		return FALSE;
-	while ((r = step (store, st, error)) > 0) {
-		GPtrArray *to = contacts_array (s, (const char *) sqlite3_column_text (st, 0));
-		if (to != NULL)
-			g_ptr_array_add (to, column_dup (st, 1));
-	}
+	while ((r = step (store, st, error)) > 0)
+		contact_from_row (s, st, 0);
 	return r == 0;
+}
+
+static void
+group_from_row (Statement *s, sqlite3_stmt *st, int c)
+{
+	const char *kind = (const char *) sqlite3_column_text (st, c);
+
+	if (g_strcmp0 (kind, "group") == 0)
+		g_ptr_array_add (s->groups, column_dup (st, c + 1));
+	else if (g_strcmp0 (kind, "text") == 0)
+		g_ptr_array_add (s->to_texts, column_dup (st, c + 1));
 }
 
 static gboolean
@@ -1687,13 +1743,8 @@ fill_groups (Store *store, Statement *s, gint64 row, GError **error)
 
 	if (st == NULL)
 		return FALSE;
-	while ((r = step (store, st, error)) > 0) {
-		const char *kind = (const char *) sqlite3_column_text (st, 0);
-		if (g_strcmp0 (kind, "group") == 0)
-			g_ptr_array_add (s->groups, column_dup (st, 1));
-		else if (g_strcmp0 (kind, "text") == 0)
-			g_ptr_array_add (s->to_texts, column_dup (st, 1));
-	}
+	while ((r = step (store, st, error)) > 0)
+		group_from_row (s, st, 0);
 	return r == 0;
 }
 
@@ -1732,6 +1783,32 @@ inverse_relation (const char *relation)
 	return relation;
 }
 
+static void
+ref_from_row (Statement *s, sqlite3_stmt *st, int c)
+{
+	const char *kind = (const char *) sqlite3_column_text (st, c);
+	const char *value = (const char *) sqlite3_column_text (st, c + 1);
+	const char *relation = (const char *) sqlite3_column_text (st, c + 2);
+	const char *target = (const char *) sqlite3_column_text (st, c + 3);
+
+	if (g_strcmp0 (kind, "reference") == 0)
+		g_ptr_array_add (s->references, g_strdup (value));
+	else if (g_strcmp0 (kind, "other") == 0)
+		g_ptr_array_add (s->other_identifiers, g_strdup (value));
+	else if (g_strcmp0 (kind, "attachment-title") == 0)
+		g_ptr_array_add (s->attachment_titles, g_strdup (value));
+	else if (g_strcmp0 (kind, "related") == 0)
+		append_related (s, target != NULL ? target : value, relation);
+}
+
+/* A statement that names this one. */
+static void
+inverse_from_row (Statement *s, sqlite3_stmt *st, int c)
+{
+	append_related (s, (const char *) sqlite3_column_text (st, c),
+	                inverse_relation ((const char *) sqlite3_column_text (st, c + 1)));
+}
+
 static gboolean
 fill_refs (Store *store, Statement *s, gint64 row, GError **error)
 {
@@ -1741,21 +1818,8 @@ fill_refs (Store *store, Statement *s, gint64 row, GError **error)
 
 	if (st == NULL)
 		return FALSE;
-	while ((r = step (store, st, error)) > 0) {
-		const char *kind = (const char *) sqlite3_column_text (st, 0);
-		const char *value = (const char *) sqlite3_column_text (st, 1);
-		const char *relation = (const char *) sqlite3_column_text (st, 2);
-		const char *target = (const char *) sqlite3_column_text (st, 3);
-
-		if (g_strcmp0 (kind, "reference") == 0)
-			g_ptr_array_add (s->references, g_strdup (value));
-		else if (g_strcmp0 (kind, "other") == 0)
-			g_ptr_array_add (s->other_identifiers, g_strdup (value));
-		else if (g_strcmp0 (kind, "attachment-title") == 0)
-			g_ptr_array_add (s->attachment_titles, g_strdup (value));
-		else if (g_strcmp0 (kind, "related") == 0)
-			append_related (s, target != NULL ? target : value, relation);
-	}
+	while ((r = step (store, st, error)) > 0)
+		ref_from_row (s, st, 0);
 	if (r < 0)
 		return FALSE;
 
@@ -1764,9 +1828,21 @@ fill_refs (Store *store, Statement *s, gint64 row, GError **error)
 	if (inv == NULL)
 		return FALSE;
 	while ((r = step (store, inv, error)) > 0)
-		append_related (s, (const char *) sqlite3_column_text (inv, 0),
-		                inverse_relation ((const char *) sqlite3_column_text (inv, 1)));
+		inverse_from_row (s, inv, 0);
 	return r == 0;
+}
+
+static void
+attachment_from_row (Statement *s, sqlite3_stmt *st, int c)
+{
+	Attachment *a = g_new0 (Attachment, 1);
+
+	a->filename = column_dup (st, c);
+	a->content_type = column_dup (st, c + 1);
+	a->size = sqlite3_column_int64 (st, c + 2);
+	a->sha256 = column_dup (st, c + 3);
+	a->text = column_dup (st, c + 4);
+	g_ptr_array_add (s->attachments, a);
 }
 
 static gboolean
@@ -1777,16 +1853,20 @@ fill_attachments (Store *store, Statement *s, gint64 row, GError **error)
 
 	if (st == NULL)
 		return FALSE;
-	while ((r = step (store, st, error)) > 0) {
-		Attachment *a = g_new0 (Attachment, 1);
-		a->filename = column_dup (st, 0);
-		a->content_type = column_dup (st, 1);
-		a->size = sqlite3_column_int64 (st, 2);
-		a->sha256 = column_dup (st, 3);
-		a->text = column_dup (st, 4);
-		g_ptr_array_add (s->attachments, a);
-	}
+	while ((r = step (store, st, error)) > 0)
+		attachment_from_row (s, st, 0);
 	return r == 0;
+}
+
+static void
+route_from_row (Statement *s, sqlite3_stmt *st, int c)
+{
+	Route *route = g_new0 (Route, 1);
+
+	route->address = column_dup (st, c);
+	route->role = column_dup (st, c + 1);
+	route->status = column_dup (st, c + 2);
+	g_ptr_array_add (s->routes, route);
 }
 
 static gboolean
@@ -1797,13 +1877,8 @@ fill_routes (Store *store, Statement *s, gint64 row, GError **error)
 
 	if (st == NULL)
 		return FALSE;
-	while ((r = step (store, st, error)) > 0) {
-		Route *route = g_new0 (Route, 1);
-		route->address = column_dup (st, 0);
-		route->role = column_dup (st, 1);
-		route->status = column_dup (st, 2);
-		g_ptr_array_add (s->routes, route);
-	}
+	while ((r = step (store, st, error)) > 0)
+		route_from_row (s, st, 0);
 	return r == 0;
 }
 
@@ -1857,10 +1932,88 @@ fill_common (Store *store, Statement *s, gint64 row, GError **error)
 	       fill_routes (store, s, row, error);
 }
 
+/* Below this many statements, fill_common_many() asks for each one: a
+ * few statements spread over the register would have it read most of
+ * every table. */
+#define FILL_MANY_MIN 32
+
+/* fill_common() for many statements: one query per table over the range
+ * of their rows instead of six queries per statement, each row handed to
+ * its statement through a table from row to Statement (rows in the range
+ * that belong to no statement of @list are skipped). @list and @rows are
+ * parallel. */
+static gboolean
+fill_common_many (Store *store, GPtrArray *list, GArray *rows, GError **error)
+{
+	static const struct {
+		QueryId id;
+		void (*read) (Statement *s, sqlite3_stmt *st, int c);
+	} tables[] = {
+		{ Q_MANY_CONTACTS, contact_from_row },
+		{ Q_MANY_GROUPS, group_from_row },
+		{ Q_MANY_REFS, ref_from_row },
+		/* After the statement's own references, as in fill_refs(). */
+		{ Q_MANY_INVERSE, inverse_from_row },
+		{ Q_MANY_ATTACHMENTS, attachment_from_row },
+		{ Q_MANY_ROUTES, route_from_row },
+	};
+	g_autoptr (GHashTable) by_row = NULL;
+	gint64 first = G_MAXINT64, last = G_MININT64;
+
+	g_assert (list->len == rows->len);
+	if (list->len < FILL_MANY_MIN) {
+		for (guint i = 0; i < list->len; i++)
+			if (!fill_common (store, g_ptr_array_index (list, i),
+			                  g_array_index (rows, gint64, i), error))
+				return FALSE;
+		return TRUE;
+	}
+
+	by_row = g_hash_table_new (g_int64_hash, g_int64_equal);
+	for (guint i = 0; i < rows->len; i++) {
+		gint64 *row = &g_array_index (rows, gint64, i);
+
+		g_hash_table_insert (by_row, row, g_ptr_array_index (list, i));
+		first = MIN (first, *row);
+		last = MAX (last, *row);
+	}
+
+	for (gsize t = 0; t < G_N_ELEMENTS (tables); t++) {
+		g_auto (StoreQuery) st = query (store, tables[t].id, error);
+		Binder bind;
+		Statement *s = NULL;
+		gint64 current = 0;
+		int r;
+
+		if (st == NULL)
+			return FALSE;
+		bind = (Binder) { st, SQLITE_OK };
+		bind_int64 (&bind, 1, first);
+		bind_int64 (&bind, 2, last);
+		if (bind.rc != SQLITE_OK)
+			return sql_error (store, bind.rc, error);
+		while ((r = step (store, st, error)) > 0) {
+			gint64 row = sqlite3_column_int64 (st, 0);
+
+			/* A statement's rows come together: one look-up each. */
+			if (s == NULL || row != current) {
+				s = g_hash_table_lookup (by_row, &row);
+				current = row;
+			}
+			if (s != NULL)
+				tables[t].read (s, st, 1);
+		}
+		if (r < 0)
+			return FALSE;
+	}
+	return TRUE;
+}
+
 GPtrArray *
 store_list_statements (Store *store, const StoreFilter *filter, GError **error)
 {
 	g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) statement_free);
+	g_autoptr (GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint64));
 	g_auto (StoreQuery) st = NULL;
 	g_autofree char *org_key = NULL;
 	g_autofree char *group_key = NULL;
@@ -1903,13 +2056,14 @@ store_list_statements (Store *store, const StoreFilter *filter, GError **error)
 	}
 	while ((r = step (store, st, error)) > 0) {
 		gint64 row;
-		Statement *s = statement_from_row (st, FALSE, &row);
 
-		g_ptr_array_add (list, s);
-		if (!fill_common (store, s, row, error))
-			goto fail;
+		g_ptr_array_add (list, statement_from_row (st, FALSE, &row));
+		g_array_append_val (rows, row);
 	}
 	if (r < 0)
+		goto fail;
+	query_release (st);
+	if (!fill_common_many (store, list, rows, error))
 		goto fail;
 	return g_steal_pointer (&list);
 
@@ -2969,9 +3123,8 @@ store_remind_candidates (Store *store, const char *oldest, GError **error)
 	if (r < 0)
 		goto fail;
 	query_release (st);
-	for (guint i = 0; i < list->len; i++)
-		if (!fill_common (store, g_ptr_array_index (list, i), g_array_index (rows, gint64, i), error))
-			goto fail;
+	if (!fill_common_many (store, list, rows, error))
+		goto fail;
 	return g_steal_pointer (&list);
 
 fail:

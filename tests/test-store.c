@@ -1065,6 +1065,172 @@ test_list_filters (void **state)
 	}
 }
 
+/* A statement of test_list_many(): @i decides how many of each related
+ * row it has, from none to several, so that statements without contacts,
+ * groups, references, attachments or routes sit between ones with many. */
+static Statement *
+many_statement (guint i)
+{
+	g_autofree char *title = g_strdup_printf ("many %u", i);
+	g_autofree char *received = g_strdup_printf ("2026-02-01T00:%02u:%02uZ", i / 60, i % 60);
+	Statement *s = make_statement (title, STATE_OPEN, i % 2 ? PURPOSE_ACTION : PURPOSE_COMMENT,
+	                               "ITU-T SG15", NULL, NULL, received);
+
+	for (guint n = 0; n < i % 4; n++)
+		g_ptr_array_add (s->to_contacts, g_strdup_printf ("to%u-%u@example.net", i, n));
+	for (guint n = 0; n < i % 3; n++)
+		g_ptr_array_add (s->cc, g_strdup_printf ("cc%u-%u@example.net", i, n));
+	if (i % 5 == 1)
+		g_ptr_array_add (s->technical_contacts, g_strdup_printf ("tech%u@example.net", i));
+	for (guint n = 0; n < i % 5; n++) {
+		g_ptr_array_add (s->groups, g_strdup_printf ("group%u", n));
+		g_ptr_array_add (s->to_texts, g_strdup_printf ("Group %u of %u", n, i));
+	}
+	for (guint n = 0; n < i % 3; n++)
+		g_ptr_array_add (s->references, g_strdup_printf ("REF-%u-%u", i, n));
+	if (i % 7 == 3)
+		g_ptr_array_add (s->other_identifiers, g_strdup_printf ("OTHER-%u", i));
+	for (guint n = 0; n < (i % 6) / 2; n++) {
+		Attachment *a = g_new0 (Attachment, 1);
+
+		a->filename = g_strdup_printf ("a%u-%u.pdf", i, n);
+		a->content_type = g_strdup ("application/pdf");
+		a->size = i * 10 + n;
+		a->sha256 = g_strdup_printf ("%064u", i * 10 + n);
+		g_ptr_array_add (s->attachments, a);
+	}
+	for (guint n = 0; n < i % 4; n++) {
+		Route *r = g_new0 (Route, 1);
+
+		r->address = g_strdup_printf ("route%u-%u@example.org", i, n);
+		r->role = g_strdup (n == 0 ? "list" : "chair");
+		r->status = g_strdup ("sent");
+		g_ptr_array_add (s->routes, r);
+	}
+	/* Every ninth one responds to the statement recorded five before. */
+	if (i % 9 == 8) {
+		Related *rel = g_new0 (Related, 1);
+
+		rel->id = g_strdup_printf ("LS-2026-%04u", i + 1 - 5);
+		rel->relation = g_strdup ("responds-to");
+		g_ptr_array_add (s->related, rel);
+	}
+	return s;
+}
+
+static void
+assert_same_strv (const GPtrArray *got, const GPtrArray *expected)
+{
+	assert_int_equal (got->len, expected->len);
+	for (guint i = 0; i < got->len; i++)
+		assert_string_equal (g_ptr_array_index (got, i), g_ptr_array_index (expected, i));
+}
+
+/* What list gives of a statement is what show gives. */
+static void
+assert_same_lists (const Statement *got, const Statement *expected)
+{
+	assert_string_equal (got->id, expected->id);
+	assert_same_strv (got->to_contacts, expected->to_contacts);
+	assert_same_strv (got->cc, expected->cc);
+	assert_same_strv (got->response_contacts, expected->response_contacts);
+	assert_same_strv (got->technical_contacts, expected->technical_contacts);
+	assert_same_strv (got->groups, expected->groups);
+	assert_same_strv (got->to_texts, expected->to_texts);
+	assert_same_strv (got->references, expected->references);
+	assert_same_strv (got->other_identifiers, expected->other_identifiers);
+	assert_same_strv (got->attachment_titles, expected->attachment_titles);
+	assert_int_equal (got->related->len, expected->related->len);
+	for (guint i = 0; i < got->related->len; i++) {
+		const Related *a = g_ptr_array_index (got->related, i);
+		const Related *b = g_ptr_array_index (expected->related, i);
+
+		assert_string_equal (a->id, b->id);
+		assert_string_equal (a->relation, b->relation);
+	}
+	assert_int_equal (got->attachments->len, expected->attachments->len);
+	for (guint i = 0; i < got->attachments->len; i++) {
+		const Attachment *a = g_ptr_array_index (got->attachments, i);
+		const Attachment *b = g_ptr_array_index (expected->attachments, i);
+
+		assert_string_equal (a->filename, b->filename);
+		assert_string_equal (a->sha256, b->sha256);
+		assert_int_equal (a->size, b->size);
+	}
+	assert_int_equal (got->routes->len, expected->routes->len);
+	for (guint i = 0; i < got->routes->len; i++) {
+		const Route *a = g_ptr_array_index (got->routes, i);
+		const Route *b = g_ptr_array_index (expected->routes, i);
+
+		assert_string_equal (a->address, b->address);
+		assert_string_equal (a->role, b->role);
+		assert_string_equal (a->status, b->status);
+	}
+}
+
+/* A list of many statements reads each related table once for all of
+ * them: every row must still reach its own statement, in its order, and
+ * a statement between the listed ones that the filter leaves out must
+ * give none of its rows to another. */
+static void
+test_list_many (void **state)
+{
+	static const guint count = 90;
+	static const StoreFilter filters[] = {
+		{ 0 },                          /* all 90 */
+		{ .purpose = "action" },        /* every other one: 45 */
+		{ .limit = 40 },
+		{ .limit = 5 },                 /* few: one statement at a time */
+	};
+	static const guint expected_len[] = { 90, 45, 40, 5 };
+	Fixture *f = *state;
+	g_autoptr (Store) store = open_store (f);
+	g_autoptr (GError) error = NULL;
+
+	for (guint i = 0; i < count; i++) {
+		g_autoptr (Statement) s = many_statement (i);
+		g_autofree char *mid = g_strdup_printf ("many%u@example.net", i);
+
+		record (store, mid, mid, s->received, s);
+	}
+
+	for (gsize k = 0; k < G_N_ELEMENTS (filters); k++) {
+		g_autoptr (GPtrArray) list = store_list_statements (store, &filters[k], &error);
+
+		if (list == NULL)
+			fail_msg ("filter %zu: %s", k, error->message);
+		assert_int_equal (list->len, expected_len[k]);
+		for (guint n = 0; n < list->len; n++) {
+			const Statement *got = g_ptr_array_index (list, n);
+			g_autoptr (Statement) one = store_get_statement (store, got->id, &error);
+			g_autoptr (Statement) made = NULL;
+			guint i;
+
+			if (one == NULL)
+				fail_msg ("%s: %s", got->id, error->message);
+			assert_same_lists (got, one);
+			/* And both are what was recorded. */
+			assert_int_equal (sscanf (got->title, "many %u", &i), 1);
+			made = many_statement (i);
+			assert_same_strv (got->to_contacts, made->to_contacts);
+			assert_same_strv (got->cc, made->cc);
+			assert_same_strv (got->technical_contacts, made->technical_contacts);
+			assert_same_strv (got->groups, made->groups);
+			assert_same_strv (got->to_texts, made->to_texts);
+			assert_same_strv (got->references, made->references);
+			assert_same_strv (got->other_identifiers, made->other_identifiers);
+			assert_int_equal (got->attachments->len, made->attachments->len);
+			assert_int_equal (got->routes->len, made->routes->len);
+			/* Its own reference, and the inverse of the one five
+			 * after it that responds to it. */
+			assert_int_equal (got->related->len,
+			                  (i % 9 == 8) + (i + 5 < count && (i + 5) % 9 == 8));
+			if (filters[k].purpose != NULL)
+				assert_int_equal (i % 2, 1);
+		}
+	}
+}
+
 /* ---------------------------------------------------------------------- */
 /* Reminders */
 
@@ -1367,6 +1533,7 @@ main (void)
 		cmocka_unit_test_setup_teardown (test_reminders, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_list_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown (test_list_many, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_spool_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_spool_write_part, setup, teardown),
 	};
