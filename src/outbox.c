@@ -1,9 +1,12 @@
 /* outbox.c: from a queued row to a message the transport accepted. Each row
  * is claimed with one UPDATE that only one process can win (so a `queue
  * run` and a `deliver` never both send it), handed over outside any
- * transaction, and marked in a short transaction. Signals are held back from
- * the claim to the mark, so that a stop request never falls between the
- * transport's acceptance and its record. */
+ * transaction, and marked in a short transaction. Rows go in groups: the
+ * claims of a group in one transaction, the marks in another, and a
+ * transport that can (maildir) makes the group's messages durable together
+ * before the marks. Signals are held back from the claim to the mark, so
+ * that a stop request never falls between the transport's acceptance and
+ * its record. */
 #include "config.h"
 
 #include <errno.h>
@@ -24,6 +27,9 @@
 #define RECORD_TIME 3
 /* How often the outcome is recorded again when the database is busy. */
 #define RECORD_TRIES 3
+/* The most rows handed over as one group (transports that group): claimed
+ * in one transaction, recorded in another. */
+#define GROUP_ROWS 256
 
 char *
 outbox_write (const char *spool, GMimeMessage *mime, char **sha256, gint64 *size, GError **error)
@@ -160,114 +166,241 @@ describe (const StoreOutbox *entry)
 	return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-static gboolean
-claim (Store *store, gint64 id, const char *token, const char *now, const char *stale_before,
-       gboolean *claimed, GError **error)
+/* One row of a group from its claim to the record of its outcome. */
+typedef struct {
+	StoreOutbox *entry;
+	StoreOutboxOutcome outcome;
+	char *text;              /* why, unless sent */
+	char *next_attempt;      /* when deferred */
+	GPtrArray *refused;      /* char*: recipients refused for good */
+	gboolean staged;         /* accepted once the transport's group commits */
+	gboolean recorded;       /* its outcome is in the database */
+} Handover;
+
+static void
+handover_free (Handover *h)
 {
-	if (!store_begin (store, error))
-		return FALSE;
-	if (!store_claim_outbox (store, id, token, (gint64) getpid (), now, stale_before, claimed, error) ||
-	    !store_commit (store, error)) {
-		store_rollback (store);
-		return FALSE;
-	}
-	return TRUE;
+	store_outbox_free (h->entry);
+	g_free (h->text);
+	g_free (h->next_attempt);
+	g_ptr_array_unref (h->refused);
+	g_free (h);
 }
 
+/* Claims the rows @ids[@from, @from + @n) for @token in one transaction and
+ * appends a Handover for each that it won to @group; counts the others in
+ * @stats as skipped. Nothing is claimed when it fails. */
 static gboolean
-finish (Store *store, const StoreOutbox *entry, const char *token, StoreOutboxOutcome outcome,
-        const char *now, const char *next_attempt, const char *error_text, GPtrArray *refused,
-        GError **error)
+claim_group (Store *store, GArray *ids, guint from, guint n, const char *token, const char *now,
+             const char *stale_before, GPtrArray *group, OutboxStats *stats, GError **error)
 {
-	g_autofree char *what = describe (entry);
+	guint skipped = 0;
+
+	if (!store_begin (store, error))
+		return FALSE;
+	for (guint i = from; i < from + n; i++) {
+		gint64 id = g_array_index (ids, gint64, i);
+		gboolean claimed = FALSE;
+		Handover *h;
+
+		if (!store_claim_outbox (store, id, token, (gint64) getpid (), now, stale_before, &claimed, error))
+			goto fail;
+		if (!claimed) {
+			skipped++;
+			continue;
+		}
+		h = g_new0 (Handover, 1);
+		h->refused = g_ptr_array_new_with_free_func (g_free);
+		g_ptr_array_add (group, h);
+		h->entry = store_get_outbox (store, id, error);
+		if (h->entry == NULL) {
+			if (error != NULL && *error == NULL)
+				g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_NOT_FOUND,
+				             "outgoing message %" G_GINT64_FORMAT " vanished", id);
+			goto fail;
+		}
+	}
+	if (!store_commit (store, error))
+		goto fail;
+	stats->skipped += skipped;
+	return TRUE;
+
+fail:
+	store_rollback (store);
+	g_ptr_array_set_size (group, 0);
+	return FALSE;
+}
+
+/* Sets @h's outcome from the transport's @send_error: deferred while it is
+ * temporary and the message young enough, failed otherwise. */
+static void
+set_failure (Handover *h, const GError *send_error, const OutboxOptions *options)
+{
+	g_clear_pointer (&h->text, g_free);
+	g_clear_pointer (&h->next_attempt, g_free);
+	if (g_error_matches (send_error, LIAISON_ERROR, LIAISON_ERROR_TRANSPORT) &&
+	    time_between (h->entry->created, options->now) < OUTBOX_MAX_AGE) {
+		h->outcome = STORE_OUTBOX_DEFERRED;
+		h->text = g_strdup (send_error->message);
+		h->next_attempt = time_add (options->now, outbox_backoff (h->entry->attempts));
+		if (h->next_attempt == NULL)
+			h->next_attempt = g_strdup (options->now);
+	} else {
+		h->outcome = STORE_OUTBOX_FAILED;
+		h->text = g_strdup (send_error != NULL ? send_error->message : "refused");
+	}
+}
+
+/* Hands over one claimed row. */
+static void
+hand_over (const Config *config, Transport *transport, Handover *h, gboolean grouped,
+           guint timeout, const OutboxOptions *options)
+{
+	g_autoptr (GError) send_error = NULL;
+	g_autofree char *path = spool_path (config->spool, "out", h->entry->sha256);
+
+	if (h->entry->recipients->len == 0) {
+		/* Every route was refused or bounced already. */
+		h->outcome = STORE_OUTBOX_FAILED;
+		h->text = g_strdup ("no recipient left");
+	} else if (transport_send (transport, h->entry->sender, h->entry->recipients, path, timeout,
+	                           h->refused, &send_error)) {
+		h->outcome = STORE_OUTBOX_SENT;
+		h->staged = grouped;
+	} else {
+		set_failure (h, send_error, options);
+	}
+}
+
+/* Records @h's outcome inside the caller's transaction. */
+static gboolean
+record (Store *store, const Handover *h, const char *token, const char *now, GError **error)
+{
+	g_autofree char *what = describe (h->entry);
 	g_autofree char *detail = NULL;
 	const char *type;
 
-	switch (outcome) {
+	switch (h->outcome) {
 	case STORE_OUTBOX_SENT:
 		type = "sent";
 		detail = g_steal_pointer (&what);
 		break;
 	case STORE_OUTBOX_DEFERRED:
 		type = "deferred";
-		detail = g_strdup_printf ("%s: %s", what, error_text);
+		detail = g_strdup_printf ("%s: %s", what, h->text);
 		break;
 	case STORE_OUTBOX_FAILED:
 	default:
 		type = "send-failed";
-		detail = g_strdup_printf ("%s: %s", what, error_text);
+		detail = g_strdup_printf ("%s: %s", what, h->text);
 		break;
 	}
+	return store_finish_outbox (store, h->entry->id, token, h->outcome, now, h->next_attempt,
+	                            h->text, h->refused, type, detail, error);
+}
 
-	/* After an acceptance this record is what keeps the message from
+/* Records the outcomes of @group in one transaction. A row whose claim is
+ * no longer ours (another process took it over after the lease) is left
+ * out, and the first such error goes to @lost; the others are recorded. */
+static gboolean
+finish_group (Store *store, GPtrArray *group, const char *token, const char *now, GError **lost,
+              GError **error)
+{
+	/* After an acceptance this record is what keeps the messages from
 	 * being handed over again: insist a little when the database is
 	 * busy. */
 	for (int tries = 1; ; tries++) {
 		g_autoptr (GError) local = NULL;
+		g_autoptr (GError) first_lost = NULL;
+		gboolean ok = store_begin (store, &local);
 
-		if (store_begin (store, &local) &&
-		    store_finish_outbox (store, entry->id, token, outcome, now, next_attempt, error_text,
-		                         refused, type, detail, &local) &&
-		    store_commit (store, &local))
+		for (guint i = 0; ok && i < group->len; i++) {
+			Handover *h = g_ptr_array_index (group, i);
+			g_autoptr (GError) one = NULL;
+
+			h->recorded = record (store, h, token, now, &one);
+			if (h->recorded)
+				continue;
+			/* The claim check comes before any write of the row. */
+			if (g_error_matches (one, LIAISON_ERROR, LIAISON_ERROR_FAILED)) {
+				if (first_lost == NULL) {
+					first_lost = g_steal_pointer (&one);
+					g_prefix_error (&first_lost, "%s was %s, but ", h->entry->message_id,
+					                h->outcome == STORE_OUTBOX_SENT ? "handed over" : "not handed over");
+				}
+				continue;
+			}
+			g_propagate_error (&local, g_steal_pointer (&one));
+			ok = FALSE;
+		}
+		if (ok && store_commit (store, &local)) {
+			if (first_lost != NULL)
+				g_propagate_error (lost, g_steal_pointer (&first_lost));
 			return TRUE;
+		}
 		store_rollback (store);
+		for (guint i = 0; i < group->len; i++)
+			((Handover *) g_ptr_array_index (group, i))->recorded = FALSE;
 		if (tries >= RECORD_TRIES || !g_error_matches (local, LIAISON_ERROR, LIAISON_ERROR_BUSY)) {
 			g_propagate_error (error, g_steal_pointer (&local));
+			g_prefix_error (error, "%u outgoing messages were handed over or tried, but ", group->len);
 			return FALSE;
 		}
 	}
 }
 
-/* Hands over one claimed row. */
+/* Hands over @group, claimed with @token, and records the outcomes. */
 static gboolean
-send_one (Store *store, const Config *config, Transport *transport, StoreOutbox *entry,
-          const char *token, const OutboxOptions *options, guint timeout, OutboxStats *stats,
-          GError **error)
+send_group (Store *store, const Config *config, Transport *transport, GPtrArray *group,
+            const char *token, const OutboxOptions *options, guint timeout, OutboxStats *stats,
+            GError **error)
 {
-	g_autoptr (GPtrArray) refused = g_ptr_array_new_with_free_func (g_free);
-	g_autoptr (GError) send_error = NULL;
-	g_autofree char *path = spool_path (config->spool, "out", entry->sha256);
-	g_autofree char *next_attempt = NULL;
-	StoreOutboxOutcome outcome;
-	const char *text = NULL;
+	g_autoptr (GError) lost = NULL;
+	gboolean grouped = transport_group_begin (transport);
 
-	if (entry->recipients->len == 0) {
-		/* Every route was refused or bounced already. */
-		outcome = STORE_OUTBOX_FAILED;
-		text = "no recipient left";
-	} else if (transport_send (transport, entry->sender, entry->recipients, path, timeout,
-	                           refused, &send_error)) {
-		outcome = STORE_OUTBOX_SENT;
-	} else if (g_error_matches (send_error, LIAISON_ERROR, LIAISON_ERROR_TRANSPORT) &&
-	           time_between (entry->created, options->now) < OUTBOX_MAX_AGE) {
-		outcome = STORE_OUTBOX_DEFERRED;
-		text = send_error->message;
-		next_attempt = time_add (options->now, outbox_backoff (entry->attempts));
-		if (next_attempt == NULL)
-			next_attempt = g_strdup (options->now);
-	} else {
-		outcome = STORE_OUTBOX_FAILED;
-		text = send_error != NULL ? send_error->message : "refused";
+	for (guint i = 0; i < group->len; i++)
+		hand_over (config, transport, g_ptr_array_index (group, i), grouped, timeout, options);
+	/* The transport makes the group's messages durable before any of
+	 * them is recorded as sent; if it cannot, none was accepted, and
+	 * each stays queued (or fails when too old) like any refusal. */
+	if (grouped) {
+		g_autoptr (GError) commit_error = NULL;
+
+		if (!transport_group_commit (transport, &commit_error))
+			for (guint i = 0; i < group->len; i++) {
+				Handover *h = g_ptr_array_index (group, i);
+				if (h->staged)
+					set_failure (h, commit_error, options);
+			}
 	}
+	/* A crash from here to the commit of the record leaves the rows
+	 * claimed: after OUTBOX_CLAIM_LEASE they are handed over again (at
+	 * least once, with the same Message-ID), never lost. */
+	if (!finish_group (store, group, token, options->now, &lost, error))
+		return FALSE;
+	for (guint i = 0; i < group->len; i++) {
+		Handover *h = g_ptr_array_index (group, i);
 
-	if (!finish (store, entry, token, outcome, options->now, next_attempt, text, refused, error)) {
-		g_prefix_error (error, "%s was %s, but ", entry->message_id,
-		                outcome == STORE_OUTBOX_SENT ? "handed over" : "not handed over");
+		if (!h->recorded)
+			continue;
+		switch (h->outcome) {
+		case STORE_OUTBOX_SENT:
+			stats->sent++;
+			break;
+		case STORE_OUTBOX_DEFERRED:
+			stats->deferred++;
+			break;
+		case STORE_OUTBOX_FAILED:
+			stats->failed++;
+			break;
+		}
+		if (options->report != NULL)
+			options->report (h->entry, h->outcome, h->text, options->user_data);
+	}
+	if (lost != NULL) {
+		g_propagate_error (error, g_steal_pointer (&lost));
 		return FALSE;
 	}
-	switch (outcome) {
-	case STORE_OUTBOX_SENT:
-		stats->sent++;
-		break;
-	case STORE_OUTBOX_DEFERRED:
-		stats->deferred++;
-		break;
-	case STORE_OUTBOX_FAILED:
-		stats->failed++;
-		break;
-	}
-	if (options->report != NULL)
-		options->report (entry, outcome, text, options->user_data);
 	return TRUE;
 }
 
@@ -276,6 +409,10 @@ outbox_send (Store *store, const Config *config, Transport *transport, GArray *i
              const OutboxOptions *options, OutboxStats *stats, GError **error)
 {
 	g_autofree char *stale_before = NULL;
+	/* A transport that makes several messages durable together gets them
+	 * in groups; the others one at a time, so that a time limit or a
+	 * stop request falls between two acknowledged hand-overs. */
+	guint group_rows = transport_groups (transport) ? GROUP_ROWS : 1;
 
 	g_return_val_if_fail (store != NULL && config != NULL && transport != NULL, FALSE);
 	g_return_val_if_fail (ids != NULL && options != NULL && options->now != NULL, FALSE);
@@ -284,12 +421,12 @@ outbox_send (Store *store, const Config *config, Transport *transport, GArray *i
 	if (options->interrupted)
 		stale_before = time_add (options->now, -OUTBOX_CLAIM_LEASE);
 
-	for (guint i = 0; i < ids->len; i++) {
-		gint64 id = g_array_index (ids, gint64, i);
+	for (guint i = 0; i < ids->len; ) {
 		g_autofree char *token = g_uuid_string_random ();
-		g_autoptr (StoreOutbox) entry = NULL;
+		g_autoptr (GPtrArray) group = g_ptr_array_new_with_free_func ((GDestroyNotify) handover_free);
+		guint n = MIN (group_rows, ids->len - i);
 		guint timeout = TRANSPORT_DEFAULT_TIMEOUT;
-		gboolean claimed = FALSE, ok;
+		gboolean ok;
 
 		if (options->deadline > 0) {
 			gint64 left = (options->deadline - g_get_monotonic_time ()) / G_USEC_PER_SEC - RECORD_TIME;
@@ -300,30 +437,20 @@ outbox_send (Store *store, const Config *config, Transport *transport, GArray *i
 			timeout = (guint) MIN ((gint64) timeout, left);
 		}
 
-		/* From the claim to the record of the outcome, a stop request
-		 * waits: it takes effect between two messages. */
+		/* From the claim to the record of the outcomes, a stop request
+		 * waits: it takes effect between two groups, never between a
+		 * row's claim and its record. */
 		guard_block ();
-		if (!claim (store, id, token, options->now, stale_before, &claimed, error)) {
+		if (!claim_group (store, ids, i, n, token, options->now, stale_before, group, stats, error)) {
 			guard_unblock ();
 			return FALSE;
 		}
-		if (!claimed) {
-			guard_unblock ();
-			stats->skipped++;
-			continue;
-		}
-		entry = store_get_outbox (store, id, error);
-		if (entry == NULL) {
-			guard_unblock ();
-			if (error != NULL && *error == NULL)
-				g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_NOT_FOUND,
-				             "outgoing message %" G_GINT64_FORMAT " vanished", id);
-			return FALSE;
-		}
-		ok = send_one (store, config, transport, entry, token, options, timeout, stats, error);
+		ok = group->len == 0 ||
+		     send_group (store, config, transport, group, token, options, timeout, stats, error);
 		guard_unblock ();
 		if (!ok)
 			return FALSE;
+		i += n;
 	}
 	return TRUE;
 }

@@ -44,7 +44,12 @@ typedef struct {
 	gpointer user_data;
 } OutboxOptions;
 
-/* Hands over the outbox rows @ids (gint64) that are still queued. Returns
+/* Hands over the outbox rows @ids (gint64) that are still queued: for a
+ * transport that groups (maildir), up to 256 at a time, claimed in one
+ * transaction, made durable together and recorded in one transaction;
+ * otherwise one at a time. A stop request waits for the group in hand; a
+ * crash between hand-over and record hands the group over again after
+ * OUTBOX_CLAIM_LEASE (at least once, never lost). Returns
  * FALSE only when the database failed; a transport failure is counted in
  * @stats and leaves the row queued with a later next_attempt (with
  * backoff), or failed when refused for good or queued for longer than

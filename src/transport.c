@@ -53,3 +53,31 @@ transport_send (Transport *transport, const char *sender, GPtrArray *recipients,
 	return transport->klass->send (transport, sender, recipients, path,
 	                               timeout > 0 ? timeout : TRANSPORT_DEFAULT_TIMEOUT, refused, error);
 }
+
+gboolean
+transport_groups (const Transport *transport)
+{
+	g_return_val_if_fail (transport != NULL, FALSE);
+
+	return transport->klass->group_begin != NULL && transport->klass->group_commit != NULL;
+}
+
+gboolean
+transport_group_begin (Transport *transport)
+{
+	g_return_val_if_fail (transport != NULL, FALSE);
+
+	if (!transport_groups (transport))
+		return FALSE;
+	transport->klass->group_begin (transport);
+	return TRUE;
+}
+
+gboolean
+transport_group_commit (Transport *transport, GError **error)
+{
+	g_return_val_if_fail (transport != NULL, FALSE);
+	g_return_val_if_fail (transport->klass->group_commit != NULL, FALSE);
+
+	return transport->klass->group_commit (transport, error);
+}

@@ -17,6 +17,10 @@ typedef struct {
 	gboolean (*send) (Transport *transport, const char *sender, GPtrArray *recipients,
 	                  const char *path, guint timeout, GPtrArray *refused, GError **error);
 	void (*free) (Transport *transport);
+	/* Optional (NULL: each acceptance is final and durable on its own):
+	 * see transport_group_begin() and transport_group_commit(). */
+	void (*group_begin) (Transport *transport);
+	gboolean (*group_commit) (Transport *transport, GError **error);
 } TransportClass;
 
 /* Each transport's struct begins with this. */
@@ -44,6 +48,19 @@ const char *transport_name (const Transport *transport);
  * to the message or to every recipient); retrying will not help. */
 gboolean transport_send (Transport *transport, const char *sender, GPtrArray *recipients,
                          const char *path, guint timeout, GPtrArray *refused, GError **error);
+
+/* Groups of hand-overs. transport_groups(): whether the transport can
+ * make several messages durable together (maildir: one sync of the files
+ * and one of new/ instead of two fsyncs per message); sendmail and smtp
+ * cannot (each message is acknowledged by its receiver on its own).
+ * After transport_group_begin() (TRUE when it groups), a TRUE from
+ * transport_send() means the message is staged, not yet accepted, until
+ * transport_group_commit() returns TRUE for the whole group; if that
+ * fails, no message of the group is accepted (what was staged is
+ * withdrawn). Without a group, each acceptance is final on its own. */
+gboolean transport_groups (const Transport *transport);
+gboolean transport_group_begin (Transport *transport);
+gboolean transport_group_commit (Transport *transport, GError **error);
 
 /* The implementations (src/transport/METHOD.c). */
 Transport *transport_sendmail_new (const char *program);

@@ -81,7 +81,7 @@ fake_free (Transport *transport)
 	g_free (t);
 }
 
-static const TransportClass fake_class = { "fake", fake_send, fake_free };
+static const TransportClass fake_class = { "fake", fake_send, fake_free, NULL, NULL };
 
 static FakeTransport *
 fake_new (const Answer *script, guint n)

@@ -206,6 +206,8 @@ static const TransportClass sendmail_class = {
 	"sendmail",
 	sendmail_send,
 	sendmail_free,
+	NULL,                    /* each hand-over is acknowledged on its own */
+	NULL,
 };
 
 Transport *

@@ -274,6 +274,8 @@ static const TransportClass smtp_class = {
 	"smtp",
 	smtp_send,
 	smtp_free,
+	NULL,                    /* each hand-over is acknowledged on its own */
+	NULL,
 };
 
 Transport *
