@@ -8,7 +8,6 @@
 
 #include "extract/labels.h"
 #include "statement.h"
-#include "pattern.h"
 
 static void
 entry_free (gpointer data)
@@ -323,17 +322,6 @@ find_contact_label (const char *text)
 	return NULL;
 }
 
-/* The pieces of @line between TABs and runs of spaces, as
- * g_regex_split_simple() cuts them (empty ones kept), with the pattern
- * compiled once. */
-static char **
-raw_cells (const char *line)
-{
-	g_autoptr (GRegex) re = pattern_regex ("\t|  +", 0);
-
-	return g_regex_split (re, line, 0);
-}
-
 char *
 labels_contact (const char *text)
 {
@@ -347,7 +335,7 @@ labels_contact (const char *text)
 	lines = labels_split_lines (text);
 	/* "Name: ..." anywhere in the block. */
 	for (guint i = 0; lines[i] != NULL && name == NULL; i++) {
-		g_auto (GStrv) cells = raw_cells (lines[i]);
+		g_auto (GStrv) cells = g_regex_split_simple ("\t|  +", lines[i], 0, 0);
 		for (guint c = 0; cells[c] != NULL && name == NULL; c++) {
 			const char *cell = cells[c];
 			while (*cell == ' ')
@@ -361,7 +349,7 @@ labels_contact (const char *text)
 	}
 	/* Else the first cell that is no sub-label and holds no address. */
 	for (guint i = 0; lines[i] != NULL && name == NULL; i++) {
-		g_auto (GStrv) cells = raw_cells (lines[i]);
+		g_auto (GStrv) cells = g_regex_split_simple ("\t|  +", lines[i], 0, 0);
 		for (guint c = 0; cells[c] != NULL && name == NULL; c++) {
 			g_autofree char *cell = g_strstrip (g_strdup (cells[c]));
 			const char *cut;
@@ -387,7 +375,7 @@ labels_contact (const char *text)
 static gssize
 find_pattern (const char *text, const char *pattern)
 {
-	g_autoptr (GRegex) re = pattern_regex (pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE);
+	g_autoptr (GRegex) re = g_regex_new (pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
 	g_autoptr (GMatchInfo) match = NULL;
 	int start = -1;
 
@@ -455,12 +443,12 @@ labels_find_deadline (const char *text)
 
 	if (text == NULL)
 		return NULL;
-	words = pattern_regex ("repl|respon|feedback|comment|answer|input|deadline|action|"
-	                       "\\bsend\\b|provide|kindly|request|\\binform", G_REGEX_CASELESS);
-	re = pattern_regex ("\\b(?:by|before|until|till|no later than|not later than|prior to|"
-	                    "deadline(?: is| for \\w+(?: \\w+)?)?|due(?: date)?|reply date)\\s*:?\\s+"
-	                    "(?:the\\s+)?(?:end of\\s+)?",
-	                    G_REGEX_CASELESS | G_REGEX_OPTIMIZE);
+	words = g_regex_new ("repl|respon|feedback|comment|answer|input|deadline|action|"
+	                     "\\bsend\\b|provide|kindly|request|\\binform", G_REGEX_CASELESS, 0, NULL);
+	re = g_regex_new ("\\b(?:by|before|until|till|no later than|not later than|prior to|"
+	                  "deadline(?: is| for \\w+(?: \\w+)?)?|due(?: date)?|reply date)\\s*:?\\s+"
+	                  "(?:the\\s+)?(?:end of\\s+)?",
+	                  G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
 	g_return_val_if_fail (re != NULL, NULL);
 	for (g_regex_match (re, text, 0, &match); g_match_info_matches (match);
 	     g_match_info_next (match, NULL)) {
