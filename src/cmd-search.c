@@ -190,7 +190,9 @@ cmd_search (const GlobalOptions *options, int argc, char **argv)
 	/* On a terminal the matches are bold; elsewhere they are [bracketed]. */
 	bold = !json && isatty (STDOUT_FILENO);
 	if (store != NULL) {
-		hits = store_search_statements (store, match, MARK_START, MARK_END, (guint) limit, &error);
+		/* The table shows only the statement's own columns. */
+		hits = store_search_statements (store, match, MARK_START, MARK_END, (guint) limit, json,
+		                                &error);
 		if (hits == NULL) {
 			print_error (error->message);
 			return EXIT_ERROR;

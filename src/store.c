@@ -2084,7 +2084,7 @@ store_hit_free (StoreHit *hit)
 
 GPtrArray *
 store_search_statements (Store *store, const char *match, const char *mark_start,
-                         const char *mark_end, guint limit, GError **error)
+                         const char *mark_end, guint limit, gboolean full, GError **error)
 {
 	g_autoptr (GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify) store_hit_free);
 	g_auto (StoreQuery) st = NULL;
@@ -2114,7 +2114,7 @@ store_search_statements (Store *store, const char *match, const char *mark_start
 		hit->score = -sqlite3_column_double (st, COL_BODY);
 		hit->snippet = column_dup (st, COL_BODY + 1);
 		g_ptr_array_add (hits, hit);
-		if (!fill_common (store, hit->statement, row, error))
+		if (full && !fill_common (store, hit->statement, row, error))
 			goto fail;
 	}
 	if (r < 0)

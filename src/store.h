@@ -102,7 +102,8 @@ GPtrArray *store_list_statements (Store *store, const StoreFilter *filter, GErro
 
 /* One statement that a search found. */
 typedef struct {
-	Statement *statement;    /* as store_list_statements() gives it */
+	Statement *statement;    /* as store_list_statements() gives it, or
+	                          * only its own columns (see below) */
 	double score;            /* bm25, negated: higher is better */
 	char *snippet;           /* a few words around the best match, or NULL */
 } StoreHit;
@@ -113,10 +114,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreHit, store_hit_free)
 /* The statements that the FTS5 query @match (search_query_to_fts())
  * finds in their title, body, contacts, attachment names and attachment
  * text, best first; at most @limit (0: all). The snippet puts each match
- * between @mark_start and @mark_end. Array of StoreHit*. An FTS5 syntax
- * error is LIAISON_ERROR_FAILED. */
+ * between @mark_start and @mark_end. With @full, each statement is as
+ * store_list_statements() gives it; without, it has only its own columns
+ * (id, state, title, organizations, dates: no contacts, groups,
+ * references, attachments or routes), all that a table of the hits
+ * shows. Array of StoreHit*. An FTS5 syntax error is
+ * LIAISON_ERROR_FAILED. */
 GPtrArray *store_search_statements (Store *store, const char *match, const char *mark_start,
-                                    const char *mark_end, guint limit, GError **error);
+                                    const char *mark_end, guint limit, gboolean full,
+                                    GError **error);
 
 /* `reinject --resend`: queues again, for now (@now), every outgoing
  * message that the recorded message (@message_id, NULL for none, and

@@ -116,6 +116,13 @@ check "--json objects have the list's fields" "true" \
 check "scores fall" "true" "$(jq '.[0].score > .[1].score' "$T/json")"
 check "the snippet marks the match" "true" "$(jq '.[1].snippet | test("\\[quokka\\]")' "$T/json")"
 check "the snippet is one line" "false" "$(jq '[.[].snippet | test("\n")] | any' "$T/json")"
+# Each object is list's object for that statement, contacts, groups,
+# attachments and routes included (the table reads none of them).
+"$LIAISON" -c "$CONF" list --json > "$T/list"
+check "the samples have routes and contacts to compare" "true" \
+	"$(jq '[.[] | select(.id == "'"$(jq -r '.[0].id' "$T/json")"'") | (.routes | length) > 0 and (.to.contacts | length) > 0] | any' "$T/list")"
+check "--json objects are list's, with a score and a snippet" "true" \
+	"$(jq --slurpfile list "$T/list" '[.[] | del(.score, .snippet) as $hit | $list[0] | any(. == $hit)] | all' "$T/json")"
 check "a search that finds nothing gives []" "[]" "$(search --json nosuchwordatall | jq -c .)"
 check "--limit" 1 "$(search --json --limit 1 quokka | jq length)"
 
