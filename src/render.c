@@ -223,6 +223,36 @@ typedef struct {
 	gboolean empty;  /* the innermost container has nothing in it yet */
 } JsonWriter;
 
+/* Appends @n bytes at @s: g_string_append_len() without its call into
+ * g_string_insert_len() when they fit, which was a tenth of list --json's
+ * time (it writes 10 MB in a million small pieces). */
+static inline void
+json_put (GString *out, const char *s, gsize n)
+{
+	if (out->len + n < out->allocated_len) {
+		memcpy (out->str + out->len, s, n);
+		out->len += n;
+		out->str[out->len] = '\0';
+	} else {
+		g_string_append_len (out, s, n);
+	}
+}
+
+static inline void
+json_put_c (GString *out, char c)
+{
+	json_put (out, &c, 1);
+}
+
+/* The bytes json_write_string() escapes: 0x01-0x1e, '"', '\\' and 0x7f. */
+static const guint8 json_escaped[256] = {
+	[0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+	[0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1,
+	[0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1,
+	[0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1,
+	[0x1d] = 1, [0x1e] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
+};
+
 /* json-glib's escaping: \" and \\, the short forms of \b \f \n \r \t, \u00xx
  * for the other bytes 0x01-0x1e and 0x7f; everything else (0x1f and UTF-8
  * included) as it is. */
@@ -232,12 +262,14 @@ json_write_string (GString *out, const char *value)
 	const char *run = value;
 	const char *p;
 
-	g_string_append_c (out, '"');
+	json_put_c (out, '"');
 	for (p = value; *p != '\0'; p++) {
 		unsigned char c = (unsigned char) *p;
-		const char *escape = NULL;
+		const char *escape;
 		char code[8];
 
+		if (!json_escaped[c])
+			continue;
 		if (c == '"')
 			escape = "\\\"";
 		else if (c == '\\')
@@ -252,18 +284,16 @@ json_write_string (GString *out, const char *value)
 			escape = "\\r";
 		else if (c == '\t')
 			escape = "\\t";
-		else if (c < 0x1f || c == 0x7f) {
+		else {
 			g_snprintf (code, sizeof code, "\\u00%.2x", c);
 			escape = code;
 		}
-		if (escape == NULL)
-			continue;
-		g_string_append_len (out, run, p - run);
-		g_string_append (out, escape);
+		json_put (out, run, p - run);
+		json_put (out, escape, strlen (escape));
 		run = p + 1;
 	}
-	g_string_append_len (out, run, p - run);
-	g_string_append_c (out, '"');
+	json_put (out, run, p - run);
+	json_put_c (out, '"');
 }
 
 static void
@@ -273,7 +303,7 @@ json_newline (JsonWriter *w)
 	guint width = 1 + 2 * w->depth;
 
 	if (width < sizeof spaces) {
-		g_string_append_len (w->out, spaces, width);
+		json_put (w->out, spaces, width);
 		return;
 	}
 	g_string_append_c (w->out, '\n');
@@ -286,7 +316,7 @@ static void
 json_next (JsonWriter *w)
 {
 	if (!w->empty)
-		g_string_append_c (w->out, ',');
+		json_put_c (w->out, ',');
 	json_newline (w);
 	w->empty = FALSE;
 }
@@ -296,13 +326,13 @@ json_member (JsonWriter *w, const char *name)
 {
 	json_next (w);
 	json_write_string (w->out, name);
-	g_string_append_len (w->out, " : ", 3);
+	json_put (w->out, " : ", 3);
 }
 
 static void
 json_open (JsonWriter *w, char bracket)
 {
-	g_string_append_c (w->out, bracket);
+	json_put_c (w->out, bracket);
 	w->depth++;
 	w->empty = TRUE;
 }
@@ -313,7 +343,7 @@ json_close (JsonWriter *w, char bracket)
 	w->depth--;
 	if (!w->empty)
 		json_newline (w);
-	g_string_append_c (w->out, bracket);
+	json_put_c (w->out, bracket);
 	w->empty = FALSE;
 }
 
@@ -324,14 +354,17 @@ json_string_member (JsonWriter *w, const char *name, const char *value)
 	if (value != NULL)
 		json_write_string (w->out, value);
 	else
-		g_string_append (w->out, "null");
+		json_put (w->out, "null", 4);
 }
 
 static void
 json_boolean_member (JsonWriter *w, const char *name, gboolean value)
 {
 	json_member (w, name);
-	g_string_append (w->out, value ? "true" : "false");
+	if (value)
+		json_put (w->out, "true", 4);
+	else
+		json_put (w->out, "false", 5);
 }
 
 static void
