@@ -10,6 +10,8 @@
 
 #include "statement.h"
 
+/* A Store, and what it returns, belongs to one thread at a time (its
+ * connection is opened without SQLite's mutex). */
 typedef struct Store Store;
 
 /* Opens (creating and migrating as needed) the database at @path, with
