@@ -536,13 +536,23 @@ char_width (gunichar c)
 	return 1;
 }
 
+/* An ASCII character takes one column (none is a combining mark or wide):
+ * the table is mostly ASCII, and asking GLib about each character was
+ * over half of the time it took to lay out. */
 static int
 text_width (const char *text)
 {
 	int width = 0;
 
-	for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+	for (const char *p = text; *p != '\0';) {
+		if ((guchar) *p < 0x80) {
+			width++;
+			p++;
+			continue;
+		}
 		width += char_width (g_utf8_get_char (p));
+		p = g_utf8_next_char (p);
+	}
 	return width;
 }
 
@@ -562,15 +572,17 @@ append_fitted (GString *out, const char *text, int width, gboolean pad)
 {
 	g_autofree char *valid = NULL;
 	int used = 0;
+	int text_used;
 
 	if (text == NULL)
 		text = "";
 	if (!g_utf8_validate (text, -1, NULL))
 		text = valid = g_utf8_make_valid (text, -1);
 
-	if (text_width (text) <= width) {
+	text_used = text_width (text);
+	if (text_used <= width) {
 		g_string_append (out, text);
-		used = text_width (text);
+		used = text_used;
 	} else if (width > 0) {
 		const char *p;
 
