@@ -253,12 +253,20 @@ fsync_path (const char *path, gboolean directory, GError **error)
 }
 
 /* Creates SPOOL/KIND/XX if needed; a new directory is made durable in its
- * parent before anything is linked into it. */
+ * parent before anything is linked into it, or, in a batch, by
+ * spool_defer_sync() with the files, before the COMMIT that names them (a
+ * new spool otherwise pays one fsync per new bucket, up to 256 per
+ * kind). */
 static gboolean
 make_bucket (const char *kind_dir, const char *bucket, GError **error)
 {
-	if (mkdir (bucket, SPOOL_DIR_MODE) == 0)
+	if (mkdir (bucket, SPOOL_DIR_MODE) == 0) {
+		if (deferred_dirs != NULL) {
+			g_hash_table_add (deferred_dirs, g_strdup (kind_dir));
+			return TRUE;
+		}
 		return fsync_path (kind_dir, TRUE, error);
+	}
 	if (errno == EEXIST)
 		return TRUE;
 	if (errno == ENOENT) {
