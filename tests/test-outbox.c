@@ -619,6 +619,60 @@ test_maildir (void **state)
 	}
 }
 
+/* Files directly in @dir. */
+static guint
+count_files (const char *dir)
+{
+	g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+	guint n = 0;
+
+	while (d != NULL && g_dir_read_name (d) != NULL)
+		n++;
+	return n;
+}
+
+/* The maildir transport in a group: the messages wait in tmp/ until the
+ * group commits, then all are in new/; a group never committed leaves
+ * nothing behind. */
+static void
+test_maildir_group (void **state)
+{
+	Fixture *f = *state;
+	g_autoptr (GError) error = NULL;
+	g_autofree char *dir = g_build_filename (f->dir, "outbox", NULL);
+	g_autofree char *new_dir = g_build_filename (dir, "new", NULL);
+	g_autofree char *tmp_dir = g_build_filename (dir, "tmp", NULL);
+	g_autofree char *msg = g_build_filename (f->dir, "msg.eml", NULL);
+	g_autoptr (GPtrArray) rcpts = g_ptr_array_new_with_free_func (g_free);
+	Transport *t = transport_maildir_new (dir, &error);
+
+	check (t != NULL, error);
+	assert_true (transport_groups (t));
+	g_ptr_array_add (rcpts, g_strdup ("a@example.org"));
+	assert_true (g_file_set_contents (msg, "Subject: x\n\nbody\n", -1, NULL));
+
+	assert_true (transport_group_begin (t));
+	for (guint i = 0; i < 3; i++)
+		check (transport_send (t, "statements@example.org", rcpts, msg, 0, NULL, &error), error);
+	assert_int_equal (count_files (new_dir), 0);
+	assert_int_equal (count_files (tmp_dir), 3);
+	check (transport_group_commit (t, &error), error);
+	assert_int_equal (count_files (new_dir), 3);
+	assert_int_equal (count_files (tmp_dir), 0);
+
+	/* Alone again: each send is in new/ when it returns. */
+	check (transport_send (t, "statements@example.org", rcpts, msg, 0, NULL, &error), error);
+	assert_int_equal (count_files (new_dir), 4);
+
+	/* A group that never commits was never accepted. */
+	assert_true (transport_group_begin (t));
+	check (transport_send (t, "statements@example.org", rcpts, msg, 0, NULL, &error), error);
+	assert_int_equal (count_files (tmp_dir), 1);
+	transport_free (t);
+	assert_int_equal (count_files (new_dir), 4);
+	assert_int_equal (count_files (tmp_dir), 0);
+}
+
 int
 main (void)
 {
@@ -632,6 +686,7 @@ main (void)
 		cmocka_unit_test_setup_teardown (test_interrupted, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_lookup_and_bounce, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_maildir, setup, teardown),
+		cmocka_unit_test_setup_teardown (test_maildir_group, setup, teardown),
 		cmocka_unit_test (test_backoff),
 		cmocka_unit_test (test_bounce_reading),
 	};

@@ -36,7 +36,6 @@ maildir_free (Transport *transport)
 {
 	MaildirTransport *t = (MaildirTransport *) transport;
 
-	g_free (t->directory);
 	if (t->staged != NULL) {
 		/* A group never committed: its messages were not accepted. */
 		for (guint i = 0; i < t->staged->len; i++) {
@@ -46,6 +45,7 @@ maildir_free (Transport *transport)
 		}
 		g_ptr_array_unref (t->staged);
 	}
+	g_free (t->directory);
 	g_free (t);
 }
 
