@@ -253,23 +253,49 @@ static const guint8 json_escaped[256] = {
 	[0x1d] = 1, [0x1e] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
 };
 
+/* The first byte from @p on, before @end, that json_write_string() escapes,
+ * or @end. Eight bytes at a time: a word with no byte under 0x1f and none
+ * equal to '"', '\\' or 0x7f is skipped whole (the tests of "Bit Twiddling
+ * Hacks": each says exactly whether such a byte is there). */
+static const char *
+json_next_escape (const char *p, const char *end)
+{
+	const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+	const guint64 high = G_GUINT64_CONSTANT (0x8080808080808080);
+
+	while (end - p >= 8) {
+		guint64 w, q, b, d;
+
+		memcpy (&w, p, 8);
+		q = w ^ (ones * '"');
+		b = w ^ (ones * '\\');
+		d = w ^ (ones * 0x7f);
+		if ((((w - ones * 0x1f) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b) |
+		     ((d - ones) & ~d)) & high)
+			break;
+		p += 8;
+	}
+	while (p < end && !json_escaped[(guchar) *p])
+		p++;
+	return p;
+}
+
 /* json-glib's escaping: \" and \\, the short forms of \b \f \n \r \t, \u00xx
  * for the other bytes 0x01-0x1e and 0x7f; everything else (0x1f and UTF-8
  * included) as it is. */
 static void
 json_write_string (GString *out, const char *value)
 {
+	const char *end = value + strlen (value);
 	const char *run = value;
 	const char *p;
 
 	json_put_c (out, '"');
-	for (p = value; *p != '\0'; p++) {
+	while ((p = json_next_escape (run, end)) < end) {
 		unsigned char c = (unsigned char) *p;
 		const char *escape;
 		char code[8];
 
-		if (!json_escaped[c])
-			continue;
 		if (c == '"')
 			escape = "\\\"";
 		else if (c == '\\')
@@ -292,7 +318,7 @@ json_write_string (GString *out, const char *value)
 		json_put (out, escape, strlen (escape));
 		run = p + 1;
 	}
-	json_put (out, run, p - run);
+	json_put (out, run, end - run);
 	json_put_c (out, '"');
 }
 
@@ -324,9 +350,11 @@ json_next (JsonWriter *w)
 static void
 json_member (JsonWriter *w, const char *name)
 {
+	/* Our member names are plain ASCII words: nothing to escape. */
 	json_next (w);
-	json_write_string (w->out, name);
-	json_put (w->out, " : ", 3);
+	json_put_c (w->out, '"');
+	json_put (w->out, name, strlen (name));
+	json_put (w->out, "\" : ", 4);
 }
 
 static void

@@ -507,6 +507,50 @@ test_json_streamed (void **state)
 	}
 }
 
+/* The streamed writer skips eight bytes at a time that need no escape:
+ * each byte to escape or not, and UTF-8 whose bytes are those plus 0x80,
+ * at every position of a word and of the tail, still comes out as
+ * json-glib writes it. */
+static void
+test_json_escape_positions (void **state)
+{
+	static const char *const units[] = {
+		"\x01", "\x08", "\n", "\x1e", "\x1f", " ", "\"", "\\", "\x7f",
+		"\xc3\x9f",          /* ß: 0x9f is 0x1f + 0x80 */
+		"\xc2\xa2",          /* ¢: 0xa2 is '"' + 0x80 */
+		"\xdc\x90",          /* U+0710: 0xdc is '\\' + 0x80 */
+		"\xe2\x80\xa6",      /* … */
+		"\xf0\x9f\x93\x9c",  /* a four-byte character */
+	};
+	g_autoptr(GPtrArray) statements = g_ptr_array_new_with_free_func ((GDestroyNotify) statement_free);
+	g_autofree char *streamed = NULL;
+	g_autofree char *tree = NULL;
+
+	for (gsize u = 0; u < G_N_ELEMENTS (units); u++) {
+		for (guint at = 0; at < 20; at++) {
+			Statement *s = statement_new ();
+			GString *title = g_string_new (NULL);
+
+			for (guint i = 0; i < at; i++)
+				g_string_append_c (title, 'a' + (char) (i % 26));
+			g_string_append (title, units[u]);
+			for (guint i = 0; i < 19 - at; i++)
+				g_string_append_c (title, 'z');
+			s->id = g_strdup_printf ("LS-2026-%04zu", u * 20 + at + 1);
+			s->title = g_string_free (title, FALSE);
+			g_ptr_array_add (statements, s);
+		}
+	}
+	streamed = streamed_array (statements);
+	tree = tree_array (statements);
+	assert_string_equal (streamed, tree);
+	/* And it escapes: a quote after a whole word, a control byte in
+	 * the tail, 0x1f as it is. */
+	assert_non_null (strstr (streamed, "\"abcdefgh\\\"zzzzzzzzzzz\""));
+	assert_non_null (strstr (streamed, "\"abcdefghijklmnopq\\u0001zz\""));
+	assert_non_null (strstr (streamed, "\"abc\x1fzzzzzzzzzzzzzzzz\""));
+}
+
 /* Terminal columns of @text, as a terminal counts them. */
 static int
 display_width (const char *text)
@@ -818,6 +862,7 @@ main (void)
 		cmocka_unit_test (test_overdue),
 		cmocka_unit_test (test_json_to_string),
 		cmocka_unit_test (test_json_streamed),
+		cmocka_unit_test (test_json_escape_positions),
 		cmocka_unit_test (test_table_truncation),
 		cmocka_unit_test (test_table_cells),
 		cmocka_unit_test (test_table_long_cells),
