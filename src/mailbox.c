@@ -71,6 +71,7 @@ struct MailboxSource {
 	GPtrArray *files;                /* char* */
 
 	gsize released;                  /* the pages before it are given back */
+	guint opened;                    /* messages copied out of the mapping */
 	guint next;                      /* index of the next message */
 	gint64 last_date;                /* for messages without a date */
 };
@@ -356,6 +357,8 @@ drop_separator_line (const char *d, gsize start, gsize end)
 
 /* A mapping smaller than this is cut without the helper thread. */
 #define RELEASE_THREAD_MIN (1024 * 1024)
+/* How often (in messages) the whole mapping is given back as it is read. */
+#define RELEASE_ALL_EVERY 32
 /* How often the helper thread gives the pages back. */
 #define RELEASE_INTERVAL_US 2000
 
@@ -1357,7 +1360,7 @@ write_unescaped (int fd, const char *d, gsize start, gsize end, GError **error)
 int
 mailbox_entry_open (const MailboxEntry *entry, GError **error)
 {
-	const MailboxSource *src;
+	MailboxSource *src;
 	gboolean ok;
 	int fd;
 
@@ -1379,6 +1382,14 @@ mailbox_entry_open (const MailboxEntry *entry, GError **error)
 	else
 		ok = write_all (fd, src->data + entry->offset, entry->length, error);
 	release_span (src, entry->offset, entry->offset + entry->length);
+	/* Reading a page maps its neighbours too (the kernel's fault-around,
+	 * 64 KiB), which belong to other messages; read in another order
+	 * than the file's (reinject sorts them), those stayed resident: 30 MB
+	 * of the 591 MB bench mbox after 1,000 messages. So every
+	 * RELEASE_ALL_EVERY messages the whole mapping is given back: each
+	 * message is copied out before it is read. */
+	if (++src->opened % RELEASE_ALL_EVERY == 0)
+		release_span (src, 0, src->size);
 	if (!ok || lseek (fd, 0, SEEK_SET) < 0) {
 		if (ok)
 			liaison_set_errno (error, errno, "rewinding a temporary file");
