@@ -142,6 +142,8 @@ mkdir -p "$B/lat"
 cp "\$1/liaison.db" "$B/lat/liaison.db"
 cp "$B/floor10k.sqlite" "$B/lat/floor.sqlite"
 sed "s/^Message-ID: *<[^>]*>/Message-ID: <bench.\$(date +%s%N).\$\$@example.org>/I" "\$2" > "$B/lat/msg.eml"
+# The copies are written back now, not by the first fsync of the timed run.
+sync
 EOF
 	sed -e "s|^database *=.*|database = $B/lat/liaison.db|" \
 	    -e "s|^spool *=.*|spool = $B/lat/spool|" \

@@ -297,6 +297,21 @@ config_name_key (const char *name)
 
 	g_return_val_if_fail (name != NULL, NULL);
 
+	/* ASCII, the usual case (it is called for every configured name at
+	 * every lookup): folding is lowering. */
+	{
+		const char *p = name;
+		while (*p != '\0' && (guchar) *p < 0x80)
+			p++;
+		if (*p == '\0') {
+			char *out = g_malloc (p - name + 1), *o = out;
+			for (p = name; *p != '\0'; p++)
+				if (strchr ("-_ \t\n\r\f", *p) == NULL)
+					*o++ = g_ascii_tolower (*p);
+			*o = '\0';
+			return out;
+		}
+	}
 	if (!g_utf8_validate (name, -1, NULL))
 		return g_strdup ("");
 	folded = g_utf8_casefold (name, -1);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "resolve.h"
+#include "pattern.h"
 
 /* ------------------------------------------------------------------ */
 /* Text helpers */
@@ -431,7 +432,7 @@ group_by_name (const Config *config, const char *name)
 static gboolean
 groups_joined_by_and (const Config *config, const char *piece, GPtrArray *groups)
 {
-	g_autoptr (GRegex) re = g_regex_new ("\\s+(?:and|&)\\s+", G_REGEX_CASELESS, 0, NULL);
+	g_autoptr (GRegex) re = pattern_regex ("\\s+(?:and|&)\\s+", G_REGEX_CASELESS);
 	g_auto (GStrv) parts = NULL;
 	gboolean found = FALSE;
 

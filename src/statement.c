@@ -230,8 +230,17 @@ statement_clean_line (const char *text)
 	valid = g_utf8_make_valid (text, -1);
 	out = g_string_sized_new (strlen (valid));
 	for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p)) {
-		gunichar c = g_utf8_get_char (p);
+		gunichar c;
 
+		/* Printable ASCII other than the space: as it is. */
+		if ((guchar) *p > 0x20 && (guchar) *p < 0x7f) {
+			if (pending_space)
+				g_string_append_c (out, ' ');
+			pending_space = FALSE;
+			g_string_append_c (out, *p);
+			continue;
+		}
+		c = g_utf8_get_char (p);
 		if (is_invisible (c))
 			continue;
 		if (is_control (c) || is_line_separator (c) || g_unichar_isspace (c)) {
@@ -241,7 +250,7 @@ statement_clean_line (const char *text)
 		if (pending_space)
 			g_string_append_c (out, ' ');
 		pending_space = FALSE;
-		g_string_append_unichar (out, c);
+		g_string_append_len (out, p, g_utf8_next_char (p) - p);
 	}
 	return g_string_free (out, FALSE);
 }
@@ -269,8 +278,14 @@ statement_clean_text (const char *text)
 	valid = g_utf8_make_valid (text, -1);
 	out = g_string_sized_new (strlen (valid));
 	for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p)) {
-		gunichar c = g_utf8_get_char (p);
+		gunichar c;
 
+		/* Printable ASCII, most of any text, stays as it is. */
+		if ((guchar) *p >= 0x20 && (guchar) *p < 0x7f) {
+			g_string_append_c (out, *p);
+			continue;
+		}
+		c = g_utf8_get_char (p);
 		if (c == '\r' && p[1] == '\n')
 			continue;
 		if (c == '\r' || c == '\n' || is_line_separator (c)) {
@@ -291,7 +306,7 @@ statement_clean_text (const char *text)
 		if (g_unichar_isspace (c))
 			g_string_append_c (out, ' ');
 		else
-			g_string_append_unichar (out, c);
+			g_string_append_len (out, p, g_utf8_next_char (p) - p);
 	}
 	/* Nor do trailing ones. */
 	chomp_line (out);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "thread.h"
+#include "pattern.h"
 
 static gboolean
 contains (GPtrArray *array, const char *value)
@@ -34,7 +35,7 @@ thread_find_ids (const char *text, const char *id_prefix, GPtrArray *ids)
 
 	if (text == NULL)
 		return;
-	regex = g_regex_new (pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+	regex = pattern_regex (pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE);
 	if (regex == NULL)
 		return;
 	g_regex_match (regex, text, 0, &match);
@@ -55,8 +56,8 @@ thread_find_urls (const char *text, GPtrArray *urls)
 
 	if (text == NULL)
 		return;
-	regex = g_regex_new ("https?://datatracker\\.ietf\\.org/liaison/(\\d+)(?![0-9])",
-	                     G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+	regex = pattern_regex ("https?://datatracker\\.ietf\\.org/liaison/(\\d+)(?![0-9])",
+	                       G_REGEX_CASELESS | G_REGEX_OPTIMIZE);
 	g_regex_match (regex, text, 0, &match);
 	while (g_match_info_matches (match)) {
 		g_autofree char *number = g_match_info_fetch (match, 1);

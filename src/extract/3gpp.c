@@ -8,6 +8,7 @@
 
 #include "extract.h"
 #include "extract/labels.h"
+#include "pattern.h"
 
 typedef enum {
 	FIELD_TITLE,
@@ -63,7 +64,7 @@ add_unique (GPtrArray *list, const char *value)
 static int
 find_line (char *const *lines, guint from, guint to, const char *pattern, char **rest)
 {
-	g_autoptr (GRegex) re = g_regex_new (pattern, G_REGEX_CASELESS, 0, NULL);
+	g_autoptr (GRegex) re = pattern_regex (pattern, G_REGEX_CASELESS);
 
 	g_return_val_if_fail (re != NULL, -1);
 	for (guint i = from; lines[i] != NULL && i < to; i++) {
@@ -148,10 +149,10 @@ reply_contact (const char *value)
 static gboolean
 read_actions (Statement *statement, const char *actions)
 {
-	g_autoptr (GRegex) to = g_regex_new (
+	g_autoptr (GRegex) to = pattern_regex (
 		"^\\s*To\\s+(?:(.{2,80}?)\\s*(?:groups?|WGs?|working groups?)|([A-Z0-9][^,.:]{1,40}?))\\s*[.:]?\\s*$",
-		0, 0, NULL);
-	g_autoptr (GRegex) action = g_regex_new ("^\\s*ACTIONS?\\s*:\\s*(.*)$", G_REGEX_CASELESS, 0, NULL);
+		0);
+	g_autoptr (GRegex) action = pattern_regex ("^\\s*ACTIONS?\\s*:\\s*(.*)$", G_REGEX_CASELESS);
 	g_auto (GStrv) lines = labels_split_lines (actions);
 	gboolean asked = FALSE;
 
@@ -257,7 +258,7 @@ extract_3gpp (const char *text, const ExtractContext *context, guint *score)
 	if (heading >= 0 || block->entries->len > 0) {
 		guint end = block->entries->len > 0 ? block->start : MIN (n_lines, 10);
 		g_autofree char *head = join_lines (lines, 0, end);
-		g_autoptr (GRegex) tdoc = g_regex_new (TDOC_PATTERN, 0, 0, NULL);
+		g_autoptr (GRegex) tdoc = pattern_regex (TDOC_PATTERN, 0);
 		g_autoptr (GMatchInfo) match = NULL;
 
 		for (g_regex_match (tdoc, head, 0, &match); g_match_info_matches (match);

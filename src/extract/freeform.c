@@ -9,6 +9,7 @@
 
 #include "extract.h"
 #include "extract/labels.h"
+#include "pattern.h"
 
 /* The least evidence that makes a text a free-form statement. */
 #define FREEFORM_MIN_SCORE 3
@@ -89,7 +90,7 @@ static const LabelSpelling spellings[] = {
 static gboolean
 matches (const char *text, const char *pattern, GRegexCompileFlags flags)
 {
-	g_autoptr (GRegex) re = g_regex_new (pattern, flags | G_REGEX_OPTIMIZE, 0, NULL);
+	g_autoptr (GRegex) re = pattern_regex (pattern, flags | G_REGEX_OPTIMIZE);
 
 	g_return_val_if_fail (re != NULL, FALSE);
 	return text != NULL && g_regex_match (re, text, 0, NULL);
@@ -99,7 +100,7 @@ matches (const char *text, const char *pattern, GRegexCompileFlags flags)
 static void
 add_phrases (GPtrArray *out, const char *text, const char *pattern, GRegexCompileFlags flags)
 {
-	g_autoptr (GRegex) re = g_regex_new (pattern, flags | G_REGEX_OPTIMIZE, 0, NULL);
+	g_autoptr (GRegex) re = pattern_regex (pattern, flags | G_REGEX_OPTIMIZE);
 	g_autoptr (GMatchInfo) match = NULL;
 
 	g_return_if_fail (re != NULL);
@@ -135,7 +136,7 @@ read_head (char *const *lines, GPtrArray *values)
 static char *
 heading_title (char *const *lines)
 {
-	g_autoptr (GRegex) re = g_regex_new (HEADING_TITLE, 0, 0, NULL);
+	g_autoptr (GRegex) re = pattern_regex (HEADING_TITLE, 0);
 
 	g_return_val_if_fail (re != NULL, NULL);
 	for (guint i = 0; lines[i] != NULL && i < HEAD_LINES; i++) {

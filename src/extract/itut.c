@@ -9,6 +9,7 @@
 
 #include "extract.h"
 #include "extract/labels.h"
+#include "pattern.h"
 
 typedef enum {
 	FIELD_QUESTION,
@@ -90,7 +91,7 @@ add_unique (GPtrArray *list, const char *value)
 static void
 find_ls_numbers (char *const *lines, guint end, GPtrArray *out)
 {
-	g_autoptr (GRegex) re = g_regex_new (LS_NUMBER_PATTERN, G_REGEX_OPTIMIZE, 0, NULL);
+	g_autoptr (GRegex) re = pattern_regex (LS_NUMBER_PATTERN, G_REGEX_OPTIMIZE);
 
 	g_return_if_fail (re != NULL);
 	for (guint i = 0; lines[i] != NULL && i < end; i++) {
@@ -138,7 +139,7 @@ study_group (const LabelBlock *block, char *const *lines)
 		if (slash != NULL && g_ascii_isdigit (slash[1]))
 			return atoi (slash + 1);
 	}
-	heading = g_regex_new ("\\bSTUDY GROUP (\\d{1,2})\\b", 0, 0, NULL);
+	heading = pattern_regex ("\\bSTUDY GROUP (\\d{1,2})\\b", 0);
 	for (guint i = 0; lines[i] != NULL && i < block->start; i++) {
 		if (g_regex_match (heading, lines[i], 0, &match)) {
 			g_autofree char *number = g_match_info_fetch (match, 1);
@@ -156,7 +157,7 @@ static char *
 from_org (const LabelBlock *block, char *const *lines)
 {
 	const char *source = label_block_value (block, FIELD_SOURCE);
-	g_autoptr (GRegex) body = g_regex_new ("\\b(?:study group|SG ?\\d|TSAG|ITU)", G_REGEX_CASELESS, 0, NULL);
+	g_autoptr (GRegex) body = pattern_regex ("\\b(?:study group|SG ?\\d|TSAG|ITU)", G_REGEX_CASELESS);
 	int sg = study_group (block, lines);
 
 	if (source != NULL && (g_regex_match (body, source, 0, NULL) || sg == 0))
@@ -202,10 +203,10 @@ add_destinations (Statement *statement, const LabelBlock *block, Field field)
 static gboolean
 read_reply (Statement *statement)
 {
-	g_autoptr (GRegex) reply = g_regex_new ("^(?:Reply LS|Response LS|LS/r)\\s+(on|to)\\s+(.*)$",
-	                                        G_REGEX_CASELESS, 0, NULL);
-	g_autoptr (GRegex) paren = g_regex_new ("\\((?:in )?(?:reply|response) to\\s+([^)]+)\\)",
-	                                        G_REGEX_CASELESS, 0, NULL);
+	g_autoptr (GRegex) reply = pattern_regex ("^(?:Reply LS|Response LS|LS/r)\\s+(on|to)\\s+(.*)$",
+	                                          G_REGEX_CASELESS);
+	g_autoptr (GRegex) paren = pattern_regex ("\\((?:in )?(?:reply|response) to\\s+([^)]+)\\)",
+	                                          G_REGEX_CASELESS);
 	g_autoptr (GMatchInfo) match = NULL;
 	g_autoptr (GMatchInfo) inner = NULL;
 	g_autofree char *word = NULL;

@@ -8,6 +8,7 @@
 
 #include "extract/labels.h"
 #include "statement.h"
+#include "pattern.h"
 
 static void
 entry_free (gpointer data)
@@ -322,6 +323,17 @@ find_contact_label (const char *text)
 	return NULL;
 }
 
+/* The pieces of @line between TABs and runs of spaces, as
+ * g_regex_split_simple() cuts them (empty ones kept), with the pattern
+ * compiled once. */
+static char **
+raw_cells (const char *line)
+{
+	g_autoptr (GRegex) re = pattern_regex ("\t|  +", 0);
+
+	return g_regex_split (re, line, 0);
+}
+
 char *
 labels_contact (const char *text)
 {
@@ -335,7 +347,7 @@ labels_contact (const char *text)
 	lines = labels_split_lines (text);
 	/* "Name: ..." anywhere in the block. */
 	for (guint i = 0; lines[i] != NULL && name == NULL; i++) {
-		g_auto (GStrv) cells = g_regex_split_simple ("\t|  +", lines[i], 0, 0);
+		g_auto (GStrv) cells = raw_cells (lines[i]);
 		for (guint c = 0; cells[c] != NULL && name == NULL; c++) {
 			const char *cell = cells[c];
 			while (*cell == ' ')
@@ -349,7 +361,7 @@ labels_contact (const char *text)
 	}
 	/* Else the first cell that is no sub-label and holds no address. */
 	for (guint i = 0; lines[i] != NULL && name == NULL; i++) {
-		g_auto (GStrv) cells = g_regex_split_simple ("\t|  +", lines[i], 0, 0);
+		g_auto (GStrv) cells = raw_cells (lines[i]);
 		for (guint c = 0; cells[c] != NULL && name == NULL; c++) {
 			g_autofree char *cell = g_strstrip (g_strdup (cells[c]));
 			const char *cut;
@@ -375,7 +387,7 @@ labels_contact (const char *text)
 static gssize
 find_pattern (const char *text, const char *pattern)
 {
-	g_autoptr (GRegex) re = g_regex_new (pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+	g_autoptr (GRegex) re = pattern_regex (pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE);
 	g_autoptr (GMatchInfo) match = NULL;
 	int start = -1;
 
@@ -443,12 +455,12 @@ labels_find_deadline (const char *text)
 
 	if (text == NULL)
 		return NULL;
-	words = g_regex_new ("repl|respon|feedback|comment|answer|input|deadline|action|"
-	                     "\\bsend\\b|provide|kindly|request|\\binform", G_REGEX_CASELESS, 0, NULL);
-	re = g_regex_new ("\\b(?:by|before|until|till|no later than|not later than|prior to|"
-	                  "deadline(?: is| for \\w+(?: \\w+)?)?|due(?: date)?|reply date)\\s*:?\\s+"
-	                  "(?:the\\s+)?(?:end of\\s+)?",
-	                  G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+	words = pattern_regex ("repl|respon|feedback|comment|answer|input|deadline|action|"
+	                       "\\bsend\\b|provide|kindly|request|\\binform", G_REGEX_CASELESS);
+	re = pattern_regex ("\\b(?:by|before|until|till|no later than|not later than|prior to|"
+	                    "deadline(?: is| for \\w+(?: \\w+)?)?|due(?: date)?|reply date)\\s*:?\\s+"
+	                    "(?:the\\s+)?(?:end of\\s+)?",
+	                    G_REGEX_CASELESS | G_REGEX_OPTIMIZE);
 	g_return_val_if_fail (re != NULL, NULL);
 	for (g_regex_match (re, text, 0, &match); g_match_info_matches (match);
 	     g_match_info_next (match, NULL)) {
