@@ -1197,13 +1197,15 @@ test_list_many (void **state)
 		g_autofree char *address = g_strdup_printf ("later%u@example.org", i);
 		StoreOutgoing out = { .statement_id = NULL, .kind = kinds[i % 3],
 		                      .message_id = out_id, .sender = "statements@example.org",
-		                      .sha256 = "beef", .size = 1, .created = s->received };
+		                      .sha256 = "beef", .size = 1 };
 		gint64 row;
 
 		record (store, mid, mid, s->received, s);
 		if (i % 4 != 2)
 			continue;
+		/* record() may have replaced s->received. */
 		out.statement_id = s->id;
+		out.created = s->received;
 		assert_true (store_begin (store, &error));
 		row = store_add_outbox (store, &out, &error);
 		assert_true (row > 0);
