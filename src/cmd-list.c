@@ -165,6 +165,8 @@ cmd_list (const GlobalOptions *options, int argc, char **argv)
 		filter.to_group = group != NULL ? group->name : to;
 		filter.overdue = overdue;
 		filter.today = today;
+		/* The table shows the statement's own columns and its groups. */
+		filter.brief = !json;
 		statements = store_list_statements (store, &filter, &error);
 		if (statements == NULL)
 			return fail (command, error);

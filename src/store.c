@@ -1946,9 +1946,9 @@ fill_common (Store *store, Statement *s, gint64 row, GError **error)
  * of their rows instead of six queries per statement, each row handed to
  * its statement through a table from row to Statement (rows in the range
  * that belong to no statement of @list are skipped). @list and @rows are
- * parallel. */
+ * parallel. With @brief, only the groups. */
 static gboolean
-fill_common_many (Store *store, GPtrArray *list, GArray *rows, GError **error)
+fill_common_many (Store *store, GPtrArray *list, GArray *rows, gboolean brief, GError **error)
 {
 	static const struct {
 		QueryId id;
@@ -1967,10 +1967,14 @@ fill_common_many (Store *store, GPtrArray *list, GArray *rows, GError **error)
 
 	g_assert (list->len == rows->len);
 	if (list->len < FILL_MANY_MIN) {
-		for (guint i = 0; i < list->len; i++)
-			if (!fill_common (store, g_ptr_array_index (list, i),
-			                  g_array_index (rows, gint64, i), error))
+		for (guint i = 0; i < list->len; i++) {
+			Statement *s = g_ptr_array_index (list, i);
+			gint64 row = g_array_index (rows, gint64, i);
+
+			if (!(brief ? fill_groups (store, s, row, error)
+			            : fill_common (store, s, row, error)))
 				return FALSE;
+		}
 		return TRUE;
 	}
 
@@ -1984,12 +1988,15 @@ fill_common_many (Store *store, GPtrArray *list, GArray *rows, GError **error)
 	}
 
 	for (gsize t = 0; t < G_N_ELEMENTS (tables); t++) {
-		g_auto (StoreQuery) st = query (store, tables[t].id, error);
+		g_auto (StoreQuery) st = NULL;
 		Binder bind;
 		Statement *s = NULL;
 		gint64 current = 0;
 		int r;
 
+		if (brief && tables[t].id != Q_MANY_GROUPS)
+			continue;
+		st = query (store, tables[t].id, error);
 		if (st == NULL)
 			return FALSE;
 		bind = (Binder) { st, SQLITE_OK };
@@ -2068,7 +2075,7 @@ store_list_statements (Store *store, const StoreFilter *filter, GError **error)
 	if (r < 0)
 		goto fail;
 	query_release (st);
-	if (!fill_common_many (store, list, rows, error))
+	if (!fill_common_many (store, list, rows, filter != NULL && filter->brief, error))
 		goto fail;
 	return g_steal_pointer (&list);
 
@@ -3128,7 +3135,7 @@ store_remind_candidates (Store *store, const char *oldest, GError **error)
 	if (r < 0)
 		goto fail;
 	query_release (st);
-	if (!fill_common_many (store, list, rows, error))
+	if (!fill_common_many (store, list, rows, FALSE, error))
 		goto fail;
 	return g_steal_pointer (&list);
 

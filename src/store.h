@@ -96,10 +96,12 @@ typedef struct {
 	gboolean overdue;        /* only overdue ones, as of @today */
 	const char *today;       /* YYYY-MM-DD */
 	guint limit;             /* 0: no limit */
+	gboolean brief;          /* only what list's table shows: see below */
 } StoreFilter;
 
 /* Statements matching @filter, newest first, without body, thread and
- * events (attachments and routes included). Array of Statement*. */
+ * events (attachments and routes included; with @filter->brief, only the
+ * statement's own columns and its groups). Array of Statement*. */
 GPtrArray *store_list_statements (Store *store, const StoreFilter *filter, GError **error);
 
 /* One statement that a search found. */
