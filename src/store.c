@@ -256,6 +256,19 @@ static const Migration migrations[] = {
 	  "	DELETE FROM statements_fts WHERE rowid = old.id;\n"
 	  "END;\n"
 	  "PRAGMA user_version = 6;\n" },
+	{ 7,
+	  /* The thread look-ups by a statement's page and by its title
+	   * (Q_THREAD_BY_URL, Q_THREAD_BY_TITLE) on their own keys, newest
+	   * first: without these they read every statement, so that a
+	   * delivery, and a re-injection of a whole archive all the more,
+	   * slowed down as the register grew. The url index was the first
+	   * one's and served nothing. */
+	  "CREATE INDEX IF NOT EXISTS statements_url_key ON statements (\n"
+	  "	lower (rtrim (replace (url, 'http://', 'https://'), '/')), received, id)\n"
+	  "	WHERE url IS NOT NULL;\n"
+	  "CREATE INDEX IF NOT EXISTS statements_title ON statements (title COLLATE NOCASE, received, id);\n"
+	  "DROP INDEX IF EXISTS statements_url;\n"
+	  "PRAGMA user_version = 7;\n" },
 };
 
 int
@@ -603,12 +616,15 @@ static const char *const query_sql[N_QUERIES] = {
 		"SELECT address, status FROM routes WHERE outbox = ?1 ORDER BY position, id",
 	[Q_OUTBOX_FILES] = "SELECT DISTINCT sha256 FROM outbox",
 	/* Queued rows whose time has come (?2: whatever their time), and
-	 * with ?3 the claims older than ?4: interrupted hand-overs. */
+	 * with ?3 the claims older than ?4: interrupted hand-overs. The
+	 * state term lets it read the outbox_pending index, not every row
+	 * ever sent; "+id" keeps the rowid order from winning over it. */
 	[Q_OUTBOX_DUE] =
 		"SELECT id FROM outbox "
-		"WHERE (state = 'queued' AND (?2 OR next_attempt <= ?1)) "
-		"OR (?3 AND state = 'sending' AND claimed_at < ?4) "
-		"ORDER BY id",
+		"WHERE state IN ('queued', 'sending') "
+		"AND ((state = 'queued' AND (?2 OR next_attempt <= ?1)) "
+		"OR (?3 AND state = 'sending' AND claimed_at < ?4)) "
+		"ORDER BY +id",
 	/* The claim: one UPDATE that only one process can win. */
 	[Q_OUTBOX_CLAIM] =
 		"UPDATE outbox SET state = 'sending', claim = ?2, claimed_at = ?3, claimed_pid = ?4, "
@@ -643,7 +659,9 @@ static const char *const query_sql[N_QUERIES] = {
 		"WHERE o.message_id = ?1 "
 		"LIMIT 1",
 	[Q_THREAD_BY_LS_ID] = "SELECT ls_id FROM statements WHERE ls_id = ?1",
-	/* The Datatracker writes its pages with and without the final '/'. */
+	/* The Datatracker writes its pages with and without the final '/'.
+	 * Both use their index of migration 7: the expressions must stay
+	 * the indexes' own. */
 	[Q_THREAD_BY_URL] =
 		"SELECT ls_id FROM statements WHERE url IS NOT NULL "
 		"AND lower (rtrim (replace (url, 'http://', 'https://'), '/')) = lower (rtrim (?1, '/')) "

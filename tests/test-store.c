@@ -736,6 +736,62 @@ test_threads (void **state)
 /* ---------------------------------------------------------------------- */
 /* Ids */
 
+/* The plan SQLite picks for @sql: its steps' details, one per line. */
+static char *
+raw_plan (sqlite3 *db, const char *sql)
+{
+	g_autofree char *explain = g_strconcat ("EXPLAIN QUERY PLAN ", sql, NULL);
+	GString *plan = g_string_new (NULL);
+	sqlite3_stmt *st = NULL;
+
+	assert_int_equal (sqlite3_prepare_v2 (db, explain, -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step (st) == SQLITE_ROW)
+		g_string_append_printf (plan, "%s\n", (const char *) sqlite3_column_text (st, 3));
+	sqlite3_finalize (st);
+	return g_string_free (plan, FALSE);
+}
+
+/* The look-ups a delivery makes, and queue run's, read an index on their
+ * key, not every statement or every message ever sent: their cost must
+ * not grow with the register (issue 9). The SQL is store.c's
+ * (Q_THREAD_BY_URL, Q_THREAD_BY_TITLE, Q_OUTBOX_DUE); a planner that
+ * could only scan would say "SCAN statements". */
+static void
+test_lookups_use_indexes (void **state)
+{
+	Fixture *f = *state;
+	g_autoptr (Store) store = open_store (f);
+	static const struct {
+		const char *sql;
+		const char *index;
+	} cases[] = {
+		{ "SELECT ls_id FROM statements WHERE url IS NOT NULL "
+		  "AND lower (rtrim (replace (url, 'http://', 'https://'), '/')) = lower (rtrim (?1, '/')) "
+		  "ORDER BY received DESC, id DESC LIMIT 1",
+		  "SEARCH statements USING INDEX statements_url_key" },
+		{ "SELECT ls_id FROM statements WHERE title = ?1 COLLATE NOCASE "
+		  "ORDER BY received DESC, id DESC LIMIT 1",
+		  "SEARCH statements USING INDEX statements_title" },
+		{ "SELECT id FROM outbox WHERE state IN ('queued', 'sending') "
+		  "AND ((state = 'queued' AND (?2 OR next_attempt <= ?1)) "
+		  "OR (?3 AND state = 'sending' AND claimed_at < ?4)) ORDER BY +id",
+		  "USING INDEX outbox_pending" },
+	};
+	sqlite3 *db = raw_open (f);
+
+	(void) store;
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		g_autofree char *plan = raw_plan (db, cases[i].sql);
+
+		if (strstr (plan, cases[i].index) == NULL)
+			fail_msg ("case %zu: expected %s, the plan is:\n%s", i, cases[i].index, plan);
+		if (strstr (plan, "TEMP B-TREE") != NULL && i < 2)
+			fail_msg ("case %zu: the newest match needs a sort:\n%s", i, plan);
+	}
+	assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE name = 'statements_url'"), 0);
+	sqlite3_close (db);
+}
+
 static void
 test_id_allocation (void **state)
 {
@@ -1560,6 +1616,7 @@ main (void)
 		cmocka_unit_test_setup_teardown (test_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_related_thread_events, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_threads, setup, teardown),
+		cmocka_unit_test_setup_teardown (test_lookups_use_indexes, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_id_allocation, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_dedupe, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_rollback, setup, teardown),
