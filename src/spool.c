@@ -465,7 +465,7 @@ spool_clean_tmp (const char *spool, guint max_age)
 }
 
 GPtrArray *
-spool_list_old (const char *spool, const char *kind, guint max_age)
+spool_list_old (const char *spool, const char *kind, guint max_age, GHashTable *except)
 {
 	GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
 	g_autofree char *dir = NULL;
@@ -490,13 +490,16 @@ spool_list_old (const char *spool, const char *kind, guint max_age)
 		if (b == NULL)
 			continue;
 		while ((name = g_dir_read_name (b)) != NULL) {
-			g_autofree char *path = g_build_filename (bucket_dir, name, NULL);
+			g_autofree char *path = NULL;
 			struct stat st;
 
 			/* Only names the spool itself gives: the SHA-256 in
 			 * hex, in the bucket of its first two digits. */
 			if (strlen (name) != 64 || strncmp (name, bucket, 2) != 0)
 				continue;
+			if (except != NULL && g_hash_table_contains (except, name))
+				continue;
+			path = g_build_filename (bucket_dir, name, NULL);
 			if (lstat (path, &st) < 0 || !S_ISREG (st.st_mode))
 				continue;
 			if (now - st.st_mtime < (time_t) max_age)

@@ -56,8 +56,12 @@ char *spool_write_part (const char *spool, GMimePart *part, char **sha256, gint6
 guint spool_clean_tmp (const char *spool, guint max_age);
 
 /* The names (SHA-256) of the stored files of @kind ("msg", "att", "out")
- * last changed more than @max_age seconds ago. Array of char*. */
-GPtrArray *spool_list_old (const char *spool, const char *kind, guint max_age);
+ * last changed more than @max_age seconds ago, except those that
+ * @except (NULL for none) holds: only the others are looked at, so that
+ * a spool of many files costs a read of its directories, not a stat of
+ * each. Array of char*. */
+GPtrArray *spool_list_old (const char *spool, const char *kind, guint max_age,
+                           GHashTable *except);
 
 /* Removes the stored file @sha256 of @kind. FALSE (errno set) when it
  * could not. */
