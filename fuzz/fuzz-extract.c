@@ -21,9 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "extract.h"
+#include "stages/extract.h"
 #include "fuzz.h"
-#include "statement.h"
+#include "base/statement.h"
 
 static gssize only = -1;     /* index into extractors[], or -1: all */
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "mailbox.h"
+#include "input/mailbox.h"
 
 static char *work;           /* a scratch directory, removed at exit */
 static char *input_path;     /* where each input is written */

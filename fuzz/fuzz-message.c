@@ -18,13 +18,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "classify.h"
-#include "conf.h"
-#include "extract.h"
+#include "stages/classify.h"
+#include "base/conf.h"
+#include "stages/extract.h"
 #include "fuzz.h"
-#include "message.h"
-#include "resolve.h"
-#include "thread.h"
+#include "input/message.h"
+#include "stages/resolve.h"
+#include "stages/thread.h"
 
 static Config *config;
 static char *work;           /* a scratch spool, removed at exit */

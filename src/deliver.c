@@ -11,20 +11,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "authorize.h"
-#include "bounce.h"
-#include "compose.h"
+#include "stages/authorize.h"
+#include "stages/bounce.h"
+#include "stages/compose.h"
 #include "deliver.h"
-#include "document.h"
-#include "error.h"
-#include "extract.h"
-#include "gmime-util.h"
-#include "guard.h"
-#include "outbox.h"
-#include "resolve.h"
-#include "route.h"
-#include "spool.h"
-#include "thread.h"
+#include "input/document.h"
+#include "base/error.h"
+#include "stages/extract.h"
+#include "base/gmime-util.h"
+#include "base/guard.h"
+#include "outbound/outbox.h"
+#include "stages/resolve.h"
+#include "stages/route.h"
+#include "store/spool.h"
+#include "stages/thread.h"
 
 void
 deliver_result_clear (DeliverResult *result)

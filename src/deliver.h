@@ -7,10 +7,10 @@
 #ifndef LIAISON_DELIVER_H
 #define LIAISON_DELIVER_H
 
-#include "classify.h"
-#include "conf.h"
-#include "message.h"
-#include "store.h"
+#include "stages/classify.h"
+#include "base/conf.h"
+#include "input/message.h"
+#include "store/store.h"
 
 typedef struct {
 	MessageClass kind;

@@ -2,7 +2,7 @@
 # The manual pages: mandoc -Tlint finds nothing in either; liaison(1) has an
 # entry for every command that `liaison --help` lists, and documents no other
 # command; liaison.conf(5) has an entry for every section and key that
-# src/conf.c reads, and for no other key. Skipped when mandoc is missing.
+# src/base/conf.c reads, and for no other key. Skipped when mandoc is missing.
 . "$top_srcdir/tests/lib.sh"
 if ! command -v mandoc >/dev/null 2>&1; then
 	echo "mandoc is not installed"
@@ -10,7 +10,7 @@ if ! command -v mandoc >/dev/null 2>&1; then
 fi
 MAN1="$top_srcdir/man/liaison.1"
 MAN5="$top_srcdir/man/liaison.conf.5"
-CONF_C="$top_srcdir/src/conf.c"
+CONF_C="$top_srcdir/src/base/conf.c"
 
 # 1. Lint. Any message at level warning or above fails; the only line let
 # through is mandoc's note about the system's own stale mandoc.db, which
@@ -68,7 +68,7 @@ done < "$T/documented"
 # call of a get_* function or of g_key_file_has_key, and every literal of
 # each *_keys[] table.
 if [ ! -f "$CONF_C" ]; then
-	not_ok "src/conf.c exists"
+	not_ok "src/base/conf.c exists"
 	finish
 fi
 tr '\n\t' '  ' < "$CONF_C" > "$T/conf.c"
@@ -77,15 +77,15 @@ tr '\n\t' '  ' < "$CONF_C" > "$T/conf.c"
 	grep -Eo '_keys *\[\] *= *\{[^}]*\}' "$T/conf.c" | grep -Eo '"[^"]*"' | tr -d '"'
 } | grep -E '^[a-z][a-z0-9-]*$' | sort -u > "$T/keys"
 if [ -s "$T/keys" ]; then
-	ok "src/conf.c reads $(wc -l < "$T/keys") keys"
+	ok "src/base/conf.c reads $(wc -l < "$T/keys") keys"
 else
-	not_ok "found no key names in src/conf.c: has the way it reads keys changed? Adapt tests/t-man.sh"
+	not_ok "found no key names in src/base/conf.c: has the way it reads keys changed? Adapt tests/t-man.sh"
 fi
 while IFS= read -r key; do
 	if grep -Eq "^\.It Cm $key( |\$)" "$MAN5"; then
 		ok "liaison.conf.5 documents the key $key"
 	else
-		not_ok "liaison.conf.5 has no '.It Cm $key' for the key $key that src/conf.c reads"
+		not_ok "liaison.conf.5 has no '.It Cm $key' for the key $key that src/base/conf.c reads"
 	fi
 done < "$T/keys"
 # Every key the page documents is one conf.c reads (no typo, no key that is
@@ -93,9 +93,9 @@ done < "$T/keys"
 sed -n 's/^\.It Cm \([a-z][a-z0-9-]*\) No =.*/\1/p' "$MAN5" | sort -u > "$T/page-keys"
 while IFS= read -r key; do
 	if grep -qx "$key" "$T/keys"; then
-		ok "liaison.conf.5's key $key is read by src/conf.c"
+		ok "liaison.conf.5's key $key is read by src/base/conf.c"
 	else
-		not_ok "liaison.conf.5 documents the key $key, which src/conf.c does not read"
+		not_ok "liaison.conf.5 documents the key $key, which src/base/conf.c does not read"
 	fi
 done < "$T/page-keys"
 
@@ -105,9 +105,9 @@ done < "$T/page-keys"
 grep -Eo '(strcmp|section_name) *\( *section *, *"[a-z]+"' "$T/conf.c" |
 	sed 's/.*"\([a-z]*\)"$/\1/' | sort -u > "$T/sections"
 if [ -s "$T/sections" ]; then
-	ok "src/conf.c knows $(wc -l < "$T/sections") sections"
+	ok "src/base/conf.c knows $(wc -l < "$T/sections") sections"
 else
-	not_ok "found no section names in src/conf.c: adapt tests/t-man.sh"
+	not_ok "found no section names in src/base/conf.c: adapt tests/t-man.sh"
 fi
 while IFS= read -r section; do
 	if grep -Eq "^\.Ss \"?\[$section[] ]" "$MAN5"; then

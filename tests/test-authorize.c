@@ -14,11 +14,11 @@
 #include <cmocka.h>
 #include <glib/gstdio.h>
 
-#include "authorize.h"
-#include "conf.h"
-#include "gmime-util.h"
-#include "message.h"
-#include "statement.h"
+#include "stages/authorize.h"
+#include "base/conf.h"
+#include "base/gmime-util.h"
+#include "input/message.h"
+#include "base/statement.h"
 
 typedef struct {
 	const char *name;

@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "classify.h"
-#include "message.h"
+#include "stages/classify.h"
+#include "input/message.h"
 
 #define STATEMENT_HEADERS "From: Greg Jones <greg@itu.int>\nTo: statements@example.org\n" \
 	"Subject: New Liaison Statement\nMessage-ID: <a@itu.int>\n"

@@ -17,12 +17,12 @@
 #include <cmocka.h>
 #include <glib/gstdio.h>
 
-#include "compose.h"
-#include "conf.h"
-#include "gmime-util.h"
-#include "message.h"
-#include "route.h"
-#include "statement.h"
+#include "stages/compose.h"
+#include "base/conf.h"
+#include "base/gmime-util.h"
+#include "input/message.h"
+#include "stages/route.h"
+#include "base/statement.h"
 
 static const char config_text[] =
 	"[liaison]\n"

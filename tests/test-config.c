@@ -13,11 +13,11 @@
 #include <cmocka.h>
 #include <glib/gstdio.h>
 
-#include "conf.h"
-#include "error.h"
-#include "gmime-util.h"
-#include "resolve.h"
-#include "statement.h"
+#include "base/conf.h"
+#include "base/error.h"
+#include "base/gmime-util.h"
+#include "stages/resolve.h"
+#include "base/statement.h"
 
 static char *tmpdir;
 static Config *sample;

@@ -12,12 +12,12 @@
 
 #include <cmocka.h>
 
-#include "conf.h"
-#include "document.h"
-#include "extract.h"
-#include "message.h"
-#include "resolve.h"
-#include "statement.h"
+#include "base/conf.h"
+#include "input/document.h"
+#include "stages/extract.h"
+#include "input/message.h"
+#include "stages/resolve.h"
+#include "base/statement.h"
 
 #define MAX_MESSAGE_SIZE (50 * 1024 * 1024)
 

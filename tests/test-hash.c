@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "gmime-util.h"
-#include "hash.h"
+#include "base/gmime-util.h"
+#include "base/hash.h"
 
 /* Deterministic bytes: every value, runs of CR LF, lengths not a multiple
  * of the 64-byte block. */

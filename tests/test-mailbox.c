@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "error.h"
-#include "mailbox.h"
+#include "base/error.h"
+#include "input/mailbox.h"
 
 /* ------------------------------------------------------------------ */
 /* Helpers */

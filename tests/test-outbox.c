@@ -16,16 +16,16 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
-#include "bounce.h"
-#include "error.h"
-#include "gmime-util.h"
-#include "guard.h"
-#include "message.h"
-#include "outbox.h"
-#include "spool.h"
-#include "statement.h"
-#include "store.h"
-#include "transport.h"
+#include "stages/bounce.h"
+#include "base/error.h"
+#include "base/gmime-util.h"
+#include "base/guard.h"
+#include "input/message.h"
+#include "outbound/outbox.h"
+#include "store/spool.h"
+#include "base/statement.h"
+#include "store/store.h"
+#include "outbound/transport.h"
 
 #define T0 "2026-03-02T10:00:00Z"
 

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "remind.h"
+#include "stages/remind.h"
 
 static GArray *
 default_days (void)

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "render.h"
+#include "export/render.h"
 
 #define TODAY "2026-11-27"
 

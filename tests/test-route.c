@@ -14,10 +14,10 @@
 #include <cmocka.h>
 #include <glib/gstdio.h>
 
-#include "conf.h"
-#include "gmime-util.h"
-#include "route.h"
-#include "statement.h"
+#include "base/conf.h"
+#include "base/gmime-util.h"
+#include "stages/route.h"
+#include "base/statement.h"
 
 static const char config_text[] =
 	"[liaison]\n"

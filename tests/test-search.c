@@ -13,8 +13,8 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "error.h"
-#include "search.h"
+#include "base/error.h"
+#include "store/search.h"
 
 typedef struct {
 	const char *input;

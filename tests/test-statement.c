@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "statement.h"
+#include "base/statement.h"
 
 /* ---- Purposes --------------------------------------------------------- */
 

@@ -18,12 +18,12 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
-#include "error.h"
-#include "gmime-util.h"
-#include "guard.h"
-#include "spool.h"
-#include "statement.h"
-#include "store.h"
+#include "base/error.h"
+#include "base/gmime-util.h"
+#include "base/guard.h"
+#include "store/spool.h"
+#include "base/statement.h"
+#include "store/store.h"
 
 /* ---------------------------------------------------------------------- */
 /* Fixture: a scratch directory with a database path in it. */

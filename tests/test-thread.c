@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "thread.h"
+#include "stages/thread.h"
 
 static Message *
 message_from_text (const char *text)

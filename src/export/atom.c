@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "export.h"
+#include "export/export.h"
 
 /* A time as Atom wants it (RFC 3339), or NULL when @text is none. */
 static char *

@@ -3,7 +3,7 @@
  * hold a comma, a quote or a line break. Lists are joined with "; ". */
 #include "config.h"
 
-#include "export.h"
+#include "export/export.h"
 
 static const char *const columns[] = {
 	"id", "state", "overdue", "action_taken", "title", "purpose", "layout",

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "export.h"
+#include "export/export.h"
 
 /* Statements due within this many days are marked when the configuration
  * has no reminder days (the first reminder goes out then). */

@@ -4,8 +4,8 @@
 
 #include <string.h>
 
-#include "export.h"
-#include "render.h"
+#include "export/export.h"
+#include "export/render.h"
 
 gboolean
 export_json (const ExportContext *context, GPtrArray *statements, ExportWriter *writer,

@@ -1,0 +1,1096 @@
+/* conf.c: reading liaison.conf (a GLib key file) into a Config, the directory
+ * of peer organizations and receiving groups, the name-matching rule of SPEC
+ * §3, RFC 5322 mailboxes, and the checks behind `liaison check`. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/conf.h"
+#include "base/error.h"
+#include "base/gmime-util.h"
+
+#ifndef SENDMAIL_PATH
+#define SENDMAIL_PATH "/usr/sbin/sendmail"
+#endif
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
+#define DEFAULT_NAME "Liaison Statement Processor"
+#define DEFAULT_ID_PREFIX "LS"
+#define DEFAULT_TIME_LIMIT 120
+#define DEFAULT_MAX_MESSAGE_SIZE G_GUINT64_CONSTANT (52428800)
+#define DEFAULT_SMTP_HOST "localhost"
+#define DEFAULT_SMTP_PORT 25
+#define DEFAULT_OVERDUE_DAYS 14
+
+static const int default_reminder_days[] = { 14, 7, 4, 3, 2, 1, 0 };
+
+/* The keys each kind of section may hold; anything else is reported, since a
+ * misspelt key silently falling back to its default is the classic way of
+ * losing a setting. */
+static const char *const liaison_keys[] = {
+	"address", "name", "database", "spool", "triage", "archive", "id-prefix",
+	"acknowledge", "time-limit", "max-message-size", "authserv-id", NULL
+};
+static const char *const delivery_keys[] = {
+	"method", "sendmail", "smtp-host", "smtp-port", "maildir", NULL
+};
+static const char *const reminders_keys[] = { "days", "overdue-days", NULL };
+static const char *const org_keys[] = { "aliases", "domains", "managers", "authorized", NULL };
+static const char *const group_keys[] = { "name", "aliases", "list", "chairs", "ads", NULL };
+
+/* ------------------------------------------------------------------ */
+/* Mailboxes */
+
+void
+mailbox_free (Mailbox *mailbox)
+{
+	if (mailbox == NULL)
+		return;
+	g_free (mailbox->name);
+	g_free (mailbox->address);
+	g_free (mailbox);
+}
+
+Mailbox *
+mailbox_copy (const Mailbox *mailbox)
+{
+	Mailbox *copy;
+
+	if (mailbox == NULL)
+		return NULL;
+	copy = g_new0 (Mailbox, 1);
+	copy->name = g_strdup (mailbox->name);
+	copy->address = g_strdup (mailbox->address);
+	return copy;
+}
+
+/* TRUE when @s holds no white space, control character or RFC 5322 special
+ * that cannot stand unquoted in an addr-spec. GMime's loose parser lets some
+ * of these through; an address we will hand to sendmail must not have them. */
+static gboolean
+addr_part_ok (const char *s, gboolean domain)
+{
+	if (*s == '\0')
+		return FALSE;
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char) *p;
+		if (c <= ' ' || c == 0x7f)
+			return FALSE;
+		if (strchr ("<>()[],;:\\\"", c) != NULL)
+			return FALSE;
+		/* A domain is letters, digits, '-' and '.' (or UTF-8: IDN). */
+		if (domain && c < 0x80 && !g_ascii_isalnum (c) && c != '-' && c != '.')
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* The addr-spec that @text, one RFC 5322 mailbox, is written around: the
+ * part inside "<...>" when there is one (and nothing but comments after
+ * it), else the whole text without its comments, which must then be one
+ * word. NULL when @text has any other shape: a list ("a@b, c@d"), a group,
+ * trailing words ("a@b # note"), unbalanced quotes or brackets. GMime's
+ * lenient parser quietly drops such leftovers, which in a configuration
+ * would hide a mistake, so the shape is checked here first. */
+static char *
+mailbox_shape (const char *text)
+{
+	GString *outside = g_string_new (NULL);   /* text less comments */
+	const char *lt = NULL, *gt = NULL;
+	gboolean quoted = FALSE;
+	int comment = 0;
+	char *token = NULL;
+
+	for (const char *p = text; *p; p++) {
+		if (quoted) {
+			if (*p == '\\' && p[1] != '\0')
+				g_string_append_c (outside, *p++);
+			else if (*p == '"')
+				quoted = FALSE;
+			g_string_append_c (outside, *p);
+			continue;
+		}
+		if (comment > 0) {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			else if (*p == '(')
+				comment++;
+			else if (*p == ')')
+				comment--;
+			continue;
+		}
+		switch (*p) {
+		case '"':
+			quoted = TRUE;
+			break;
+		case '(':
+			comment++;
+			continue;
+		case ')':
+		case ',':
+		case ';':
+			goto bad;
+		case '<':
+			if (lt != NULL)
+				goto bad;
+			lt = p;
+			break;
+		case '>':
+			if (lt == NULL || gt != NULL)
+				goto bad;
+			gt = p;
+			break;
+		default:
+			if (gt != NULL && !g_ascii_isspace (*p))
+				goto bad;
+			break;
+		}
+		g_string_append_c (outside, *p);
+	}
+	if (quoted || comment > 0 || (lt != NULL) != (gt != NULL))
+		goto bad;
+
+	if (lt != NULL) {
+		token = g_strndup (lt + 1, (gsize) (gt - lt - 1));
+	} else {
+		token = g_strdup (outside->str);
+		g_strstrip (token);
+		for (const char *p = token; *p; p++)
+			if (g_ascii_isspace (*p))
+				goto bad;
+	}
+	g_strstrip (token);
+	g_string_free (outside, TRUE);
+	return token;
+
+bad:
+	g_free (token);
+	g_string_free (outside, TRUE);
+	return NULL;
+}
+
+/* A copy of @text with control characters turned into spaces, runs of space
+ * folded and the ends trimmed; NULL when nothing is left. */
+static char *
+clean_name (const char *text)
+{
+	GString *out;
+	gboolean space = FALSE;
+
+	if (text == NULL)
+		return NULL;
+	out = g_string_new (NULL);
+	for (const char *p = text; *p; p++) {
+		unsigned char c = (unsigned char) *p;
+		if (c < ' ' || c == 0x7f || c == ' ') {
+			space = TRUE;
+			continue;
+		}
+		if (space && out->len > 0)
+			g_string_append_c (out, ' ');
+		space = FALSE;
+		g_string_append_c (out, (char) c);
+	}
+	if (out->len == 0) {
+		g_string_free (out, TRUE);
+		return NULL;
+	}
+	return g_string_free (out, FALSE);
+}
+
+Mailbox *
+mailbox_parse (const char *text)
+{
+	g_autoptr (InternetAddressList) list = NULL;
+	g_autofree char *addr = NULL;
+	g_autofree char *local = NULL;
+	g_autofree char *domain = NULL;
+	InternetAddress *ia;
+	const char *at;
+	Mailbox *mailbox;
+
+	if (text == NULL || strchr (text, '@') == NULL)
+		return NULL;
+	addr = mailbox_shape (text);
+	if (addr == NULL || !g_utf8_validate (addr, -1, NULL))
+		return NULL;
+	/* "a@b." is "a@b". */
+	while (*addr != '\0' && addr[strlen (addr) - 1] == '.')
+		addr[strlen (addr) - 1] = '\0';
+	at = strrchr (addr, '@');
+	if (at == NULL || at == addr)
+		return NULL;
+	local = g_strndup (addr, (gsize) (at - addr));
+	domain = g_utf8_strdown (at + 1, -1);
+	if (strchr (local, '@') != NULL || !addr_part_ok (local, FALSE) ||
+	    !addr_part_ok (domain, TRUE) || domain[0] == '.' || strstr (domain, "..") != NULL)
+		return NULL;
+
+	/* The addr-spec is kept as written (an IDN domain in its ASCII form
+	 * stays so, as envelopes need it); GMime reads the display name,
+	 * quoted or RFC 2047 encoded, and must agree that this is one
+	 * mailbox. */
+	gmime_util_init ();
+	list = internet_address_list_parse (NULL, text);
+	if (list == NULL || internet_address_list_length (list) != 1)
+		return NULL;
+	ia = internet_address_list_get_address (list, 0);
+	if (!INTERNET_ADDRESS_IS_MAILBOX (ia))
+		return NULL;
+
+	mailbox = g_new0 (Mailbox, 1);
+	mailbox->address = g_strconcat (local, "@", domain, NULL);
+	mailbox->name = clean_name (internet_address_get_name (ia));
+	return mailbox;
+}
+
+char *
+mailbox_format (const Mailbox *mailbox)
+{
+	GString *out;
+	gboolean quote = FALSE;
+
+	g_return_val_if_fail (mailbox != NULL, NULL);
+
+	if (mailbox->name == NULL || *mailbox->name == '\0')
+		return g_strdup (mailbox->address);
+
+	/* Quote a display name holding an RFC 5322 special, so that the
+	 * result reads back through mailbox_parse() as the same mailbox.
+	 * A '.' is left alone: obs-phrase allows it and every reader does. */
+	for (const char *p = mailbox->name; *p; p++) {
+		if (strchr ("()<>[]:;@\\,\"", *p) != NULL) {
+			quote = TRUE;
+			break;
+		}
+	}
+	out = g_string_new (NULL);
+	if (quote) {
+		g_string_append_c (out, '"');
+		for (const char *p = mailbox->name; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				g_string_append_c (out, '\\');
+			g_string_append_c (out, *p);
+		}
+		g_string_append_c (out, '"');
+	} else {
+		g_string_append (out, mailbox->name);
+	}
+	g_string_append_printf (out, " <%s>", mailbox->address);
+	return g_string_free (out, FALSE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Names */
+
+char *
+config_name_key (const char *name)
+{
+	g_autofree char *folded = NULL;
+	GString *key;
+
+	g_return_val_if_fail (name != NULL, NULL);
+
+	/* ASCII, the usual case (it is called for every configured name at
+	 * every lookup): folding is lowering. */
+	{
+		const char *p = name;
+		while (*p != '\0' && (guchar) *p < 0x80)
+			p++;
+		if (*p == '\0') {
+			char *out = g_malloc (p - name + 1), *o = out;
+			for (p = name; *p != '\0'; p++)
+				if (strchr ("-_ \t\n\r\f", *p) == NULL)
+					*o++ = g_ascii_tolower (*p);
+			*o = '\0';
+			return out;
+		}
+	}
+	if (!g_utf8_validate (name, -1, NULL))
+		return g_strdup ("");
+	folded = g_utf8_casefold (name, -1);
+	key = g_string_new (NULL);
+	for (const char *p = folded; *p; p = g_utf8_next_char (p)) {
+		gunichar c = g_utf8_get_char (p);
+		if (c == '-' || c == '_' || g_unichar_isspace (c))
+			continue;
+		g_string_append_unichar (key, c);
+	}
+	return g_string_free (key, FALSE);
+}
+
+static gboolean
+name_matches (const char *label, const char *key)
+{
+	g_autofree char *k = NULL;
+
+	if (label == NULL)
+		return FALSE;
+	k = config_name_key (label);
+	return *k != '\0' && strcmp (k, key) == 0;
+}
+
+static gboolean
+any_name_matches (GPtrArray *labels, const char *key)
+{
+	for (guint i = 0; labels != NULL && i < labels->len; i++)
+		if (name_matches (g_ptr_array_index (labels, i), key))
+			return TRUE;
+	return FALSE;
+}
+
+const Org *
+config_find_org (const Config *config, const char *name)
+{
+	g_autofree char *key = NULL;
+
+	g_return_val_if_fail (config != NULL, NULL);
+	if (name == NULL)
+		return NULL;
+	key = config_name_key (name);
+	if (*key == '\0')
+		return NULL;
+	for (guint i = 0; i < config->orgs->len; i++) {
+		const Org *org = g_ptr_array_index (config->orgs, i);
+		if (name_matches (org->name, key) || any_name_matches (org->aliases, key))
+			return org;
+	}
+	return NULL;
+}
+
+const Group *
+config_find_group (const Config *config, const char *name)
+{
+	g_autofree char *key = NULL;
+
+	g_return_val_if_fail (config != NULL, NULL);
+	if (name == NULL)
+		return NULL;
+	key = config_name_key (name);
+	if (*key == '\0')
+		return NULL;
+	for (guint i = 0; i < config->groups->len; i++) {
+		const Group *group = g_ptr_array_index (config->groups, i);
+		if (name_matches (group->name, key) || name_matches (group->full_name, key) ||
+		    any_name_matches (group->aliases, key))
+			return group;
+	}
+	return NULL;
+}
+
+const Org *
+config_find_org_by_domain (const Config *config, const char *domain)
+{
+	g_autofree char *lower = NULL;
+	const char *at;
+	const char *d;
+
+	g_return_val_if_fail (config != NULL, NULL);
+	if (domain == NULL)
+		return NULL;
+	/* Take an address as well as a bare domain. */
+	at = strrchr (domain, '@');
+	if (at != NULL)
+		domain = at + 1;
+	if (!g_utf8_validate (domain, -1, NULL))
+		return NULL;
+	lower = g_utf8_strdown (domain, -1);
+	g_strstrip (lower);
+	while (*lower && lower[strlen (lower) - 1] == '.')
+		lower[strlen (lower) - 1] = '\0';
+
+	/* From the full domain up through its parents. Several organizations
+	 * can share a domain (ITU-T study groups all write from itu.int);
+	 * such a domain names none of them, and the caller must rely on the
+	 * statement's text instead. */
+	for (d = lower; d != NULL && *d != '\0'; ) {
+		const Org *found = NULL;
+		gboolean ambiguous = FALSE;
+
+		for (guint i = 0; i < config->orgs->len; i++) {
+			const Org *org = g_ptr_array_index (config->orgs, i);
+			for (guint j = 0; j < org->domains->len; j++) {
+				if (g_ascii_strcasecmp (g_ptr_array_index (org->domains, j), d) != 0)
+					continue;
+				if (found != NULL && found != org)
+					ambiguous = TRUE;
+				found = org;
+			}
+		}
+		if (ambiguous)
+			return NULL;
+		if (found != NULL)
+			return found;
+		d = strchr (d, '.');
+		if (d != NULL)
+			d++;
+	}
+	return NULL;
+}
+
+const Group *
+config_find_group_by_list (const Config *config, const char *address)
+{
+	g_autoptr (Mailbox) parsed = NULL;
+
+	g_return_val_if_fail (config != NULL, NULL);
+	if (address == NULL)
+		return NULL;
+	if (strchr (address, '<') != NULL) {
+		parsed = mailbox_parse (address);
+		if (parsed == NULL)
+			return NULL;
+		address = parsed->address;
+	}
+	for (guint i = 0; i < config->groups->len; i++) {
+		const Group *group = g_ptr_array_index (config->groups, i);
+		if (group->list != NULL && g_ascii_strcasecmp (group->list->address, address) == 0)
+			return group;
+	}
+	return NULL;
+}
+
+const char *
+config_default_path (const char *option)
+{
+	const char *env;
+
+	if (option != NULL && *option != '\0')
+		return option;
+	env = g_getenv ("LIAISON_CONFIG");
+	if (env != NULL && *env != '\0')
+		return env;
+	return SYSCONFDIR "/liaison/liaison.conf";
+}
+
+/* ------------------------------------------------------------------ */
+/* Loading */
+
+static void
+org_free (Org *org)
+{
+	if (org == NULL)
+		return;
+	g_free (org->name);
+	g_ptr_array_unref (org->aliases);
+	g_ptr_array_unref (org->domains);
+	g_ptr_array_unref (org->managers);
+	g_ptr_array_unref (org->authorized);
+	g_free (org);
+}
+
+static void
+group_free (Group *group)
+{
+	if (group == NULL)
+		return;
+	g_free (group->name);
+	g_free (group->full_name);
+	g_ptr_array_unref (group->aliases);
+	mailbox_free (group->list);
+	g_ptr_array_unref (group->chairs);
+	g_ptr_array_unref (group->ads);
+	g_free (group);
+}
+
+void
+config_free (Config *config)
+{
+	if (config == NULL)
+		return;
+	g_free (config->path);
+	g_free (config->address);
+	g_free (config->name);
+	g_free (config->database);
+	g_free (config->spool);
+	g_free (config->triage);
+	g_free (config->archive);
+	g_free (config->id_prefix);
+	g_free (config->authserv_id);
+	g_free (config->sendmail);
+	g_free (config->smtp_host);
+	g_free (config->maildir);
+	if (config->reminder_days != NULL)
+		g_array_unref (config->reminder_days);
+	if (config->orgs != NULL)
+		g_ptr_array_unref (config->orgs);
+	if (config->groups != NULL)
+		g_ptr_array_unref (config->groups);
+	if (config->problems != NULL)
+		g_ptr_array_unref (config->problems);
+	g_free (config);
+}
+
+/* The state of one config_load() call. */
+typedef struct {
+	Config *config;
+	GKeyFile *kf;
+	char *dir;               /* absolute directory of the file */
+} Loader;
+
+G_GNUC_PRINTF (4, 5)
+static void
+problem (Loader *l, const char *section, const char *key, const char *format, ...)
+{
+	va_list ap;
+	g_autofree char *text = NULL;
+
+	va_start (ap, format);
+	text = g_strdup_vprintf (format, ap);
+	va_end (ap);
+	if (key != NULL)
+		g_ptr_array_add (l->config->problems, g_strdup_printf ("[%s] %s: %s", section, key, text));
+	else
+		g_ptr_array_add (l->config->problems, g_strdup_printf ("[%s]: %s", section, text));
+}
+
+/* GKeyFile reads a '#' after a value as part of the value; say so when a
+ * bad value looks like it carries a comment. */
+static const char *
+hint (const char *value)
+{
+	return strstr (value, " #") != NULL || strstr (value, "\t#") != NULL
+		? " (a comment must stand on a line of its own)" : "";
+}
+
+/* The trimmed value of @key, or NULL when absent or empty. */
+static char *
+get_string (Loader *l, const char *section, const char *key)
+{
+	char *value = g_key_file_get_string (l->kf, section, key, NULL);
+
+	if (value == NULL)
+		return NULL;
+	g_strstrip (value);
+	if (*value == '\0') {
+		g_free (value);
+		return NULL;
+	}
+	return value;
+}
+
+/* The `;`-separated list at @key, each item trimmed, empty items dropped.
+ * Never NULL. */
+static GPtrArray *
+get_list (Loader *l, const char *section, const char *key)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+	g_auto (GStrv) items = g_key_file_get_string_list (l->kf, section, key, NULL, NULL);
+
+	for (guint i = 0; items != NULL && items[i] != NULL; i++) {
+		char *item = g_strstrip (items[i]);
+		if (*item != '\0')
+			g_ptr_array_add (out, g_strdup (item));
+	}
+	return out;
+}
+
+/* A path relative to the directory of the configuration file. */
+static char *
+get_path (Loader *l, const char *section, const char *key)
+{
+	g_autofree char *value = get_string (l, section, key);
+
+	if (value == NULL)
+		return NULL;
+	return g_canonicalize_filename (value, l->dir);
+}
+
+static gboolean
+get_uint (Loader *l, const char *section, const char *key, guint64 min, guint64 max,
+          guint64 *out)
+{
+	g_autofree char *value = get_string (l, section, key);
+	guint64 n;
+
+	if (value == NULL)
+		return FALSE;
+	if (!g_ascii_string_to_unsigned (value, 10, min, max, &n, NULL)) {
+		problem (l, section, key, "\"%s\" is not a number from %" G_GUINT64_FORMAT
+		         " to %" G_GUINT64_FORMAT "%s", value, min, max, hint (value));
+		return FALSE;
+	}
+	*out = n;
+	return TRUE;
+}
+
+static void
+get_bool (Loader *l, const char *section, const char *key, gboolean *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1", NULL };
+	static const char *const no[] = { "false", "no", "off", "0", NULL };
+	g_autofree char *value = get_string (l, section, key);
+
+	if (value == NULL)
+		return;
+	for (guint i = 0; yes[i] != NULL; i++) {
+		if (g_ascii_strcasecmp (value, yes[i]) == 0) {
+			*out = TRUE;
+			return;
+		}
+		if (g_ascii_strcasecmp (value, no[i]) == 0) {
+			*out = FALSE;
+			return;
+		}
+	}
+	problem (l, section, key, "\"%s\" is neither true nor false%s", value, hint (value));
+}
+
+/* One address key of [liaison]: the addr-spec is kept (it goes on
+ * envelopes); a value that is no mailbox is reported and kept as written. */
+static char *
+get_address (Loader *l, const char *section, const char *key)
+{
+	g_autofree char *value = get_string (l, section, key);
+	g_autoptr (Mailbox) mailbox = NULL;
+
+	if (value == NULL)
+		return NULL;
+	mailbox = mailbox_parse (value);
+	if (mailbox == NULL) {
+		problem (l, section, key, "\"%s\" is not a valid mail address%s", value, hint (value));
+		return g_steal_pointer (&value);
+	}
+	return g_steal_pointer (&mailbox->address);
+}
+
+/* A list of mailboxes; the ones that do not parse are reported and left
+ * out. */
+static GPtrArray *
+get_mailboxes (Loader *l, const char *section, const char *key)
+{
+	g_autoptr (GPtrArray) items = get_list (l, section, key);
+	GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) mailbox_free);
+
+	for (guint i = 0; i < items->len; i++) {
+		const char *item = g_ptr_array_index (items, i);
+		Mailbox *mailbox = mailbox_parse (item);
+		if (mailbox == NULL)
+			problem (l, section, key, "\"%s\" is not a valid mail address%s", item, hint (item));
+		else
+			g_ptr_array_add (out, mailbox);
+	}
+	return out;
+}
+
+static void
+check_keys (Loader *l, const char *section, const char *const *known)
+{
+	g_auto (GStrv) keys = g_key_file_get_keys (l->kf, section, NULL, NULL);
+
+	for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+		if (!g_strv_contains (known, keys[i]))
+			problem (l, section, keys[i], "unknown key");
+}
+
+static gint
+compare_days_descending (gconstpointer a, gconstpointer b)
+{
+	int x = *(const int *) a, y = *(const int *) b;
+
+	return (x < y) - (x > y);
+}
+
+static void
+load_liaison (Loader *l)
+{
+	Config *c = l->config;
+	const char *s = "liaison";
+	guint64 n;
+
+	c->address = get_address (l, s, "address");
+	c->name = get_string (l, s, "name");
+	if (c->name == NULL)
+		c->name = g_strdup (DEFAULT_NAME);
+	c->database = get_path (l, s, "database");
+	c->spool = get_path (l, s, "spool");
+	c->triage = get_address (l, s, "triage");
+	if (c->triage == NULL)
+		problem (l, s, "triage", "missing; held statements need an address to go to");
+	c->archive = get_address (l, s, "archive");
+	c->id_prefix = get_string (l, s, "id-prefix");
+	if (c->id_prefix == NULL)
+		c->id_prefix = g_strdup (DEFAULT_ID_PREFIX);
+	c->acknowledge = TRUE;
+	get_bool (l, s, "acknowledge", &c->acknowledge);
+	c->time_limit = DEFAULT_TIME_LIMIT;
+	if (get_uint (l, s, "time-limit", 0, G_MAXUINT, &n))
+		c->time_limit = (guint) n;
+	c->max_message_size = DEFAULT_MAX_MESSAGE_SIZE;
+	if (get_uint (l, s, "max-message-size", 1, G_MAXUINT64, &n))
+		c->max_message_size = n;
+	c->authserv_id = get_string (l, s, "authserv-id");
+}
+
+static void
+load_delivery (Loader *l)
+{
+	Config *c = l->config;
+	const char *s = "delivery";
+	g_autofree char *method = get_string (l, s, "method");
+	guint64 n;
+
+	c->method = DELIVERY_SENDMAIL;
+	if (method != NULL) {
+		if (g_ascii_strcasecmp (method, "sendmail") == 0)
+			c->method = DELIVERY_SENDMAIL;
+		else if (g_ascii_strcasecmp (method, "smtp") == 0)
+			c->method = DELIVERY_SMTP;
+		else if (g_ascii_strcasecmp (method, "maildir") == 0)
+			c->method = DELIVERY_MAILDIR;
+		else
+			problem (l, s, "method", "\"%s\" is not sendmail, smtp or maildir%s", method,
+			         hint (method));
+	}
+	c->sendmail = get_string (l, s, "sendmail");
+	if (c->sendmail == NULL)
+		c->sendmail = g_strdup (SENDMAIL_PATH);
+	c->smtp_host = get_string (l, s, "smtp-host");
+	if (c->smtp_host == NULL)
+		c->smtp_host = g_strdup (DEFAULT_SMTP_HOST);
+	c->smtp_port = DEFAULT_SMTP_PORT;
+	if (get_uint (l, s, "smtp-port", 1, 65535, &n))
+		c->smtp_port = (guint) n;
+	c->maildir = get_path (l, s, "maildir");
+	if (c->maildir == NULL && c->spool != NULL)
+		c->maildir = g_build_filename (c->spool, "outbox", NULL);
+}
+
+static void
+load_reminders (Loader *l)
+{
+	Config *c = l->config;
+	const char *s = "reminders";
+	guint64 n;
+
+	c->reminder_days = g_array_new (FALSE, FALSE, sizeof (int));
+	if (g_key_file_has_key (l->kf, s, "days", NULL)) {
+		g_autoptr (GPtrArray) items = get_list (l, s, "days");
+		for (guint i = 0; i < items->len; i++) {
+			const char *item = g_ptr_array_index (items, i);
+			int day;
+			if (!g_ascii_string_to_unsigned (item, 10, 0, 3650, &n, NULL)) {
+				problem (l, s, "days", "\"%s\" is not a number of days", item);
+				continue;
+			}
+			day = (int) n;
+			g_array_append_val (c->reminder_days, day);
+		}
+	} else {
+		g_array_append_vals (c->reminder_days, default_reminder_days,
+		                     G_N_ELEMENTS (default_reminder_days));
+	}
+	g_array_sort (c->reminder_days, compare_days_descending);
+	for (guint i = 1; i < c->reminder_days->len; ) {
+		if (g_array_index (c->reminder_days, int, i) == g_array_index (c->reminder_days, int, i - 1))
+			g_array_remove_index (c->reminder_days, i);
+		else
+			i++;
+	}
+	c->overdue_days = DEFAULT_OVERDUE_DAYS;
+	if (get_uint (l, s, "overdue-days", 0, 3650, &n))
+		c->overdue_days = (guint) n;
+}
+
+static void
+load_org (Loader *l, const char *section, const char *name)
+{
+	Org *org = g_new0 (Org, 1);
+	g_autoptr (GPtrArray) domains = NULL;
+	g_autoptr (GPtrArray) authorized = NULL;
+
+	org->name = g_strdup (name);
+	org->aliases = get_list (l, section, "aliases");
+	org->domains = g_ptr_array_new_with_free_func (g_free);
+	domains = get_list (l, section, "domains");
+	for (guint i = 0; i < domains->len; i++) {
+		const char *d = g_ptr_array_index (domains, i);
+		g_autofree char *lower = NULL;
+		/* "@itu.int" and "itu.int." mean itu.int. */
+		if (*d == '@')
+			d++;
+		lower = g_utf8_strdown (d, -1);
+		while (*lower && lower[strlen (lower) - 1] == '.')
+			lower[strlen (lower) - 1] = '\0';
+		if (!addr_part_ok (lower, TRUE) || *lower == '.') {
+			problem (l, section, "domains", "\"%s\" is not a domain", d);
+			continue;
+		}
+		g_ptr_array_add (org->domains, g_steal_pointer (&lower));
+	}
+	org->managers = get_mailboxes (l, section, "managers");
+	org->authorized = g_ptr_array_new_with_free_func (g_free);
+	authorized = get_mailboxes (l, section, "authorized");
+	for (guint i = 0; i < authorized->len; i++) {
+		const Mailbox *m = g_ptr_array_index (authorized, i);
+		g_ptr_array_add (org->authorized, g_utf8_strdown (m->address, -1));
+	}
+	g_ptr_array_add (l->config->orgs, org);
+}
+
+static void
+load_group (Loader *l, const char *section, const char *name)
+{
+	Group *group = g_new0 (Group, 1);
+	g_autofree char *list = NULL;
+
+	group->name = g_strdup (name);
+	group->full_name = get_string (l, section, "name");
+	group->aliases = get_list (l, section, "aliases");
+	list = get_string (l, section, "list");
+	if (list == NULL) {
+		problem (l, section, "list", "missing; a group needs the address of its list");
+	} else {
+		group->list = mailbox_parse (list);
+		if (group->list == NULL)
+			problem (l, section, "list", "\"%s\" is not a valid mail address%s", list, hint (list));
+	}
+	group->chairs = get_mailboxes (l, section, "chairs");
+	group->ads = get_mailboxes (l, section, "ads");
+	g_ptr_array_add (l->config->groups, group);
+}
+
+/* Reports a name or alias that two organizations (or two groups) share under
+ * the name rule: whichever is found first would win, silently. @owners maps
+ * a name key to the section that claimed it first. */
+static void
+claim_name (Loader *l, GHashTable *owners, const char *section, const char *key_name,
+            const char *label)
+{
+	g_autofree char *key = config_name_key (label);
+	const char *owner;
+
+	if (*key == '\0') {
+		problem (l, section, key_name, "\"%s\" cannot be matched: it has no letters or digits", label);
+		return;
+	}
+	owner = g_hash_table_lookup (owners, key);
+	if (owner == NULL) {
+		g_hash_table_insert (owners, g_steal_pointer (&key), g_strdup (section));
+		return;
+	}
+	if (strcmp (owner, section) == 0)
+		return;
+	if (key_name == NULL)
+		problem (l, section, NULL, "the name \"%s\" is also a name of [%s]", label, owner);
+	else
+		problem (l, section, key_name, "\"%s\" is also a name of [%s]", label, owner);
+}
+
+static void
+check_names (Loader *l)
+{
+	g_autoptr (GHashTable) org_owners = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr (GHashTable) group_owners = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	Config *c = l->config;
+
+	for (guint i = 0; i < c->orgs->len; i++) {
+		const Org *org = g_ptr_array_index (c->orgs, i);
+		g_autofree char *section = g_strdup_printf ("org %s", org->name);
+		claim_name (l, org_owners, section, NULL, org->name);
+		for (guint j = 0; j < org->aliases->len; j++)
+			claim_name (l, org_owners, section, "aliases", g_ptr_array_index (org->aliases, j));
+	}
+	for (guint i = 0; i < c->groups->len; i++) {
+		const Group *group = g_ptr_array_index (c->groups, i);
+		g_autofree char *section = g_strdup_printf ("group %s", group->name);
+		claim_name (l, group_owners, section, NULL, group->name);
+		if (group->full_name != NULL)
+			claim_name (l, group_owners, section, "name", group->full_name);
+		for (guint j = 0; j < group->aliases->len; j++)
+			claim_name (l, group_owners, section, "aliases", g_ptr_array_index (group->aliases, j));
+	}
+}
+
+/* "org ITU-T SG15" -> "ITU-T SG15"; NULL when @section is not of @kind. */
+static const char *
+section_name (const char *section, const char *kind)
+{
+	gsize n = strlen (kind);
+
+	if (strncmp (section, kind, n) != 0 || !g_ascii_isspace (section[n]))
+		return NULL;
+	section += n;
+	while (g_ascii_isspace (*section))
+		section++;
+	return section;
+}
+
+Config *
+config_load (const char *path, GError **error)
+{
+	g_autoptr (GKeyFile) kf = g_key_file_new ();
+	g_autoptr (GError) local = NULL;
+	g_autoptr (Config) config = NULL;
+	g_autoptr (GPtrArray) missing = NULL;
+	g_auto (GStrv) sections = NULL;
+	g_autofree char *dir = NULL;
+	Loader l;
+
+	g_return_val_if_fail (path != NULL, NULL);
+	g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+	g_key_file_set_list_separator (kf, ';');
+	if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local)) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_CONFIG,
+		             "cannot read configuration %s: %s", path, local->message);
+		return NULL;
+	}
+
+	dir = g_path_get_dirname (path);
+	if (!g_path_is_absolute (dir)) {
+		g_autofree char *cwd = g_get_current_dir ();
+		g_autofree char *rel = g_steal_pointer (&dir);
+		dir = g_canonicalize_filename (rel, cwd);
+	}
+
+	config = g_new0 (Config, 1);
+	config->path = g_strdup (path);
+	config->orgs = g_ptr_array_new_with_free_func ((GDestroyNotify) org_free);
+	config->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) group_free);
+	config->problems = g_ptr_array_new_with_free_func (g_free);
+	l.config = config;
+	l.kf = kf;
+	l.dir = dir;
+
+	/* [liaison] first: spool is the default base of [delivery] maildir. */
+	load_liaison (&l);
+	load_delivery (&l);
+	load_reminders (&l);
+
+	sections = g_key_file_get_groups (kf, NULL);
+	for (guint i = 0; sections[i] != NULL; i++) {
+		const char *section = sections[i];
+		const char *name;
+
+		if (strcmp (section, "liaison") == 0) {
+			check_keys (&l, section, liaison_keys);
+		} else if (strcmp (section, "delivery") == 0) {
+			check_keys (&l, section, delivery_keys);
+		} else if (strcmp (section, "reminders") == 0) {
+			check_keys (&l, section, reminders_keys);
+		} else if ((name = section_name (section, "org")) != NULL && *name != '\0') {
+			check_keys (&l, section, org_keys);
+			load_org (&l, section, name);
+		} else if ((name = section_name (section, "group")) != NULL && *name != '\0') {
+			check_keys (&l, section, group_keys);
+			load_group (&l, section, name);
+		} else {
+			problem (&l, section, NULL, "unknown section");
+		}
+	}
+	check_names (&l);
+
+	missing = g_ptr_array_new ();
+	if (config->address == NULL)
+		g_ptr_array_add (missing, "address");
+	if (config->database == NULL)
+		g_ptr_array_add (missing, "database");
+	if (config->spool == NULL)
+		g_ptr_array_add (missing, "spool");
+	if (missing->len > 0) {
+		g_autofree char *keys = NULL;
+		g_ptr_array_add (missing, NULL);
+		keys = g_strjoinv (", ", (char **) missing->pdata);
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_CONFIG,
+		             "configuration %s: [liaison] %s missing", path, keys);
+		return NULL;
+	}
+	return g_steal_pointer (&config);
+}
+
+/* ------------------------------------------------------------------ */
+/* Checks */
+
+/* Whether the directory that would hold @path (a directory itself when
+ * @is_dir) can be written, creating nothing: the path itself when it
+ * exists, else its nearest existing ancestor. Returns a problem sentence,
+ * or NULL when all is well. */
+static char *
+check_writable (const char *section, const char *key, const char *path, gboolean is_dir)
+{
+	g_autofree char *probe = NULL;
+	struct stat st;
+
+	if (path == NULL)
+		return NULL;
+	if (stat (path, &st) == 0) {
+		if (is_dir && !S_ISDIR (st.st_mode))
+			return g_strdup_printf ("[%s] %s: %s is not a directory", section, key, path);
+		if (!is_dir && S_ISDIR (st.st_mode))
+			return g_strdup_printf ("[%s] %s: %s is a directory", section, key, path);
+		if (access (path, is_dir ? W_OK | X_OK : W_OK | R_OK) != 0)
+			return g_strdup_printf ("[%s] %s: %s is not writable: %s", section, key, path,
+			                        g_strerror (errno));
+		if (is_dir)
+			return NULL;
+	} else if (errno != ENOENT) {
+		return g_strdup_printf ("[%s] %s: %s: %s", section, key, path, g_strerror (errno));
+	}
+
+	/* A database needs its directory writable too (journal, WAL); a
+	 * directory yet to be created needs its nearest existing ancestor. */
+	probe = g_path_get_dirname (path);
+	for (;;) {
+		if (stat (probe, &st) == 0)
+			break;
+		if (errno != ENOENT)
+			return g_strdup_printf ("[%s] %s: %s: %s", section, key, probe, g_strerror (errno));
+		{
+			char *parent = g_path_get_dirname (probe);
+			if (strcmp (parent, probe) == 0) {
+				g_free (parent);
+				return g_strdup_printf ("[%s] %s: no directory of %s exists", section, key, path);
+			}
+			g_free (probe);
+			probe = parent;
+		}
+	}
+	if (!S_ISDIR (st.st_mode))
+		return g_strdup_printf ("[%s] %s: %s is not a directory", section, key, probe);
+	if (access (probe, W_OK | X_OK) != 0)
+		return g_strdup_printf ("[%s] %s: %s is not writable: %s", section, key, probe,
+		                        g_strerror (errno));
+	return NULL;
+}
+
+gboolean
+config_check (const Config *config, GPtrArray *problems)
+{
+	guint before;
+	char *p;
+
+	g_return_val_if_fail (config != NULL, FALSE);
+	g_return_val_if_fail (problems != NULL, FALSE);
+
+	before = problems->len;
+	for (guint i = 0; i < config->problems->len; i++)
+		g_ptr_array_add (problems, g_strdup (g_ptr_array_index (config->problems, i)));
+
+	if ((p = check_writable ("liaison", "database", config->database, FALSE)) != NULL)
+		g_ptr_array_add (problems, p);
+	if ((p = check_writable ("liaison", "spool", config->spool, TRUE)) != NULL)
+		g_ptr_array_add (problems, p);
+	switch (config->method) {
+	case DELIVERY_MAILDIR:
+		if ((p = check_writable ("delivery", "maildir", config->maildir, TRUE)) != NULL)
+			g_ptr_array_add (problems, p);
+		break;
+	case DELIVERY_SENDMAIL:
+		if (config->sendmail == NULL || access (config->sendmail, X_OK) != 0)
+			g_ptr_array_add (problems,
+			                 g_strdup_printf ("[delivery] sendmail: %s is not executable: %s",
+			                                  config->sendmail ? config->sendmail : "(unset)",
+			                                  g_strerror (errno)));
+		break;
+	case DELIVERY_SMTP:
+		break;
+	}
+	return problems->len == before;
+}

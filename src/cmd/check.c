@@ -1,0 +1,45 @@
+/* cmd-check.c: `liaison check`. Validates the configuration, the directory
+ * and the database, prints one line per problem, and exits 1 if there is
+ * any. */
+#include "config.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "base/conf.h"
+#include "base/error.h"
+#include "store/store.h"
+
+int
+cmd_check (const GlobalOptions *options, int argc, char **argv)
+{
+	const char *path = config_default_path (options->config_path);
+	g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (Config) config = NULL;
+
+	if (argc > 1) {
+		fprintf (stderr, "liaison: check takes no arguments\n");
+		return 2;
+	}
+	config = config_load (path, &error);
+	if (config == NULL) {
+		printf ("%s\n", error->message);
+		return 1;
+	}
+	config_check (config, problems);
+	if (access (config->database, F_OK) == 0) {
+		g_autoptr (Store) store = store_open_readonly (config->database, 5000, &error);
+		if (store == NULL)
+			g_ptr_array_add (problems, g_strdup_printf ("database %s: %s", config->database, error->message));
+		else
+			store_check (store, problems);
+	}
+	for (guint i = 0; i < problems->len; i++)
+		printf ("%s: %s\n", path, (char *) g_ptr_array_index (problems, i));
+	if (problems->len > 0)
+		return 1;
+	printf ("%s: OK: %u organizations, %u groups\n", path, config->orgs->len, config->groups->len);
+	return 0;
+}

@@ -1,0 +1,182 @@
+/* cmd-deliver.c: `liaison deliver`, the MTA filter entry point. Reads one
+ * message on standard input, records it, then hands the mail it caused to
+ * the transport. Exits 0 (recorded, held, or a known duplicate) or 75 (try
+ * again later), never anything else, because Postfix bounces every other
+ * status to the sender. Once the message is recorded the status is 0, come
+ * what may of the sending: what is not sent stays queued for `queue run`. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "deliver.h"
+#include "base/error.h"
+#include "base/guard.h"
+#include "outbound/outbox.h"
+#include "store/spool.h"
+#include "outbound/transport.h"
+
+#define EX_TEMPFAIL 75
+
+/* How long deliver waits for the database's write lock: half its own time
+ * limit, so that it still has time to roll back and say why. */
+static guint
+busy_timeout_ms (const Config *config)
+{
+	guint ms = config->time_limit > 0 ? config->time_limit * 500 : 60000;
+
+	return MAX (ms, 100);
+}
+
+/* What is kept back from the time limit for sending, so that the alarm
+ * never fires while a hand-over is under way. */
+#define SEND_MARGIN_US (2 * G_USEC_PER_SEC)
+
+static void
+log_sent (const StoreOutbox *entry, StoreOutboxOutcome outcome, const char *error_text,
+          gpointer user_data)
+{
+	const char *what = outcome == STORE_OUTBOX_SENT ? "sent"
+		: outcome == STORE_OUTBOX_DEFERRED ? "deferred" : "failed";
+
+	syslog (outcome == STORE_OUTBOX_SENT ? LOG_INFO : LOG_WARNING,
+	        "id=%s %s message-id=<%s> recipients=%u status=%s%s%s",
+	        entry->statement_id != NULL ? entry->statement_id : "-", entry->kind,
+	        entry->message_id, entry->recipients->len, what,
+	        error_text != NULL ? " error=" : "", error_text != NULL ? error_text : "");
+}
+
+/* Hands over what this message queued. Failures are logged, never
+ * returned: the message is recorded, and the outbox keeps the rest. */
+static void
+send_queued (Store *store, const Config *config, GArray *rows, const char *now, gint64 started)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (Transport) transport = NULL;
+	OutboxOptions options = { 0 };
+	OutboxStats stats = { 0 };
+
+	if (rows == NULL || rows->len == 0)
+		return;
+	transport = transport_new (config, &error);
+	if (transport == NULL) {
+		syslog (LOG_ERR, "cannot send: %s; %u message(s) left queued", error->message, rows->len);
+		return;
+	}
+	options.now = now;
+	if (config->time_limit > 0)
+		options.deadline = started + (gint64) config->time_limit * G_USEC_PER_SEC - SEND_MARGIN_US;
+	options.report = log_sent;
+	if (!outbox_send (store, config, transport, rows, &options, &stats, &error))
+		syslog (LOG_ERR, "sending: %s", error->message);
+	if (stats.postponed > 0)
+		syslog (LOG_WARNING, "time limit near: %u message(s) left queued for queue run",
+		        stats.postponed);
+}
+
+/* The routes of the log line: the addresses, comma-separated, in the
+ * order they were recorded; past ROUTES_LOG_MAX bytes the rest is only
+ * counted ("...+N"), so that the line stays within what syslog keeps. */
+#define ROUTES_LOG_MAX 400
+
+static char *
+routes_text (const GPtrArray *routes)
+{
+	GString *text = g_string_new (NULL);
+	guint i;
+
+	for (i = 0; routes != NULL && i < routes->len; i++) {
+		const char *address = g_ptr_array_index (routes, i);
+
+		if (text->len + strlen (address) + 1 > ROUTES_LOG_MAX)
+			break;
+		if (text->len > 0)
+			g_string_append_c (text, ',');
+		g_string_append (text, address);
+	}
+	if (routes != NULL && i < routes->len)
+		g_string_append_printf (text, "%s...+%u", text->len > 0 ? "," : "", routes->len - i);
+	if (text->len == 0)
+		g_string_append_c (text, '-');
+	return g_string_free (text, FALSE);
+}
+
+static int
+tempfail (const GError *error, const char *message_id)
+{
+	const char *text = error ? error->message : "unknown error";
+
+	fprintf (stderr, "%s liaison: %s\n", liaison_error_status_code (error), text);
+	syslog (LOG_ERR, "deferred: message-id=<%s> status=%s error=%s",
+	        message_id ? message_id : "", liaison_error_status_code (error), text);
+	return EX_TEMPFAIL;
+}
+
+int
+cmd_deliver (const GlobalOptions *options, int argc, char **argv)
+{
+	g_autofree char *sender = NULL, *recipient = NULL, *extension = NULL;
+	g_autoptr (GOptionContext) context = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (Config) config = NULL;
+	g_autoptr (Message) message = NULL;
+	g_autoptr (Store) store = NULL;
+	g_autofree char *now = NULL, *routes = NULL;
+	DeliverResult result = { 0 };
+	gint64 started = g_get_monotonic_time ();
+	GOptionEntry entries[] = {
+		{ "sender", 'f', 0, G_OPTION_ARG_STRING, &sender, "envelope sender", "SENDER" },
+		{ "recipient", 'r', 0, G_OPTION_ARG_STRING, &recipient, "envelope recipient", "RECIPIENT" },
+		{ "extension", 'e', 0, G_OPTION_ARG_STRING, &extension, "recipient extension (statements+EXT@)", "EXT" },
+		{ NULL }
+	};
+
+	openlog ("liaison", LOG_PID, LOG_MAIL);
+	context = g_option_context_new ("- record one message from standard input");
+	g_option_context_add_main_entries (context, entries, NULL);
+	g_option_context_set_help_enabled (context, FALSE);
+	if (!g_option_context_parse (context, &argc, &argv, &error)) {
+		g_prefix_error (&error, "deliver: ");
+		error->domain = LIAISON_ERROR;
+		error->code = LIAISON_ERROR_CONFIG;
+		return tempfail (error, NULL);
+	}
+
+	config = config_load (config_default_path (options->config_path), &error);
+	if (config == NULL)
+		return tempfail (error, NULL);
+	guard_init (config->time_limit);
+
+	if (!spool_prepare (config->spool, &error))
+		return tempfail (error, NULL);
+	message = message_spool_fd (STDIN_FILENO, config->spool, config->max_message_size, &error);
+	if (message == NULL)
+		return tempfail (error, NULL);
+	message->sender = g_strdup (sender);
+	message->recipient = g_strdup (recipient);
+	message->extension = g_strdup (extension);
+
+	store = store_open (config->database, busy_timeout_ms (config), &error);
+	if (store == NULL)
+		return tempfail (error, message->message_id);
+	now = command_now ();
+	if (!deliver_message (store, config, message, now, &result, &error))
+		return tempfail (error, message->message_id);
+
+	routes = routes_text (result.routes);
+	syslog (LOG_INFO, "message-id=<%s> class=%s%s id=%s%s%s routes=%s duration=%.0fms",
+	        message->message_id ? message->message_id : "",
+	        message_class_to_string (result.kind),
+	        result.duplicate ? " duplicate" : "",
+	        result.statement_id ? result.statement_id : "-",
+	        result.hold_reason ? " held=" : "",
+	        result.hold_reason ? result.hold_reason : "",
+	        routes,
+	        (g_get_monotonic_time () - started) / 1000.0);
+	send_queued (store, config, result.outbox, now, started);
+	deliver_result_clear (&result);
+	return 0;
+}

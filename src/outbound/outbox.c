@@ -1,0 +1,473 @@
+/* outbox.c: from a queued row to a message the transport accepted. Each row
+ * is claimed with one UPDATE that only one process can win (so a `queue
+ * run` and a `deliver` never both send it), handed over outside any
+ * transaction, and marked in a short transaction. Rows go in groups: the
+ * claims of a group in one transaction, the marks in another, and a
+ * transport that can (maildir) makes the group's messages durable together
+ * before the marks. Signals are held back from the claim to the mark, so
+ * that a stop request never falls between the transport's acceptance and
+ * its record. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/error.h"
+#include "base/gmime-util.h"
+#include "base/guard.h"
+#include "base/hash.h"
+#include "outbound/outbox.h"
+#include "store/spool.h"
+
+/* The least time a hand-over is given, and what is kept back for
+ * recording it, in seconds. */
+#define MIN_SEND_TIME 5
+#define RECORD_TIME 3
+/* How often the outcome is recorded again when the database is busy. */
+#define RECORD_TRIES 3
+/* The most rows handed over as one group (transports that group): claimed
+ * in one transaction, recorded in another. */
+#define GROUP_ROWS 256
+
+char *
+outbox_write (const char *spool, GMimeMessage *mime, char **sha256, gint64 *size, GError **error)
+{
+	g_autofree char *dir = NULL;
+	g_autofree char *path = NULL;
+	g_autoptr (GMimeStream) file = NULL;
+	g_autoptr (GMimeStream) filtered = NULL;
+	g_autoptr (GMimeFilter) checksum = NULL;
+	g_autoptr (GMimeFilter) unix_lines = NULL;
+	g_autoptr (GMimeFormatOptions) options = NULL;
+	struct stat st;
+	int fd, errsv;
+
+	g_return_val_if_fail (spool != NULL, NULL);
+	g_return_val_if_fail (GMIME_IS_MESSAGE (mime), NULL);
+	g_return_val_if_fail (sha256 != NULL, NULL);
+
+	dir = g_build_filename (spool, "tmp", NULL);
+	if (g_mkdir_with_parents (dir, 0750) < 0) {
+		liaison_set_errno (error, errno, "cannot create the spool's tmp directory");
+		return NULL;
+	}
+	path = g_build_filename (dir, "out.XXXXXX", NULL);
+	fd = guard_mkstemp (path, O_RDWR | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		errsv = errno;
+		g_autofree char *what = g_strdup_printf ("cannot create a file in %s", dir);
+		liaison_set_errno (error, errsv, what);
+		return NULL;
+	}
+
+	/* LF line ends whatever the original had (it is attached as it
+	 * came), and the checksum of exactly the bytes written. */
+	/* Its flush fsyncs the file, unless a batch defers that. */
+	file = spool_file_stream (fd);
+	filtered = g_mime_stream_filter_new (file);
+	unix_lines = g_mime_filter_dos2unix_new (FALSE);
+	checksum = hash_filter_new ();
+	g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), unix_lines);
+	g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), checksum);
+	options = g_mime_format_options_new ();
+	g_mime_format_options_set_newline_format (options, GMIME_NEWLINE_FORMAT_UNIX);
+
+	errno = 0;
+	if (g_mime_object_write_to_stream (GMIME_OBJECT (mime), options, filtered) < 0 ||
+	    g_mime_stream_flush (filtered) < 0) {
+		errsv = errno != 0 ? errno : EIO;
+		liaison_set_errno (error, errsv, "cannot write an outgoing message to the spool");
+		goto fail;
+	}
+	if (fstat (fd, &st) < 0) {
+		liaison_set_errno (error, errno, "cannot write an outgoing message to the spool");
+		goto fail;
+	}
+	g_clear_object (&filtered);
+	g_clear_object (&file);
+	if (close (fd) < 0) {
+		fd = -1;
+		liaison_set_errno (error, errno, "cannot write an outgoing message to the spool");
+		goto fail;
+	}
+	fd = -1;
+	*sha256 = hash_filter_hex (checksum);
+	if (size != NULL)
+		*size = (gint64) st.st_size;
+	return g_steal_pointer (&path);
+
+fail:
+	g_clear_object (&filtered);
+	g_clear_object (&file);
+	if (fd >= 0)
+		close (fd);
+	(void) unlink (path);
+	guard_forget_path (path);
+	return NULL;
+}
+
+guint
+outbox_backoff (int attempts)
+{
+	guint delay = 5 * 60;
+
+	for (int i = 1; i < attempts && delay < 4 * 60 * 60; i++)
+		delay *= 2;
+	return MIN (delay, 4 * 60 * 60);
+}
+
+/* @now (ISO 8601) plus @seconds, in the same form; NULL when @now is not a
+ * time. */
+static char *
+time_add (const char *now, gint64 seconds)
+{
+	g_autoptr (GDateTime) t = g_date_time_new_from_iso8601 (now, NULL);
+	g_autoptr (GDateTime) later = NULL;
+
+	if (t == NULL)
+		return NULL;
+	later = g_date_time_add_seconds (t, (gdouble) seconds);
+	return later != NULL ? g_date_time_format (later, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+}
+
+/* Seconds from @from to @to (ISO 8601), or 0 when either is not a time. */
+static gint64
+time_between (const char *from, const char *to)
+{
+	g_autoptr (GDateTime) a = from != NULL ? g_date_time_new_from_iso8601 (from, NULL) : NULL;
+	g_autoptr (GDateTime) b = to != NULL ? g_date_time_new_from_iso8601 (to, NULL) : NULL;
+
+	if (a == NULL || b == NULL)
+		return 0;
+	return g_date_time_difference (b, a) / G_USEC_PER_SEC;
+}
+
+gboolean
+outbox_is_interrupted (const StoreOutbox *entry, const char *now)
+{
+	g_return_val_if_fail (entry != NULL, FALSE);
+
+	return g_strcmp0 (entry->state, "sending") == 0 && entry->claimed_at != NULL &&
+	       time_between (entry->claimed_at, now) > OUTBOX_CLAIM_LEASE;
+}
+
+/* "forward <LS-2026-0007.forward@example.org> to a@x, b@y". */
+static char *
+describe (const StoreOutbox *entry)
+{
+	g_autoptr (GString) out = g_string_new (NULL);
+
+	g_string_append_printf (out, "%s <%s>", entry->kind, entry->message_id);
+	for (guint i = 0; entry->recipients != NULL && i < entry->recipients->len; i++)
+		g_string_append_printf (out, "%s%s", i == 0 ? " to " : ", ",
+		                        (const char *) g_ptr_array_index (entry->recipients, i));
+	return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* One row of a group from its claim to the record of its outcome. */
+typedef struct {
+	StoreOutbox *entry;
+	StoreOutboxOutcome outcome;
+	char *text;              /* why, unless sent */
+	char *next_attempt;      /* when deferred */
+	GPtrArray *refused;      /* char*: recipients refused for good */
+	gboolean staged;         /* accepted once the transport's group commits */
+	gboolean recorded;       /* its outcome is in the database */
+} Handover;
+
+static void
+handover_free (Handover *h)
+{
+	store_outbox_free (h->entry);
+	g_free (h->text);
+	g_free (h->next_attempt);
+	g_ptr_array_unref (h->refused);
+	g_free (h);
+}
+
+/* Claims the rows @ids[@from, @from + @n) for @token in one transaction and
+ * appends a Handover for each that it won to @group; counts the others in
+ * @stats as skipped. Nothing is claimed when it fails. */
+static gboolean
+claim_group (Store *store, GArray *ids, guint from, guint n, const char *token, const char *now,
+             const char *stale_before, GPtrArray *group, OutboxStats *stats, GError **error)
+{
+	guint skipped = 0;
+
+	if (!store_begin (store, error))
+		return FALSE;
+	for (guint i = from; i < from + n; i++) {
+		gint64 id = g_array_index (ids, gint64, i);
+		gboolean claimed = FALSE;
+		Handover *h;
+
+		if (!store_claim_outbox (store, id, token, (gint64) getpid (), now, stale_before, &claimed, error))
+			goto fail;
+		if (!claimed) {
+			skipped++;
+			continue;
+		}
+		h = g_new0 (Handover, 1);
+		h->refused = g_ptr_array_new_with_free_func (g_free);
+		g_ptr_array_add (group, h);
+		h->entry = store_get_outbox (store, id, error);
+		if (h->entry == NULL) {
+			if (error != NULL && *error == NULL)
+				g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_NOT_FOUND,
+				             "outgoing message %" G_GINT64_FORMAT " vanished", id);
+			goto fail;
+		}
+	}
+	if (!store_commit (store, error))
+		goto fail;
+	stats->skipped += skipped;
+	return TRUE;
+
+fail:
+	store_rollback (store);
+	g_ptr_array_set_size (group, 0);
+	return FALSE;
+}
+
+/* Sets @h's outcome from the transport's @send_error: deferred while it is
+ * temporary and the message young enough, failed otherwise. */
+static void
+set_failure (Handover *h, const GError *send_error, const OutboxOptions *options)
+{
+	g_clear_pointer (&h->text, g_free);
+	g_clear_pointer (&h->next_attempt, g_free);
+	if (g_error_matches (send_error, LIAISON_ERROR, LIAISON_ERROR_TRANSPORT) &&
+	    time_between (h->entry->created, options->now) < OUTBOX_MAX_AGE) {
+		h->outcome = STORE_OUTBOX_DEFERRED;
+		h->text = g_strdup (send_error->message);
+		h->next_attempt = time_add (options->now, outbox_backoff (h->entry->attempts));
+		if (h->next_attempt == NULL)
+			h->next_attempt = g_strdup (options->now);
+	} else {
+		h->outcome = STORE_OUTBOX_FAILED;
+		h->text = g_strdup (send_error != NULL ? send_error->message : "refused");
+	}
+}
+
+/* Hands over one claimed row. */
+static void
+hand_over (const Config *config, Transport *transport, Handover *h, gboolean grouped,
+           guint timeout, const OutboxOptions *options)
+{
+	g_autoptr (GError) send_error = NULL;
+	g_autofree char *path = spool_path (config->spool, "out", h->entry->sha256);
+
+	if (h->entry->recipients->len == 0) {
+		/* Every route was refused or bounced already. */
+		h->outcome = STORE_OUTBOX_FAILED;
+		h->text = g_strdup ("no recipient left");
+	} else if (transport_send (transport, h->entry->sender, h->entry->recipients, path, timeout,
+	                           h->refused, &send_error)) {
+		h->outcome = STORE_OUTBOX_SENT;
+		h->staged = grouped;
+	} else {
+		set_failure (h, send_error, options);
+	}
+}
+
+/* Records @h's outcome inside the caller's transaction. */
+static gboolean
+record (Store *store, const Handover *h, const char *token, const char *now, GError **error)
+{
+	g_autofree char *what = describe (h->entry);
+	g_autofree char *detail = NULL;
+	const char *type;
+
+	switch (h->outcome) {
+	case STORE_OUTBOX_SENT:
+		type = "sent";
+		detail = g_steal_pointer (&what);
+		break;
+	case STORE_OUTBOX_DEFERRED:
+		type = "deferred";
+		detail = g_strdup_printf ("%s: %s", what, h->text);
+		break;
+	case STORE_OUTBOX_FAILED:
+	default:
+		type = "send-failed";
+		detail = g_strdup_printf ("%s: %s", what, h->text);
+		break;
+	}
+	return store_finish_outbox (store, h->entry->id, token, h->outcome, now, h->next_attempt,
+	                            h->text, h->refused, type, detail, error);
+}
+
+/* Records the outcomes of @group in one transaction. A row whose claim is
+ * no longer ours (another process took it over after the lease) is left
+ * out, and the first such error goes to @lost; the others are recorded. */
+static gboolean
+finish_group (Store *store, GPtrArray *group, const char *token, const char *now, GError **lost,
+              GError **error)
+{
+	/* After an acceptance this record is what keeps the messages from
+	 * being handed over again: insist a little when the database is
+	 * busy. */
+	for (int tries = 1; ; tries++) {
+		g_autoptr (GError) local = NULL;
+		g_autoptr (GError) first_lost = NULL;
+		gboolean ok = store_begin (store, &local);
+
+		for (guint i = 0; ok && i < group->len; i++) {
+			Handover *h = g_ptr_array_index (group, i);
+			g_autoptr (GError) one = NULL;
+
+			h->recorded = record (store, h, token, now, &one);
+			if (h->recorded)
+				continue;
+			/* The claim check comes before any write of the row. */
+			if (g_error_matches (one, LIAISON_ERROR, LIAISON_ERROR_FAILED)) {
+				if (first_lost == NULL) {
+					first_lost = g_steal_pointer (&one);
+					g_prefix_error (&first_lost, "%s was %s, but ", h->entry->message_id,
+					                h->outcome == STORE_OUTBOX_SENT ? "handed over" : "not handed over");
+				}
+				continue;
+			}
+			g_propagate_error (&local, g_steal_pointer (&one));
+			ok = FALSE;
+		}
+		if (ok && store_commit (store, &local)) {
+			if (first_lost != NULL)
+				g_propagate_error (lost, g_steal_pointer (&first_lost));
+			return TRUE;
+		}
+		store_rollback (store);
+		for (guint i = 0; i < group->len; i++)
+			((Handover *) g_ptr_array_index (group, i))->recorded = FALSE;
+		if (tries >= RECORD_TRIES || !g_error_matches (local, LIAISON_ERROR, LIAISON_ERROR_BUSY)) {
+			g_propagate_error (error, g_steal_pointer (&local));
+			g_prefix_error (error, "%u outgoing messages were handed over or tried, but ", group->len);
+			return FALSE;
+		}
+	}
+}
+
+/* Hands over @group, claimed with @token, and records the outcomes. */
+static gboolean
+send_group (Store *store, const Config *config, Transport *transport, GPtrArray *group,
+            const char *token, const OutboxOptions *options, guint timeout, OutboxStats *stats,
+            GError **error)
+{
+	g_autoptr (GError) lost = NULL;
+	gboolean grouped = transport_group_begin (transport);
+
+	for (guint i = 0; i < group->len; i++)
+		hand_over (config, transport, g_ptr_array_index (group, i), grouped, timeout, options);
+	/* The transport makes the group's messages durable before any of
+	 * them is recorded as sent; if it cannot, none was accepted, and
+	 * each stays queued (or fails when too old) like any refusal. */
+	if (grouped) {
+		g_autoptr (GError) commit_error = NULL;
+
+		if (!transport_group_commit (transport, &commit_error))
+			for (guint i = 0; i < group->len; i++) {
+				Handover *h = g_ptr_array_index (group, i);
+				if (h->staged)
+					set_failure (h, commit_error, options);
+			}
+	}
+	/* A crash from here to the commit of the record leaves the rows
+	 * claimed: after OUTBOX_CLAIM_LEASE they are handed over again (at
+	 * least once, with the same Message-ID), never lost. */
+	if (!finish_group (store, group, token, options->now, &lost, error))
+		return FALSE;
+	for (guint i = 0; i < group->len; i++) {
+		Handover *h = g_ptr_array_index (group, i);
+
+		if (!h->recorded)
+			continue;
+		switch (h->outcome) {
+		case STORE_OUTBOX_SENT:
+			stats->sent++;
+			break;
+		case STORE_OUTBOX_DEFERRED:
+			stats->deferred++;
+			break;
+		case STORE_OUTBOX_FAILED:
+			stats->failed++;
+			break;
+		}
+		if (options->report != NULL)
+			options->report (h->entry, h->outcome, h->text, options->user_data);
+	}
+	if (lost != NULL) {
+		g_propagate_error (error, g_steal_pointer (&lost));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+outbox_send (Store *store, const Config *config, Transport *transport, GArray *ids,
+             const OutboxOptions *options, OutboxStats *stats, GError **error)
+{
+	g_autofree char *stale_before = NULL;
+	/* A transport that makes several messages durable together gets them
+	 * in groups; the others one at a time, so that a time limit or a
+	 * stop request falls between two acknowledged hand-overs. */
+	guint group_rows = transport_groups (transport) ? GROUP_ROWS : 1;
+
+	g_return_val_if_fail (store != NULL && config != NULL && transport != NULL, FALSE);
+	g_return_val_if_fail (ids != NULL && options != NULL && options->now != NULL, FALSE);
+	g_return_val_if_fail (stats != NULL, FALSE);
+
+	if (options->interrupted)
+		stale_before = time_add (options->now, -OUTBOX_CLAIM_LEASE);
+
+	for (guint i = 0; i < ids->len; ) {
+		g_autofree char *token = g_uuid_string_random ();
+		g_autoptr (GPtrArray) group = g_ptr_array_new_with_free_func ((GDestroyNotify) handover_free);
+		guint n = MIN (group_rows, ids->len - i);
+		guint timeout = TRANSPORT_DEFAULT_TIMEOUT;
+		gboolean ok;
+
+		if (options->deadline > 0) {
+			gint64 left = (options->deadline - g_get_monotonic_time ()) / G_USEC_PER_SEC - RECORD_TIME;
+			if (left < MIN_SEND_TIME) {
+				stats->postponed += ids->len - i;
+				break;
+			}
+			timeout = (guint) MIN ((gint64) timeout, left);
+		}
+
+		/* From the claim to the record of the outcomes, a stop request
+		 * waits: it takes effect between two groups, never between a
+		 * row's claim and its record. */
+		guard_block ();
+		if (!claim_group (store, ids, i, n, token, options->now, stale_before, group, stats, error)) {
+			guard_unblock ();
+			return FALSE;
+		}
+		ok = group->len == 0 ||
+		     send_group (store, config, transport, group, token, options, timeout, stats, error);
+		guard_unblock ();
+		if (!ok)
+			return FALSE;
+		i += n;
+	}
+	return TRUE;
+}
+
+gboolean
+outbox_run (Store *store, const Config *config, Transport *transport,
+            const OutboxOptions *options, OutboxStats *stats, GError **error)
+{
+	g_autofree char *stale_before = NULL;
+	g_autoptr (GArray) ids = NULL;
+
+	g_return_val_if_fail (options != NULL && options->now != NULL, FALSE);
+
+	if (options->interrupted)
+		stale_before = time_add (options->now, -OUTBOX_CLAIM_LEASE);
+	ids = store_due_outbox (store, options->now, options->ignore_schedule, stale_before, error);
+	if (ids == NULL)
+		return FALSE;
+	return outbox_send (store, config, transport, ids, options, stats, error);
+}

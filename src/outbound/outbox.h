@@ -1,0 +1,75 @@
+/* outbox.h: the outgoing half after composition. Writing a composed
+ * message into the spool (inside deliver's transaction), and handing queued
+ * messages to the transport: claim the row in a short transaction, send
+ * outside any transaction, record the outcome in another. A message the
+ * transport accepted is never handed to it again. */
+#ifndef LIAISON_OUTBOX_H
+#define LIAISON_OUTBOX_H
+
+#include <gmime/gmime.h>
+
+#include "base/conf.h"
+#include "store/store.h"
+#include "outbound/transport.h"
+
+/* Serialises @mime with LF line ends into a new temporary file under
+ * SPOOL/tmp (covered by guard_add_path(); the caller unlinks it) and
+ * returns its path; sets *sha256 (hex, newly allocated) and *size. Errors
+ * are temporary. */
+char *outbox_write (const char *spool, GMimeMessage *mime, char **sha256, gint64 *size,
+                    GError **error);
+
+typedef struct {
+	guint sent;              /* accepted by the transport */
+	guint deferred;          /* left queued for a later try */
+	guint failed;            /* refused for good, or given up */
+	guint skipped;           /* claimed by another process meanwhile */
+	guint postponed;         /* not tried: no time left */
+} OutboxStats;
+
+/* Called after each hand-over: @outcome and, unless sent, why. */
+typedef void (*OutboxReportFunc) (const StoreOutbox *entry, StoreOutboxOutcome outcome,
+                                  const char *error_text, gpointer user_data);
+
+typedef struct {
+	const char *now;         /* ISO 8601 UTC: the time to record */
+	/* Monotonic time (g_get_monotonic_time) by which every hand-over must
+	 * have ended; 0: none. A message that no longer fits stays queued. */
+	gint64 deadline;
+	gboolean ignore_schedule;/* queue run --all: do not wait for next_attempt */
+	gboolean interrupted;    /* also hand over again the claims left by a
+	                          * process that died while sending (they may
+	                          * have been sent) */
+	OutboxReportFunc report;
+	gpointer user_data;
+} OutboxOptions;
+
+/* Hands over the outbox rows @ids (gint64) that are still queued: for a
+ * transport that groups (maildir), up to 256 at a time, claimed in one
+ * transaction, made durable together and recorded in one transaction;
+ * otherwise one at a time. A stop request waits for the group in hand; a
+ * crash between hand-over and record hands the group over again after
+ * OUTBOX_CLAIM_LEASE (at least once, never lost). Returns
+ * FALSE only when the database failed; a transport failure is counted in
+ * @stats and leaves the row queued with a later next_attempt (with
+ * backoff), or failed when refused for good or queued for longer than
+ * OUTBOX_MAX_AGE. */
+gboolean outbox_send (Store *store, const Config *config, Transport *transport, GArray *ids,
+                      const OutboxOptions *options, OutboxStats *stats, GError **error);
+
+/* `queue run`: hands over every row that is due. */
+gboolean outbox_run (Store *store, const Config *config, Transport *transport,
+                     const OutboxOptions *options, OutboxStats *stats, GError **error);
+
+/* TRUE when @entry is a claim left by a process that did not finish (its
+ * claim is older than OUTBOX_CLAIM_LEASE at @now). */
+gboolean outbox_is_interrupted (const StoreOutbox *entry, const char *now);
+
+/* The wait before attempt @attempts + 1, in seconds: 5 minutes, doubling,
+ * at most 4 hours. */
+guint outbox_backoff (int attempts);
+
+#define OUTBOX_CLAIM_LEASE (15 * 60)          /* seconds */
+#define OUTBOX_MAX_AGE (5 * 24 * 60 * 60)     /* seconds: then give up */
+
+#endif

@@ -1,0 +1,297 @@
+/* authorize.c: the sender checks of SPEC §6, and a reader of RFC 8601
+ * Authentication-Results headers (comments, quoted strings, method
+ * results and their properties) sufficient to find what our server said
+ * about DKIM and SPF. */
+#include "config.h"
+
+#include <string.h>
+
+#include "stages/authorize.h"
+#include "base/gmime-util.h"
+
+/* ---------------------------------------------------------------------- */
+/* Lexing: words, quoted strings, '=' and ';', with comments and white space
+ * skipped. */
+
+typedef enum {
+	TOK_END,
+	TOK_WORD,
+	TOK_EQUALS,
+	TOK_SEMI,
+} TokenKind;
+
+typedef struct {
+	const char *p;
+	TokenKind kind;
+	GString *text;           /* the word or the quoted string's contents */
+} Lexer;
+
+static void
+skip_cfws (Lexer *lx)
+{
+	for (;;) {
+		while (*lx->p != '\0' && g_ascii_isspace (*lx->p))
+			lx->p++;
+		if (*lx->p != '(')
+			return;
+		/* A comment, possibly nested, with quoted pairs. */
+		int depth = 0;
+		do {
+			if (*lx->p == '\\' && lx->p[1] != '\0')
+				lx->p++;
+			else if (*lx->p == '(')
+				depth++;
+			else if (*lx->p == ')')
+				depth--;
+			lx->p++;
+		} while (depth > 0 && *lx->p != '\0');
+	}
+}
+
+static void
+next (Lexer *lx)
+{
+	g_string_truncate (lx->text, 0);
+	skip_cfws (lx);
+	switch (*lx->p) {
+	case '\0':
+		lx->kind = TOK_END;
+		return;
+	case '=':
+		lx->p++;
+		lx->kind = TOK_EQUALS;
+		return;
+	case ';':
+		lx->p++;
+		lx->kind = TOK_SEMI;
+		return;
+	case '"':
+		lx->p++;
+		while (*lx->p != '\0' && *lx->p != '"') {
+			if (*lx->p == '\\' && lx->p[1] != '\0')
+				lx->p++;
+			g_string_append_c (lx->text, *lx->p++);
+		}
+		if (*lx->p == '"')
+			lx->p++;
+		lx->kind = TOK_WORD;
+		return;
+	default:
+		while (*lx->p != '\0' && !g_ascii_isspace (*lx->p) && strchr ("=;(\"", *lx->p) == NULL)
+			g_string_append_c (lx->text, *lx->p++);
+		lx->kind = TOK_WORD;
+		return;
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* Parsing */
+
+/* One "method=result prop=value ..." of a header. */
+typedef struct {
+	char *method;            /* lower case, without "/version" */
+	char *result;            /* lower case */
+	GHashTable *props;       /* "header.d" (lower case) -> value */
+} ResInfo;
+
+static void
+resinfo_free (ResInfo *r)
+{
+	g_free (r->method);
+	g_free (r->result);
+	g_hash_table_unref (r->props);
+	g_free (r);
+}
+
+/* Parses @value into its authserv-id (returned, newly allocated) and its
+ * results (appended to @out). NULL when it has no authserv-id. A malformed
+ * result ends the parse: what came before it stands. */
+static char *
+parse_results (const char *value, GPtrArray *out)
+{
+	g_autoptr (GString) text = g_string_new (NULL);
+	Lexer lx = { value, TOK_END, text };
+	char *id;
+
+	next (&lx);
+	if (lx.kind != TOK_WORD || lx.text->len == 0)
+		return NULL;
+	id = g_strdup (lx.text->str);
+	next (&lx);
+	/* An optional version number after the id. */
+	if (lx.kind == TOK_WORD)
+		next (&lx);
+	while (lx.kind == TOK_SEMI) {
+		ResInfo *r;
+		char *slash;
+
+		next (&lx);
+		if (lx.kind != TOK_WORD)
+			break;
+		r = g_new0 (ResInfo, 1);
+		r->props = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+		r->method = g_ascii_strdown (lx.text->str, -1);
+		if ((slash = strchr (r->method, '/')) != NULL)
+			*slash = '\0';
+		next (&lx);
+		if (lx.kind != TOK_EQUALS) {
+			/* "none": no result at all. */
+			resinfo_free (r);
+			break;
+		}
+		next (&lx);
+		if (lx.kind != TOK_WORD) {
+			resinfo_free (r);
+			break;
+		}
+		r->result = g_ascii_strdown (lx.text->str, -1);
+		g_ptr_array_add (out, r);
+		next (&lx);
+		/* reason=... and ptype.property=value, until the next ';'. */
+		while (lx.kind == TOK_WORD) {
+			g_autofree char *name = g_ascii_strdown (lx.text->str, -1);
+			next (&lx);
+			if (lx.kind != TOK_EQUALS)
+				return id;
+			next (&lx);
+			if (lx.kind != TOK_WORD)
+				return id;
+			if (!g_hash_table_contains (r->props, name))
+				g_hash_table_insert (r->props, g_steal_pointer (&name), g_strdup (lx.text->str));
+			next (&lx);
+		}
+	}
+	return id;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Alignment */
+
+/* The domain of an address ("a@b" -> "b", "@b" -> "b") or of a bare domain,
+ * lower case, without a final dot. */
+static char *
+domain_of (const char *value)
+{
+	const char *at = strrchr (value, '@');
+	char *domain = g_ascii_strdown (at != NULL ? at + 1 : value, -1);
+	gsize len = strlen (domain);
+
+	while (len > 0 && domain[len - 1] == '.')
+		domain[--len] = '\0';
+	return domain;
+}
+
+static gboolean
+is_subdomain (const char *sub, const char *parent)
+{
+	gsize ls = strlen (sub), lp = strlen (parent);
+
+	return ls > lp && sub[ls - lp - 1] == '.' && strcmp (sub + ls - lp, parent) == 0;
+}
+
+static gboolean
+aligned (const char *value, const char *from_domain)
+{
+	g_autofree char *domain = NULL;
+
+	if (value == NULL || *value == '\0')
+		return FALSE;
+	domain = domain_of (value);
+	if (*domain == '\0' || strchr (domain, '.') == NULL)
+		return FALSE;
+	return strcmp (domain, from_domain) == 0 || is_subdomain (domain, from_domain) ||
+	       is_subdomain (from_domain, domain);
+}
+
+gboolean
+authorize_authenticated (const char *authserv_id, GPtrArray *results, const char *from_address)
+{
+	g_autofree char *from_domain = NULL;
+
+	g_return_val_if_fail (authserv_id != NULL, FALSE);
+
+	if (results == NULL || from_address == NULL || strchr (from_address, '@') == NULL)
+		return FALSE;
+	from_domain = domain_of (from_address);
+	if (*from_domain == '\0')
+		return FALSE;
+
+	for (guint i = 0; i < results->len; i++) {
+		g_autoptr (GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify) resinfo_free);
+		g_autofree char *id = parse_results (g_ptr_array_index (results, i), infos);
+
+		if (id == NULL || g_ascii_strcasecmp (id, authserv_id) != 0)
+			continue;
+		/* The topmost of ours: the verdict, whatever it says. */
+		for (guint j = 0; j < infos->len; j++) {
+			const ResInfo *r = g_ptr_array_index (infos, j);
+			if (strcmp (r->result, "pass") != 0)
+				continue;
+			if (strcmp (r->method, "dkim") == 0 &&
+			    (aligned (g_hash_table_lookup (r->props, "header.d"), from_domain) ||
+			     aligned (g_hash_table_lookup (r->props, "header.i"), from_domain)))
+				return TRUE;
+			/* SPF vouches for the envelope's domain, which a forger
+			 * chooses: it counts only when that is the From's. */
+			if (strcmp (r->method, "spf") == 0 &&
+			    aligned (g_hash_table_lookup (r->props, "smtp.mailfrom"), from_domain))
+				return TRUE;
+		}
+		return FALSE;
+	}
+	return FALSE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The checks */
+
+/* The values of every Authentication-Results header, from the top down,
+ * unfolded. */
+static GPtrArray *
+results_headers (const Message *message)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+	GMimeHeaderList *headers;
+	int count;
+
+	if (message->mime == NULL)
+		return out;
+	headers = g_mime_object_get_header_list (GMIME_OBJECT (message->mime));
+	count = g_mime_header_list_get_count (headers);
+	for (int i = 0; i < count; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at (headers, i);
+		const char *raw = g_mime_header_get_raw_value (h);
+		char *value;
+
+		if (g_ascii_strcasecmp (g_mime_header_get_name (h), "Authentication-Results") != 0)
+			continue;
+		value = g_strdup (raw != NULL ? raw : "");
+		g_strdelimit (value, "\r\n\t", ' ');
+		g_ptr_array_add (out, value);
+	}
+	return out;
+}
+
+const char *
+authorize_sender (const Config *config, const Statement *statement, const Message *message)
+{
+	const Org *org;
+
+	g_return_val_if_fail (config != NULL, NULL);
+	g_return_val_if_fail (statement != NULL, NULL);
+	g_return_val_if_fail (message != NULL, NULL);
+
+	if (config->authserv_id != NULL && *config->authserv_id != '\0') {
+		g_autoptr (GPtrArray) results = results_headers (message);
+		if (!authorize_authenticated (config->authserv_id, results, message->from_address))
+			return AUTHORIZE_UNAUTHENTICATED;
+	}
+	org = statement->from_org != NULL ? config_find_org (config, statement->from_org) : NULL;
+	if (org != NULL && org->authorized->len > 0) {
+		for (guint i = 0; i < org->authorized->len; i++)
+			if (g_ascii_strcasecmp (g_ptr_array_index (org->authorized, i), message->from_address) == 0)
+				return NULL;
+		return AUTHORIZE_UNAUTHORIZED;
+	}
+	return NULL;
+}

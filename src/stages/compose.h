@@ -1,0 +1,76 @@
+/* compose.h: the messages we send (SPEC §9), built through the GMime API:
+ * the forward of a statement to its groups, the acknowledgement to its
+ * sender, and the notice of a held statement to the triage address. Pure
+ * apart from GMime: the time and the ids are passed in, so the same input
+ * gives the same bytes. */
+#ifndef LIAISON_COMPOSE_H
+#define LIAISON_COMPOSE_H
+
+#include <gmime/gmime.h>
+
+#include "base/conf.h"
+#include "stages/remind.h"
+#include "stages/route.h"
+#include "base/statement.h"
+
+typedef struct {
+	/* The recorded statement: id, received and message_id (the
+	 * original's Message-ID, without <>) set. */
+	const Statement *statement;
+	const RoutePlan *plan;
+	/* The original, attached whole to the forward and the held notice.
+	 * May be NULL (nothing attached). Not modified. */
+	GMimeMessage *original;
+	const char *now;         /* ISO 8601 UTC: the Date header */
+	/* Mixed into the MIME boundaries so that a sender cannot predict
+	 * them (and close our multipart from inside the original): the
+	 * original's SHA-256. Any string; NULL is "". */
+	const char *seed;
+	/* Optional, for the forward of a follow-up and of a re-routed
+	 * statement: our Message-ID (without <>) in place of
+	 * compose_message_id()'s, and the forward's subject and text in place
+	 * of the statement's. NULL: the defaults. */
+	const char *message_id;
+	const char *subject;
+	const char *text;
+} ComposeInput;
+
+/* Our Message-ID for @message of the statement @statement_id, without <>:
+ * "LS-2026-0007.forward@example.org" (the domain of our address).
+ * Deterministic, so that composing twice gives the same id. Newly
+ * allocated. */
+char *compose_message_id (const Config *config, const char *statement_id, RouteMessage message);
+
+/* Builds @message for @input. Headers: From (our name and address), To and
+ * Cc from the plan's routes of that message (Bcc routes are in the envelope
+ * only), Subject "[ID] title" (the ack and the notice say "Received:" and
+ * "Held:" after the tag), Date, Message-ID, In-Reply-To and References
+ * (the original), Auto-Submitted: auto-generated, X-Loop, X-Liaison-Id.
+ * Every value taken from the statement is cleaned of control characters
+ * first. Returns a new message (the caller unrefs it), or NULL when the
+ * plan has no route for @message. */
+GMimeMessage *compose_message (const Config *config, const ComposeInput *input, RouteMessage message);
+
+/* Our Message-ID for the reminder @stage of @statement_id, without <>:
+ * "LS-2026-0007.remind-before-7@example.org", "...remind-overdue-3@...".
+ * Deterministic: one stage of one statement has one id. Newly allocated. */
+char *compose_reminder_id (const Config *config, const char *statement_id, RemindStage stage);
+
+/* The deadline reminder @stage of @statement (id, title, deadline and
+ * message_id set), sent on a day @days_left days before its deadline
+ * (negative: after it), to the routes of @plan (route_reminder()). Subject
+ * remind_subject(); the headers of every message we send, with
+ * compose_reminder_id() as the Message-ID, dated @now; a text body with
+ * the statement's title, deadline, days left, sender, groups, Datatracker
+ * URL and how to mark its action taken. Returns a new message, or NULL
+ * when the plan has no queued route. */
+GMimeMessage *compose_reminder (const Config *config, const Statement *statement,
+                                const RoutePlan *plan, RemindStage stage, int days_left,
+                                const char *now);
+
+/* The text block of the statement's fields in the Datatracker label layout
+ * (Title:, Submission Date:, ..., From Group:, From:, To Group:, To:, ...,
+ * Body:, Attachments:), as the forward carries it. Newly allocated. */
+char *compose_summary (const Config *config, const Statement *statement);
+
+#endif

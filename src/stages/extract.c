@@ -1,0 +1,280 @@
+/* extract.c: which layout a message's statement is written in. Every
+ * extractor reads every text of the message (body, attachments, documents,
+ * forwarded messages); the reading with the most evidence wins, and the
+ * message's own headers fill what the text lacks. */
+#include "config.h"
+
+#include <string.h>
+
+#include "stages/extract.h"
+
+/* In order of preference on equal scores. A new layout is one line here
+ * and a file in src/extract/. */
+const Extractor extractors[] = {
+	{ LAYOUT_DATATRACKER, extract_datatracker, 3 },
+	{ LAYOUT_ITUT, extract_itut, 3 },
+	{ LAYOUT_3GPP, extract_3gpp, 3 },
+	{ LAYOUT_FREEFORM, extract_freeform, 3 },
+};
+const gsize n_extractors = G_N_ELEMENTS (extractors);
+
+/* Skips a prefix such as "Fwd:" at the start of @text (case-insensitive,
+ * followed by a colon); returns where the rest starts, or NULL. */
+static const char *
+skip_prefix (const char *text, const char *prefix)
+{
+	gsize len = strlen (prefix);
+
+	if (g_ascii_strncasecmp (text, prefix, len) != 0)
+		return NULL;
+	text += len;
+	while (*text == ' ')
+		text++;
+	return text;
+}
+
+/* Removes one pair of quotes, straight or typographic, around @text. */
+static char *
+unquote (const char *text)
+{
+	static const char *const pairs[][2] = {
+		{ "\"", "\"" }, { "\xe2\x80\x9c", "\xe2\x80\x9d" },
+	};
+	gsize len = strlen (text);
+
+	for (gsize i = 0; i < G_N_ELEMENTS (pairs); i++) {
+		gsize open = strlen (pairs[i][0]), close = strlen (pairs[i][1]);
+		if (len >= open + close && g_str_has_prefix (text, pairs[i][0])
+		    && g_str_has_suffix (text, pairs[i][1]))
+			return g_strndup (text + open, len - open - close);
+	}
+	return g_strdup (text);
+}
+
+/* What starts a reply's or an automatic answer's subject, in the
+ * languages mail programs write it in. */
+static const char *const reply_prefixes[] = {
+	"Re:", "Aw:", "Antw:", "Sv:", "Vs:", "R:", "Rif:", "Ref:", "Odp:", "Automatic reply:",
+	"Auto:", "Autoreply:", "Out of Office:", "Read:", "Undeliverable:", "Undelivered:",
+};
+/* What starts a forward's subject. */
+static const char *const forward_prefixes[] = { "Fwd:", "Fw:", "Tr:", "Wg:", "Doorst:", "Rv:" };
+/* Words that only say "this is a statement", before its title. */
+static const char *const statement_prefixes[] = {
+	"New Liaison Statement", "Incoming Liaison Statement", "Liaison Statement", "Incoming Liaison",
+	"Liaison",
+};
+
+/* Skips "[ccamp] " list tags at the start of @text. */
+static const char *
+skip_tags (const char *text)
+{
+	while (*text == '[') {
+		const char *close = strchr (text, ']');
+		if (close == NULL || close - text > 40)
+			break;
+		text = close + 1;
+		while (*text == ' ')
+			text++;
+	}
+	return text;
+}
+
+char *
+extract_title_from_subject (const char *subject)
+{
+	const char *p, *rest;
+	g_autofree char *clean = NULL;
+	g_autofree char *title = NULL;
+	gboolean again = TRUE;
+
+	if (subject == NULL)
+		return NULL;
+	clean = statement_clean_line (subject);
+	p = skip_tags (clean);
+	while (again) {
+		again = FALSE;
+		for (gsize i = 0; i < G_N_ELEMENTS (forward_prefixes); i++)
+			if ((rest = skip_prefix (p, forward_prefixes[i])) != NULL) {
+				p = skip_tags (rest);
+				again = TRUE;
+			}
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS (reply_prefixes); i++)
+		if (skip_prefix (p, reply_prefixes[i]) != NULL)
+			return NULL;
+	for (gsize i = 0; i < G_N_ELEMENTS (statement_prefixes); i++) {
+		gsize len = strlen (statement_prefixes[i]);
+		const char *q = p + len;
+
+		if (g_ascii_strncasecmp (p, statement_prefixes[i], len) != 0)
+			continue;
+		/* Only as a label: "Liaison Statement: X", "Liaison Statement,
+		 * \"X\"", "Liaison statement - X"; "Liaison statement on X"
+		 * and "Liaison from SG15" are titles. */
+		while (*q == ' ')
+			q++;
+		if (i == 0 && (*q == '"' || g_str_has_prefix (q, "\xe2\x80\x9c")))
+			q--;
+		else if (*q != ':' && *q != ',' && *q != '-' && !g_str_has_prefix (q, "\xe2\x80\x93"))
+			continue;
+		q += g_str_has_prefix (q, "\xe2\x80\x93") ? 3 : 1;
+		while (*q == ' ')
+			q++;
+		/* Only the Datatracker's own quotes are removed: a title
+		 * may well end in a quoted word. */
+		title = i == 0 ? unquote (q) : g_strdup (q);
+		break;
+	}
+	if (title == NULL)
+		title = g_strdup (p);
+	g_strstrip (title);
+	return *title != '\0' ? g_steal_pointer (&title) : NULL;
+}
+
+static gboolean
+is_empty (const char *text)
+{
+	return text == NULL || *text == '\0';
+}
+
+/* TRUE when @message says a program sent it (RFC 3834 Auto-Submitted
+ * other than "no"): the Datatracker's notifications are "auto-generated",
+ * and their From is the tool, nobody's contact. */
+static gboolean
+auto_submitted (const Message *message)
+{
+	g_autofree char *value = message_header (message, "Auto-Submitted");
+
+	if (value == NULL || *value == '\0')
+		return FALSE;
+	/* "no", possibly with parameters ("no; reason=..."). */
+	return !(g_ascii_strncasecmp (value, "no", 2) == 0
+	         && (value[2] == '\0' || value[2] == ';' || value[2] == ' '));
+}
+
+/* Fills what the text did not say from the message it came from: the
+ * forwarded one's subject and sender for a text inside a forward. */
+static void
+complete_from_message (Statement *statement, const Message *message, const MessageText *text)
+{
+	if (is_empty (statement->title)) {
+		g_free (statement->title);
+		statement->title = extract_title_from_subject (text->subject);
+	}
+	if (!is_empty (statement->from_contact))
+		return;
+	g_free (statement->from_contact);
+	statement->from_contact = NULL;
+	if (text->depth > 0 && !is_empty (text->from))
+		statement->from_contact = g_strdup (text->from);
+	else if (!is_empty (message->from) && !auto_submitted (message))
+		statement->from_contact = statement_clean_line (message->from);
+}
+
+/* A free-form statement is often in two texts: the letter (a document)
+ * and the cover note that says what it asks and by when. What the letter
+ * lacks, the other texts of the message may say. */
+static void
+complete_from_texts (Statement *statement, const GPtrArray *texts, guint chosen)
+{
+	for (guint i = 0; i < texts->len; i++) {
+		const MessageText *text = g_ptr_array_index (texts, i);
+		ExtractContext context = { text->subject, text->kind, text->origin };
+		g_autoptr (Statement) other = NULL;
+		guint score;
+
+		if (i == chosen || (other = extract_freeform (text->text, &context, &score)) == NULL)
+			continue;
+		if (statement->purpose == PURPOSE_NONE)
+			statement->purpose = other->purpose;
+		if (statement->deadline == NULL)
+			statement->deadline = g_strdup (other->deadline);
+		if (statement->from_org_text == NULL)
+			statement->from_org_text = g_strdup (other->from_org_text);
+		if (statement->to_texts->len == 0)
+			for (guint j = 0; j < other->to_texts->len; j++)
+				g_ptr_array_add (statement->to_texts, g_strdup (g_ptr_array_index (other->to_texts, j)));
+	}
+}
+
+Statement *
+extract_text (const char *text, const ExtractContext *context, guint *score)
+{
+	Statement *best = NULL;
+
+	g_return_val_if_fail (score != NULL, NULL);
+	*score = 0;
+	for (gsize i = 0; i < n_extractors; i++) {
+		guint s = 0;
+		Statement *statement = extractors[i].extract (text, context, &s);
+
+		if (statement == NULL)
+			continue;
+		statement->layout = extractors[i].layout;
+		if (s < extractors[i].min_score || (best != NULL && s <= *score)) {
+			statement_free (statement);
+			continue;
+		}
+		statement_free (best);
+		best = statement;
+		*score = s;
+	}
+	return best;
+}
+
+/* TRUE when the reading @a of text @ta is better supported than @b of
+ * @tb: more evidence; but of two free-form readings, the one from an
+ * attachment (the letter) wins over the one from the body (the cover note
+ * that carries it), whatever their evidence. */
+static gboolean
+better (const Statement *a, guint score_a, const MessageText *ta,
+        const Statement *b, guint score_b, const MessageText *tb)
+{
+	if (b == NULL)
+		return TRUE;
+	if (a->layout == LAYOUT_FREEFORM && b->layout == LAYOUT_FREEFORM
+	    && (ta->kind != MESSAGE_TEXT_BODY) != (tb->kind != MESSAGE_TEXT_BODY))
+		return ta->kind != MESSAGE_TEXT_BODY;
+	return score_a > score_b;
+}
+
+Statement *
+extract_statement (const Message *message)
+{
+	g_autoptr (GPtrArray) texts = NULL;
+	g_autoptr (Statement) best = NULL;
+	guint best_score = 0, chosen = 0;
+
+	g_return_val_if_fail (message != NULL, NULL);
+	texts = message_texts (message);
+	for (guint i = 0; i < texts->len; i++) {
+		const MessageText *text = g_ptr_array_index (texts, i);
+		ExtractContext context = { text->subject, text->kind, text->origin };
+		guint score;
+		Statement *statement = extract_text (text->text, &context, &score);
+
+		/* On equal scores the earlier text (the body before its
+		 * attachments) wins. */
+		if (statement == NULL
+		    || !better (statement, score, text, best, best_score,
+		                best != NULL ? g_ptr_array_index (texts, chosen) : NULL)) {
+			statement_free (statement);
+			continue;
+		}
+		g_clear_pointer (&best, statement_free);
+		best = statement;
+		best_score = score;
+		chosen = i;
+	}
+	if (best == NULL)
+		return NULL;
+	{
+		const MessageText *text = g_ptr_array_index (texts, chosen);
+		best->origin = g_strdup (text->origin);
+		if (best->layout == LAYOUT_FREEFORM)
+			complete_from_texts (best, texts, chosen);
+		complete_from_message (best, message, text);
+	}
+	return g_steal_pointer (&best);
+}

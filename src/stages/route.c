@@ -1,0 +1,280 @@
+/* route.c: the route plan of SPEC §6. Pure: it reads the statement, the
+ * directory and what it is told of the original, and returns a list; the
+ * store records it and compose builds the messages from it. */
+#include "config.h"
+
+#include <string.h>
+
+#include "stages/route.h"
+
+const char *
+route_role_to_string (RouteRole role)
+{
+	switch (role) {
+	case ROUTE_ROLE_LIST:
+		return "list";
+	case ROUTE_ROLE_CHAIR:
+		return "chair";
+	case ROUTE_ROLE_AD:
+		return "ad";
+	case ROUTE_ROLE_MANAGER:
+		return "manager";
+	case ROUTE_ROLE_TRIAGE:
+		return "triage";
+	case ROUTE_ROLE_ARCHIVE:
+		return "archive";
+	case ROUTE_ROLE_SENDER:
+		return "sender";
+	case ROUTE_ROLE_RESPONSE:
+		return "response";
+	}
+	g_return_val_if_reached ("list");
+}
+
+const char *
+route_status_to_string (RouteStatus status)
+{
+	switch (status) {
+	case ROUTE_STATUS_QUEUED:
+		return "queued";
+	case ROUTE_STATUS_SENT:
+		return "sent";
+	case ROUTE_STATUS_FAILED:
+		return "failed";
+	case ROUTE_STATUS_ALREADY_RECEIVED:
+		return "already-received";
+	}
+	g_return_val_if_reached ("queued");
+}
+
+const char *
+route_message_to_string (RouteMessage message)
+{
+	switch (message) {
+	case ROUTE_MESSAGE_FORWARD:
+		return "forward";
+	case ROUTE_MESSAGE_ACK:
+		return "ack";
+	case ROUTE_MESSAGE_HELD:
+		return "held";
+	case ROUTE_MESSAGE_REMINDER:
+		return "reminder";
+	}
+	g_return_val_if_reached ("forward");
+}
+
+static void
+planned_route_free (PlannedRoute *route)
+{
+	if (route == NULL)
+		return;
+	g_free (route->address);
+	g_free (route->name);
+	g_free (route);
+}
+
+void
+route_plan_free (RoutePlan *plan)
+{
+	if (plan == NULL)
+		return;
+	g_ptr_array_unref (plan->routes);
+	g_free (plan);
+}
+
+/* The plan under construction, and what it must not repeat. */
+typedef struct {
+	const Config *config;
+	const RouteOriginal *original;
+	RoutePlan *plan;
+	GHashTable *seen;        /* lower-case addresses already planned */
+} Planner;
+
+static gboolean
+received_directly (const RouteOriginal *original, const char *address)
+{
+	if (original == NULL || original->recipients == NULL)
+		return FALSE;
+	for (guint i = 0; i < original->recipients->len; i++)
+		if (g_ascii_strcasecmp (g_ptr_array_index (original->recipients, i), address) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Adds one route unless its address is empty, ours, or planned already.
+ * @check_received: a route that the original reached directly is kept but
+ * marked already-received, so that show says why it was not sent. */
+static void
+add (Planner *p, const char *address, const char *name, RouteRole role,
+     RouteMessage message, RouteField field, gboolean check_received)
+{
+	g_autofree char *key = NULL;
+	PlannedRoute *route;
+
+	if (address == NULL || *address == '\0')
+		return;
+	key = g_ascii_strdown (address, -1);
+	if (p->config->address != NULL && g_ascii_strcasecmp (key, p->config->address) == 0)
+		return;
+	if (g_hash_table_contains (p->seen, key))
+		return;
+	g_hash_table_add (p->seen, g_steal_pointer (&key));
+
+	route = g_new0 (PlannedRoute, 1);
+	route->address = g_strdup (address);
+	route->name = name != NULL && *name != '\0' ? g_strdup (name) : NULL;
+	route->role = role;
+	route->message = message;
+	route->field = field;
+	route->status = check_received && received_directly (p->original, address)
+		? ROUTE_STATUS_ALREADY_RECEIVED : ROUTE_STATUS_QUEUED;
+	g_ptr_array_add (p->plan->routes, route);
+}
+
+static void
+add_mailboxes (Planner *p, GPtrArray *mailboxes, RouteRole role, RouteMessage message,
+               RouteField field, gboolean check_received)
+{
+	for (guint i = 0; mailboxes != NULL && i < mailboxes->len; i++) {
+		const Mailbox *m = g_ptr_array_index (mailboxes, i);
+		add (p, m->address, m->name, role, message, field, check_received);
+	}
+}
+
+/* The sending organization's managers, or the triage address when it has
+ * none (or is not in the directory). */
+static void
+add_managers (Planner *p, const Statement *statement, RouteMessage message, RouteField field,
+              gboolean check_received, gboolean triage_instead)
+{
+	const Org *org = statement->from_org != NULL
+		? config_find_org (p->config, statement->from_org) : NULL;
+
+	if (org != NULL && org->managers->len > 0)
+		add_mailboxes (p, org->managers, ROUTE_ROLE_MANAGER, message, field, check_received);
+	else if (triage_instead)
+		add (p, p->config->triage, NULL, ROUTE_ROLE_TRIAGE, message, field, check_received);
+}
+
+static void
+plan_held (Planner *p, const Statement *statement)
+{
+	/* The notice tells them what the original did not: that it is held
+	 * and why. So it goes even to a manager who was copied. */
+	add (p, p->config->triage, NULL, ROUTE_ROLE_TRIAGE, ROUTE_MESSAGE_HELD, ROUTE_FIELD_TO, FALSE);
+	add_managers (p, statement, ROUTE_MESSAGE_HELD, ROUTE_FIELD_CC, FALSE, FALSE);
+}
+
+static void
+plan_forward (Planner *p, const Statement *statement)
+{
+	g_autoptr (GPtrArray) groups = g_ptr_array_new ();
+
+	for (guint i = 0; statement->groups != NULL && i < statement->groups->len; i++) {
+		const Group *group = config_find_group (p->config, g_ptr_array_index (statement->groups, i));
+		if (group != NULL)
+			g_ptr_array_add (groups, (gpointer) group);
+	}
+	/* Lists first, then every chair, then every AD: the To line names the
+	 * groups, the Cc line the people. */
+	for (guint i = 0; i < groups->len; i++) {
+		const Group *group = g_ptr_array_index (groups, i);
+		if (group->list != NULL)
+			add (p, group->list->address, group->list->name, ROUTE_ROLE_LIST,
+			     ROUTE_MESSAGE_FORWARD, ROUTE_FIELD_TO, TRUE);
+	}
+	for (guint i = 0; i < groups->len; i++) {
+		const Group *group = g_ptr_array_index (groups, i);
+		add_mailboxes (p, group->chairs, ROUTE_ROLE_CHAIR, ROUTE_MESSAGE_FORWARD, ROUTE_FIELD_CC, TRUE);
+	}
+	for (guint i = 0; i < groups->len; i++) {
+		const Group *group = g_ptr_array_index (groups, i);
+		add_mailboxes (p, group->ads, ROUTE_ROLE_AD, ROUTE_MESSAGE_FORWARD, ROUTE_FIELD_CC, TRUE);
+	}
+	add_managers (p, statement, ROUTE_MESSAGE_FORWARD, ROUTE_FIELD_CC, TRUE, TRUE);
+	add (p, p->config->archive, NULL, ROUTE_ROLE_ARCHIVE, ROUTE_MESSAGE_FORWARD, ROUTE_FIELD_BCC, TRUE);
+}
+
+static void
+plan_ack (Planner *p)
+{
+	const RouteOriginal *original = p->original;
+
+	if (!p->config->acknowledge || original == NULL || original->automatic ||
+	    original->sender == NULL)
+		return;
+	/* A sender who is a recipient of the forward learns the id from its
+	 * subject: one message is enough. add() skips the address then. */
+	add (p, original->sender->address, original->sender->name, ROUTE_ROLE_SENDER,
+	     ROUTE_MESSAGE_ACK, ROUTE_FIELD_TO, FALSE);
+}
+
+RoutePlan *
+route_plan (const Statement *statement, const Config *config, const RouteOriginal *original)
+{
+	g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	RoutePlan *plan;
+	Planner p;
+
+	g_return_val_if_fail (statement != NULL, NULL);
+	g_return_val_if_fail (config != NULL, NULL);
+
+	plan = g_new0 (RoutePlan, 1);
+	plan->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) planned_route_free);
+	p = (Planner) { config, original, plan, seen };
+
+	if (statement->hold_reason != NULL) {
+		plan_held (&p, statement);
+		return plan;
+	}
+	plan_forward (&p, statement);
+	plan_ack (&p);
+	return plan;
+}
+
+RoutePlan *
+route_reminder (const Statement *statement, const Config *config)
+{
+	g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	RoutePlan *plan;
+	Planner p;
+
+	g_return_val_if_fail (statement != NULL, NULL);
+	g_return_val_if_fail (config != NULL, NULL);
+
+	plan = g_new0 (RoutePlan, 1);
+	plan->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) planned_route_free);
+	p = (Planner) { config, NULL, plan, seen };
+
+	for (guint i = 0; statement->groups != NULL && i < statement->groups->len; i++) {
+		const Group *group = config_find_group (config, g_ptr_array_index (statement->groups, i));
+		if (group != NULL)
+			add_mailboxes (&p, group->chairs, ROUTE_ROLE_CHAIR, ROUTE_MESSAGE_REMINDER,
+			               ROUTE_FIELD_TO, FALSE);
+	}
+	add_managers (&p, statement, ROUTE_MESSAGE_REMINDER, ROUTE_FIELD_CC, FALSE, TRUE);
+	/* The response contacts are the statement's text: only what reads
+	 * back as one mailbox becomes a recipient. */
+	for (guint i = 0; statement->response_contacts != NULL && i < statement->response_contacts->len; i++) {
+		g_autoptr (Mailbox) m = mailbox_parse (g_ptr_array_index (statement->response_contacts, i));
+		if (m != NULL)
+			add (&p, m->address, m->name, ROUTE_ROLE_RESPONSE, ROUTE_MESSAGE_REMINDER,
+			     ROUTE_FIELD_CC, FALSE);
+	}
+	return plan;
+}
+
+GPtrArray *
+route_plan_recipients (const RoutePlan *plan, RouteMessage message)
+{
+	GPtrArray *out = g_ptr_array_new ();
+
+	g_return_val_if_fail (plan != NULL, out);
+
+	for (guint i = 0; i < plan->routes->len; i++) {
+		const PlannedRoute *r = g_ptr_array_index (plan->routes, i);
+		if (r->message == message && r->status == ROUTE_STATUS_QUEUED)
+			g_ptr_array_add (out, r->address);
+	}
+	return out;
+}

@@ -1,0 +1,106 @@
+/* route.h: who receives what when a statement arrives (SPEC §6). Pure: from
+ * the resolved statement, the directory and the original's recipients, the
+ * list of routes, each an address with its role, the outgoing message it
+ * belongs to, and whether it is to be sent or already received the original. */
+#ifndef LIAISON_ROUTE_H
+#define LIAISON_ROUTE_H
+
+#include "base/conf.h"
+#include "base/statement.h"
+
+typedef enum {
+	ROUTE_ROLE_LIST,
+	ROUTE_ROLE_CHAIR,
+	ROUTE_ROLE_AD,
+	ROUTE_ROLE_MANAGER,
+	ROUTE_ROLE_TRIAGE,
+	ROUTE_ROLE_ARCHIVE,
+	ROUTE_ROLE_SENDER,
+	ROUTE_ROLE_RESPONSE,     /* a response contact, Cc of a reminder */
+} RouteRole;
+
+typedef enum {
+	ROUTE_STATUS_QUEUED,
+	ROUTE_STATUS_SENT,
+	ROUTE_STATUS_FAILED,
+	ROUTE_STATUS_ALREADY_RECEIVED,
+} RouteStatus;
+
+/* The outgoing message a route belongs to. */
+typedef enum {
+	ROUTE_MESSAGE_FORWARD,   /* the statement, to its groups */
+	ROUTE_MESSAGE_ACK,       /* the acknowledgement, to its sender */
+	ROUTE_MESSAGE_HELD,      /* the notice of a held statement, to triage */
+	ROUTE_MESSAGE_REMINDER,  /* `remind`: a deadline reminder (SPEC §8) */
+} RouteMessage;
+
+/* The messages a statement's arrival can cause, which deliver composes:
+ * forward, ack and held. The reminder is route_reminder()'s alone. */
+#define ROUTE_N_MESSAGES 3
+
+/* Where the address stands in the message's header (Bcc: envelope only). */
+typedef enum {
+	ROUTE_FIELD_TO,
+	ROUTE_FIELD_CC,
+	ROUTE_FIELD_BCC,
+} RouteField;
+
+typedef struct {
+	char *address;           /* addr-spec as the directory writes it */
+	char *name;              /* display name, or NULL */
+	RouteRole role;
+	RouteStatus status;      /* QUEUED, or ALREADY_RECEIVED (not sent) */
+	RouteMessage message;
+	RouteField field;
+} PlannedRoute;
+
+typedef struct {
+	GPtrArray *routes;       /* PlannedRoute*, in the order they are recorded */
+} RoutePlan;
+
+/* What the plan needs to know of the original message. */
+typedef struct {
+	/* The addr-specs in the original's To and Cc: they received it
+	 * directly. NULL or empty when none. */
+	GPtrArray *recipients;   /* char* */
+	/* Who would get the acknowledgement: the original's From, or NULL. */
+	const Mailbox *sender;
+	/* classify_is_automatic(): no acknowledgement (RFC 3834). */
+	gboolean automatic;
+} RouteOriginal;
+
+/* The routes of @statement (groups resolved, from_org and hold_reason
+ * set): for an open statement, To the groups' lists, Cc their chairs and
+ * ADs and the sending organization's managers (the triage address when it
+ * has none), Bcc the archive, each marked already-received when it was in
+ * the original's To or Cc, and an acknowledgement to the sender unless
+ * @original says automatic, config->acknowledge is off, or the sender
+ * receives the forward anyway. A held statement goes To the triage address
+ * and Cc the organization's managers only, and is not acknowledged. No
+ * address appears twice (compared case-insensitively; the first role
+ * wins) and our own address never appears. Newly allocated. */
+RoutePlan *route_plan (const Statement *statement, const Config *config,
+                       const RouteOriginal *original);
+void route_plan_free (RoutePlan *plan);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RoutePlan, route_plan_free)
+
+/* The recipients of a deadline reminder of @statement (SPEC §8), all of
+ * message ROUTE_MESSAGE_REMINDER and status QUEUED: To the chairs of its
+ * destination groups, Cc the sending organization's managers (the triage
+ * address when it has none, as for the forward) and the statement's
+ * response contacts (those that read as a mailbox). No address twice, never
+ * our own. Empty when there is nobody to remind. Newly allocated. */
+RoutePlan *route_reminder (const Statement *statement, const Config *config);
+
+/* The envelope recipients of @message in @plan: the addresses of its
+ * queued routes, in order. Borrowed strings (they belong to @plan) in a
+ * new array; empty when the message is not to be sent at all. */
+GPtrArray *route_plan_recipients (const RoutePlan *plan, RouteMessage message);
+
+/* Names used in the store and in JSON: "list", "queued", "forward".
+ * Static strings. */
+const char *route_role_to_string (RouteRole role);
+const char *route_status_to_string (RouteStatus status);
+const char *route_message_to_string (RouteMessage message);
+
+#endif

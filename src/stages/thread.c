@@ -1,0 +1,269 @@
+/* thread.c: the keys that tie a message to a statement, and which side of a
+ * liaison a sender is on. Pure: the store resolves the keys. */
+#include "config.h"
+
+#include <string.h>
+
+#include "stages/thread.h"
+#include "base/pattern.h"
+
+static gboolean
+contains (GPtrArray *array, const char *value)
+{
+	for (guint i = 0; i < array->len; i++)
+		if (g_ascii_strcasecmp (g_ptr_array_index (array, i), value) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+static void
+add_unique (GPtrArray *array, char *value)
+{
+	if (contains (array, value))
+		g_free (value);
+	else
+		g_ptr_array_add (array, value);
+}
+
+void
+thread_find_ids (const char *text, const char *id_prefix, GPtrArray *ids)
+{
+	g_autofree char *quoted = g_regex_escape_string (id_prefix, -1);
+	g_autofree char *pattern = g_strdup_printf ("(?<![A-Za-z0-9])%s-(\\d{4})-(\\d{4,6})(?![0-9])", quoted);
+	g_autoptr (GRegex) regex = NULL;
+	g_autoptr (GMatchInfo) match = NULL;
+
+	if (text == NULL)
+		return;
+	regex = pattern_regex (pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE);
+	if (regex == NULL)
+		return;
+	g_regex_match (regex, text, 0, &match);
+	while (g_match_info_matches (match)) {
+		g_autofree char *year = g_match_info_fetch (match, 1);
+		g_autofree char *seq = g_match_info_fetch (match, 2);
+		g_autofree char *prefix = g_ascii_strup (id_prefix, -1);
+		add_unique (ids, g_strdup_printf ("%s-%s-%s", prefix, year, seq));
+		g_match_info_next (match, NULL);
+	}
+}
+
+void
+thread_find_urls (const char *text, GPtrArray *urls)
+{
+	g_autoptr (GRegex) regex = NULL;
+	g_autoptr (GMatchInfo) match = NULL;
+
+	if (text == NULL)
+		return;
+	regex = pattern_regex ("https?://datatracker\\.ietf\\.org/liaison/(\\d+)(?![0-9])",
+	                       G_REGEX_CASELESS | G_REGEX_OPTIMIZE);
+	g_regex_match (regex, text, 0, &match);
+	while (g_match_info_matches (match)) {
+		g_autofree char *number = g_match_info_fetch (match, 1);
+		add_unique (urls, g_strdup_printf ("https://datatracker.ietf.org/liaison/%s/", number));
+		g_match_info_next (match, NULL);
+	}
+}
+
+/* The subject tag is our own: "[LS-2026-0007]" as we put it on forwards. */
+static void
+find_tags (const char *subject, const char *id_prefix, GPtrArray *tags)
+{
+	g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+	const char *p = subject;
+
+	while ((p = strchr (p, '[')) != NULL) {
+		const char *end = strchr (p, ']');
+		if (end == NULL)
+			break;
+		g_autofree char *inside = g_strndup (p + 1, (gsize) (end - p - 1));
+		g_ptr_array_set_size (ids, 0);
+		thread_find_ids (inside, id_prefix, ids);
+		if (ids->len == 1 && strlen (inside) == strlen (g_ptr_array_index (ids, 0)))
+			add_unique (tags, g_strdup (g_ptr_array_index (ids, 0)));
+		p = end + 1;
+	}
+}
+
+/* A reference as the layouts write it: "Title (https://.../liaison/123/)",
+ * "LS-2026-0003", "LS on X (S2-2601234)", or a bare title. Ids and URLs go
+ * to responds_to now; the title (the text before " (") to @titles, unless
+ * the reference is nothing but an id or a URL. */
+static void
+add_reference (ThreadKeys *keys, const char *reference, const char *id_prefix, GPtrArray *titles)
+{
+	g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+	const char *paren = strstr (reference, " (");
+	g_autofree char *title = paren ? g_strndup (reference, (gsize) (paren - reference))
+	                               : g_strdup (reference);
+
+	thread_find_ids (reference, id_prefix, found);
+	thread_find_urls (reference, found);
+	for (guint i = 0; i < found->len; i++)
+		add_unique (keys->responds_to, g_strdup (g_ptr_array_index (found, i)));
+	g_strstrip (title);
+	if (*title == '\0' || g_str_has_prefix (title, "http"))
+		return;
+	g_ptr_array_set_size (found, 0);
+	thread_find_ids (title, id_prefix, found);
+	if (found->len == 1 && g_ascii_strcasecmp (title, g_ptr_array_index (found, 0)) == 0)
+		return;
+	add_unique (titles, g_steal_pointer (&title));
+}
+
+/* Appends the Message-IDs of the header @name, nearest first when
+ * @reverse (References lists the oldest first), skipping @self and those
+ * already seen, up to THREAD_MAX_REFERENCES in all. */
+static void
+add_message_ids (GPtrArray *out, const Message *message, const char *name, gboolean reverse)
+{
+	const char *value = g_mime_object_get_header (GMIME_OBJECT (message->mime), name);
+	GMimeReferences *refs;
+	int n;
+
+	if (value == NULL)
+		return;
+	refs = g_mime_references_parse (NULL, value);
+	if (refs == NULL)
+		return;
+	n = g_mime_references_length (refs);
+	for (int k = 0; k < n && out->len < THREAD_MAX_REFERENCES; k++) {
+		int i = reverse ? n - 1 - k : k;
+		g_autofree char *id = statement_clean_line (g_mime_references_get_message_id (refs, i));
+
+		if (*id == '\0' || contains (out, id)
+		    || (message->message_id != NULL && strcmp (id, message->message_id) == 0))
+			continue;
+		g_ptr_array_add (out, g_steal_pointer (&id));
+	}
+	g_mime_references_free (refs);
+}
+
+ThreadKeys *
+thread_keys_new (const Message *message, const Statement *statement, const char *id_prefix)
+{
+	ThreadKeys *keys = g_new0 (ThreadKeys, 1);
+	g_autoptr (GPtrArray) texts = NULL;
+	g_autoptr (GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+
+	keys->message_ids = g_ptr_array_new_with_free_func (g_free);
+	if (message->mime != NULL) {
+		add_message_ids (keys->message_ids, message, "In-Reply-To", FALSE);
+		add_message_ids (keys->message_ids, message, "References", TRUE);
+	}
+	keys->tags = g_ptr_array_new_with_free_func (g_free);
+	keys->text_ids = g_ptr_array_new_with_free_func (g_free);
+	keys->urls = g_ptr_array_new_with_free_func (g_free);
+	keys->responds_to = g_ptr_array_new_with_free_func (g_free);
+
+	find_tags (message->subject, id_prefix, keys->tags);
+	texts = message_texts (message);
+	for (guint i = 0; i < texts->len; i++) {
+		const MessageText *t = g_ptr_array_index (texts, i);
+		thread_find_ids (t->text, id_prefix, keys->text_ids);
+		thread_find_urls (t->text, keys->urls);
+	}
+	/* A statement's own Datatracker page is not a reference to another. */
+	if (statement != NULL && statement->url != NULL) {
+		for (guint i = 0; i < keys->urls->len; i++)
+			if (g_ascii_strcasecmp (g_ptr_array_index (keys->urls, i), statement->url) == 0)
+				g_ptr_array_remove_index (keys->urls, i--);
+	}
+	if (statement != NULL) {
+		for (guint i = 0; i < statement->references->len; i++)
+			add_reference (keys, g_ptr_array_index (statement->references, i), id_prefix, titles);
+		for (guint i = 0; i < titles->len; i++)
+			add_unique (keys->responds_to, g_strdup (g_ptr_array_index (titles, i)));
+	}
+	return keys;
+}
+
+void
+thread_keys_free (ThreadKeys *keys)
+{
+	if (keys == NULL)
+		return;
+	g_ptr_array_unref (keys->message_ids);
+	g_ptr_array_unref (keys->tags);
+	g_ptr_array_unref (keys->text_ids);
+	g_ptr_array_unref (keys->urls);
+	g_ptr_array_unref (keys->responds_to);
+	g_free (keys);
+}
+
+static gboolean
+mailbox_is (const Mailbox *mailbox, const char *address)
+{
+	return mailbox != NULL && mailbox->address != NULL
+		&& g_ascii_strcasecmp (mailbox->address, address) == 0;
+}
+
+static gboolean
+any_mailbox_is (GPtrArray *mailboxes, const char *address)
+{
+	for (guint i = 0; mailboxes != NULL && i < mailboxes->len; i++)
+		if (mailbox_is (g_ptr_array_index (mailboxes, i), address))
+			return TRUE;
+	return FALSE;
+}
+
+/* TRUE when one of @contacts ("Name <addr>" strings) has @address. */
+static gboolean
+any_contact_is (GPtrArray *contacts, const char *address)
+{
+	for (guint i = 0; contacts != NULL && i < contacts->len; i++) {
+		g_autoptr (Mailbox) m = mailbox_parse (g_ptr_array_index (contacts, i));
+		if (mailbox_is (m, address))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static gboolean
+in_domains (GPtrArray *domains, const char *address)
+{
+	const char *at = strrchr (address, '@');
+
+	if (at == NULL)
+		return FALSE;
+	for (guint i = 0; domains != NULL && i < domains->len; i++) {
+		const char *d = g_ptr_array_index (domains, i);
+		gsize dl = strlen (d), al = strlen (at + 1);
+		if (g_ascii_strcasecmp (at + 1, d) == 0
+		    || (al > dl && at[al - dl] == '.' && g_ascii_strcasecmp (at + 1 + al - dl, d) == 0))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+ThreadSide
+thread_side (const char *address, const Statement *statement,
+             const char *original_sender, const Config *config)
+{
+	const Org *org = statement->from_org ? config_find_org (config, statement->from_org) : NULL;
+
+	if (address == NULL || *address == '\0')
+		return THREAD_SIDE_UNKNOWN;
+	for (guint i = 0; statement->groups != NULL && i < statement->groups->len; i++) {
+		const Group *g = config_find_group (config, g_ptr_array_index (statement->groups, i));
+		if (g != NULL && (mailbox_is (g->list, address) || any_mailbox_is (g->chairs, address)
+		                  || any_mailbox_is (g->ads, address)))
+			return THREAD_SIDE_RECEIVING;
+	}
+	if (org != NULL && any_mailbox_is (org->managers, address))
+		return THREAD_SIDE_RECEIVING;
+	if (original_sender != NULL && g_ascii_strcasecmp (original_sender, address) == 0)
+		return THREAD_SIDE_SENDING;
+	{
+		g_autoptr (GPtrArray) from = g_ptr_array_new_with_free_func (g_free);
+		if (statement->from_contact != NULL)
+			g_ptr_array_add (from, g_strdup (statement->from_contact));
+		if (any_contact_is (from, address) || any_contact_is (statement->response_contacts, address)
+		    || any_contact_is (statement->technical_contacts, address))
+			return THREAD_SIDE_SENDING;
+	}
+	if (org != NULL && in_domains (org->domains, address))
+		return THREAD_SIDE_SENDING;
+	return THREAD_SIDE_UNKNOWN;
+}

@@ -1,0 +1,359 @@
+/* store.h: the SQLite store. Schema and migrations (PRAGMA user_version),
+ * WAL, a busy timeout, prepared statements only, and every write inside one
+ * BEGIN IMMEDIATE transaction opened by the caller. The only module that
+ * includes sqlite3.h. SQLITE_BUSY, SQLITE_FULL and SQLITE_IOERR become
+ * LIAISON_ERROR_BUSY, _NOSPACE and _IO (temporary). */
+#ifndef LIAISON_STORE_H
+#define LIAISON_STORE_H
+
+#include <glib.h>
+
+#include "base/statement.h"
+
+/* A Store, and what it returns, belongs to one thread at a time (its
+ * connection is opened without SQLite's mutex). */
+typedef struct Store Store;
+
+/* Opens (creating and migrating as needed) the database at @path, with
+ * journal_mode=WAL, synchronous=FULL, foreign_keys=ON and a busy timeout of
+ * @busy_timeout_ms. */
+Store *store_open (const char *path, guint busy_timeout_ms, GError **error);
+/* Opens an existing database read-only, for the query commands; does not
+ * migrate (a database newer than this program is an error). */
+Store *store_open_readonly (const char *path, guint busy_timeout_ms, GError **error);
+void store_close (Store *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Store, store_close)
+
+/* The schema version this program writes. */
+int store_schema_version (void);
+
+gboolean store_begin (Store *store, GError **error);   /* BEGIN IMMEDIATE */
+gboolean store_commit (Store *store, GError **error);
+void store_rollback (Store *store);                    /* never fails */
+
+/* A batch (`reinject`): one BEGIN IMMEDIATE for many messages. Until
+ * store_batch_commit() or store_batch_rollback(), store_begin() opens a
+ * SAVEPOINT, store_commit() releases it into the batch (nothing is
+ * durable yet) and store_rollback() undoes it alone: one message that
+ * fails leaves the others of the batch. store_begin() fails when SQLite
+ * rolled the whole batch back (after an I/O error, say); so does
+ * store_batch_commit(). */
+gboolean store_batch_begin (Store *store, GError **error);
+gboolean store_batch_commit (Store *store, GError **error);
+void store_batch_rollback (Store *store);              /* never fails */
+/* Whether the batch's transaction is still open. */
+gboolean store_batch_alive (Store *store);
+
+typedef enum {
+	STORE_SEEN_NEW,          /* neither the Message-ID nor the content known */
+	STORE_SEEN_DUPLICATE,    /* same Message-ID (or none) and same content */
+	STORE_SEEN_CONFLICT,     /* same Message-ID, other content */
+} StoreSeen;
+
+/* Whether a message with @message_id (may be NULL) and @dedupe_hash has been
+ * recorded. */
+gboolean store_message_seen (Store *store, const char *message_id, const char *dedupe_hash,
+                             StoreSeen *seen, GError **error);
+
+/* What is recorded for every incoming message. */
+typedef struct {
+	const char *message_id;  /* may be NULL */
+	const char *dedupe_hash;
+	const char *raw_sha256;
+	gint64 size;
+	const char *received;    /* ISO 8601 UTC */
+	const char *sender;      /* envelope, may be NULL */
+	const char *recipient;
+	const char *extension;
+	const char *from;
+	const char *subject;
+	const char *date;
+	const char *kind;        /* message_class_to_string() */
+	const char *hold_reason; /* NULL unless held */
+	gboolean conflict;
+} StoreMessage;
+
+/* Inserts @message; returns its row id, or 0 with @error set. */
+gint64 store_add_message (Store *store, const StoreMessage *message, GError **error);
+
+/* Inserts @statement (fields, contacts, groups, references, attachments)
+ * for the message @message_row, allocating the next id "PREFIX-YEAR-NNNN"
+ * for the year of statement->received, which it sets in statement->id.
+ * statement->state and hold_reason are stored as they are. Adds the event
+ * "received" (or "held" with the reason). */
+gboolean store_add_statement (Store *store, Statement *statement, gint64 message_row,
+                              const char *id_prefix, GError **error);
+
+/* Appends an event to the statement @statement_id ("LS-2026-0007"). */
+gboolean store_add_event (Store *store, const char *statement_id, const char *at,
+                          const char *type, const char *detail, GError **error);
+
+typedef struct {
+	const char *state;       /* NULL: any */
+	const char *purpose;
+	const char *from_org;    /* matched with the name rule */
+	const char *to_group;
+	gboolean overdue;        /* only overdue ones, as of @today */
+	const char *today;       /* YYYY-MM-DD */
+	guint limit;             /* 0: no limit */
+	gboolean brief;          /* only what list's table shows: see below */
+} StoreFilter;
+
+/* Statements matching @filter, newest first, without body, thread and
+ * events (attachments and routes included; with @filter->brief, only the
+ * statement's own columns and its groups). Array of Statement*. */
+GPtrArray *store_list_statements (Store *store, const StoreFilter *filter, GError **error);
+
+/* One statement that a search found. */
+typedef struct {
+	Statement *statement;    /* as store_list_statements() gives it, or
+	                          * only its own columns (see below) */
+	double score;            /* bm25, negated: higher is better */
+	char *snippet;           /* a few words around the best match, or NULL */
+} StoreHit;
+
+void store_hit_free (StoreHit *hit);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreHit, store_hit_free)
+
+/* The statements that the FTS5 query @match (search_query_to_fts())
+ * finds in their title, body, contacts, attachment names and attachment
+ * text, best first; at most @limit (0: all). The snippet puts each match
+ * between @mark_start and @mark_end. With @full, each statement is as
+ * store_list_statements() gives it; without, it has only its own columns
+ * (id, state, title, organizations, dates: no contacts, groups,
+ * references, attachments or routes), all that a table of the hits
+ * shows. Array of StoreHit*. An FTS5 syntax error is
+ * LIAISON_ERROR_FAILED. */
+GPtrArray *store_search_statements (Store *store, const char *match, const char *mark_start,
+                                    const char *mark_end, guint limit, gboolean full,
+                                    GError **error);
+
+/* `reinject --resend`: queues again, for now (@now), every outgoing
+ * message that the recorded message (@message_id, NULL for none, and
+ * @dedupe_hash) caused and that is not being handed over right now, with
+ * its routes that were sent or failed. Runs inside the caller's
+ * transaction. Returns the outbox row ids (GArray of gint64, maybe
+ * empty), or NULL with @error set. */
+GArray *store_requeue_message (Store *store, const char *message_id, const char *dedupe_hash,
+                               const char *now, GError **error);
+
+/* One statement with everything: @key is its id or the Message-ID (with or
+ * without <>) of any message of its thread, ours included. NULL with LIAISON_ERROR_NOT_FOUND
+ * when there is none. */
+Statement *store_get_statement (Store *store, const char *key, GError **error);
+
+/* Counts of recorded messages by kind (for tests and summaries): fills
+ * *statements, *held (statements held plus other messages held). */
+gboolean store_count (Store *store, gint64 *messages, gint64 *statements, gint64 *held, GError **error);
+
+/* Deadline reminders (SPEC §8): at most one per statement and stage. */
+
+/* The statements that may want a reminder: open, action not taken, with a
+ * deadline on or after @oldest (YYYY-MM-DD; NULL: any), earliest deadline
+ * first, with what list shows (groups, contacts, routes). Array of
+ * Statement*. */
+GPtrArray *store_remind_candidates (Store *store, const char *oldest, GError **error);
+
+/* Sets *due when the statement @statement_id is still open, its action not
+ * taken, its deadline still @deadline, and no reminder of @stage
+ * (remind_stage_key()) recorded. Inside the caller's transaction the answer
+ * holds until its commit. */
+gboolean store_remind_due (Store *store, const char *statement_id, const char *deadline,
+                           const char *stage, gboolean *due, GError **error);
+
+/* Records the reminder @stage of @statement_id, due on @day (YYYY-MM-DD) and
+ * carried by the outbox row @outbox, with the event "reminder" (detail: the
+ * stage) stamped @at. A stage recorded before is an error (the caller
+ * asked store_remind_due() in the same transaction). */
+gboolean store_add_reminder (Store *store, const char *statement_id, const char *stage,
+                             const char *day, gint64 outbox, const char *at, GError **error);
+
+/* Runs PRAGMA integrity_check and checks the schema version: appends one
+ * line per problem to @problems. */
+gboolean store_check (Store *store, GPtrArray *problems);
+
+/* ---------------------------------------------------------------------- */
+/* The outbox (SPEC §4 steps 4 and 5): what we send, queued in the
+ * transaction that causes it, claimed by one process, handed to the
+ * transport, and marked. Each write below runs inside the caller's
+ * BEGIN IMMEDIATE transaction. */
+
+/* One outgoing message as the outbox holds it. */
+typedef struct {
+	gint64 id;
+	char *statement_id;      /* "LS-2026-0007", or NULL */
+	gint64 statement_row;    /* 0 when none */
+	char *kind;              /* "forward", "ack", "held" */
+	char *message_id;        /* ours, without <> */
+	char *sender;            /* the envelope sender */
+	char *sha256;            /* the bytes: SPOOL/out/XX/SHA256 */
+	gint64 size;
+	char *state;             /* queued sending sent failed */
+	int attempts;            /* hand-overs tried */
+	char *created;
+	char *next_attempt;      /* not before (ISO 8601 UTC) */
+	char *claim;             /* the claim token while sending */
+	char *claimed_at;
+	gint64 claimed_pid;
+	char *sent;              /* when the transport accepted it */
+	char *last_error;
+	GPtrArray *recipients;   /* char*: its routes still queued (the envelope) */
+} StoreOutbox;
+
+void store_outbox_free (StoreOutbox *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreOutbox, store_outbox_free)
+
+/* What store_add_outbox() records. */
+typedef struct {
+	const char *statement_id;/* "LS-2026-0007" */
+	gint64 message_row;      /* the incoming message that caused it, or 0 */
+	const char *kind;
+	const char *message_id;  /* ours, without <>: unique */
+	const char *sender;
+	const char *sha256;
+	gint64 size;
+	const char *created;     /* ISO 8601 UTC; also its first next_attempt */
+} StoreOutgoing;
+
+/* Queues @outgoing; returns its row id, or 0 with @error set (a
+ * message_id already queued is an error: the caller composed it twice). */
+gint64 store_add_outbox (Store *store, const StoreOutgoing *outgoing, GError **error);
+
+/* Adds a route of the statement @statement_id at @position, carried by
+ * the outbox row @outbox (0: none, for an already-received address), with
+ * @status ("queued", "already-received"), stamped @at. */
+gboolean store_add_route (Store *store, const char *statement_id, guint position,
+                          const char *address, const char *role, const char *status,
+                          gint64 outbox, const char *at, GError **error);
+
+/* The outbox rows still to hand over (queued and sending), or with @all
+ * every row; oldest first. Array of StoreOutbox*, recipients filled. */
+GPtrArray *store_list_outbox (Store *store, gboolean all, GError **error);
+
+/* One row by id, or by our Message-ID (without <>). NULL without @error
+ * set when there is none. */
+StoreOutbox *store_get_outbox (Store *store, gint64 id, GError **error);
+StoreOutbox *store_find_outbox (Store *store, const char *message_id, GError **error);
+
+/* The ids of the rows due at @now: queued with next_attempt <= @now (any
+ * queued one with @ignore_schedule), and with @stale_before non-NULL the
+ * claims made before it (hand-overs that were interrupted). GArray of
+ * gint64. */
+GArray *store_due_outbox (Store *store, const char *now, gboolean ignore_schedule,
+                          const char *stale_before, GError **error);
+
+/* Claims the row @id for the caller with the token @claim: it must be
+ * queued (or, with @stale_before, claimed before that time). Sets
+ * *claimed; FALSE means the database failed. Counts an attempt. */
+gboolean store_claim_outbox (Store *store, gint64 id, const char *claim, gint64 pid,
+                             const char *now, const char *stale_before, gboolean *claimed,
+                             GError **error);
+
+typedef enum {
+	STORE_OUTBOX_SENT,       /* the transport accepted it */
+	STORE_OUTBOX_DEFERRED,   /* try again from next_attempt */
+	STORE_OUTBOX_FAILED,     /* refused for good, or given up */
+} StoreOutboxOutcome;
+
+/* Records the end of the hand-over of the row @id claimed with @claim:
+ * the row's state, its routes' statuses (sent; failed for @refused, char*
+ * addresses refused for good, may be NULL; failed for all on FAILED), and
+ * an event of @event_type with @event_detail on its statement. Fails with
+ * LIAISON_ERROR_FAILED when the claim is no longer the caller's. */
+gboolean store_finish_outbox (Store *store, gint64 id, const char *claim, StoreOutboxOutcome outcome,
+                              const char *at, const char *next_attempt, const char *error_text,
+                              GPtrArray *refused, const char *event_type, const char *event_detail,
+                              GError **error);
+
+/* Marks the route of @address in the outbox row @outbox failed (a bounce
+ * said so), with @detail. Sets *marked when there was such a route still
+ * queued or sent. */
+gboolean store_route_bounced (Store *store, gint64 outbox, const char *address, const char *at,
+                              const char *detail, gboolean *marked, GError **error);
+
+/* The routes of the outbox row @outbox as (address, status) pairs of
+ * char*, flattened: [address0, status0, address1, status1, ...]. */
+GPtrArray *store_outbox_routes (Store *store, gint64 outbox, GError **error);
+
+/* The names (SHA-256) of every outgoing message the outbox holds, as a
+ * set of char*. For `queue run`, which removes the files in SPOOL/out that
+ * no row names: it asks under the write lock, so that no delivery is
+ * between storing its file and committing its row. */
+GHashTable *store_outbox_files (Store *store, GError **error);
+
+/* Ties the recorded message @message_row to the thread of the statement
+ * @statement_id with @role ("bounce"). */
+gboolean store_link_message (Store *store, gint64 message_row, const char *statement_id,
+                             const char *role, GError **error);
+
+/* ---------------------------------------------------------------------- */
+/* Threads (SPEC §7). Each write runs inside the caller's transaction. */
+
+/* Records the Message-IDs (char*, without <>) that the message
+ * @message_row names, nearest first (ThreadKeys.message_ids). */
+gboolean store_add_message_refs (Store *store, gint64 message_row, GPtrArray *message_ids,
+                                 GError **error);
+
+typedef enum {
+	STORE_THREAD_MESSAGE_ID, /* a message of the thread, received or sent by us */
+	STORE_THREAD_ID,         /* the statement id */
+	STORE_THREAD_URL,        /* the Datatracker page */
+	STORE_THREAD_TITLE,      /* the title (case-insensitive), the newest first */
+} StoreThreadKey;
+
+/* The id of the statement that @key of kind @kind names, newly
+ * allocated; NULL without @error set when none does. */
+char *store_find_thread (Store *store, StoreThreadKey kind, const char *key, GError **error);
+
+/* Sets the state of @statement_id to @state (NULL: unchanged) and its
+ * action_taken to @action_taken (-1: unchanged), and records the event
+ * @type with @detail at @at. Becoming open or replied clears the hold
+ * reason. LIAISON_ERROR_NOT_FOUND for an unknown id. */
+gboolean store_set_state (Store *store, const char *statement_id, const char *state,
+                          int action_taken, const char *at, const char *type,
+                          const char *detail, GError **error);
+
+/* A recorded message that named a Message-ID before it was recorded and
+ * is in no thread yet. */
+typedef struct {
+	gint64 row;
+	char *kind;              /* "other", "reply", "auto-reply" */
+	char *from;              /* the From header, or NULL */
+	char *message_id;        /* or NULL */
+	char *raw_sha256;        /* its bytes: SPOOL/msg/XX/SHA256 */
+} StoreOrphan;
+
+void store_orphan_free (StoreOrphan *orphan);
+
+/* The orphans that name @message_id (at most 100), oldest first. Array of
+ * StoreOrphan*. */
+GPtrArray *store_find_orphans (Store *store, const char *message_id, GError **error);
+
+/* Ties the orphan @message_row to the thread of @statement_id with @role
+ * and @kind (what it is in the thread); one held as "other" is no longer
+ * held. Sets
+ * *adopted (FALSE when it had joined a thread meanwhile). */
+gboolean store_adopt_message (Store *store, gint64 message_row, const char *statement_id,
+                              const char *role, const char *kind, gboolean *adopted,
+                              GError **error);
+
+/* Replaces the resolved destination groups of @statement_id with @groups
+ * (char* group names). For `route`. */
+gboolean store_set_groups (Store *store, const char *statement_id, GPtrArray *groups,
+                           GError **error);
+
+/* The original message of @statement_id: its row and the SHA-256 of its
+ * raw bytes in the spool (newly allocated). */
+gboolean store_statement_message (Store *store, const char *statement_id, gint64 *message_row,
+                                  char **raw_sha256, GError **error);
+
+/* How many routes @statement_id has had (the position of the next one). */
+gboolean store_count_routes (Store *store, const char *statement_id, guint *count,
+                             GError **error);
+
+/* Writes a consistent copy of the database into the new file @path
+ * (VACUUM INTO; the connection may be read-only). For `reinject --dry-run`,
+ * which delivers into a scratch copy. */
+gboolean store_copy_to (Store *store, const char *path, GError **error);
+
+#endif
