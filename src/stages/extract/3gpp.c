@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "stages/extract.h"
+#include "stages/extract/layout.h"
 #include "stages/extract/labels.h"
 #include "base/pattern.h"
 

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "stages/extract.h"
+#include "stages/extract/layout.h"
 #include "stages/extract/labels.h"
 
 typedef enum {

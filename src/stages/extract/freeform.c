@@ -7,7 +7,8 @@
 
 #include <string.h>
 
-#include "stages/extract.h"
+#include "stages/extract/layout.h"
+#include "stages/extract/subject.h"
 #include "stages/extract/labels.h"
 #include "base/pattern.h"
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stages/extract.h"
+#include "stages/extract/layout.h"
 #include "stages/extract/labels.h"
 #include "base/pattern.h"
 
