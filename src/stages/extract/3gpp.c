@@ -50,15 +50,6 @@ static const LabelSpelling spellings[] = {
 /* A TDoc number: "S2-2601234", "SP-260123", "R2-2612345", "C4-261234". */
 #define TDOC_PATTERN "\\b[CGRST][P1-6]-\\d{6,7}\\b"
 
-static void
-add_unique (GPtrArray *list, const char *value)
-{
-	for (guint i = 0; i < list->len; i++)
-		if (g_ascii_strcasecmp (g_ptr_array_index (list, i), value) == 0)
-			return;
-	g_ptr_array_add (list, g_strdup (value));
-}
-
 /* The first line at or after @from (and before @to) matching @pattern
  * (case-insensitive), or -1; *rest gets its group 1 when it has one. */
 static int
@@ -109,7 +100,7 @@ add_list (GPtrArray *out, const char *value)
 	statement_split_contacts (copy, parts);
 	for (guint i = 0; i < parts->len; i++)
 		if (!labels_is_void (g_ptr_array_index (parts, i)))
-			add_unique (out, g_ptr_array_index (parts, i));
+			labels_add_unique (out, g_ptr_array_index (parts, i));
 }
 
 /* "3GPP Liaisons Coordinator, mailto:3GPPLiaison@etsi.org": the words
@@ -264,7 +255,7 @@ extract_3gpp (const char *text, const ExtractContext *context, guint *score)
 		for (g_regex_match (tdoc, head, 0, &match); g_match_info_matches (match);
 		     g_match_info_next (match, NULL)) {
 			g_autofree char *number = g_match_info_fetch (match, 0);
-			add_unique (statement->other_identifiers, number);
+			labels_add_unique (statement->other_identifiers, number);
 		}
 		statement->submitted = statement_find_date (head, TRUE);
 	}
