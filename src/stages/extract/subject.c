@@ -70,6 +70,36 @@ skip_tags (const char *text)
 	return text;
 }
 
+/* The title after the words that label @p as a statement, or NULL when
+ * no such words start it. Newly allocated. */
+static char *
+after_statement_label (const char *p)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (statement_prefixes); i++) {
+		gsize len = strlen (statement_prefixes[i]);
+		const char *q = p + len;
+
+		if (g_ascii_strncasecmp (p, statement_prefixes[i], len) != 0)
+			continue;
+		/* Only as a label: "Liaison Statement: X", "Liaison Statement,
+		 * \"X\"", "Liaison statement - X"; "Liaison statement on X"
+		 * and "Liaison from SG15" are titles. */
+		while (*q == ' ')
+			q++;
+		if (i == 0 && (*q == '"' || g_str_has_prefix (q, "\xe2\x80\x9c")))
+			q--;
+		else if (*q != ':' && *q != ',' && *q != '-' && !g_str_has_prefix (q, "\xe2\x80\x93"))
+			continue;
+		q += g_str_has_prefix (q, "\xe2\x80\x93") ? 3 : 1;
+		while (*q == ' ')
+			q++;
+		/* Only the Datatracker's own quotes are removed: a title
+		 * may well end in a quoted word. */
+		return i == 0 ? unquote (q) : g_strdup (q);
+	}
+	return NULL;
+}
+
 char *
 extract_title_from_subject (const char *subject)
 {
@@ -93,29 +123,7 @@ extract_title_from_subject (const char *subject)
 	for (gsize i = 0; i < G_N_ELEMENTS (reply_prefixes); i++)
 		if (skip_prefix (p, reply_prefixes[i]) != NULL)
 			return NULL;
-	for (gsize i = 0; i < G_N_ELEMENTS (statement_prefixes); i++) {
-		gsize len = strlen (statement_prefixes[i]);
-		const char *q = p + len;
-
-		if (g_ascii_strncasecmp (p, statement_prefixes[i], len) != 0)
-			continue;
-		/* Only as a label: "Liaison Statement: X", "Liaison Statement,
-		 * \"X\"", "Liaison statement - X"; "Liaison statement on X"
-		 * and "Liaison from SG15" are titles. */
-		while (*q == ' ')
-			q++;
-		if (i == 0 && (*q == '"' || g_str_has_prefix (q, "\xe2\x80\x9c")))
-			q--;
-		else if (*q != ':' && *q != ',' && *q != '-' && !g_str_has_prefix (q, "\xe2\x80\x93"))
-			continue;
-		q += g_str_has_prefix (q, "\xe2\x80\x93") ? 3 : 1;
-		while (*q == ' ')
-			q++;
-		/* Only the Datatracker's own quotes are removed: a title
-		 * may well end in a quoted word. */
-		title = i == 0 ? unquote (q) : g_strdup (q);
-		break;
-	}
+	title = after_statement_label (p);
 	if (title == NULL)
 		title = g_strdup (p);
 	g_strstrip (title);
