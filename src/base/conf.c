@@ -91,6 +91,76 @@ addr_part_ok (const char *s, gboolean domain)
 	return TRUE;
 }
 
+/* What mailbox_shape() has read so far. */
+typedef struct {
+	GString *outside;        /* the text less its comments */
+	const char *lt, *gt;     /* the '<' and '>' of "<addr-spec>" */
+	gboolean quoted;         /* inside a quoted string */
+	int comment;             /* how deep inside comments */
+} Shape;
+
+/* Reads the character at @p inside a quoted string (with its escape, if
+ * it is one); returns the last character read. */
+static const char *
+shape_quoted (Shape *shape, const char *p)
+{
+	if (*p == '\\' && p[1] != '\0')
+		g_string_append_c (shape->outside, *p++);
+	else if (*p == '"')
+		shape->quoted = FALSE;
+	g_string_append_c (shape->outside, *p);
+	return p;
+}
+
+/* Reads the character at @p inside a comment; returns the last character
+ * read. */
+static const char *
+shape_comment (Shape *shape, const char *p)
+{
+	if (*p == '\\' && p[1] != '\0')
+		p++;
+	else if (*p == '(')
+		shape->comment++;
+	else if (*p == ')')
+		shape->comment--;
+	return p;
+}
+
+/* Reads the character at @p outside quotes and comments; FALSE when it
+ * cannot stand there. */
+static gboolean
+shape_plain (Shape *shape, const char *p)
+{
+	switch (*p) {
+	case '"':
+		shape->quoted = TRUE;
+		break;
+	case '(':
+		shape->comment++;
+		return TRUE;
+	case ')':
+	case ',':
+	case ';':
+		return FALSE;
+	case '<':
+		if (shape->lt != NULL)
+			return FALSE;
+		shape->lt = p;
+		break;
+	case '>':
+		if (shape->lt == NULL || shape->gt != NULL)
+			return FALSE;
+		shape->gt = p;
+		break;
+	default:
+		if (shape->gt != NULL && !g_ascii_isspace (*p))
+			return FALSE;
+		break;
+	}
+	g_string_append_c (shape->outside, *p);
+	return TRUE;
+}
+
 /* The addr-spec that @text, one RFC 5322 mailbox, is written around: the
  * part inside "<...>" when there is one (and nothing but comments after
  * it), else the whole text without its comments, which must then be one
@@ -101,59 +171,22 @@ addr_part_ok (const char *s, gboolean domain)
 static char *
 mailbox_shape (const char *text)
 {
-	GString *outside = g_string_new (NULL);   /* text less comments */
-	const char *lt = NULL, *gt = NULL;
-	gboolean quoted = FALSE;
-	int comment = 0;
+	Shape shape = { g_string_new (NULL), NULL, NULL, FALSE, 0 };
+	GString *outside = shape.outside;
+	const char *lt, *gt;
 	char *token = NULL;
 
 	for (const char *p = text; *p; p++) {
-		if (quoted) {
-			if (*p == '\\' && p[1] != '\0')
-				g_string_append_c (outside, *p++);
-			else if (*p == '"')
-				quoted = FALSE;
-			g_string_append_c (outside, *p);
-			continue;
-		}
-		if (comment > 0) {
-			if (*p == '\\' && p[1] != '\0')
-				p++;
-			else if (*p == '(')
-				comment++;
-			else if (*p == ')')
-				comment--;
-			continue;
-		}
-		switch (*p) {
-		case '"':
-			quoted = TRUE;
-			break;
-		case '(':
-			comment++;
-			continue;
-		case ')':
-		case ',':
-		case ';':
+		if (shape.quoted)
+			p = shape_quoted (&shape, p);
+		else if (shape.comment > 0)
+			p = shape_comment (&shape, p);
+		else if (!shape_plain (&shape, p))
 			goto bad;
-		case '<':
-			if (lt != NULL)
-				goto bad;
-			lt = p;
-			break;
-		case '>':
-			if (lt == NULL || gt != NULL)
-				goto bad;
-			gt = p;
-			break;
-		default:
-			if (gt != NULL && !g_ascii_isspace (*p))
-				goto bad;
-			break;
-		}
-		g_string_append_c (outside, *p);
 	}
-	if (quoted || comment > 0 || (lt != NULL) != (gt != NULL))
+	lt = shape.lt;
+	gt = shape.gt;
+	if (shape.quoted || shape.comment > 0 || (lt != NULL) != (gt != NULL))
 		goto bad;
 
 	if (lt != NULL) {
@@ -922,14 +955,76 @@ section_name (const char *section, const char *kind)
 	return section;
 }
 
+/* Every section of the file, each checked for unknown keys; the [org]
+ * and [group] sections loaded. */
+static void
+load_sections (Loader *l)
+{
+	g_auto (GStrv) sections = g_key_file_get_groups (l->kf, NULL);
+
+	for (guint i = 0; sections[i] != NULL; i++) {
+		const char *section = sections[i];
+		const char *name;
+
+		if (strcmp (section, "liaison") == 0) {
+			check_keys (l, section, liaison_keys);
+		} else if (strcmp (section, "delivery") == 0) {
+			check_keys (l, section, delivery_keys);
+		} else if (strcmp (section, "reminders") == 0) {
+			check_keys (l, section, reminders_keys);
+		} else if ((name = section_name (section, "org")) != NULL && *name != '\0') {
+			check_keys (l, section, org_keys);
+			load_org (l, section, name);
+		} else if ((name = section_name (section, "group")) != NULL && *name != '\0') {
+			check_keys (l, section, group_keys);
+			load_group (l, section, name);
+		} else {
+			problem (l, section, NULL, "unknown section");
+		}
+	}
+}
+
+/* FALSE, with the error, when @config lacks a key it cannot do without. */
+static gboolean
+check_required (const Config *config, const char *path, GError **error)
+{
+	g_autoptr (GPtrArray) missing = g_ptr_array_new ();
+	g_autofree char *keys = NULL;
+
+	if (config->address == NULL)
+		g_ptr_array_add (missing, "address");
+	if (config->database == NULL)
+		g_ptr_array_add (missing, "database");
+	if (config->spool == NULL)
+		g_ptr_array_add (missing, "spool");
+	if (missing->len == 0)
+		return TRUE;
+	g_ptr_array_add (missing, NULL);
+	keys = g_strjoinv (", ", (char **) missing->pdata);
+	g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_CONFIG,
+	             "configuration %s: [liaison] %s missing", path, keys);
+	return FALSE;
+}
+
+/* The directory of @path, absolute. */
+static char *
+config_dir (const char *path)
+{
+	g_autofree char *dir = g_path_get_dirname (path);
+	g_autofree char *cwd = NULL;
+
+	if (g_path_is_absolute (dir))
+		return g_steal_pointer (&dir);
+	cwd = g_get_current_dir ();
+	return g_canonicalize_filename (dir, cwd);
+}
+
 Config *
 config_load (const char *path, GError **error)
 {
 	g_autoptr (GKeyFile) kf = g_key_file_new ();
 	g_autoptr (GError) local = NULL;
 	g_autoptr (Config) config = NULL;
-	g_autoptr (GPtrArray) missing = NULL;
-	g_auto (GStrv) sections = NULL;
 	g_autofree char *dir = NULL;
 	Loader l;
 
@@ -943,13 +1038,7 @@ config_load (const char *path, GError **error)
 		return NULL;
 	}
 
-	dir = g_path_get_dirname (path);
-	if (!g_path_is_absolute (dir)) {
-		g_autofree char *cwd = g_get_current_dir ();
-		g_autofree char *rel = g_steal_pointer (&dir);
-		dir = g_canonicalize_filename (rel, cwd);
-	}
-
+	dir = config_dir (path);
 	config = g_new0 (Config, 1);
 	config->path = g_strdup (path);
 	config->orgs = g_ptr_array_new_with_free_func ((GDestroyNotify) org_free);
@@ -963,45 +1052,10 @@ config_load (const char *path, GError **error)
 	load_liaison (&l);
 	load_delivery (&l);
 	load_reminders (&l);
-
-	sections = g_key_file_get_groups (kf, NULL);
-	for (guint i = 0; sections[i] != NULL; i++) {
-		const char *section = sections[i];
-		const char *name;
-
-		if (strcmp (section, "liaison") == 0) {
-			check_keys (&l, section, liaison_keys);
-		} else if (strcmp (section, "delivery") == 0) {
-			check_keys (&l, section, delivery_keys);
-		} else if (strcmp (section, "reminders") == 0) {
-			check_keys (&l, section, reminders_keys);
-		} else if ((name = section_name (section, "org")) != NULL && *name != '\0') {
-			check_keys (&l, section, org_keys);
-			load_org (&l, section, name);
-		} else if ((name = section_name (section, "group")) != NULL && *name != '\0') {
-			check_keys (&l, section, group_keys);
-			load_group (&l, section, name);
-		} else {
-			problem (&l, section, NULL, "unknown section");
-		}
-	}
+	load_sections (&l);
 	check_names (&l);
-
-	missing = g_ptr_array_new ();
-	if (config->address == NULL)
-		g_ptr_array_add (missing, "address");
-	if (config->database == NULL)
-		g_ptr_array_add (missing, "database");
-	if (config->spool == NULL)
-		g_ptr_array_add (missing, "spool");
-	if (missing->len > 0) {
-		g_autofree char *keys = NULL;
-		g_ptr_array_add (missing, NULL);
-		keys = g_strjoinv (", ", (char **) missing->pdata);
-		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_CONFIG,
-		             "configuration %s: [liaison] %s missing", path, keys);
+	if (!check_required (config, path, error))
 		return NULL;
-	}
 	return g_steal_pointer (&config);
 }
 

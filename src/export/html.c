@@ -270,19 +270,12 @@ soon_days (const Config *config)
 	return SOON_DAYS_DEFAULT;
 }
 
-static char *
-index_page (const ExportContext *context, GPtrArray *statements)
+/* Adds to @deadlines the statements overdue or due within @soon days,
+ * by deadline, and counts each kind. */
+static void
+find_due (const ExportContext *context, GPtrArray *statements, int soon, GPtrArray *deadlines,
+          guint *overdue, guint *near)
 {
-	static const StatementState states[] = { STATE_HELD, STATE_OPEN, STATE_REPLIED, STATE_CLOSED };
-	const Config *config = context->config;
-	GString *out = g_string_new (NULL);
-	g_autoptr (GPtrArray) deadlines = g_ptr_array_new ();
-	int soon = soon_days (config);
-	guint overdue = 0, near = 0;
-	Groups orgs, groups;
-	g_autofree char *title = g_strdup_printf ("Liaison statements: %s",
-	                                          config->name != NULL ? config->name : config->address);
-
 	for (guint i = 0; i < statements->len; i++) {
 		Statement *s = g_ptr_array_index (statements, i);
 		int days;
@@ -291,18 +284,24 @@ index_page (const ExportContext *context, GPtrArray *statements)
 		if (d == DUE_OVERDUE || d == DUE_SOON) {
 			g_ptr_array_add (deadlines, s);
 			if (d == DUE_OVERDUE)
-				overdue++;
+				(*overdue)++;
 			else
-				near++;
+				(*near)++;
 		}
 	}
 	g_ptr_array_sort (deadlines, compare_deadlines);
+}
 
-	head (out, title, TRUE);
+/* The index's heading: how many statements, how many are due, and the
+ * links to its sections. */
+static void
+index_header (GString *out, const char *title, const ExportContext *context, guint n_statements,
+              guint overdue, guint near, int soon)
+{
 	g_string_append (out, "<header>\n<h1>");
 	text (out, title);
-	g_string_append_printf (out, "</h1>\n<p>%u statement%s as of ", statements->len,
-	                        statements->len == 1 ? "" : "s");
+	g_string_append_printf (out, "</h1>\n<p>%u statement%s as of ", n_statements,
+	                        n_statements == 1 ? "" : "s");
 	text (out, context->today);
 	g_string_append_printf (out, ": <span class=\"badge overdue\">%u overdue</span> "
 	                        "<span class=\"badge soon\">%u due within %d days</span></p>\n",
@@ -311,14 +310,12 @@ index_page (const ExportContext *context, GPtrArray *statements)
 	                 "<a href=\"#by-organization\">By organization</a>"
 	                 "<a href=\"#by-group\">By group</a><a href=\"feed.atom\">Atom feed</a></nav>\n"
 	                 "</header>\n<main>\n");
+}
 
-	/* What needs doing first. */
-	g_string_append (out, "<section id=\"deadlines\">\n<h2>Deadlines</h2>\n");
-	if (deadlines->len == 0)
-		g_string_append (out, "<p>No deadline is past or near.</p>\n");
-	else
-		append_group (out, "due", "Overdue or due soon", deadlines, context, soon);
-	g_string_append (out, "</section>\n");
+static void
+by_state_section (GString *out, const ExportContext *context, GPtrArray *statements, int soon)
+{
+	static const StatementState states[] = { STATE_HELD, STATE_OPEN, STATE_REPLIED, STATE_CLOSED };
 
 	g_string_append (out, "<section id=\"by-state\">\n<h2>By state</h2>\n");
 	for (gsize k = 0; k < G_N_ELEMENTS (states); k++) {
@@ -336,42 +333,87 @@ index_page (const ExportContext *context, GPtrArray *statements)
 			append_group (out, a, name, list, context, soon);
 	}
 	g_string_append (out, "</section>\n");
+}
 
-	groups_init (&orgs);
-	groups_init (&groups);
+/* The statements under each organization in @orgs and under each group
+ * they are for in @groups, both sorted by name. */
+static void
+group_statements (GPtrArray *statements, Groups *orgs, Groups *groups)
+{
 	for (guint i = 0; i < statements->len; i++) {
 		Statement *s = g_ptr_array_index (statements, i);
 		const char *org = export_statement_org (s);
 
-		groups_add (&orgs, org != NULL ? org : "(unknown organization)", s);
+		groups_add (orgs, org != NULL ? org : "(unknown organization)", s);
 		if (s->groups == NULL || s->groups->len == 0)
-			groups_add (&groups, "(no group)", s);
+			groups_add (groups, "(no group)", s);
 		for (guint j = 0; s->groups != NULL && j < s->groups->len; j++)
-			groups_add (&groups, g_ptr_array_index (s->groups, j), s);
+			groups_add (groups, g_ptr_array_index (s->groups, j), s);
 	}
-	g_ptr_array_sort (orgs.keys, compare_names);
-	g_ptr_array_sort (groups.keys, compare_names);
+	g_ptr_array_sort (orgs->keys, compare_names);
+	g_ptr_array_sort (groups->keys, compare_names);
+}
 
+static void
+by_organization_section (GString *out, const ExportContext *context, const Groups *orgs, int soon)
+{
 	g_string_append (out, "<section id=\"by-organization\">\n<h2>By organization</h2>\n");
-	for (guint k = 0; k < orgs.keys->len; k++) {
-		const char *name = g_ptr_array_index (orgs.keys, k);
+	for (guint k = 0; k < orgs->keys->len; k++) {
+		const char *name = g_ptr_array_index (orgs->keys, k);
 		g_autofree char *a = anchor ("org-", name);
 
-		append_group (out, a, name, g_hash_table_lookup (orgs.table, name), context, soon);
+		append_group (out, a, name, g_hash_table_lookup (orgs->table, name), context, soon);
 	}
 	g_string_append (out, "</section>\n");
+}
 
+static void
+by_group_section (GString *out, const ExportContext *context, const Groups *groups, int soon)
+{
 	g_string_append (out, "<section id=\"by-group\">\n<h2>By group</h2>\n");
-	for (guint k = 0; k < groups.keys->len; k++) {
-		const char *name = g_ptr_array_index (groups.keys, k);
-		const Group *group = config_find_group (config, name);
+	for (guint k = 0; k < groups->keys->len; k++) {
+		const char *name = g_ptr_array_index (groups->keys, k);
+		const Group *group = config_find_group (context->config, name);
 		g_autofree char *a = anchor ("group-", name);
 		g_autofree char *heading = group != NULL && group->full_name != NULL
 			? g_strdup_printf ("%s (%s)", name, group->full_name) : g_strdup (name);
 
-		append_group (out, a, heading, g_hash_table_lookup (groups.table, name), context, soon);
+		append_group (out, a, heading, g_hash_table_lookup (groups->table, name), context, soon);
 	}
-	g_string_append (out, "</section>\n</main>\n");
+	g_string_append (out, "</section>\n");
+}
+
+static char *
+index_page (const ExportContext *context, GPtrArray *statements)
+{
+	const Config *config = context->config;
+	GString *out = g_string_new (NULL);
+	g_autoptr (GPtrArray) deadlines = g_ptr_array_new ();
+	int soon = soon_days (config);
+	guint overdue = 0, near = 0;
+	Groups orgs, groups;
+	g_autofree char *title = g_strdup_printf ("Liaison statements: %s",
+	                                          config->name != NULL ? config->name : config->address);
+
+	find_due (context, statements, soon, deadlines, &overdue, &near);
+	head (out, title, TRUE);
+	index_header (out, title, context, statements->len, overdue, near, soon);
+
+	/* What needs doing first. */
+	g_string_append (out, "<section id=\"deadlines\">\n<h2>Deadlines</h2>\n");
+	if (deadlines->len == 0)
+		g_string_append (out, "<p>No deadline is past or near.</p>\n");
+	else
+		append_group (out, "due", "Overdue or due soon", deadlines, context, soon);
+	g_string_append (out, "</section>\n");
+	by_state_section (out, context, statements, soon);
+
+	groups_init (&orgs);
+	groups_init (&groups);
+	group_statements (statements, &orgs, &groups);
+	by_organization_section (out, context, &orgs, soon);
+	by_group_section (out, context, &groups, soon);
+	g_string_append (out, "</main>\n");
 	groups_clear (&orgs);
 	groups_clear (&groups);
 
@@ -473,23 +515,15 @@ row (const char *a, const char *b, const char *c, const char *d)
 	return cells;
 }
 
-static char *
-statement_page (const ExportContext *context, const Statement *s)
+/* The page's title and the line of badges under it: state, due, action
+ * taken, purpose and deadline. */
+static void
+page_heading (GString *out, const ExportContext *context, const Statement *s)
 {
-	static const char *const attachment_columns[] = { "File", "Type", "Size", "SHA-256", NULL };
-	static const char *const route_columns[] = { "Address", "Role", "Status", NULL };
-	static const char *const thread_columns[] = { "Date", "Role", "From", "Message-ID", NULL };
-	static const char *const event_columns[] = { "At", "Event", "Detail", NULL };
-	GString *out = g_string_new (NULL);
-	g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-	g_autofree char *title = g_strdup_printf ("%s: %s", s->id != NULL ? s->id : "?",
-	                                          s->title != NULL ? s->title : "(no title)");
-	const char *org = export_statement_org (s);
 	const char *purpose = purpose_phrase (s->purpose);
 	int days = 0;
 	Due d = due (s, context->today, soon_days (context->config), &days);
 
-	head (out, title, FALSE);
 	g_string_append (out, "<nav><a href=\"index.html\">All statements</a></nav>\n<main>\n<h1><span class=\"id\">");
 	text (out, s->id);
 	g_string_append (out, "</span> ");
@@ -511,9 +545,38 @@ statement_page (const ExportContext *context, const Statement *s)
 		g_string_append (out, ", ");
 		deadline_span (out, s, d, days);
 	}
-	g_string_append (out, "</p>\n<dl class=\"fields\">\n");
+	g_string_append (out, "</p>\n");
+}
 
-	field (out, "From", org);
+/* "responds to <a>LS-...</a>, ...": the statements @s is related to. */
+static void
+related_field (GString *out, const Statement *s)
+{
+	g_string_append (out, "<dt>Related</dt><dd>");
+	if (s->related == NULL || s->related->len == 0)
+		g_string_append (out, "\xe2\x80\x94");
+	for (guint i = 0; s->related != NULL && i < s->related->len; i++) {
+		const Related *r = g_ptr_array_index (s->related, i);
+		g_autofree char *page = export_page_name (r->id);
+
+		if (i > 0)
+			g_string_append (out, ", ");
+		text (out, r->relation);
+		g_string_append (out, " <a href=\"");
+		text (out, page);
+		g_string_append (out, "\">");
+		text (out, r->id);
+		g_string_append (out, "</a>");
+	}
+	g_string_append (out, "</dd>\n");
+}
+
+/* The fields of @s, as a definition list. */
+static void
+page_fields (GString *out, const Statement *s)
+{
+	g_string_append (out, "<dl class=\"fields\">\n");
+	field (out, "From", export_statement_org (s));
 	field (out, "Contact", s->from_contact);
 	g_string_append (out, "<dt>To</dt><dd>");
 	if (s->groups != NULL && s->groups->len > 0)
@@ -537,23 +600,19 @@ statement_page (const ExportContext *context, const Statement *s)
 		list_field (out, "Other identifiers", s->other_identifiers);
 	if (s->hold_reason != NULL)
 		field (out, "Held", s->hold_reason);
-	g_string_append (out, "<dt>Related</dt><dd>");
-	if (s->related == NULL || s->related->len == 0)
-		g_string_append (out, "\xe2\x80\x94");
-	for (guint i = 0; s->related != NULL && i < s->related->len; i++) {
-		const Related *r = g_ptr_array_index (s->related, i);
-		g_autofree char *page = export_page_name (r->id);
+	related_field (out, s);
+	g_string_append (out, "</dl>\n");
+}
 
-		if (i > 0)
-			g_string_append (out, ", ");
-		text (out, r->relation);
-		g_string_append (out, " <a href=\"");
-		text (out, page);
-		g_string_append (out, "\">");
-		text (out, r->id);
-		g_string_append (out, "</a>");
-	}
-	g_string_append (out, "</dd>\n</dl>\n");
+/* The tables of @s: attachments, routes, thread and events. */
+static void
+page_tables (GString *out, const Statement *s)
+{
+	static const char *const attachment_columns[] = { "File", "Type", "Size", "SHA-256", NULL };
+	static const char *const route_columns[] = { "Address", "Role", "Status", NULL };
+	static const char *const thread_columns[] = { "Date", "Role", "From", "Message-ID", NULL };
+	static const char *const event_columns[] = { "At", "Event", "Detail", NULL };
+	g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
 
 	for (guint i = 0; s->attachments != NULL && i < s->attachments->len; i++) {
 		const Attachment *a = g_ptr_array_index (s->attachments, i);
@@ -587,7 +646,19 @@ statement_page (const ExportContext *context, const Statement *s)
 		g_ptr_array_add (rows, row (e->at, e->type, e->detail, NULL));
 	}
 	table (out, "Events", event_columns, rows);
+}
 
+static char *
+statement_page (const ExportContext *context, const Statement *s)
+{
+	GString *out = g_string_new (NULL);
+	g_autofree char *title = g_strdup_printf ("%s: %s", s->id != NULL ? s->id : "?",
+	                                          s->title != NULL ? s->title : "(no title)");
+
+	head (out, title, FALSE);
+	page_heading (out, context, s);
+	page_fields (out, s);
+	page_tables (out, s);
 	if (s->body != NULL && *s->body != '\0') {
 		g_string_append (out, "<h2>Text</h2>\n<pre class=\"body\">");
 		text (out, s->body);

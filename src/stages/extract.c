@@ -4,12 +4,10 @@
  * message's own headers fill what the text lacks. */
 #include "config.h"
 
-#include <string.h>
-
 #include "stages/extract.h"
 
 /* In order of preference on equal scores. A new layout is one line here
- * and a file in src/extract/. */
+ * and a file in src/stages/extract/. */
 const Extractor extractors[] = {
 	{ LAYOUT_DATATRACKER, extract_datatracker, 3 },
 	{ LAYOUT_ITUT, extract_itut, 3 },
@@ -17,120 +15,6 @@ const Extractor extractors[] = {
 	{ LAYOUT_FREEFORM, extract_freeform, 3 },
 };
 const gsize n_extractors = G_N_ELEMENTS (extractors);
-
-/* Skips a prefix such as "Fwd:" at the start of @text (case-insensitive,
- * followed by a colon); returns where the rest starts, or NULL. */
-static const char *
-skip_prefix (const char *text, const char *prefix)
-{
-	gsize len = strlen (prefix);
-
-	if (g_ascii_strncasecmp (text, prefix, len) != 0)
-		return NULL;
-	text += len;
-	while (*text == ' ')
-		text++;
-	return text;
-}
-
-/* Removes one pair of quotes, straight or typographic, around @text. */
-static char *
-unquote (const char *text)
-{
-	static const char *const pairs[][2] = {
-		{ "\"", "\"" }, { "\xe2\x80\x9c", "\xe2\x80\x9d" },
-	};
-	gsize len = strlen (text);
-
-	for (gsize i = 0; i < G_N_ELEMENTS (pairs); i++) {
-		gsize open = strlen (pairs[i][0]), close = strlen (pairs[i][1]);
-		if (len >= open + close && g_str_has_prefix (text, pairs[i][0])
-		    && g_str_has_suffix (text, pairs[i][1]))
-			return g_strndup (text + open, len - open - close);
-	}
-	return g_strdup (text);
-}
-
-/* What starts a reply's or an automatic answer's subject, in the
- * languages mail programs write it in. */
-static const char *const reply_prefixes[] = {
-	"Re:", "Aw:", "Antw:", "Sv:", "Vs:", "R:", "Rif:", "Ref:", "Odp:", "Automatic reply:",
-	"Auto:", "Autoreply:", "Out of Office:", "Read:", "Undeliverable:", "Undelivered:",
-};
-/* What starts a forward's subject. */
-static const char *const forward_prefixes[] = { "Fwd:", "Fw:", "Tr:", "Wg:", "Doorst:", "Rv:" };
-/* Words that only say "this is a statement", before its title. */
-static const char *const statement_prefixes[] = {
-	"New Liaison Statement", "Incoming Liaison Statement", "Liaison Statement", "Incoming Liaison",
-	"Liaison",
-};
-
-/* Skips "[ccamp] " list tags at the start of @text. */
-static const char *
-skip_tags (const char *text)
-{
-	while (*text == '[') {
-		const char *close = strchr (text, ']');
-		if (close == NULL || close - text > 40)
-			break;
-		text = close + 1;
-		while (*text == ' ')
-			text++;
-	}
-	return text;
-}
-
-char *
-extract_title_from_subject (const char *subject)
-{
-	const char *p, *rest;
-	g_autofree char *clean = NULL;
-	g_autofree char *title = NULL;
-	gboolean again = TRUE;
-
-	if (subject == NULL)
-		return NULL;
-	clean = statement_clean_line (subject);
-	p = skip_tags (clean);
-	while (again) {
-		again = FALSE;
-		for (gsize i = 0; i < G_N_ELEMENTS (forward_prefixes); i++)
-			if ((rest = skip_prefix (p, forward_prefixes[i])) != NULL) {
-				p = skip_tags (rest);
-				again = TRUE;
-			}
-	}
-	for (gsize i = 0; i < G_N_ELEMENTS (reply_prefixes); i++)
-		if (skip_prefix (p, reply_prefixes[i]) != NULL)
-			return NULL;
-	for (gsize i = 0; i < G_N_ELEMENTS (statement_prefixes); i++) {
-		gsize len = strlen (statement_prefixes[i]);
-		const char *q = p + len;
-
-		if (g_ascii_strncasecmp (p, statement_prefixes[i], len) != 0)
-			continue;
-		/* Only as a label: "Liaison Statement: X", "Liaison Statement,
-		 * \"X\"", "Liaison statement - X"; "Liaison statement on X"
-		 * and "Liaison from SG15" are titles. */
-		while (*q == ' ')
-			q++;
-		if (i == 0 && (*q == '"' || g_str_has_prefix (q, "\xe2\x80\x9c")))
-			q--;
-		else if (*q != ':' && *q != ',' && *q != '-' && !g_str_has_prefix (q, "\xe2\x80\x93"))
-			continue;
-		q += g_str_has_prefix (q, "\xe2\x80\x93") ? 3 : 1;
-		while (*q == ' ')
-			q++;
-		/* Only the Datatracker's own quotes are removed: a title
-		 * may well end in a quoted word. */
-		title = i == 0 ? unquote (q) : g_strdup (q);
-		break;
-	}
-	if (title == NULL)
-		title = g_strdup (p);
-	g_strstrip (title);
-	return *title != '\0' ? g_steal_pointer (&title) : NULL;
-}
 
 static gboolean
 is_empty (const char *text)

@@ -77,124 +77,168 @@ is_space (char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-char *
-search_query_to_fts (const char *query, GError **error)
+/* One term as typed: a word or a phrase, with what was written around it. */
+typedef struct {
+	char *text;              /* without quotes and trailing '*' */
+	const char *columns;     /* the field's columns, or NULL: any */
+	gboolean negated;        /* "-word", or after NOT */
+	gboolean prefix;         /* "word*" */
+	gboolean phrase;         /* "\"two words\"" */
+} Term;
+
+/* What has been read so far. */
+typedef struct {
+	GPtrArray *groups;       /* alternatives of one AND-ed group each
+	                          * (GString*) */
+	GString *excluded;       /* the excluded terms */
+	GString *group;          /* the last of @groups, or NULL */
+	gboolean pending_or;     /* an OR waits for its right side */
+	gboolean pending_not;    /* a NOT, or "-field:", waits for its term */
+	const char *pending_columns; /* "field:" stood alone before its term */
+} Parser;
+
+/* Reads "field:" at *@p, moving past it and setting *@columns; leaves *@p
+ * alone and returns FALSE when no field is named there. */
+static gboolean
+read_field (const char **p, const char **columns)
 {
-	g_autofree char *valid = NULL;
-	/* Alternatives of one AND-ed group each (GString*), and the
-	 * excluded terms. */
-	g_autoptr (GPtrArray) groups = g_ptr_array_new_with_free_func (string_free);
-	g_autoptr (GString) excluded = g_string_new (NULL);
-	GString *group = NULL;
-	GString *out;
-	gboolean pending_or = FALSE, pending_not = FALSE;
-	const char *pending_columns = NULL;
-	const char *p;
+	const char *start = *p, *q = start;
 
-	g_return_val_if_fail (query != NULL, NULL);
+	while (g_ascii_isalpha (*q))
+		q++;
+	if (*q != ':' || q == start || field_columns (start, q - start) == NULL)
+		return FALSE;
+	*columns = field_columns (start, q - start);
+	*p = q + 1;
+	return TRUE;
+}
 
-	valid = g_utf8_make_valid (query, -1);
-	p = valid;
+/* Reads the phrase that starts at *@p (its opening quote), up to its
+ * closing quote or the end, and the '*'s that make it a prefix. */
+static void
+read_phrase (const char **p, Term *term)
+{
+	const char *q = *p, *end = strchr (q + 1, '"');
+
+	term->phrase = TRUE;
+	if (end == NULL)
+		end = q + strlen (q);
+	term->text = g_strndup (q + 1, end - q - 1);
+	q = *end == '"' ? end + 1 : end;
+	if (*q == '*') {
+		term->prefix = TRUE;
+		while (*q == '*')
+			q++;
+	}
+	*p = q;
+}
+
+/* Reads the word at *@p, up to a space or a quote; the '*'s that end it
+ * make it a prefix. */
+static void
+read_word (const char **p, Term *term)
+{
+	const char *start = *p, *q = start;
+	gsize length;
+
+	while (*q != '\0' && !is_space (*q) && *q != '"')
+		q++;
+	length = q - start;
+	while (length > 0 && start[length - 1] == '*') {
+		term->prefix = TRUE;
+		length--;
+	}
+	term->text = g_strndup (start, length);
+	*p = q;
+}
+
+/* TRUE when @term, a bare word, is an operator: it is noted in @parser. */
+static gboolean
+read_operator (Parser *parser, const Term *term)
+{
+	if (term->phrase || term->negated || term->columns != NULL || term->prefix)
+		return FALSE;
+	if (strcmp (term->text, "OR") == 0) {
+		parser->pending_or = parser->group != NULL;
+		return TRUE;
+	}
+	if (strcmp (term->text, "AND") == 0)
+		return TRUE;
+	if (strcmp (term->text, "NOT") == 0) {
+		parser->pending_not = TRUE;
+		return TRUE;
+	}
+	return FALSE;
+}
+
+/* Adds @term to the excluded terms, to the group an OR left open, or as
+ * a group of its own. */
+static void
+add_term (Parser *parser, const Term *term)
+{
+	if (read_operator (parser, term) || !has_word (term->text))
+		return;
+	parser->pending_not = FALSE;
+	parser->pending_columns = NULL;
+
+	if (term->negated) {
+		g_string_append (parser->excluded, " NOT ");
+		append_term (parser->excluded, term->text, term->prefix, term->columns);
+		return;
+	}
+	if (parser->pending_or && parser->group != NULL) {
+		g_string_append (parser->group, " OR ");
+	} else {
+		parser->group = g_string_new (NULL);
+		g_ptr_array_add (parser->groups, parser->group);
+	}
+	parser->pending_or = FALSE;
+	append_term (parser->group, term->text, term->prefix, term->columns);
+}
+
+/* Reads every term of @query into @parser. */
+static void
+parse (Parser *parser, const char *query)
+{
+	const char *p = query;
+
 	for (;;) {
-		g_autofree char *text = NULL;
-		const char *columns = pending_columns;
-		gboolean negated = pending_not, prefix = FALSE, phrase = FALSE;
-		const char *start;
+		Term term = { NULL, parser->pending_columns, parser->pending_not, FALSE, FALSE };
 
 		while (is_space (*p))
 			p++;
 		if (*p == '\0')
 			break;
 		if (*p == '-') {
-			negated = TRUE;
+			term.negated = TRUE;
 			p++;
 		}
 		/* field:term, or "field:" standing alone before its term. */
-		start = p;
-		while (g_ascii_isalpha (*p))
-			p++;
-		if (*p == ':' && p > start && field_columns (start, p - start) != NULL) {
-			columns = field_columns (start, p - start);
-			p++;
-			if (*p == '\0' || is_space (*p)) {
-				pending_columns = columns;
-				pending_not = negated;
-				continue;
-			}
-		} else {
-			p = start;
-		}
-
-		if (*p == '"') {
-			const char *end = strchr (p + 1, '"');
-
-			phrase = TRUE;
-			if (end == NULL)
-				end = p + strlen (p);
-			text = g_strndup (p + 1, end - p - 1);
-			p = *end == '"' ? end + 1 : end;
-			if (*p == '*') {
-				prefix = TRUE;
-				while (*p == '*')
-					p++;
-			}
-		} else {
-			gsize length;
-
-			start = p;
-			while (*p != '\0' && !is_space (*p) && *p != '"')
-				p++;
-			length = p - start;
-			while (length > 0 && start[length - 1] == '*') {
-				prefix = TRUE;
-				length--;
-			}
-			text = g_strndup (start, length);
-		}
-
-		if (!phrase && !negated && columns == NULL && !prefix) {
-			if (strcmp (text, "OR") == 0) {
-				pending_or = group != NULL;
-				continue;
-			}
-			if (strcmp (text, "AND") == 0)
-				continue;
-			if (strcmp (text, "NOT") == 0) {
-				pending_not = TRUE;
-				continue;
-			}
-		}
-		if (!has_word (text))
-			continue;
-		pending_not = FALSE;
-		pending_columns = NULL;
-
-		if (negated) {
-			g_string_append (excluded, " NOT ");
-			append_term (excluded, text, prefix, columns);
+		if (read_field (&p, &term.columns) && (*p == '\0' || is_space (*p))) {
+			parser->pending_columns = term.columns;
+			parser->pending_not = term.negated;
 			continue;
 		}
-		if (pending_or && group != NULL) {
-			g_string_append (group, " OR ");
-		} else {
-			group = g_string_new (NULL);
-			g_ptr_array_add (groups, group);
-		}
-		pending_or = FALSE;
-		append_term (group, text, prefix, columns);
+		if (*p == '"')
+			read_phrase (&p, &term);
+		else
+			read_word (&p, &term);
+		add_term (parser, &term);
+		g_free (term.text);
 	}
+}
 
-	if (groups->len == 0) {
-		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_USAGE, "%s",
-		             excluded->len > 0 ? "a query needs a word to look for besides those it excludes"
-		                               : "nothing to search for: the query has no word");
-		return NULL;
-	}
-	out = g_string_new (NULL);
-	if (excluded->len > 0)
+/* The FTS5 query of what @parser read: the groups AND-ed (each in
+ * parentheses when it has alternatives), then the excluded terms. */
+static char *
+to_fts (const Parser *parser)
+{
+	GString *out = g_string_new (NULL);
+
+	if (parser->excluded->len > 0)
 		g_string_append_c (out, '(');
-	for (guint i = 0; i < groups->len; i++) {
-		GString *g = g_ptr_array_index (groups, i);
+	for (guint i = 0; i < parser->groups->len; i++) {
+		GString *g = g_ptr_array_index (parser->groups, i);
 		gboolean alternatives = strstr (g->str, " OR ") != NULL;
 
 		if (i > 0)
@@ -205,9 +249,30 @@ search_query_to_fts (const char *query, GError **error)
 		if (alternatives)
 			g_string_append_c (out, ')');
 	}
-	if (excluded->len > 0) {
+	if (parser->excluded->len > 0) {
 		g_string_append_c (out, ')');
-		g_string_append (out, excluded->str);
+		g_string_append (out, parser->excluded->str);
 	}
 	return g_string_free (out, FALSE);
+}
+
+char *
+search_query_to_fts (const char *query, GError **error)
+{
+	g_autofree char *valid = NULL;
+	g_autoptr (GPtrArray) groups = g_ptr_array_new_with_free_func (string_free);
+	g_autoptr (GString) excluded = g_string_new (NULL);
+	Parser parser = { groups, excluded, NULL, FALSE, FALSE, NULL };
+
+	g_return_val_if_fail (query != NULL, NULL);
+
+	valid = g_utf8_make_valid (query, -1);
+	parse (&parser, valid);
+	if (groups->len == 0) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_USAGE, "%s",
+		             excluded->len > 0 ? "a query needs a word to look for besides those it excludes"
+		                               : "nothing to search for: the query has no word");
+		return NULL;
+	}
+	return to_fts (&parser);
 }

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "stages/extract.h"
+#include "stages/extract/layout.h"
 #include "stages/extract/labels.h"
 #include "base/pattern.h"
 
@@ -49,15 +49,6 @@ static const LabelSpelling spellings[] = {
 #define HEADING_PATTERN "\\b3GPP\\s+(TSG[ -]?[A-Z]+(?:\\s+WG\\s?\\d)?)\\b.*?(?:Meeting\\s*)?#\\s?\\d+"
 /* A TDoc number: "S2-2601234", "SP-260123", "R2-2612345", "C4-261234". */
 #define TDOC_PATTERN "\\b[CGRST][P1-6]-\\d{6,7}\\b"
-
-static void
-add_unique (GPtrArray *list, const char *value)
-{
-	for (guint i = 0; i < list->len; i++)
-		if (g_ascii_strcasecmp (g_ptr_array_index (list, i), value) == 0)
-			return;
-	g_ptr_array_add (list, g_strdup (value));
-}
 
 /* The first line at or after @from (and before @to) matching @pattern
  * (case-insensitive), or -1; *rest gets its group 1 when it has one. */
@@ -109,7 +100,7 @@ add_list (GPtrArray *out, const char *value)
 	statement_split_contacts (copy, parts);
 	for (guint i = 0; i < parts->len; i++)
 		if (!labels_is_void (g_ptr_array_index (parts, i)))
-			add_unique (out, g_ptr_array_index (parts, i));
+			labels_add_unique (out, g_ptr_array_index (parts, i));
 }
 
 /* "3GPP Liaisons Coordinator, mailto:3GPPLiaison@etsi.org": the words
@@ -177,54 +168,117 @@ read_actions (Statement *statement, const char *actions)
 	return asked;
 }
 
-Statement *
-extract_3gpp (const char *text, const ExtractContext *context, guint *score)
+/* The labelled values, each written where the Statement keeps it. */
+static void
+set_title (Statement *statement, const char *value)
 {
-	g_autofree char *clean = NULL;
-	g_auto (GStrv) lines = NULL;
-	g_autoptr (LabelBlock) block = NULL;
-	g_autoptr (Statement) statement = NULL;
-	g_autofree char *actions = NULL;
-	g_autofree char *meetings = NULL;
-	g_autofree char *heading_org = NULL;
-	g_autofree char *description_rest = NULL;
-	int description, actions_at, meetings_at, heading;
-	guint n_lines, evidence;
-	gboolean asked = FALSE;
-	const char *value;
+	statement->title = statement_clean_line (value);
+}
 
-	g_return_val_if_fail (score != NULL, NULL);
-	*score = 0;
-	if (text == NULL)
-		return NULL;
-	clean = statement_clean_text (text);
-	lines = labels_split_lines (clean);
-	n_lines = g_strv_length (lines);
+static void
+set_to (Statement *statement, const char *value)
+{
+	add_list (statement->to_texts, value);
+}
 
-	description = find_line (lines, 0, n_lines, DESCRIPTION_PATTERN, &description_rest);
-	block = labels_read (lines, description >= 0 ? (guint) description : n_lines, spellings,
-	                     G_N_ELEMENTS (spellings));
-	heading = find_line (lines, 0, block->entries->len > 0 ? block->start + 1 : MIN (n_lines, 10),
-	                     HEADING_PATTERN, &heading_org);
-	actions_at = find_line (lines, description >= 0 ? (guint) description + 1 : block->end, n_lines,
-	                        ACTIONS_PATTERN, NULL);
-	meetings_at = find_line (lines, actions_at >= 0 ? (guint) actions_at + 1 : block->end, n_lines,
-	                         MEETINGS_PATTERN, NULL);
+static void
+set_cc (Statement *statement, const char *value)
+{
+	add_list (statement->cc, value);
+}
 
-	/* The labels that only 3GPP's template has, or its sections. */
-	if (!(block->seen & ((1u << FIELD_RESPONSE_TO) | (1u << FIELD_RELEASE) | (1u << FIELD_WORK_ITEM)
-	                     | (1u << FIELD_CONTACT) | (1u << FIELD_REPLY_TO)))
-	    && description < 0 && heading < 0)
-		return NULL;
+static void
+set_contact (Statement *statement, const char *value)
+{
+	g_autofree char *contact = labels_contact (value);
 
-	statement = statement_new ();
-	statement->layout = LAYOUT_3GPP;
-	if ((value = label_block_value (block, FIELD_TITLE)) != NULL)
-		statement->title = statement_clean_line (value);
+	if (contact != NULL) {
+		statement->from_contact = g_strdup (contact);
+		g_ptr_array_add (statement->technical_contacts, g_steal_pointer (&contact));
+	}
+}
 
-	/* "Source: SA WG2" names a group of 3GPP: say so, as the directory
-	 * writes it ("3GPP SA WG2"). */
-	if ((value = label_block_value (block, FIELD_SOURCE)) != NULL && !labels_is_void (value)) {
+static void
+set_reply_to (Statement *statement, const char *value)
+{
+	g_autofree char *contact = reply_contact (value);
+
+	if (contact != NULL)
+		g_ptr_array_add (statement->response_contacts, g_steal_pointer (&contact));
+}
+
+static void
+set_response_to (Statement *statement, const char *value)
+{
+	if (!labels_is_void (value))
+		g_ptr_array_add (statement->references, statement_clean_line (value));
+}
+
+static void
+set_attachments (Statement *statement, const char *value)
+{
+	add_list (statement->attachment_titles, value);
+}
+
+static const struct {
+	Field field;
+	void (*set) (Statement *statement, const char *value);
+} setters[] = {
+	{ FIELD_TITLE, set_title },
+	{ FIELD_TO, set_to },
+	{ FIELD_CC, set_cc },
+	{ FIELD_CONTACT, set_contact },
+	{ FIELD_REPLY_TO, set_reply_to },
+	{ FIELD_RESPONSE_TO, set_response_to },
+	{ FIELD_ATTACHMENTS, set_attachments },
+};
+
+/* Where the parts of a 3GPP statement stand: line numbers, or -1. */
+typedef struct {
+	guint n_lines;
+	int description;         /* "1. Overall Description:" */
+	int actions;             /* "2. Actions:" */
+	int meetings;            /* "3. Date of Next ... Meetings:" */
+	int heading;             /* "3GPP TSG-SA WG2 Meeting #160" */
+	char *description_rest;  /* what follows the description's heading */
+	char *heading_org;       /* the group the heading names */
+	LabelBlock *block;
+} Parts;
+
+static void
+parts_clear (Parts *parts)
+{
+	g_free (parts->description_rest);
+	g_free (parts->heading_org);
+	g_clear_pointer (&parts->block, label_block_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Parts, parts_clear)
+
+/* Finds the label block (before the description) and the heading and
+ * sections around it, in the parts->n_lines @lines. */
+static void
+find_parts (char *const *lines, Parts *parts)
+{
+	guint n_lines = parts->n_lines;
+	guint block_end, heading_end, actions_from, meetings_from;
+
+	parts->description = find_line (lines, 0, n_lines, DESCRIPTION_PATTERN, &parts->description_rest);
+	block_end = parts->description >= 0 ? (guint) parts->description : n_lines;
+	parts->block = labels_read (lines, block_end, spellings, G_N_ELEMENTS (spellings));
+	heading_end = parts->block->entries->len > 0 ? parts->block->start + 1 : MIN (n_lines, 10);
+	parts->heading = find_line (lines, 0, heading_end, HEADING_PATTERN, &parts->heading_org);
+	actions_from = parts->description >= 0 ? (guint) parts->description + 1 : parts->block->end;
+	parts->actions = find_line (lines, actions_from, n_lines, ACTIONS_PATTERN, NULL);
+	meetings_from = parts->actions >= 0 ? (guint) parts->actions + 1 : parts->block->end;
+	parts->meetings = find_line (lines, meetings_from, n_lines, MEETINGS_PATTERN, NULL);
+}
+
+/* "Source: SA WG2" names a group of 3GPP: say so, as the directory
+ * writes it ("3GPP SA WG2"). Without one, the group of the heading. */
+static void
+set_source (Statement *statement, const char *value, const char *heading_org)
+{
+	if (value != NULL && !labels_is_void (value)) {
 		g_autofree char *source = statement_clean_line (value);
 		statement->from_org_text = g_ascii_strncasecmp (source, "3GPP", 4) == 0
 			? g_steal_pointer (&source) : g_strdup_printf ("3GPP %s", source);
@@ -232,75 +286,110 @@ extract_3gpp (const char *text, const ExtractContext *context, guint *score)
 		g_autofree char *org = statement_clean_line (heading_org);
 		statement->from_org_text = g_strdup_printf ("3GPP %s", org);
 	}
+}
 
-	add_list (statement->to_texts, label_block_value (block, FIELD_TO));
-	add_list (statement->cc, label_block_value (block, FIELD_CC));
-	if ((value = label_block_value (block, FIELD_CONTACT)) != NULL) {
-		g_autofree char *contact = labels_contact (value);
-		if (contact != NULL) {
-			statement->from_contact = g_strdup (contact);
-			g_ptr_array_add (statement->technical_contacts, g_steal_pointer (&contact));
-		}
-	}
-	if ((value = label_block_value (block, FIELD_REPLY_TO)) != NULL) {
-		g_autofree char *contact = reply_contact (value);
-		if (contact != NULL)
-			g_ptr_array_add (statement->response_contacts, g_steal_pointer (&contact));
-	}
-	if ((value = label_block_value (block, FIELD_RESPONSE_TO)) != NULL && !labels_is_void (value)) {
-		g_autofree char *reference = statement_clean_line (value);
-		g_ptr_array_add (statement->references, g_steal_pointer (&reference));
-	}
-	add_list (statement->attachment_titles, label_block_value (block, FIELD_ATTACHMENTS));
+/* The heading: the TDoc number, and the meeting's dates (the statement
+ * was approved there, by its last day at the latest). */
+static void
+read_heading (Statement *statement, char *const *lines, const Parts *parts)
+{
+	const LabelBlock *block = parts->block;
+	guint end = block->entries->len > 0 ? block->start : MIN (parts->n_lines, 10);
+	g_autofree char *head = join_lines (lines, 0, end);
+	g_autoptr (GRegex) tdoc = pattern_regex (TDOC_PATTERN, 0);
+	g_autoptr (GMatchInfo) match = NULL;
 
-	/* The heading: the TDoc number, and the meeting's dates (the
-	 * statement was approved there, by its last day at the latest). */
-	if (heading >= 0 || block->entries->len > 0) {
-		guint end = block->entries->len > 0 ? block->start : MIN (n_lines, 10);
-		g_autofree char *head = join_lines (lines, 0, end);
-		g_autoptr (GRegex) tdoc = pattern_regex (TDOC_PATTERN, 0);
-		g_autoptr (GMatchInfo) match = NULL;
-
-		for (g_regex_match (tdoc, head, 0, &match); g_match_info_matches (match);
-		     g_match_info_next (match, NULL)) {
-			g_autofree char *number = g_match_info_fetch (match, 0);
-			add_unique (statement->other_identifiers, number);
-		}
-		statement->submitted = statement_find_date (head, TRUE);
+	for (g_regex_match (tdoc, head, 0, &match); g_match_info_matches (match);
+	     g_match_info_next (match, NULL)) {
+		g_autofree char *number = g_match_info_fetch (match, 0);
+		labels_add_unique (statement->other_identifiers, number);
 	}
+	statement->submitted = statement_find_date (head, TRUE);
+}
 
-	if (actions_at >= 0) {
-		actions = join_lines (lines, (guint) actions_at + 1,
-		                      meetings_at >= 0 ? (guint) meetings_at : G_MAXUINT);
+/* The Actions section says what is asked, and the purpose follows; the
+ * deadline is a date the actions name, else, for an action, the next
+ * meeting: 3GPP expects the answer before its group meets again. */
+static void
+read_actions_and_meetings (Statement *statement, char *const *lines, const Parts *parts)
+{
+	g_autofree char *actions = NULL;
+	g_autofree char *meetings = NULL;
+	gboolean asked = FALSE;
+
+	if (parts->actions >= 0) {
+		actions = join_lines (lines, (guint) parts->actions + 1,
+		                      parts->meetings >= 0 ? (guint) parts->meetings : G_MAXUINT);
 		asked = read_actions (statement, actions);
 	}
-	if (meetings_at >= 0)
-		meetings = join_lines (lines, (guint) meetings_at + 1, G_MAXUINT);
+	if (parts->meetings >= 0)
+		meetings = join_lines (lines, (guint) parts->meetings + 1, G_MAXUINT);
 	if (asked)
 		statement->purpose = PURPOSE_ACTION;
 	else if (statement->references->len > 0)
 		statement->purpose = PURPOSE_RESPONSE;
-	else if (actions_at >= 0 || description >= 0)
+	else if (parts->actions >= 0 || parts->description >= 0)
 		statement->purpose = PURPOSE_INFORMATION;
 
-	/* A date the actions name; else, for an action, the next meeting:
-	 * 3GPP expects the answer before its group meets again. */
 	if (actions != NULL)
 		statement->deadline = labels_find_deadline (actions);
 	if (statement->deadline == NULL && asked && meetings != NULL)
 		statement->deadline = statement_find_date (meetings, FALSE);
+}
 
-	if (description >= 0) {
-		g_autofree char *rest = join_lines (lines, (guint) description + 1, G_MAXUINT);
-		g_autofree char *body = g_strconcat (description_rest != NULL ? description_rest : "",
-		                                     "\n", rest, NULL);
-		statement->body = statement_clean_text (body);
-		if (*statement->body == '\0')
-			g_clear_pointer (&statement->body, g_free);
+/* The body: the Overall Description and all that follows it. */
+static void
+read_body (Statement *statement, char *const *lines, const Parts *parts)
+{
+	g_autofree char *rest = join_lines (lines, (guint) parts->description + 1, G_MAXUINT);
+	const char *first = parts->description_rest != NULL ? parts->description_rest : "";
+	g_autofree char *body = g_strconcat (first, "\n", rest, NULL);
+
+	statement->body = statement_clean_text (body);
+	if (*statement->body == '\0')
+		g_clear_pointer (&statement->body, g_free);
+}
+
+Statement *
+extract_3gpp (const char *text, const ExtractContext *context, guint *score)
+{
+	g_autofree char *clean = NULL;
+	g_auto (GStrv) lines = NULL;
+	g_auto (Parts) parts = { 0 };
+	g_autoptr (Statement) statement = NULL;
+	const LabelBlock *block;
+
+	g_return_val_if_fail (score != NULL, NULL);
+	*score = 0;
+	if (text == NULL)
+		return NULL;
+	clean = statement_clean_text (text);
+	lines = labels_split_lines (clean);
+	parts.n_lines = g_strv_length (lines);
+	find_parts (lines, &parts);
+	block = parts.block;
+
+	/* The labels that only 3GPP's template has, or its sections. */
+	if (!(block->seen & ((1u << FIELD_RESPONSE_TO) | (1u << FIELD_RELEASE) | (1u << FIELD_WORK_ITEM)
+	                     | (1u << FIELD_CONTACT) | (1u << FIELD_REPLY_TO)))
+	    && parts.description < 0 && parts.heading < 0)
+		return NULL;
+
+	statement = statement_new ();
+	statement->layout = LAYOUT_3GPP;
+	set_source (statement, label_block_value (block, FIELD_SOURCE), parts.heading_org);
+	for (gsize i = 0; i < G_N_ELEMENTS (setters); i++) {
+		const char *value = label_block_value (block, setters[i].field);
+		if (value != NULL)
+			setters[i].set (statement, value);
 	}
+	if (parts.heading >= 0 || block->entries->len > 0)
+		read_heading (statement, lines, &parts);
+	read_actions_and_meetings (statement, lines, &parts);
+	if (parts.description >= 0)
+		read_body (statement, lines, &parts);
 
-	evidence = label_block_count (block) + (description >= 0) + (actions_at >= 0) + (meetings_at >= 0)
-	           + (heading >= 0);
-	*score = evidence;
+	*score = label_block_count (block) + (parts.description >= 0) + (parts.actions >= 0)
+	         + (parts.meetings >= 0) + (parts.heading >= 0);
 	return g_steal_pointer (&statement);
 }

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "stages/extract.h"
+#include "stages/extract/layout.h"
 #include "stages/extract/labels.h"
 
 typedef enum {
@@ -139,14 +139,6 @@ reader_free (Reader *reader)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reader, reader_free)
 
-static gboolean
-is_blank (const char *line)
-{
-	while (*line == ' ' || *line == '\t')
-		line++;
-	return *line == '\0';
-}
-
 /* TRUE when @line starts with what looks like a label we do not know
  * ("Action Holder Contacts: ..."): a few words at the left margin and a
  * colon followed by a space or the end of the line. Such a line ends the
@@ -197,7 +189,7 @@ read_other_line (Reader *reader, const char *line)
 {
 	gboolean indented = line[0] == ' ' || line[0] == '\t';
 
-	if (is_blank (line)) {
+	if (labels_is_blank (line)) {
 		reader->current = NULL;
 	} else if (!indented && looks_like_label (line)) {
 		g_string_truncate (reader->sink, 0);

@@ -7,7 +7,8 @@
 
 #include <string.h>
 
-#include "stages/extract.h"
+#include "stages/extract/layout.h"
+#include "stages/extract/subject.h"
 #include "stages/extract/labels.h"
 #include "base/pattern.h"
 
@@ -169,6 +170,79 @@ add_destinations (Statement *statement, const char *value)
 		labels_add_destination (statement->to_texts, g_ptr_array_index (parts, i));
 }
 
+/* Purpose: a Purpose line, the ITU-T words ("For action to:"), else the
+ * prose. *explicit tells whether it was stated outright. */
+static Purpose
+find_purpose (GPtrArray *head, const char *text, gboolean *explicit)
+{
+	Purpose purpose = statement_parse_purpose (g_ptr_array_index (head, FIELD_PURPOSE));
+
+	if (purpose == PURPOSE_NONE && g_ptr_array_index (head, FIELD_ACTION_TO) != NULL)
+		purpose = PURPOSE_ACTION;
+	if (purpose == PURPOSE_NONE && g_ptr_array_index (head, FIELD_COMMENT_TO) != NULL)
+		purpose = PURPOSE_COMMENT;
+	if (purpose == PURPOSE_NONE && g_ptr_array_index (head, FIELD_INFORMATION_TO) != NULL)
+		purpose = PURPOSE_INFORMATION;
+	if (purpose != PURPOSE_NONE) {
+		*explicit = TRUE;
+		return purpose;
+	}
+	return (Purpose) labels_find_purpose (text, explicit);
+}
+
+/* Destinations: the lines that name them, else the prose; and the Cc. */
+static void
+find_destinations (Statement *statement, GPtrArray *head, const char *text)
+{
+	const char *cc = g_ptr_array_index (head, FIELD_CC);
+
+	add_destinations (statement, g_ptr_array_index (head, FIELD_ACTION_TO));
+	add_destinations (statement, g_ptr_array_index (head, FIELD_COMMENT_TO));
+	add_destinations (statement, g_ptr_array_index (head, FIELD_INFORMATION_TO));
+	add_destinations (statement, g_ptr_array_index (head, FIELD_TO));
+	if (statement->to_texts->len == 0) {
+		add_phrases (statement->to_texts, text, TO_PHRASE, 0);
+		add_phrases (statement->to_texts, text, DEAR_PHRASE, G_REGEX_MULTILINE);
+	}
+	if (cc != NULL && strchr (cc, '@') == NULL)
+		statement_split_contacts (cc, statement->cc);
+}
+
+/* The letter's own title, sender and contact, when it writes them. */
+static void
+find_letterhead (Statement *statement, GPtrArray *head, char *const *lines)
+{
+	const char *value;
+
+	if ((value = g_ptr_array_index (head, FIELD_TITLE)) != NULL)
+		statement->title = g_strdup (value);
+	else
+		statement->title = heading_title (lines);
+	if ((value = g_ptr_array_index (head, FIELD_FROM)) != NULL && strchr (value, '@') == NULL)
+		statement->from_org_text = g_strdup (value);
+	if ((value = g_ptr_array_index (head, FIELD_CONTACT)) != NULL) {
+		g_autofree char *contact = labels_contact (value);
+		if (contact != NULL) {
+			statement->from_contact = g_strdup (contact);
+			g_ptr_array_add (statement->technical_contacts, g_steal_pointer (&contact));
+		}
+	}
+}
+
+/* Evidence: what calls it a statement, and what only a statement says (a
+ * stated purpose, a reply date, addressees) or carries (a document). One
+ * of the latter is needed: a mail that asks about a statement calls it one
+ * too. 0 when that is missing. */
+static guint
+evidence (const Statement *statement, gboolean explicit, guint designations, gboolean document)
+{
+	gboolean deadline = statement->deadline != NULL, addressees = statement->to_texts->len > 0;
+
+	if (!explicit && !deadline && !addressees && !document)
+		return 0;
+	return designations + (statement->purpose != PURPOSE_NONE) + deadline + addressees + document;
+}
+
 Statement *
 extract_freeform (const char *text, const ExtractContext *context, guint *score)
 {
@@ -178,10 +252,10 @@ extract_freeform (const char *text, const ExtractContext *context, guint *score)
 	g_autoptr (Statement) statement = NULL;
 	g_autofree char *subject_title = NULL;
 	const char *subject = context != NULL ? context->subject : NULL;
-	gboolean by_subject, by_text, document, explicit = FALSE, specific;
-	Purpose purpose;
-	const char *value;
-	guint evidence;
+	gboolean document = context != NULL && context->kind == MESSAGE_TEXT_DOCUMENT;
+	gboolean explicit = FALSE;
+	guint designations, found;
+	const char *deadline;
 
 	g_return_val_if_fail (score != NULL, NULL);
 	*score = 0;
@@ -197,77 +271,30 @@ extract_freeform (const char *text, const ExtractContext *context, guint *score)
 	head = g_ptr_array_new_with_free_func (g_free);
 	g_ptr_array_set_size (head, FIELD_INFORMATION_TO + 1);
 	read_head (lines, head);
-
-	by_subject = matches (subject_title, SUBJECT_DESIGNATION, 0);
-	by_text = matches (clean, TEXT_DESIGNATION, G_REGEX_MULTILINE);
-	document = context != NULL && context->kind == MESSAGE_TEXT_DOCUMENT;
-	if (!by_subject && !by_text)
+	designations = matches (subject_title, SUBJECT_DESIGNATION, 0)
+	               + matches (clean, TEXT_DESIGNATION, G_REGEX_MULTILINE);
+	if (designations == 0)
 		return NULL;
 
 	statement = statement_new ();
 	statement->layout = LAYOUT_FREEFORM;
-
-	/* Purpose: a Purpose line, the ITU-T words, or the prose. */
-	purpose = statement_parse_purpose (g_ptr_array_index (head, FIELD_PURPOSE));
-	if (purpose == PURPOSE_NONE && g_ptr_array_index (head, FIELD_ACTION_TO) != NULL)
-		purpose = PURPOSE_ACTION;
-	if (purpose == PURPOSE_NONE && g_ptr_array_index (head, FIELD_COMMENT_TO) != NULL)
-		purpose = PURPOSE_COMMENT;
-	if (purpose == PURPOSE_NONE && g_ptr_array_index (head, FIELD_INFORMATION_TO) != NULL)
-		purpose = PURPOSE_INFORMATION;
-	if (purpose != PURPOSE_NONE)
-		explicit = TRUE;
-	else
-		purpose = (Purpose) labels_find_purpose (clean, &explicit);
-
+	statement->purpose = find_purpose (head, clean, &explicit);
 	/* Deadline: a labelled line, else the prose. */
-	if ((value = g_ptr_array_index (head, FIELD_DEADLINE)) != NULL)
-		statement->deadline = statement_find_date (value, FALSE);
+	if ((deadline = g_ptr_array_index (head, FIELD_DEADLINE)) != NULL)
+		statement->deadline = statement_find_date (deadline, FALSE);
 	if (statement->deadline == NULL)
 		statement->deadline = labels_find_deadline (clean);
 	/* Asked to answer by a date, and nothing else said: that is action. */
-	if (purpose == PURPOSE_NONE && statement->deadline != NULL)
-		purpose = PURPOSE_ACTION;
-	statement->purpose = purpose;
-
-	/* Destinations: the lines that name them, else the prose. */
-	add_destinations (statement, g_ptr_array_index (head, FIELD_ACTION_TO));
-	add_destinations (statement, g_ptr_array_index (head, FIELD_COMMENT_TO));
-	add_destinations (statement, g_ptr_array_index (head, FIELD_INFORMATION_TO));
-	add_destinations (statement, g_ptr_array_index (head, FIELD_TO));
-	if (statement->to_texts->len == 0) {
-		add_phrases (statement->to_texts, clean, TO_PHRASE, 0);
-		add_phrases (statement->to_texts, clean, DEAR_PHRASE, G_REGEX_MULTILINE);
-	}
-	if ((value = g_ptr_array_index (head, FIELD_CC)) != NULL && strchr (value, '@') == NULL)
-		statement_split_contacts (value, statement->cc);
-
-	/* The letter's own title and sender, when it writes them. */
-	if ((value = g_ptr_array_index (head, FIELD_TITLE)) != NULL)
-		statement->title = g_strdup (value);
-	else
-		statement->title = heading_title (lines);
-	if ((value = g_ptr_array_index (head, FIELD_FROM)) != NULL && strchr (value, '@') == NULL)
-		statement->from_org_text = g_strdup (value);
-	if ((value = g_ptr_array_index (head, FIELD_CONTACT)) != NULL) {
-		g_autofree char *contact = labels_contact (value);
-		if (contact != NULL) {
-			statement->from_contact = g_strdup (contact);
-			g_ptr_array_add (statement->technical_contacts, g_steal_pointer (&contact));
-		}
-	}
+	if (statement->purpose == PURPOSE_NONE && statement->deadline != NULL)
+		statement->purpose = PURPOSE_ACTION;
+	find_destinations (statement, head, clean);
+	find_letterhead (statement, head, lines);
 	if (*clean != '\0')
 		statement->body = g_steal_pointer (&clean);
 
-	/* Evidence: what calls it a statement, and what only a statement
-	 * says (a stated purpose, a reply date, addressees) or carries (a
-	 * document). One of the latter is needed: a mail that asks about a
-	 * statement calls it one too. */
-	specific = explicit || statement->deadline != NULL || statement->to_texts->len > 0 || document;
-	evidence = by_subject + by_text + (purpose != PURPOSE_NONE) + (statement->deadline != NULL)
-	           + (statement->to_texts->len > 0) + document;
-	if (!specific || evidence < FREEFORM_MIN_SCORE)
+	found = evidence (statement, explicit, designations, document);
+	if (found < FREEFORM_MIN_SCORE)
 		return NULL;
-	*score = evidence;
+	*score = found;
 	return g_steal_pointer (&statement);
 }

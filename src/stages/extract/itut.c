@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stages/extract.h"
+#include "stages/extract/layout.h"
 #include "stages/extract/labels.h"
 #include "base/pattern.h"
 
@@ -77,15 +77,6 @@ static const Field own_fields[] = {
 	"|\\bCOM ?\\d{1,2} ?[-\xe2\x80\x93] ?LS ?\\d{1,4}(?: ?[-\xe2\x80\x93] ?[EFSACR]\\b)?" \
 	"|\\bTD ?\\d{1,4}(?:/\\d)?(?: ?Rev\\.? ?\\d)? ?\\((?:PLEN|WP ?\\d)/\\d{1,2}\\)"
 
-static void
-add_unique (GPtrArray *list, const char *value)
-{
-	for (guint i = 0; i < list->len; i++)
-		if (g_ascii_strcasecmp (g_ptr_array_index (list, i), value) == 0)
-			return;
-	g_ptr_array_add (list, g_strdup (value));
-}
-
 /* The LS numbers written on the lines before the body. The body cites
  * other statements' numbers: those are not this one's. */
 static void
@@ -101,7 +92,7 @@ find_ls_numbers (char *const *lines, guint end, GPtrArray *out)
 		     g_match_info_next (match, NULL)) {
 			g_autofree char *number = g_match_info_fetch (match, 0);
 			g_autofree char *clean = statement_clean_line (number);
-			add_unique (out, clean);
+			labels_add_unique (out, clean);
 		}
 	}
 }
@@ -249,7 +240,7 @@ add_contacts (Statement *statement, const LabelBlock *block)
 		contact = labels_contact (entry->value);
 		if (contact == NULL)
 			continue;
-		add_unique (statement->technical_contacts, contact);
+		labels_add_unique (statement->technical_contacts, contact);
 		if (statement->from_contact == NULL)
 			statement->from_contact = g_strdup (contact);
 	}

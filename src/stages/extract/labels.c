@@ -117,12 +117,21 @@ count_words (const char *line)
 	return words;
 }
 
-static gboolean
-is_blank (const char *line)
+gboolean
+labels_is_blank (const char *line)
 {
 	while (*line == ' ' || *line == '\t')
 		line++;
 	return *line == '\0';
+}
+
+void
+labels_add_unique (GPtrArray *list, const char *value)
+{
+	for (guint i = 0; i < list->len; i++)
+		if (g_ascii_strcasecmp (g_ptr_array_index (list, i), value) == 0)
+			return;
+	g_ptr_array_add (list, g_strdup (value));
 }
 
 LabelBlock *
@@ -141,7 +150,7 @@ labels_read (char *const *lines, guint max_lines, const LabelSpelling *spellings
 		gboolean indented;
 		int field;
 
-		if (is_blank (lines[i])) {
+		if (labels_is_blank (lines[i])) {
 			current = NULL;
 			prose_run = 0;
 			continue;
@@ -334,6 +343,50 @@ raw_cells (const char *line)
 	return g_regex_split (re, line, 0);
 }
 
+/* The name a "Name: ..." cell anywhere in @lines gives ("Name: Greg
+ * Jones", or the name in the next cell), or NULL. Newly allocated. */
+static char *
+name_label (char *const *lines)
+{
+	for (guint i = 0; lines[i] != NULL; i++) {
+		g_auto (GStrv) cells = raw_cells (lines[i]);
+		for (guint c = 0; cells[c] != NULL; c++) {
+			const char *cell = cells[c];
+			while (*cell == ' ')
+				cell++;
+			if (g_ascii_strncasecmp (cell, "name:", 5) == 0) {
+				const char *value = cell[5] != '\0' || cells[c + 1] == NULL ? cell + 5 : cells[c + 1];
+				return g_strstrip (g_strdup (value));
+			}
+		}
+	}
+	return NULL;
+}
+
+/* The first cell of @lines that is no sub-label and holds no address,
+ * cut before a sub-label that follows it, when it starts like a name (a
+ * phone number is nobody's name), or NULL. Newly allocated. */
+static char *
+name_cell (char *const *lines)
+{
+	for (guint i = 0; lines[i] != NULL; i++) {
+		g_auto (GStrv) cells = raw_cells (lines[i]);
+		for (guint c = 0; cells[c] != NULL; c++) {
+			g_autofree char *cell = g_strstrip (g_strdup (cells[c]));
+			const char *cut;
+
+			if (*cell == '\0' || contact_label (cell) > 0 || strchr (cell, '@') != NULL)
+				continue;
+			if ((cut = find_contact_label (cell)) != NULL)
+				cell[cut - cell] = '\0';
+			g_strstrip (cell);
+			if (*cell != '\0' && (g_ascii_isalpha (*cell) || (guchar) *cell >= 0x80))
+				return g_steal_pointer (&cell);
+		}
+	}
+	return NULL;
+}
+
 char *
 labels_contact (const char *text)
 {
@@ -345,37 +398,9 @@ labels_contact (const char *text)
 		return NULL;
 	labels_find_addresses (text, addresses);
 	lines = labels_split_lines (text);
-	/* "Name: ..." anywhere in the block. */
-	for (guint i = 0; lines[i] != NULL && name == NULL; i++) {
-		g_auto (GStrv) cells = raw_cells (lines[i]);
-		for (guint c = 0; cells[c] != NULL && name == NULL; c++) {
-			const char *cell = cells[c];
-			while (*cell == ' ')
-				cell++;
-			if (g_ascii_strncasecmp (cell, "name:", 5) == 0) {
-				/* "Name: Greg Jones", or the name in the next cell. */
-				const char *value = cell[5] != '\0' || cells[c + 1] == NULL ? cell + 5 : cells[c + 1];
-				name = g_strstrip (g_strdup (value));
-			}
-		}
-	}
-	/* Else the first cell that is no sub-label and holds no address. */
-	for (guint i = 0; lines[i] != NULL && name == NULL; i++) {
-		g_auto (GStrv) cells = raw_cells (lines[i]);
-		for (guint c = 0; cells[c] != NULL && name == NULL; c++) {
-			g_autofree char *cell = g_strstrip (g_strdup (cells[c]));
-			const char *cut;
-
-			if (*cell == '\0' || contact_label (cell) > 0 || strchr (cell, '@') != NULL)
-				continue;
-			if ((cut = find_contact_label (cell)) != NULL)
-				cell[cut - cell] = '\0';
-			g_strstrip (cell);
-			/* A phone number is nobody's name. */
-			if (*cell != '\0' && (g_ascii_isalpha (*cell) || (guchar) *cell >= 0x80))
-				name = g_steal_pointer (&cell);
-		}
-	}
+	name = name_label (lines);
+	if (name == NULL)
+		name = name_cell (lines);
 	if (name != NULL && *name != '\0' && labels_is_void (name))
 		g_clear_pointer (&name, g_free);
 	return statement_format_contact (name, addresses->len > 0 ? g_ptr_array_index (addresses, 0) : NULL);
