@@ -1,16 +1,18 @@
 /* liaison.c: main. Global options, dispatch to one command, and the only
- * place (with the commands it calls) that picks an exit status. */
+ * place that picks an exit status: status_to_exit(). */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "commands.h"
+#include "cmd/common.h"
 
 typedef struct {
 	const char *name;
-	int (*run) (const GlobalOptions *options, int argc, char **argv);
+	LiaisonStatus (*run) (const GlobalOptions *options, int argc, char **argv);
 	const char *usage;
 } Command;
 
@@ -55,37 +57,29 @@ version (void)
 #endif
 }
 
-void
-command_print_error (const char *command, const char *text)
+/* The one map from a command's status to the process exit status
+ * (notmuch's status_to_exit(), Postfix's sys_exits table). The numbers are
+ * the ones liaison has always had, which scripts, cron jobs and the MTA
+ * rely on: 0; 1 (EXIT_FAILURE) for an error; 2 for a usage error, as GNU
+ * tools and GOption programs have it (not sysexits' EX_USAGE, 64, which no
+ * caller of ours expects); and EX_TEMPFAIL, 75, for "try again later", the
+ * one code Postfix and procmail defer on rather than bounce. deliver
+ * returns only OK and TEMPFAIL. Anything unexpected is 75, because Postfix
+ * bounces every other status to the sender. */
+static int
+status_to_exit (LiaisonStatus status)
 {
-	g_autofree char *line = g_strdup (text != NULL ? text : "unknown error");
-
-	g_strdelimit (line, "\r\n", ' ');
-	fprintf (stderr, "liaison: %s: %s\n", command, line);
-}
-
-char *
-command_today (void)
-{
-	const char *env = g_getenv ("LIAISON_TODAY");
-	g_autoptr (GDateTime) now = NULL;
-
-	if (env != NULL && *env != '\0')
-		return g_strdup (env);
-	now = g_date_time_new_now_utc ();
-	return g_date_time_format (now, "%Y-%m-%d");
-}
-
-char *
-command_now (void)
-{
-	const char *env = g_getenv ("LIAISON_NOW");
-	g_autoptr (GDateTime) now = NULL;
-
-	if (env != NULL && *env != '\0')
-		return g_strdup (env);
-	now = g_date_time_new_now_utc ();
-	return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+	switch (status) {
+	case LIAISON_STATUS_OK:
+		return EX_OK;
+	case LIAISON_STATUS_ERROR:
+		return EXIT_FAILURE;
+	case LIAISON_STATUS_USAGE:
+		return 2;
+	case LIAISON_STATUS_TEMPFAIL:
+		return EX_TEMPFAIL;
+	}
+	return EX_TEMPFAIL;
 }
 
 int
@@ -98,35 +92,35 @@ main (int argc, char **argv)
 		const char *arg = argv[i];
 		if (strcmp (arg, "-c") == 0) {
 			if (i + 1 >= argc) {
-				fprintf (stderr, "liaison: -c needs a file\n");
-				return 2;
+				command_print_verbatim (NULL, "-c needs a file");
+				return status_to_exit (LIAISON_STATUS_USAGE);
 			}
 			options.config_path = argv[++i];
 		} else if (g_str_has_prefix (arg, "-c")) {
 			options.config_path = arg + 2;
 		} else if (strcmp (arg, "--version") == 0) {
 			version ();
-			return 0;
+			return status_to_exit (LIAISON_STATUS_OK);
 		} else if (strcmp (arg, "-h") == 0 || strcmp (arg, "--help") == 0) {
 			usage (stdout);
-			return 0;
+			return status_to_exit (LIAISON_STATUS_OK);
 		} else if (arg[0] == '-') {
-			fprintf (stderr, "liaison: unknown option '%s'\n", arg);
+			command_print_verbatim (NULL, "unknown option '%s'", arg);
 			usage (stderr);
-			return 2;
+			return status_to_exit (LIAISON_STATUS_USAGE);
 		} else {
 			break;
 		}
 	}
 	if (i >= argc) {
 		usage (stderr);
-		return 2;
+		return status_to_exit (LIAISON_STATUS_USAGE);
 	}
 	for (gsize c = 0; c < G_N_ELEMENTS (commands); c++)
 		if (strcmp (argv[i], commands[c].name) == 0)
-			return commands[c].run (&options, argc - i, argv + i);
+			return status_to_exit (commands[c].run (&options, argc - i, argv + i));
 
-	fprintf (stderr, "liaison: unknown command '%s'\n", argv[i]);
+	command_print_verbatim (NULL, "unknown command '%s'", argv[i]);
 	usage (stderr);
-	return 2;
+	return status_to_exit (LIAISON_STATUS_USAGE);
 }

@@ -1,6 +1,7 @@
 /* test-render.c: the JSON of SPEC §10 (key order, types, nulls, the list and
- * full forms, the overdue flag) and the text renderings (the list table's
- * UTF-8-safe truncation, the show card). Statements are built by hand. */
+ * full forms, the overdue flag), the JSON of thread, search, queue list and
+ * remind, and the text renderings (the list table's UTF-8-safe truncation,
+ * the show card). Statements are built by hand. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -851,6 +852,159 @@ test_card_empty (void **state)
 	assert_null (strstr (out->str, "Body:"));
 }
 
+
+/* thread --json: the head of the statement and each message with its
+ * parent, null where there is none. */
+static void
+test_thread_json (void **state)
+{
+	g_autoptr(Statement) s = statement_new ();
+	ThreadEntry *first = g_new0 (ThreadEntry, 1);
+	ThreadEntry *reply = g_new0 (ThreadEntry, 1);
+	g_autofree char *text = NULL;
+
+	s->id = g_strdup ("LS-2026-0001");
+	s->state = STATE_REPLIED;
+	s->title = g_strdup ("LS on OTN");
+	first->message_id = g_strdup ("a@example.org");
+	first->role = g_strdup ("statement");
+	reply->message_id = g_strdup ("b@example.org");
+	reply->from = g_strdup ("Chair <chair@example.org>");
+	reply->date = g_strdup ("2026-11-21T09:00:00Z");
+	reply->role = g_strdup ("reply");
+	reply->parent = g_strdup ("a@example.org");
+	g_ptr_array_add (s->thread, first);
+	g_ptr_array_add (s->thread, reply);
+
+	text = render_thread_json (s, TODAY);
+	assert_string_equal (text,
+		"{\n"
+		"  \"id\" : \"LS-2026-0001\",\n"
+		"  \"state\" : \"replied\",\n"
+		"  \"overdue\" : false,\n"
+		"  \"action_taken\" : false,\n"
+		"  \"title\" : \"LS on OTN\",\n"
+		"  \"thread\" : [\n"
+		"    {\n"
+		"      \"message_id\" : \"a@example.org\",\n"
+		"      \"from\" : null,\n"
+		"      \"date\" : null,\n"
+		"      \"role\" : \"statement\",\n"
+		"      \"parent\" : null\n"
+		"    },\n"
+		"    {\n"
+		"      \"message_id\" : \"b@example.org\",\n"
+		"      \"from\" : \"Chair <chair@example.org>\",\n"
+		"      \"date\" : \"2026-11-21T09:00:00Z\",\n"
+		"      \"role\" : \"reply\",\n"
+		"      \"parent\" : \"a@example.org\"\n"
+		"    }\n"
+		"  ]\n"
+		"}\n");
+}
+
+/* search --json: the list form of each statement, then its score and
+ * snippet. */
+static void
+test_search_json (void **state)
+{
+	g_autoptr(Statement) s = full_statement ();
+	g_autoptr(JsonNode) node = render_statement_json (s, FALSE, TODAY);
+	g_autofree char *alone = render_json_to_string (node);
+	g_autofree char *empty = render_search_json (NULL, 0, TODAY);
+	RenderHit hit = { s, 1.5, "the [OTN] beyond" };
+	g_autofree char *text = render_search_json (&hit, 1, TODAY);
+	const char *tail = "\n    \"score\" : 1.5,\n    \"snippet\" : \"the [OTN] beyond\"\n  }\n]\n";
+	g_auto(GStrv) lines = NULL;
+	GString *expected = g_string_new ("[\n");
+	g_autofree char *want = NULL;
+
+	assert_string_equal (empty, "[]\n");
+	/* The statement's object, two spaces deeper, without its closing
+	 * brace, then the score and the snippet. */
+	alone[strlen (alone) - strlen ("\n}\n")] = '\0';
+	lines = g_strsplit (alone, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++)
+		g_string_append_printf (expected, "%s  %s", i > 0 ? "\n" : "", lines[i]);
+	g_string_append_printf (expected, ",%s", tail);
+	want = g_string_free (expected, FALSE);
+	assert_string_equal (text, want);
+}
+
+/* queue list --json: every member always there; statement, sent and
+ * last_error null when absent. */
+static void
+test_outbox_json (void **state)
+{
+	g_autoptr(GPtrArray) recipients = g_ptr_array_new ();
+	RenderOutboxEntry entry = {
+		.id = 7, .statement_id = NULL, .kind = "ack", .message_id = "m@example.org",
+		.state = "interrupted", .attempts = 2, .created = "2026-11-27T10:00:00Z",
+		.next_attempt = "2026-11-27T10:05:00Z", .sent = NULL, .last_error = "451 busy",
+		.recipients = recipients,
+	};
+	g_autofree char *text = NULL;
+	g_autofree char *empty = render_outbox_json (NULL, 0);
+
+	g_ptr_array_add (recipients, "a@example.org");
+	g_ptr_array_add (recipients, "b@example.org");
+	text = render_outbox_json (&entry, 1);
+	assert_string_equal (empty, "[]\n");
+	assert_string_equal (text,
+		"[\n"
+		"  {\n"
+		"    \"id\" : 7,\n"
+		"    \"statement\" : null,\n"
+		"    \"kind\" : \"ack\",\n"
+		"    \"message_id\" : \"m@example.org\",\n"
+		"    \"state\" : \"interrupted\",\n"
+		"    \"attempts\" : 2,\n"
+		"    \"created\" : \"2026-11-27T10:00:00Z\",\n"
+		"    \"next_attempt\" : \"2026-11-27T10:05:00Z\",\n"
+		"    \"sent\" : null,\n"
+		"    \"last_error\" : \"451 busy\",\n"
+		"    \"recipients\" : [\n"
+		"      \"a@example.org\",\n"
+		"      \"b@example.org\"\n"
+		"    ]\n"
+		"  }\n"
+		"]\n");
+}
+
+/* remind --json: the day it ran for in each, to and cc as arrays. */
+static void
+test_reminders_json (void **state)
+{
+	g_autoptr(GPtrArray) to = g_ptr_array_new ();
+	g_autoptr(GPtrArray) cc = g_ptr_array_new ();
+	RenderReminder reminder = {
+		.id = "LS-2026-0001", .stage = "before-7", .deadline = "2026-12-04",
+		.days_left = 7, .subject = "Reminder: 7 days left", .message_id = "r@example.org",
+		.to = to, .cc = cc, .status = "queued",
+	};
+	g_autofree char *text = NULL;
+
+	g_ptr_array_add (to, "chair@example.org");
+	text = render_reminders_json (&reminder, 1, TODAY);
+	assert_string_equal (text,
+		"[\n"
+		"  {\n"
+		"    \"id\" : \"LS-2026-0001\",\n"
+		"    \"stage\" : \"before-7\",\n"
+		"    \"day\" : \"2026-11-27\",\n"
+		"    \"deadline\" : \"2026-12-04\",\n"
+		"    \"days_left\" : 7,\n"
+		"    \"subject\" : \"Reminder: 7 days left\",\n"
+		"    \"message_id\" : \"r@example.org\",\n"
+		"    \"to\" : [\n"
+		"      \"chair@example.org\"\n"
+		"    ],\n"
+		"    \"cc\" : [],\n"
+		"    \"status\" : \"queued\"\n"
+		"  }\n"
+		"]\n");
+}
+
 int
 main (void)
 {
@@ -871,6 +1025,10 @@ main (void)
 		cmocka_unit_test (test_card_summary),
 		cmocka_unit_test (test_card_sizes),
 		cmocka_unit_test (test_card_empty),
+		cmocka_unit_test (test_thread_json),
+		cmocka_unit_test (test_search_json),
+		cmocka_unit_test (test_outbox_json),
+		cmocka_unit_test (test_reminders_json),
 	};
 
 	return cmocka_run_group_tests (tests, NULL, NULL);

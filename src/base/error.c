@@ -17,11 +17,9 @@ liaison_error_is_temporary (const GError *error)
 }
 
 const char *
-liaison_error_status_code (const GError *error)
+liaison_error_code_status (LiaisonError code)
 {
-	if (error == NULL || error->domain != LIAISON_ERROR)
-		return "4.3.0";
-	switch ((LiaisonError) error->code) {
+	switch (code) {
 	case LIAISON_ERROR_NOSPACE:
 		return "4.3.1";
 	case LIAISON_ERROR_CONFIG:
@@ -33,6 +31,14 @@ liaison_error_status_code (const GError *error)
 	default:
 		return "4.3.0";
 	}
+}
+
+const char *
+liaison_error_status_code (const GError *error)
+{
+	if (error == NULL || error->domain != LIAISON_ERROR)
+		return "4.3.0";
+	return liaison_error_code_status ((LiaisonError) error->code);
 }
 
 void

@@ -29,8 +29,13 @@ typedef enum {
  * temporary anyway; this tells the log line which kind it was. */
 gboolean liaison_error_is_temporary (const GError *error);
 
-/* The RFC 3463 enhanced status code that starts deliver's stderr line. */
+/* The RFC 3463 enhanced status code that starts deliver's stderr line:
+ * that of @error's code, 4.3.0 for a NULL or foreign error. */
 const char *liaison_error_status_code (const GError *error);
+
+/* The RFC 3463 enhanced status code of @code (4.3.0 when it has none of its
+ * own), for a failure that is reported without a GError of our domain. */
+const char *liaison_error_code_status (LiaisonError code);
 
 /* Sets @error from errno @errsv with the right code (ENOSPC, EDQUOT -> NOSPACE;
  * ENOMEM -> NOMEM; others -> IO) and the message "what: strerror". */

@@ -1,17 +1,18 @@
-/* cmd-check.c: `liaison check`. Validates the configuration, the directory
- * and the database, prints one line per problem, and exits 1 if there is
- * any. */
+/* cmd/check.c: `liaison check`. Validates the configuration, the directory
+ * and the database, prints one line per problem (on stdout: they are its
+ * output), and returns ERROR (exit 1) if there is any. */
 #include "config.h"
 
 #include <stdio.h>
 #include <unistd.h>
 
 #include "commands.h"
+#include "cmd/common.h"
 #include "base/conf.h"
 #include "base/error.h"
 #include "store/store.h"
 
-int
+LiaisonStatus
 cmd_check (const GlobalOptions *options, int argc, char **argv)
 {
 	const char *path = config_default_path (options->config_path);
@@ -20,17 +21,19 @@ cmd_check (const GlobalOptions *options, int argc, char **argv)
 	g_autoptr (Config) config = NULL;
 
 	if (argc > 1) {
-		fprintf (stderr, "liaison: check takes no arguments\n");
-		return 2;
+		command_print_error (NULL, "check takes no arguments");
+		return LIAISON_STATUS_USAGE;
 	}
 	config = config_load (path, &error);
 	if (config == NULL) {
 		printf ("%s\n", error->message);
-		return 1;
+		return LIAISON_STATUS_ERROR;
 	}
 	config_check (config, problems);
 	if (access (config->database, F_OK) == 0) {
-		g_autoptr (Store) store = store_open_readonly (config->database, 5000, &error);
+		g_autoptr (Store) store = store_open_readonly (config->database,
+		                                               COMMAND_BUSY_TIMEOUT_MS, &error);
+
 		if (store == NULL)
 			g_ptr_array_add (problems, g_strdup_printf ("database %s: %s", config->database, error->message));
 		else
@@ -39,7 +42,7 @@ cmd_check (const GlobalOptions *options, int argc, char **argv)
 	for (guint i = 0; i < problems->len; i++)
 		printf ("%s: %s\n", path, (char *) g_ptr_array_index (problems, i));
 	if (problems->len > 0)
-		return 1;
+		return LIAISON_STATUS_ERROR;
 	printf ("%s: OK: %u organizations, %u groups\n", path, config->orgs->len, config->groups->len);
-	return 0;
+	return LIAISON_STATUS_OK;
 }

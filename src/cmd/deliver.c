@@ -1,9 +1,10 @@
-/* cmd-deliver.c: `liaison deliver`, the MTA filter entry point. Reads one
+/* cmd/deliver.c: `liaison deliver`, the MTA filter entry point. Reads one
  * message on standard input, records it, then hands the mail it caused to
- * the transport. Exits 0 (recorded, held, or a known duplicate) or 75 (try
- * again later), never anything else, because Postfix bounces every other
- * status to the sender. Once the message is recorded the status is 0, come
- * what may of the sending: what is not sent stays queued for `queue run`. */
+ * the transport. Returns OK (recorded, held, or a known duplicate) or
+ * TEMPFAIL (try again later: exit 75), never anything else, because
+ * Postfix bounces every other status to the sender. Once the message is
+ * recorded the status is OK, come what may of the sending: what is not
+ * sent stays queued for `queue run`. */
 #include "config.h"
 
 #include <stdio.h>
@@ -12,14 +13,13 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "cmd/common.h"
 #include "deliver.h"
 #include "base/error.h"
 #include "base/guard.h"
 #include "outbound/outbox.h"
 #include "store/spool.h"
 #include "outbound/transport.h"
-
-#define EX_TEMPFAIL 75
 
 /* How long deliver waits for the database's write lock: half its own time
  * limit, so that it still has time to roll back and say why. */
@@ -104,18 +104,26 @@ routes_text (const GPtrArray *routes)
 	return g_string_free (text, FALSE);
 }
 
-static int
-tempfail (const GError *error, const char *message_id)
+/* The one way deliver fails: "STATUS liaison: TEXT" on stderr, where
+ * Postfix finds the enhanced status code, the same in the log, and
+ * TEMPFAIL: the MTA keeps the message and tries again. */
+static LiaisonStatus
+tempfail (const char *status_code, const char *text, const char *message_id)
 {
-	const char *text = error ? error->message : "unknown error";
-
-	fprintf (stderr, "%s liaison: %s\n", liaison_error_status_code (error), text);
+	fprintf (stderr, "%s liaison: %s\n", status_code, text);
 	syslog (LOG_ERR, "deferred: message-id=<%s> status=%s error=%s",
-	        message_id ? message_id : "", liaison_error_status_code (error), text);
-	return EX_TEMPFAIL;
+	        message_id ? message_id : "", status_code, text);
+	return LIAISON_STATUS_TEMPFAIL;
 }
 
-int
+static LiaisonStatus
+defer (const GError *error, const char *message_id)
+{
+	return tempfail (liaison_error_status_code (error), error ? error->message : "unknown error",
+	                 message_id);
+}
+
+LiaisonStatus
 cmd_deliver (const GlobalOptions *options, int argc, char **argv)
 {
 	g_autofree char *sender = NULL, *recipient = NULL, *extension = NULL;
@@ -139,32 +147,33 @@ cmd_deliver (const GlobalOptions *options, int argc, char **argv)
 	g_option_context_add_main_entries (context, entries, NULL);
 	g_option_context_set_help_enabled (context, FALSE);
 	if (!g_option_context_parse (context, &argc, &argv, &error)) {
-		g_prefix_error (&error, "deliver: ");
-		error->domain = LIAISON_ERROR;
-		error->code = LIAISON_ERROR_CONFIG;
-		return tempfail (error, NULL);
+		/* Bad options are a mistake of the MTA's configuration: 4.3.5,
+		 * as for our own. */
+		g_autofree char *text = g_strdup_printf ("deliver: %s", error->message);
+
+		return tempfail (liaison_error_code_status (LIAISON_ERROR_CONFIG), text, NULL);
 	}
 
 	config = config_load (config_default_path (options->config_path), &error);
 	if (config == NULL)
-		return tempfail (error, NULL);
+		return defer (error, NULL);
 	guard_init (config->time_limit);
 
 	if (!spool_prepare (config->spool, &error))
-		return tempfail (error, NULL);
+		return defer (error, NULL);
 	message = message_spool_fd (STDIN_FILENO, config->spool, config->max_message_size, &error);
 	if (message == NULL)
-		return tempfail (error, NULL);
+		return defer (error, NULL);
 	message->sender = g_strdup (sender);
 	message->recipient = g_strdup (recipient);
 	message->extension = g_strdup (extension);
 
 	store = store_open (config->database, busy_timeout_ms (config), &error);
 	if (store == NULL)
-		return tempfail (error, message->message_id);
+		return defer (error, message->message_id);
 	now = command_now ();
 	if (!deliver_message (store, config, message, now, &result, &error))
-		return tempfail (error, message->message_id);
+		return defer (error, message->message_id);
 
 	routes = routes_text (result.routes);
 	syslog (LOG_INFO, "message-id=<%s> class=%s%s id=%s%s%s routes=%s duration=%.0fms",
@@ -178,5 +187,5 @@ cmd_deliver (const GlobalOptions *options, int argc, char **argv)
 	        (g_get_monotonic_time () - started) / 1000.0);
 	send_queued (store, config, result.outbox, now, started);
 	deliver_result_clear (&result);
-	return 0;
+	return LIAISON_STATUS_OK;
 }

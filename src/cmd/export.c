@@ -1,61 +1,32 @@
-/* cmd-export.c: `liaison export`, the register written out as JSON, CSV,
+/* cmd/export.c: `liaison export`, the register written out as JSON, CSV,
  * an Atom feed or a static HTML site. It reads the database read-only,
  * like list and show, and hands the statements to the format
- * (src/export/FORMAT.c). Exit status: 0, 1 (an error), 2 (a usage error). */
+ * (src/export/FORMAT.c). Returns OK, ERROR or USAGE. */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
+#include "cmd/common.h"
 #include "base/conf.h"
 #include "base/error.h"
 #include "export/export.h"
 #include "store/store.h"
 
-#define EXIT_USAGE 2
-#define EXIT_ERROR 1
-#define BUSY_TIMEOUT_MS 5000
-
-static int
-fail (const char *text)
-{
-	g_autofree char *line = g_strdup (text != NULL ? text : "unknown error");
-
-	g_strdelimit (line, "\r\n", ' ');
-	fprintf (stderr, "liaison: export: %s\n", line);
-	return EXIT_ERROR;
-}
-
-static int G_GNUC_PRINTF (1, 2)
-usage_error (const char *format, ...)
-{
-	g_autofree char *text = NULL;
-	va_list args;
-
-	va_start (args, format);
-	text = g_strdup_vprintf (format, args);
-	va_end (args);
-	fail (text);
-	return EXIT_USAGE;
-}
+static const char command[] = "export";
 
 /* Every statement with everything (body, thread, events), newest first.
- * An empty array when there is no database yet. */
+ * An empty array when there is no database yet (@store NULL). */
 static GPtrArray *
-load_statements (const Config *config, GError **error)
+load_statements (Store *store, GError **error)
 {
 	g_autoptr (GPtrArray) list = NULL;
 	g_autoptr (GPtrArray) full = g_ptr_array_new_with_free_func ((GDestroyNotify) statement_free);
-	g_autoptr (Store) store = NULL;
 	StoreFilter filter = { 0 };
 
-	if (!g_file_test (config->database, G_FILE_TEST_EXISTS))
-		return g_steal_pointer (&full);
-	store = store_open_readonly (config->database, BUSY_TIMEOUT_MS, error);
 	if (store == NULL)
-		return NULL;
+		return g_steal_pointer (&full);
 	list = store_list_statements (store, &filter, error);
 	if (list == NULL)
 		return NULL;
@@ -70,7 +41,21 @@ load_statements (const Config *config, GError **error)
 	return g_steal_pointer (&full);
 }
 
-int
+/* A directory for html; for the other formats a directory that exists (or
+ * a path ending in '/') gets the format's usual file name, and the feed
+ * then links to the pages beside it. */
+static ExportWriter *
+writer_new (const ExportFormat *format, const char *output, GError **error)
+{
+	if (output == NULL)
+		return export_writer_new_stdout ();
+	if (format->needs_directory || g_file_test (output, G_FILE_TEST_IS_DIR)
+	    || g_str_has_suffix (output, "/"))
+		return export_writer_new_directory (output, error);
+	return export_writer_new_file (output);
+}
+
+LiaisonStatus
 cmd_export (const GlobalOptions *options, int argc, char **argv)
 {
 	g_autofree char *format_name = NULL, *output = NULL;
@@ -84,58 +69,48 @@ cmd_export (const GlobalOptions *options, int argc, char **argv)
 	};
 	g_autoptr (GOptionContext) context = NULL;
 	g_autoptr (GError) error = NULL;
-	g_autoptr (Config) config = NULL;
+	g_auto (CommandContext) ctx = { 0 };
 	g_autoptr (GPtrArray) statements = NULL;
 	g_autoptr (ExportWriter) writer = NULL;
 	g_autofree char *today = NULL, *now = NULL;
 	const ExportFormat *format;
 	ExportContext export = { 0 };
 
-	if (g_get_prgname () == NULL)
-		g_set_prgname ("liaison export");
-	context = g_option_context_new (NULL);
-	g_option_context_set_summary (context, "Exports the register as JSON, CSV, an Atom feed "
-	                              "or a static HTML site.");
-	g_option_context_add_main_entries (context, entries, NULL);
+	context = command_option_context_new (command, NULL, "Exports the register as JSON, CSV, "
+	                                      "an Atom feed or a static HTML site.", entries);
 	if (!g_option_context_parse (context, &argc, &argv, &error))
-		return usage_error ("%s", error->message);
+		return command_usage_error (command, "%s", error->message);
 	if (argc > 1)
-		return usage_error ("unexpected argument '%s'", argv[1]);
+		return command_usage_error (command, "unexpected argument '%s'", argv[1]);
 	if (format_name == NULL)
-		return usage_error ("missing --format (json, csv, atom or html)");
+		return command_usage_error (command, "missing --format (json, csv, atom or html)");
 	format = export_find_format (format_name);
 	if (format == NULL)
-		return usage_error ("unknown format '%s' (json, csv, atom or html)", format_name);
+		return command_usage_error (command, "unknown format '%s' (json, csv, atom or html)",
+		                            format_name);
 	if (format->needs_directory && output == NULL)
-		return usage_error ("--format %s writes a directory: give it with -o DIR", format->name);
+		return command_usage_error (command, "--format %s writes a directory: give it with -o DIR",
+		                            format->name);
 
-	config = config_load (config_default_path (options->config_path), &error);
-	if (config == NULL)
-		return fail (error->message);
-	statements = load_statements (config, &error);
+	command_context_init (&ctx, command);
+	if (!command_open (&ctx, options, COMMAND_READ, COMMAND_BUSY_TIMEOUT_MS, &error))
+		return command_fail (command, error);
+	statements = load_statements (ctx.store, &error);
 	if (statements == NULL)
-		return fail (error->message);
-
-	/* A directory for html; for the other formats a directory that
-	 * exists (or a path ending in '/') gets the format's usual file name,
-	 * and the feed then links to the pages beside it. */
-	if (output == NULL)
-		writer = export_writer_new_stdout ();
-	else if (format->needs_directory || g_file_test (output, G_FILE_TEST_IS_DIR)
-	         || g_str_has_suffix (output, "/"))
-		writer = export_writer_new_directory (output, &error);
-	else
-		writer = export_writer_new_file (output);
+		return command_fail (command, error);
+	/* The formats need the statements only: the database is let go. */
+	g_clear_pointer (&ctx.store, store_close);
+	writer = writer_new (format, output, &error);
 	if (writer == NULL)
-		return fail (error->message);
+		return command_fail (command, error);
 
 	today = command_today ();
 	now = command_now ();
-	export.config = config;
+	export.config = ctx.config;
 	export.today = today;
 	export.now = now;
 	export.pages = export_writer_is_directory (writer);
 	if (!format->write (&export, statements, writer, &error))
-		return fail (error->message);
-	return 0;
+		return command_fail (command, error);
+	return LIAISON_STATUS_OK;
 }

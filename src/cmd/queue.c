@@ -1,16 +1,15 @@
-/* cmd-queue.c: `liaison queue list` shows the outgoing mail not yet handed
+/* cmd/queue.c: `liaison queue list` shows the outgoing mail not yet handed
  * to the transport; `liaison queue run` hands over what is due (run it from
- * cron or a timer), with backoff between attempts. Exit status: 0; 1 on an
+ * cron or a timer), with backoff between attempts. Returns OK; ERROR on an
  * error, or when a hand-over was interrupted and waits for a decision
- * (`queue run --interrupted`); 2 on a usage error. */
+ * (`queue run --interrupted`); USAGE on a usage error. */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include <json-glib/json-glib.h>
-
 #include "commands.h"
+#include "cmd/common.h"
 #include "base/conf.h"
 #include "base/error.h"
 #include "base/guard.h"
@@ -20,22 +19,9 @@
 #include "store/store.h"
 #include "outbound/transport.h"
 
-#define EXIT_USAGE 2
-#define EXIT_ERROR 1
-
 /* queue run waits this long for the write lock: longer than deliver, since
  * nobody is waiting on it. */
 #define BUSY_TIMEOUT_MS 30000
-
-static int
-fail (const char *what, const GError *error)
-{
-	g_autofree char *line = g_strdup (error != NULL ? error->message : "unknown error");
-
-	g_strdelimit (line, "\r\n", ' ');
-	fprintf (stderr, "liaison: queue %s: %s\n", what, line);
-	return EXIT_ERROR;
-}
 
 /* The state to show: "interrupted" for a claim whose process is gone. */
 static const char *
@@ -55,83 +41,33 @@ recipients_text (const StoreOutbox *e)
 	return g_string_free (out, FALSE);
 }
 
-static JsonNode *
-list_json (GPtrArray *entries, const char *now)
+static void
+print_json (GPtrArray *entries, const char *now)
 {
-	g_autoptr (JsonBuilder) b = json_builder_new ();
+	g_autofree RenderOutboxEntry *rows = g_new0 (RenderOutboxEntry, entries->len + 1);
+	g_autofree char *text = NULL;
 
-	json_builder_begin_array (b);
 	for (guint i = 0; i < entries->len; i++) {
 		const StoreOutbox *e = g_ptr_array_index (entries, i);
 
-		json_builder_begin_object (b);
-		json_builder_set_member_name (b, "id");
-		json_builder_add_int_value (b, e->id);
-		json_builder_set_member_name (b, "statement");
-		if (e->statement_id != NULL)
-			json_builder_add_string_value (b, e->statement_id);
-		else
-			json_builder_add_null_value (b);
-		json_builder_set_member_name (b, "kind");
-		json_builder_add_string_value (b, e->kind);
-		json_builder_set_member_name (b, "message_id");
-		json_builder_add_string_value (b, e->message_id);
-		json_builder_set_member_name (b, "state");
-		json_builder_add_string_value (b, shown_state (e, now));
-		json_builder_set_member_name (b, "attempts");
-		json_builder_add_int_value (b, e->attempts);
-		json_builder_set_member_name (b, "created");
-		json_builder_add_string_value (b, e->created);
-		json_builder_set_member_name (b, "next_attempt");
-		json_builder_add_string_value (b, e->next_attempt);
-		json_builder_set_member_name (b, "sent");
-		if (e->sent != NULL)
-			json_builder_add_string_value (b, e->sent);
-		else
-			json_builder_add_null_value (b);
-		json_builder_set_member_name (b, "last_error");
-		if (e->last_error != NULL)
-			json_builder_add_string_value (b, e->last_error);
-		else
-			json_builder_add_null_value (b);
-		json_builder_set_member_name (b, "recipients");
-		json_builder_begin_array (b);
-		for (guint j = 0; j < e->recipients->len; j++)
-			json_builder_add_string_value (b, g_ptr_array_index (e->recipients, j));
-		json_builder_end_array (b);
-		json_builder_end_object (b);
+		rows[i] = (RenderOutboxEntry) {
+			.id = e->id, .statement_id = e->statement_id, .kind = e->kind,
+			.message_id = e->message_id, .state = shown_state (e, now),
+			.attempts = e->attempts, .created = e->created,
+			.next_attempt = e->next_attempt, .sent = e->sent,
+			.last_error = e->last_error, .recipients = e->recipients,
+		};
 	}
-	json_builder_end_array (b);
-	return json_builder_get_root (b);
+	text = render_outbox_json (rows, entries->len);
+	fputs (text, stdout);
 }
 
-static int
-queue_list (const Config *config, gboolean all, gboolean json)
+static void
+print_table (GPtrArray *entries, const char *now)
 {
-	g_autoptr (GError) error = NULL;
-	g_autoptr (Store) store = NULL;
-	g_autoptr (GPtrArray) entries = NULL;
-	g_autofree char *now = command_now ();
-
-	if (!g_file_test (config->database, G_FILE_TEST_EXISTS)) {
-		entries = g_ptr_array_new ();
-	} else {
-		store = store_open_readonly (config->database, 5000, &error);
-		if (store == NULL)
-			return fail ("list", error);
-		entries = store_list_outbox (store, all, &error);
-		if (entries == NULL)
-			return fail ("list", error);
-	}
-	if (json) {
-		g_autoptr (JsonNode) node = list_json (entries, now);
-		g_autofree char *text = render_json_to_string (node);
-		fputs (text, stdout);
-		return 0;
-	}
 	if (entries->len == 0) {
 		printf ("The outbox is empty.\n");
-		return 0;
+		return;
 	}
 	printf ("%-5s %-14s %-8s %-11s %-8s %-20s %s\n", "ROW", "STATEMENT", "KIND", "STATE",
 	        "ATTEMPTS", "NEXT ATTEMPT", "RECIPIENTS");
@@ -145,7 +81,28 @@ queue_list (const Config *config, gboolean all, gboolean json)
 		if (e->last_error != NULL && strcmp (e->state, "sent") != 0)
 			printf ("      last error: %s\n", e->last_error);
 	}
-	return 0;
+}
+
+static LiaisonStatus
+queue_list (CommandContext *ctx, gboolean all, gboolean json)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) entries = NULL;
+	g_autofree char *now = command_now ();
+
+	if (!command_open_store (ctx, COMMAND_READ, COMMAND_BUSY_TIMEOUT_MS, &error))
+		return command_fail (ctx->command, error);
+	if (ctx->store == NULL)
+		entries = g_ptr_array_new ();
+	else
+		entries = store_list_outbox (ctx->store, all, &error);
+	if (entries == NULL)
+		return command_fail (ctx->command, error);
+	if (json)
+		print_json (entries, now);
+	else
+		print_table (entries, now);
+	return LIAISON_STATUS_OK;
 }
 
 static void
@@ -194,70 +151,78 @@ clean_spool (Store *store, const Config *config, guint *tmp_removed, guint *out_
 	return TRUE;
 }
 
-static int
-queue_run (const Config *config, gboolean all, gboolean interrupted)
+/* Says which messages a dead process left claimed: they are not retried
+ * unasked, since they may have reached the transport. Returns how many. */
+static guint
+report_interrupted (GPtrArray *left, const char *now)
+{
+	guint waiting = 0;
+
+	for (guint i = 0; i < left->len; i++) {
+		const StoreOutbox *e = g_ptr_array_index (left, i);
+
+		if (!outbox_is_interrupted (e, now))
+			continue;
+		waiting++;
+		command_print_verbatim ("queue run", "%s %s <%s> was being handed to the transport "
+		                        "when its process stopped (%s); it may have been sent. "
+		                        "`liaison queue run --interrupted` hands it over again.",
+		                        e->statement_id != NULL ? e->statement_id : "-", e->kind,
+		                        e->message_id, e->claimed_at);
+	}
+	return waiting;
+}
+
+static LiaisonStatus
+queue_run (CommandContext *ctx, gboolean all, gboolean interrupted)
 {
 	g_autoptr (GError) error = NULL;
-	g_autoptr (Store) store = NULL;
 	g_autoptr (Transport) transport = NULL;
 	g_autoptr (GPtrArray) left = NULL;
 	g_autofree char *now = command_now ();
 	OutboxOptions options = { 0 };
 	OutboxStats stats = { 0 };
-	guint waiting = 0, tmp_removed = 0, out_removed = 0;
+	guint waiting, tmp_removed = 0, out_removed = 0;
 
-	if (!g_file_test (config->database, G_FILE_TEST_EXISTS)) {
+	if (!command_open_store (ctx, COMMAND_WRITE, BUSY_TIMEOUT_MS, &error))
+		return command_fail (ctx->command, error);
+	if (ctx->store == NULL) {
 		printf ("queue run: the outbox is empty\n");
-		return 0;
+		return LIAISON_STATUS_OK;
 	}
-	store = store_open (config->database, BUSY_TIMEOUT_MS, &error);
-	if (store == NULL)
-		return fail ("run", error);
-	transport = transport_new (config, &error);
+	transport = transport_new (ctx->config, &error);
 	if (transport == NULL)
-		return fail ("run", error);
+		return command_fail (ctx->command, error);
 
 	options.now = now;
 	options.ignore_schedule = all;
 	options.interrupted = interrupted;
 	options.report = print_outcome;
-	if (!outbox_run (store, config, transport, &options, &stats, &error))
-		return fail ("run", error);
+	if (!outbox_run (ctx->store, ctx->config, transport, &options, &stats, &error))
+		return command_fail (ctx->command, error);
 
-	/* What a dead process left claimed is not retried unasked: it may
-	 * have reached the transport. */
-	left = store_list_outbox (store, FALSE, &error);
+	left = store_list_outbox (ctx->store, FALSE, &error);
 	if (left == NULL)
-		return fail ("run", error);
-	for (guint i = 0; i < left->len; i++) {
-		const StoreOutbox *e = g_ptr_array_index (left, i);
-		if (!outbox_is_interrupted (e, now))
-			continue;
-		waiting++;
-		fprintf (stderr, "liaison: queue run: %s %s <%s> was being handed to the transport when "
-		         "its process stopped (%s); it may have been sent. `liaison queue run "
-		         "--interrupted` hands it over again.\n",
-		         e->statement_id != NULL ? e->statement_id : "-", e->kind, e->message_id,
-		         e->claimed_at);
-	}
+		return command_fail (ctx->command, error);
+	waiting = report_interrupted (left, now);
 	printf ("queue run: %u sent, %u deferred, %u failed%s\n", stats.sent, stats.deferred,
 	        stats.failed, stats.skipped > 0 ? ", some taken by another process" : "");
 
-	if (!clean_spool (store, config, &tmp_removed, &out_removed, &error))
-		return fail ("run", error);
+	if (!clean_spool (ctx->store, ctx->config, &tmp_removed, &out_removed, &error))
+		return command_fail (ctx->command, error);
 	if (tmp_removed > 0 || out_removed > 0)
 		printf ("queue run: removed %u stale temporary files and %u outgoing messages no row names\n",
 		        tmp_removed, out_removed);
-	return waiting > 0 ? EXIT_ERROR : 0;
+	return waiting > 0 ? LIAISON_STATUS_ERROR : LIAISON_STATUS_OK;
 }
 
-int
+LiaisonStatus
 cmd_queue (const GlobalOptions *options, int argc, char **argv)
 {
 	gboolean all = FALSE, json = FALSE, interrupted = FALSE;
 	g_autoptr (GOptionContext) context = NULL;
 	g_autoptr (GError) error = NULL;
-	g_autoptr (Config) config = NULL;
+	g_auto (CommandContext) ctx = { 0 };
 	const char *action = "list";
 	GOptionEntry entries[] = {
 		{ "all", 'a', 0, G_OPTION_ARG_NONE, &all,
@@ -268,30 +233,27 @@ cmd_queue (const GlobalOptions *options, int argc, char **argv)
 		{ NULL }
 	};
 
-	if (g_get_prgname () == NULL)
-		g_set_prgname ("liaison queue");
-	context = g_option_context_new ("[list|run]");
-	g_option_context_set_summary (context, "Lists, or hands over, outgoing mail that is still queued.");
-	g_option_context_add_main_entries (context, entries, NULL);
+	context = command_option_context_new ("queue", "[list|run]", "Lists, or hands over, "
+	                                      "outgoing mail that is still queued.", entries);
 	if (!g_option_context_parse (context, &argc, &argv, &error)) {
-		fprintf (stderr, "liaison: queue: %s\n", error->message);
-		return EXIT_USAGE;
+		command_print_verbatim ("queue", "%s", error->message);
+		return LIAISON_STATUS_USAGE;
 	}
 	if (argc > 2) {
-		fprintf (stderr, "liaison: queue: one action at a time: list or run\n");
-		return EXIT_USAGE;
+		command_print_verbatim ("queue", "one action at a time: list or run");
+		return LIAISON_STATUS_USAGE;
 	}
 	if (argc == 2)
 		action = argv[1];
 	if (strcmp (action, "list") != 0 && strcmp (action, "run") != 0) {
-		fprintf (stderr, "liaison: queue: unknown action '%s' (list or run)\n", action);
-		return EXIT_USAGE;
+		command_print_verbatim ("queue", "unknown action '%s' (list or run)", action);
+		return LIAISON_STATUS_USAGE;
 	}
 
-	config = config_load (config_default_path (options->config_path), &error);
-	if (config == NULL)
-		return fail (action, error);
+	command_context_init (&ctx, strcmp (action, "list") == 0 ? "queue list" : "queue run");
+	if (!command_load_config (&ctx, options, &error))
+		return command_fail (ctx.command, error);
 	if (strcmp (action, "list") == 0)
-		return queue_list (config, all, json);
-	return queue_run (config, all, interrupted);
+		return queue_list (&ctx, all, json);
+	return queue_run (&ctx, all, interrupted);
 }

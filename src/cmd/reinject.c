@@ -1,7 +1,10 @@
-/* cmd-reinject.c: `liaison reinject`, which puts every message of mailboxes
+/* cmd/reinject.c: `liaison reinject`, which puts every message of mailboxes
  * through the deliver pipeline (deliver_message, then the outbox), oldest
  * first, with one store opened once. The mail archive is the source of
- * truth and the database its index: re-injecting it rebuilds the register. */
+ * truth and the database its index: re-injecting it rebuilds the register.
+ * Returns OK; ERROR when a message or a source failed; USAGE; TEMPFAIL
+ * when there is no configuration, or no store for a reason a retry may
+ * cure. */
 #include "config.h"
 
 #include <errno.h>
@@ -10,6 +13,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "cmd/common.h"
 #include "deliver.h"
 #include "base/error.h"
 #include "base/guard.h"
@@ -17,10 +21,6 @@
 #include "outbound/outbox.h"
 #include "store/spool.h"
 #include "outbound/transport.h"
-
-#define EXIT_USAGE 2
-#define EXIT_ERROR 1
-#define EX_TEMPFAIL 75
 
 /* How long one message waits for the database's write lock, and how often
  * a message that still finds it busy is tried again before it counts as an
@@ -82,19 +82,18 @@ typedef struct {
 	gint64 drawn;
 } Progress;
 
+static const char command[] = "reinject";
+
 /* Prints "liaison: reinject: TEXT" as one line, whatever line breaks the
- * text carries. */
+ * text carries, after clearing the progress line if one is shown. */
 static void
 print_error (Progress *progress, const char *text)
 {
-	g_autofree char *line = g_strdup (text != NULL ? text : "unknown error");
-
 	if (progress != NULL && progress->shown) {
 		fputs ("\r\033[K", stderr);
 		progress->shown = FALSE;
 	}
-	g_strdelimit (line, "\r\n", ' ');
-	fprintf (stderr, "liaison: reinject: %s\n", line);
+	command_print_error (command, text);
 }
 
 /* "1234/5000 messages  250/s  0:15 left", redrawn in place. */
@@ -495,117 +494,50 @@ count (Tally *tally, const DeliverResult *result)
 		tally->other++;
 }
 
-int
-cmd_reinject (const GlobalOptions *options, int argc, char **argv)
+/* "MAILBOX:NUMBER: TEXT" of a message that could not be recorded. */
+static void
+print_item_error (Progress *progress, const Item *item, const GError *error)
 {
-	gboolean dry_run = FALSE, resend = FALSE;
-	const GOptionEntry entries[] = {
-		{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
-		  "Report what would be recorded, and record nothing", NULL },
-		{ "resend", 0, 0, G_OPTION_ARG_NONE, &resend,
-		  "Also send again what the first delivery of messages already recorded sent", NULL },
-		{ NULL }
-	};
-	g_autoptr (GOptionContext) context = NULL;
-	g_autoptr (GError) error = NULL;
-	g_autoptr (Config) config = NULL;
-	g_autoptr (Store) store = NULL;
-	g_autoptr (GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) mailbox_source_close);
-	g_autoptr (GArray) items = g_array_new (FALSE, FALSE, sizeof (Item));
+	g_autofree char *where = mailbox_entry_describe (item->entry);
+	g_autofree char *text = g_strdup_printf ("%s: %s", where, error->message);
+
+	print_error (progress, text);
+}
+
+/* Delivers @items in order, in batches, into @store. */
+static void
+reinject_items (Store *store, const Config *config, GArray *items, gboolean resend,
+                gboolean dry_run, Tally *tally, Sender *sender, Progress *progress)
+{
 	g_autoptr (GHashTable) run = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-	g_autofree char *scratch = NULL;
-	g_autofree char *tmp_dir = NULL;
-	Config scratch_config = { 0 };
-	const Config *use;
-	Progress progress = { 0 };
-	Sender sender = { 0 };
-	Tally tally = { 0 };
+	g_autoptr (GError) error = NULL;
 	Batch batch = { 0 };
-	guint source_failures;
-	int stdin_count = 0;
 
-	if (g_get_prgname () == NULL)
-		g_set_prgname ("liaison reinject");
-	context = g_option_context_new ("SOURCE...");
-	g_option_context_set_summary (context,
-	                              "Processes every message of mbox files, Maildirs, MH folders or "
-	                              "\"-\" (an mbox on standard input) as deliver would, oldest first. "
-	                              "Messages recorded before are known duplicates.");
-	g_option_context_add_main_entries (context, entries, NULL);
-	g_array_set_clear_func (items, item_clear);
-	if (!g_option_context_parse (context, &argc, &argv, &error)) {
-		print_error (NULL, error->message);
-		return EXIT_USAGE;
-	}
-	if (argc < 2) {
-		print_error (NULL, "missing SOURCE (an mbox file, a Maildir, an MH folder, or -)");
-		return EXIT_USAGE;
-	}
-	for (int i = 1; i < argc; i++)
-		stdin_count += strcmp (argv[i], "-") == 0;
-	if (stdin_count > 1) {
-		print_error (NULL, "standard input (-) can be read only once");
-		return EXIT_USAGE;
-	}
-
-	config = config_load (config_default_path (options->config_path), &error);
-	if (config == NULL) {
-		print_error (NULL, error->message);
-		return EX_TEMPFAIL;
-	}
-	/* SIGTERM and SIGINT stop the run between two messages' files: the
-	 * batch in flight is rolled back (its files are orphans that a run
-	 * again adopts), the batches before stay recorded, and running again
-	 * is safe. */
-	guard_init (0);
-	progress.enabled = isatty (STDERR_FILENO);
-
-	store = open_store (config, dry_run, &scratch_config, &scratch, &error);
-	if (store == NULL) {
-		print_error (NULL, error->message);
-		if (scratch != NULL)
-			remove_tree (scratch);
-		g_free (scratch_config.database);
-		g_free (scratch_config.spool);
-		return liaison_error_is_temporary (error) ? EX_TEMPFAIL : EXIT_ERROR;
-	}
-	use = dry_run ? &scratch_config : config;
-	tmp_dir = g_build_filename (use->spool, "tmp", NULL);
-
-	source_failures = collect (sources, argv + 1, argc - 1, tmp_dir, items, &progress);
-	g_array_sort (items, item_compare);
-
-	progress.total = items->len;
-	progress.started = g_get_monotonic_time ();
+	progress->total = items->len;
+	progress->started = g_get_monotonic_time ();
 	batch.outbox = g_array_new (FALSE, FALSE, sizeof (gint64));
 	for (guint i = 0; i < items->len; i++) {
 		const Item *item = &g_array_index (items, Item, i);
 		DeliverResult result = { 0 };
 		gint64 bytes = 0;
 
-		progress_draw (&progress, i, i == 0);
-		tally.total++;
+		progress_draw (progress, i, i == 0);
+		tally->total++;
 		if (!batch.open && !batch_begin (store, &batch, &error)) {
-			g_autofree char *where = mailbox_entry_describe (item->entry);
-			g_autofree char *text = g_strdup_printf ("%s: %s", where, error->message);
-
-			print_error (&progress, text);
+			print_item_error (progress, item, error);
 			g_clear_error (&error);
-			tally.errors++;
+			tally->errors++;
 			continue;
 		}
 		batch.messages++;
-		if (!reinject_one (store, use, item->entry, resend, run, &result, &bytes, &error)) {
-			g_autofree char *where = mailbox_entry_describe (item->entry);
-			g_autofree char *text = g_strdup_printf ("%s: %s", where, error->message);
-
+		if (!reinject_one (store, config, item->entry, resend, run, &result, &bytes, &error)) {
 			/* Its savepoint is rolled back: the batch goes on,
 			 * unless SQLite rolled all of it back. */
-			print_error (&progress, text);
+			print_item_error (progress, item, error);
 			g_clear_error (&error);
-			tally.errors++;
+			tally->errors++;
 			if (!store_batch_alive (store))
-				batch_end (store, use, &batch, &tally, &sender, dry_run, &progress);
+				batch_end (store, config, &batch, tally, sender, dry_run, progress);
 			continue;
 		}
 		batch.bytes += bytes;
@@ -614,30 +546,124 @@ cmd_reinject (const GlobalOptions *options, int argc, char **argv)
 			g_array_append_vals (batch.outbox, result.outbox->data, result.outbox->len);
 		deliver_result_clear (&result);
 		if (batch_full (&batch))
-			batch_end (store, use, &batch, &tally, &sender, dry_run, &progress);
+			batch_end (store, config, &batch, tally, sender, dry_run, progress);
 	}
-	batch_end (store, use, &batch, &tally, &sender, dry_run, &progress);
+	batch_end (store, config, &batch, tally, sender, dry_run, progress);
 	g_array_unref (batch.outbox);
-	progress_draw (&progress, items->len, TRUE);
-	progress_clear (&progress);
+	progress_draw (progress, items->len, TRUE);
+	progress_clear (progress);
+}
+
+/* Removes the dry run's scratch copy, if there is one. */
+static void
+scratch_clear (Config *scratch_config, const char *scratch)
+{
+	if (scratch != NULL)
+		remove_tree (scratch);
+	g_free (scratch_config->database);
+	g_free (scratch_config->spool);
+}
+
+static void
+print_summary (const Tally *tally, const Sender *sender)
+{
+	if (sender->queued > 0)
+		printf ("%u outgoing messages: %u sent, %u left queued for `liaison queue run`, %u failed\n",
+		        sender->queued, sender->stats.sent,
+		        sender->queued - sender->stats.sent - sender->stats.failed, sender->stats.failed);
+	printf ("%u messages: %u statements, %u replies, %u held, %u duplicates, %u other, %u errors\n",
+	        tally->total, tally->statements, tally->replies, tally->held, tally->duplicates,
+	        tally->other, tally->errors);
+}
+
+static LiaisonStatus
+parse_arguments (int *argc, char ***argv, gboolean *dry_run, gboolean *resend)
+{
+	const GOptionEntry entries[] = {
+		{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, dry_run,
+		  "Report what would be recorded, and record nothing", NULL },
+		{ "resend", 0, 0, G_OPTION_ARG_NONE, resend,
+		  "Also send again what the first delivery of messages already recorded sent", NULL },
+		{ NULL }
+	};
+	g_autoptr (GOptionContext) context = NULL;
+	g_autoptr (GError) error = NULL;
+	int stdin_count = 0;
+
+	context = command_option_context_new (command, "SOURCE...",
+	                                      "Processes every message of mbox files, Maildirs, MH "
+	                                      "folders or \"-\" (an mbox on standard input) as "
+	                                      "deliver would, oldest first. Messages recorded before "
+	                                      "are known duplicates.", entries);
+	if (!g_option_context_parse (context, argc, argv, &error))
+		return command_usage_error (command, "%s", error->message);
+	if (*argc < 2)
+		return command_usage_error (command, "missing SOURCE (an mbox file, a Maildir, an MH "
+		                            "folder, or -)");
+	for (int i = 1; i < *argc; i++)
+		stdin_count += strcmp ((*argv)[i], "-") == 0;
+	if (stdin_count > 1)
+		return command_usage_error (command, "standard input (-) can be read only once");
+	return LIAISON_STATUS_OK;
+}
+
+LiaisonStatus
+cmd_reinject (const GlobalOptions *options, int argc, char **argv)
+{
+	gboolean dry_run = FALSE, resend = FALSE;
+	g_autoptr (GError) error = NULL;
+	g_auto (CommandContext) ctx = { 0 };
+	g_autoptr (Store) store = NULL;
+	g_autoptr (GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) mailbox_source_close);
+	g_autoptr (GArray) items = g_array_new (FALSE, FALSE, sizeof (Item));
+	g_autofree char *scratch = NULL;
+	g_autofree char *tmp_dir = NULL;
+	Config scratch_config = { 0 };
+	const Config *use;
+	Progress progress = { 0 };
+	Sender sender = { 0 };
+	Tally tally = { 0 };
+	guint source_failures;
+	LiaisonStatus status;
+
+	g_array_set_clear_func (items, item_clear);
+	status = parse_arguments (&argc, &argv, &dry_run, &resend);
+	if (status != LIAISON_STATUS_OK)
+		return status;
+	command_context_init (&ctx, command);
+	if (!command_load_config (&ctx, options, &error)) {
+		print_error (NULL, error->message);
+		return LIAISON_STATUS_TEMPFAIL;
+	}
+	/* SIGTERM and SIGINT stop the run between two messages' files: the
+	 * batch in flight is rolled back (its files are orphans that a run
+	 * again adopts), the batches before stay recorded, and running again
+	 * is safe. */
+	guard_init (0);
+	progress.enabled = isatty (STDERR_FILENO);
+
+	store = open_store (ctx.config, dry_run, &scratch_config, &scratch, &error);
+	if (store == NULL) {
+		print_error (NULL, error->message);
+		scratch_clear (&scratch_config, scratch);
+		return command_status_from_error (error);
+	}
+	use = dry_run ? &scratch_config : ctx.config;
+	tmp_dir = g_build_filename (use->spool, "tmp", NULL);
+
+	source_failures = collect (sources, argv + 1, argc - 1, tmp_dir, items, &progress);
+	g_array_sort (items, item_compare);
+	reinject_items (store, use, items, resend, dry_run, &tally, &sender, &progress);
 
 	g_clear_pointer (&sender.transport, transport_free);
 	g_clear_pointer (&store, store_close);
 	g_ptr_array_set_size (sources, 0);
 	if (dry_run) {
-		remove_tree (scratch);
-		g_free (scratch_config.database);
-		g_free (scratch_config.spool);
+		scratch_clear (&scratch_config, scratch);
 		printf ("dry run: nothing was recorded\n");
 	}
-	if (sender.queued > 0)
-		printf ("%u outgoing messages: %u sent, %u left queued for `liaison queue run`, %u failed\n",
-		        sender.queued, sender.stats.sent,
-		        sender.queued - sender.stats.sent - sender.stats.failed, sender.stats.failed);
-	printf ("%u messages: %u statements, %u replies, %u held, %u duplicates, %u other, %u errors\n",
-	        tally.total, tally.statements, tally.replies, tally.held, tally.duplicates,
-	        tally.other, tally.errors);
+	print_summary (&tally, &sender);
 	if (fflush (stdout) != 0)
-		return EXIT_ERROR;
-	return tally.errors == 0 && source_failures == 0 ? 0 : EXIT_ERROR;
+		return LIAISON_STATUS_ERROR;
+	return tally.errors == 0 && source_failures == 0 ? LIAISON_STATUS_OK : LIAISON_STATUS_ERROR;
 }

@@ -1,17 +1,16 @@
-/* cmd-remind.c: `liaison remind`, run daily from cron or a timer: the
+/* cmd/remind.c: `liaison remind`, run daily from cron or a timer: the
  * deadline reminders of SPEC §8 that are due today, each stage of each
- * statement at most once however often it runs. Exit status: 0; 1 on an
- * error (what was recorded before it stays recorded, and queued); 2 on a
- * usage error. */
+ * statement at most once however often it runs. Returns OK; ERROR on an
+ * error (what was recorded before it stays recorded, and queued); USAGE on
+ * a usage error. */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <json-glib/json-glib.h>
-
 #include "commands.h"
+#include "cmd/common.h"
 #include "stages/compose.h"
 #include "base/conf.h"
 #include "base/error.h"
@@ -24,9 +23,6 @@
 #include "store/spool.h"
 #include "store/store.h"
 #include "outbound/transport.h"
-
-#define EXIT_USAGE 2
-#define EXIT_ERROR 1
 
 /* remind waits this long for the write lock: nobody is waiting on it. */
 #define BUSY_TIMEOUT_MS 30000
@@ -57,12 +53,7 @@ reminder_free (Reminder *r)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reminder, reminder_free)
 
-static int
-fail (const GError *error)
-{
-	command_print_error ("remind", error != NULL ? error->message : NULL);
-	return EXIT_ERROR;
-}
+static const char command[] = "remind";
 
 /* The reminder due on @today for @s, if any, with its recipients. */
 static Reminder *
@@ -90,21 +81,6 @@ has_recipients (const Reminder *r)
 	g_autoptr (GPtrArray) rcpts = route_plan_recipients (r->plan, ROUTE_MESSAGE_REMINDER);
 
 	return rcpts->len > 0;
-}
-
-/* "a@x, b@y" of the routes in @field. */
-static char *
-field_text (const Reminder *r, RouteField field)
-{
-	GString *out = g_string_new (NULL);
-
-	for (guint i = 0; i < r->plan->routes->len; i++) {
-		const PlannedRoute *p = g_ptr_array_index (r->plan->routes, i);
-		if (p->field != field)
-			continue;
-		g_string_append_printf (out, "%s%s", out->len > 0 ? ", " : "", p->address);
-	}
-	return g_string_free (out, FALSE);
 }
 
 /* Queues @r in one transaction: asks again, under the write lock, whether
@@ -213,10 +189,11 @@ note_outcome (const StoreOutbox *entry, StoreOutboxOutcome outcome, const char *
 			: outcome == STORE_OUTBOX_DEFERRED ? "deferred" : "failed";
 	}
 	if (outcome != STORE_OUTBOX_SENT)
-		fprintf (stderr, "liaison: remind: %s <%s>: %s%s%s\n",
-		         entry->statement_id != NULL ? entry->statement_id : "-", entry->message_id,
-		         outcome == STORE_OUTBOX_DEFERRED ? "deferred" : "failed",
-		         error_text != NULL ? ": " : "", error_text != NULL ? error_text : "");
+		command_print_verbatim (command, "%s <%s>: %s%s%s",
+		                        entry->statement_id != NULL ? entry->statement_id : "-",
+		                        entry->message_id,
+		                        outcome == STORE_OUTBOX_DEFERRED ? "deferred" : "failed",
+		                        error_text != NULL ? ": " : "", error_text != NULL ? error_text : "");
 }
 
 /* Hands what was queued to the transport. What it does not take stays
@@ -247,55 +224,52 @@ send_queued (Store *store, const Config *config, GPtrArray *reminders, const cha
 	return outbox_send (store, config, transport, ids, &options, stats, error);
 }
 
-static void
-add_field (JsonBuilder *b, const Reminder *r, RouteField field)
+/* The addresses of the routes in @field. Borrowed from the plan. */
+static GPtrArray *
+field_addresses (const Reminder *r, RouteField field)
 {
-	json_builder_begin_array (b);
+	GPtrArray *addresses = g_ptr_array_new ();
+
 	for (guint i = 0; i < r->plan->routes->len; i++) {
 		const PlannedRoute *p = g_ptr_array_index (r->plan->routes, i);
+
 		if (p->field == field)
-			json_builder_add_string_value (b, p->address);
+			g_ptr_array_add (addresses, p->address);
 	}
-	json_builder_end_array (b);
+	return addresses;
+}
+
+/* "a@x, b@y" of the routes in @field. */
+static char *
+field_text (const Reminder *r, RouteField field)
+{
+	g_autoptr (GPtrArray) addresses = field_addresses (r, field);
+
+	g_ptr_array_add (addresses, NULL);
+	return g_strjoinv (", ", (char **) addresses->pdata);
 }
 
 static void
 print_json (GPtrArray *reminders, const char *today)
 {
-	g_autoptr (JsonBuilder) b = json_builder_new ();
-	g_autoptr (JsonNode) root = NULL;
+	g_autofree RenderReminder *rows = g_new0 (RenderReminder, reminders->len + 1);
+	g_autoptr (GPtrArray) fields = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
 	g_autofree char *text = NULL;
 
-	json_builder_begin_array (b);
 	for (guint i = 0; i < reminders->len; i++) {
 		const Reminder *r = g_ptr_array_index (reminders, i);
+		GPtrArray *to = field_addresses (r, ROUTE_FIELD_TO);
+		GPtrArray *cc = field_addresses (r, ROUTE_FIELD_CC);
 
-		json_builder_begin_object (b);
-		json_builder_set_member_name (b, "id");
-		json_builder_add_string_value (b, r->statement->id);
-		json_builder_set_member_name (b, "stage");
-		json_builder_add_string_value (b, r->key);
-		json_builder_set_member_name (b, "day");
-		json_builder_add_string_value (b, today);
-		json_builder_set_member_name (b, "deadline");
-		json_builder_add_string_value (b, r->statement->deadline);
-		json_builder_set_member_name (b, "days_left");
-		json_builder_add_int_value (b, r->days_left);
-		json_builder_set_member_name (b, "subject");
-		json_builder_add_string_value (b, r->subject);
-		json_builder_set_member_name (b, "message_id");
-		json_builder_add_string_value (b, r->message_id);
-		json_builder_set_member_name (b, "to");
-		add_field (b, r, ROUTE_FIELD_TO);
-		json_builder_set_member_name (b, "cc");
-		add_field (b, r, ROUTE_FIELD_CC);
-		json_builder_set_member_name (b, "status");
-		json_builder_add_string_value (b, r->status);
-		json_builder_end_object (b);
+		g_ptr_array_add (fields, to);
+		g_ptr_array_add (fields, cc);
+		rows[i] = (RenderReminder) {
+			.id = r->statement->id, .stage = r->key, .deadline = r->statement->deadline,
+			.days_left = r->days_left, .subject = r->subject, .message_id = r->message_id,
+			.to = to, .cc = cc, .status = r->status,
+		};
 	}
-	json_builder_end_array (b);
-	root = json_builder_get_root (b);
-	text = render_json_to_string (root);
+	text = render_reminders_json (rows, reminders->len, today);
 	fputs (text, stdout);
 }
 
@@ -324,34 +298,58 @@ valid_day (const char *day)
 	return remind_days_left (day, day, &left);
 }
 
-static int
-run (const Config *config, const char *today, gboolean dry_run, gboolean json)
+/* The statements whose reminders may be due: an empty array when there
+ * is no database yet. A real run opens the store for writing, and the
+ * spool for the mail. */
+static GPtrArray *
+load_candidates (CommandContext *ctx, gboolean dry_run, const char *today, GError **error)
+{
+	g_autofree char *oldest = remind_oldest_deadline (today, ctx->config->overdue_days);
+
+	if (!command_open_store (ctx, dry_run ? COMMAND_READ : COMMAND_WRITE, BUSY_TIMEOUT_MS, error))
+		return NULL;
+	if (ctx->store == NULL)
+		return g_ptr_array_new ();
+	if (!dry_run && !spool_prepare (ctx->config->spool, error))
+		return NULL;
+	return store_remind_candidates (ctx->store, oldest, error);
+}
+
+static void
+print_report (GPtrArray *reminders, const char *today, gboolean dry_run, gboolean json,
+              guint queued, const OutboxStats *stats)
+{
+	if (json) {
+		print_json (reminders, today);
+		return;
+	}
+	for (guint i = 0; i < reminders->len; i++)
+		print_line (g_ptr_array_index (reminders, i));
+	if (dry_run)
+		printf ("remind %s: %u reminder%s due (dry run: nothing recorded or sent)\n", today,
+		        reminders->len, reminders->len == 1 ? "" : "s");
+	else
+		printf ("remind %s: %u reminder%s queued, %u sent, %u deferred, %u failed\n", today,
+		        queued, queued == 1 ? "" : "s", stats->sent, stats->deferred, stats->failed);
+}
+
+static LiaisonStatus
+run (CommandContext *ctx, const char *today, gboolean dry_run, gboolean json)
 {
 	g_autoptr (GError) error = NULL;
-	g_autoptr (Store) store = NULL;
 	g_autoptr (GPtrArray) candidates = NULL;
 	g_autoptr (GPtrArray) reminders = g_ptr_array_new_with_free_func ((GDestroyNotify) reminder_free);
 	g_autofree char *now = command_now ();
-	g_autofree char *oldest = remind_oldest_deadline (today, config->overdue_days);
+	const Config *config = ctx->config;
+	Store *store;
 	OutboxStats stats = { 0 };
 	guint queued = 0;
-	int status = 0;
+	LiaisonStatus status = LIAISON_STATUS_OK;
 
-	if (!g_file_test (config->database, G_FILE_TEST_EXISTS)) {
-		candidates = g_ptr_array_new ();
-	} else {
-		if (dry_run)
-			store = store_open_readonly (config->database, BUSY_TIMEOUT_MS, &error);
-		else
-			store = store_open (config->database, BUSY_TIMEOUT_MS, &error);
-		if (store == NULL)
-			return fail (error);
-		if (!dry_run && !spool_prepare (config->spool, &error))
-			return fail (error);
-		candidates = store_remind_candidates (store, oldest, &error);
-		if (candidates == NULL)
-			return fail (error);
-	}
+	candidates = load_candidates (ctx, dry_run, today, &error);
+	if (candidates == NULL)
+		return command_fail (command, error);
+	store = ctx->store;
 
 	for (guint i = 0; i < candidates->len; i++) {
 		const Statement *s = g_ptr_array_index (candidates, i);
@@ -361,20 +359,20 @@ run (const Config *config, const char *today, gboolean dry_run, gboolean json)
 		if (r == NULL)
 			continue;
 		if (!has_recipients (r)) {
-			fprintf (stderr, "liaison: remind: %s %s: nobody to remind (no chair, manager, "
-			         "triage address or response contact)\n", s->id, r->key);
+			command_print_verbatim (command, "%s %s: nobody to remind (no chair, manager, "
+			                        "triage address or response contact)", s->id, r->key);
 			continue;
 		}
 		if (dry_run) {
 			if (!store_remind_due (store, s->id, s->deadline, r->key, &due, &error))
-				return fail (error);
+				return command_fail (command, error);
 			if (due)
 				g_ptr_array_add (reminders, g_steal_pointer (&r));
 			continue;
 		}
 		if (!queue_reminder (store, config, r, today, now, &due, &error)) {
 			/* What was queued before stays queued: send it. */
-			status = fail (error);
+			status = command_fail (command, error);
 			g_clear_error (&error);
 			break;
 		}
@@ -385,33 +383,21 @@ run (const Config *config, const char *today, gboolean dry_run, gboolean json)
 	}
 
 	if (!dry_run && queued > 0 && !send_queued (store, config, reminders, now, &stats, &error)) {
-		status = fail (error);
+		status = command_fail (command, error);
 		g_clear_error (&error);
 	}
-
-	if (json) {
-		print_json (reminders, today);
-		return status;
-	}
-	for (guint i = 0; i < reminders->len; i++)
-		print_line (g_ptr_array_index (reminders, i));
-	if (dry_run)
-		printf ("remind %s: %u reminder%s due (dry run: nothing recorded or sent)\n", today,
-		        reminders->len, reminders->len == 1 ? "" : "s");
-	else
-		printf ("remind %s: %u reminder%s queued, %u sent, %u deferred, %u failed\n", today,
-		        queued, queued == 1 ? "" : "s", stats.sent, stats.deferred, stats.failed);
+	print_report (reminders, today, dry_run, json, queued, &stats);
 	return status;
 }
 
-int
+LiaisonStatus
 cmd_remind (const GlobalOptions *options, int argc, char **argv)
 {
 	gboolean dry_run = FALSE, json = FALSE;
 	g_autofree char *today = NULL;
 	g_autoptr (GOptionContext) context = NULL;
 	g_autoptr (GError) error = NULL;
-	g_autoptr (Config) config = NULL;
+	g_auto (CommandContext) ctx = { 0 };
 	GOptionEntry entries[] = {
 		{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
 		  "list the reminders due; record and send nothing", NULL },
@@ -421,28 +407,25 @@ cmd_remind (const GlobalOptions *options, int argc, char **argv)
 		{ NULL }
 	};
 
-	if (g_get_prgname () == NULL)
-		g_set_prgname ("liaison remind");
-	context = g_option_context_new (NULL);
-	g_option_context_set_summary (context, "Sends the deadline reminders that are due.");
-	g_option_context_add_main_entries (context, entries, NULL);
+	context = command_option_context_new (command, NULL, "Sends the deadline reminders that "
+	                                      "are due.", entries);
 	if (!g_option_context_parse (context, &argc, &argv, &error)) {
-		fprintf (stderr, "liaison: remind: %s\n", error->message);
-		return EXIT_USAGE;
+		command_print_verbatim (command, "%s", error->message);
+		return LIAISON_STATUS_USAGE;
 	}
 	if (argc > 1) {
-		fprintf (stderr, "liaison: remind: unexpected argument '%s'\n", argv[1]);
-		return EXIT_USAGE;
+		command_print_verbatim (command, "unexpected argument '%s'", argv[1]);
+		return LIAISON_STATUS_USAGE;
 	}
 	if (today == NULL)
 		today = command_today ();
 	if (!valid_day (today)) {
-		fprintf (stderr, "liaison: remind: '%s' is not a date (YYYY-MM-DD)\n", today);
-		return EXIT_USAGE;
+		command_print_verbatim (command, "'%s' is not a date (YYYY-MM-DD)", today);
+		return LIAISON_STATUS_USAGE;
 	}
 
-	config = config_load (config_default_path (options->config_path), &error);
-	if (config == NULL)
-		return fail (error);
-	return run (config, today, dry_run, json);
+	command_context_init (&ctx, command);
+	if (!command_load_config (&ctx, options, &error))
+		return command_fail (command, error);
+	return run (&ctx, today, dry_run, json);
 }

@@ -1,0 +1,218 @@
+/* cmd/common.c: what the commands share: their error lines, their option
+ * contexts, the date and time they run at, writing their output, and their
+ * preamble (configuration, store, statement). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "cmd/common.h"
+#include "base/error.h"
+
+/* ------------------------------------------------------------ errors */
+
+static void
+print_line (const char *command, const char *text, gboolean one_line)
+{
+	g_autofree char *line = g_strdup (text != NULL ? text : "unknown error");
+
+	if (one_line)
+		g_strdelimit (line, "\r\n", ' ');
+	if (command != NULL)
+		fprintf (stderr, "liaison: %s: %s\n", command, line);
+	else
+		fprintf (stderr, "liaison: %s\n", line);
+}
+
+void
+command_print_error (const char *command, const char *text)
+{
+	print_line (command, text, TRUE);
+}
+
+void
+command_print_errorf (const char *command, const char *format, ...)
+{
+	g_autofree char *text = NULL;
+	va_list args;
+
+	va_start (args, format);
+	text = g_strdup_vprintf (format, args);
+	va_end (args);
+	print_line (command, text, TRUE);
+}
+
+void
+command_print_verbatim (const char *command, const char *format, ...)
+{
+	g_autofree char *text = NULL;
+	va_list args;
+
+	va_start (args, format);
+	text = g_strdup_vprintf (format, args);
+	va_end (args);
+	print_line (command, text, FALSE);
+}
+
+LiaisonStatus
+command_fail (const char *command, const GError *error)
+{
+	print_line (command, error != NULL ? error->message : NULL, TRUE);
+	return LIAISON_STATUS_ERROR;
+}
+
+LiaisonStatus
+command_usage_error (const char *command, const char *format, ...)
+{
+	g_autofree char *text = NULL;
+	va_list args;
+
+	va_start (args, format);
+	text = g_strdup_vprintf (format, args);
+	va_end (args);
+	print_line (command, text, TRUE);
+	return LIAISON_STATUS_USAGE;
+}
+
+LiaisonStatus
+command_not_found (const char *command, const char *key)
+{
+	command_print_errorf (command, "no statement %s", key);
+	return LIAISON_STATUS_ERROR;
+}
+
+LiaisonStatus
+command_lookup_failed (const char *command, const char *key, const GError *error)
+{
+	if (g_error_matches (error, LIAISON_ERROR, LIAISON_ERROR_NOT_FOUND))
+		return command_not_found (command, key);
+	return command_fail (command, error);
+}
+
+LiaisonStatus
+command_status_from_error (const GError *error)
+{
+	return liaison_error_is_temporary (error) ? LIAISON_STATUS_TEMPFAIL : LIAISON_STATUS_ERROR;
+}
+
+/* ----------------------------------------------------------- options */
+
+GOptionContext *
+command_option_context_new (const char *command, const char *parameters, const char *summary,
+                            const GOptionEntry *entries)
+{
+	GOptionContext *context = g_option_context_new (parameters);
+
+	if (g_get_prgname () == NULL) {
+		g_autofree char *name = g_strdup_printf ("liaison %s", command);
+
+		g_set_prgname (name);
+	}
+	g_option_context_set_summary (context, summary);
+	if (entries != NULL)
+		g_option_context_add_main_entries (context, entries, NULL);
+	return context;
+}
+
+/* ------------------------------------------------------ time, output */
+
+char *
+command_today (void)
+{
+	const char *env = g_getenv ("LIAISON_TODAY");
+	g_autoptr (GDateTime) now = NULL;
+
+	if (env != NULL && *env != '\0')
+		return g_strdup (env);
+	now = g_date_time_new_now_utc ();
+	return g_date_time_format (now, "%Y-%m-%d");
+}
+
+char *
+command_now (void)
+{
+	const char *env = g_getenv ("LIAISON_NOW");
+	g_autoptr (GDateTime) now = NULL;
+
+	if (env != NULL && *env != '\0')
+		return g_strdup (env);
+	now = g_date_time_new_now_utc ();
+	return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+gboolean
+command_write_stdout (const char *text, gsize length)
+{
+	return !((length > 0 && fwrite (text, 1, length, stdout) != length) || fflush (stdout) != 0
+	         || ferror (stdout));
+}
+
+LiaisonStatus
+command_write_output (const char *command, const char *text, gsize length)
+{
+	if (!command_write_stdout (text, length)) {
+		int errsv = errno;
+
+		command_print_errorf (command, "cannot write the output: %s", g_strerror (errsv));
+		return LIAISON_STATUS_ERROR;
+	}
+	return LIAISON_STATUS_OK;
+}
+
+/* ---------------------------------------------------------- preamble */
+
+void
+command_context_init (CommandContext *context, const char *command)
+{
+	context->command = command;
+	context->config = NULL;
+	context->store = NULL;
+}
+
+void
+command_context_clear (CommandContext *context)
+{
+	g_clear_pointer (&context->store, store_close);
+	g_clear_pointer (&context->config, config_free);
+}
+
+gboolean
+command_load_config (CommandContext *context, const GlobalOptions *options, GError **error)
+{
+	context->config = config_load (config_default_path (options->config_path), error);
+	return context->config != NULL;
+}
+
+gboolean
+command_open_store (CommandContext *context, CommandAccess access, guint busy_timeout_ms,
+                    GError **error)
+{
+	const char *database = context->config->database;
+
+	if (!g_file_test (database, G_FILE_TEST_EXISTS))
+		return TRUE;
+	if (access == COMMAND_WRITE)
+		context->store = store_open (database, busy_timeout_ms, error);
+	else
+		context->store = store_open_readonly (database, busy_timeout_ms, error);
+	return context->store != NULL;
+}
+
+gboolean
+command_open (CommandContext *context, const GlobalOptions *options, CommandAccess access,
+              guint busy_timeout_ms, GError **error)
+{
+	return command_load_config (context, options, error)
+	       && command_open_store (context, access, busy_timeout_ms, error);
+}
+
+Statement *
+command_find_statement (CommandContext *context, const char *key, GError **error)
+{
+	if (context->store == NULL) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_NOT_FOUND, "no statement %s", key);
+		return NULL;
+	}
+	return store_get_statement (context->store, key, error);
+}
