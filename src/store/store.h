@@ -2,7 +2,11 @@
  * WAL, a busy timeout, prepared statements only, and every write inside one
  * BEGIN IMMEDIATE transaction opened by the caller. The only module that
  * includes sqlite3.h. SQLITE_BUSY, SQLITE_FULL and SQLITE_IOERR become
- * LIAISON_ERROR_BUSY, _NOSPACE and _IO (temporary). */
+ * LIAISON_ERROR_BUSY, _NOSPACE and _IO (temporary). Its files, by what
+ * they store: store.c (the connection, transactions), schema.c, messages.c
+ * (and threads), statements.c (writing), statements-read.c, fts.c,
+ * outgoing.c (the outbox rows), reminders.c; store-private.h is what they
+ * share. */
 #ifndef LIAISON_STORE_H
 #define LIAISON_STORE_H
 
