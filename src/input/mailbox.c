@@ -26,6 +26,7 @@
 #include "base/gmime-util.h"
 #include "base/guard.h"
 #include "input/mailbox.h"
+#include "base/util.h"
 
 /* libetpan exports the parser of its mailmbox_parse.h but does not install
  * that header. This is the declaration from it, unchanged since 2003: it
@@ -1320,23 +1321,7 @@ anonymous_file (GError **error)
 	return fd;
 }
 
-static gboolean
-write_all (int fd, const char *buf, gsize len, GError **error)
-{
-	while (len > 0) {
-		ssize_t n = write (fd, buf, MIN (len, (gsize) G_MAXSSIZE));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			liaison_set_errno (error, errno, "copying a message out of its mailbox");
-			return FALSE;
-		}
-		buf += n;
-		len -= (gsize) n;
-	}
-	return TRUE;
-}
+#define COPY_OUT "copying a message out of its mailbox"
 
 /* Writes [start, end) of @d, dropping the first '>' of each line that is
  * one or more '>' and then "From " (mboxrd; mboxo quoting is the case of
@@ -1355,14 +1340,14 @@ write_unescaped (int fd, const char *d, gsize start, gsize end, GError **error)
 			while (i < eol && d[i] == '>')
 				i++;
 			if (eol - i >= 5 && memcmp (d + i, "From ", 5) == 0) {
-				if (!write_all (fd, d + run, pos - run, error))
+				if (!util_write_all (fd, d + run, pos - run, COPY_OUT, error))
 					return FALSE;
 				run = pos + 1;
 			}
 		}
 		pos = eol;
 	}
-	return write_all (fd, d + run, end - run, error);
+	return util_write_all (fd, d + run, end - run, COPY_OUT, error);
 }
 
 int
@@ -1388,7 +1373,7 @@ mailbox_entry_open (const MailboxEntry *entry, GError **error)
 	if (entry->unescape)
 		ok = write_unescaped (fd, src->data, entry->offset, entry->offset + entry->length, error);
 	else
-		ok = write_all (fd, src->data + entry->offset, entry->length, error);
+		ok = util_write_all (fd, src->data + entry->offset, entry->length, COPY_OUT, error);
 	/* Read in another order than the file's (reinject sorts them), the
 	 * pages mapped around a message belong to others, read later or
 	 * before. */

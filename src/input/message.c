@@ -17,6 +17,7 @@
 #include "base/hash.h"
 #include "input/message.h"
 #include "base/statement.h"
+#include "base/util.h"
 
 /* How much text of one part we read for extraction. Statements are a few
  * pages; a 50 MB text part is not a statement. */
@@ -25,22 +26,7 @@
 #define MAX_DEPTH 32
 #define CHUNK 65536
 
-static gboolean
-write_all (int fd, const char *buf, gsize len, GError **error)
-{
-	while (len > 0) {
-		ssize_t n = write (fd, buf, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			liaison_set_errno (error, errno, "writing the spool file");
-			return FALSE;
-		}
-		buf += n;
-		len -= (gsize) n;
-	}
-	return TRUE;
-}
+#define SPOOL_WRITE "writing the spool file"
 
 /* The offset just past the blank line that ends the header block of the
  * first @len bytes of @buf, or 0 when there is none. */
@@ -311,7 +297,7 @@ message_spool_fd (int fd, const char *spool_dir, guint64 max_size, GError **erro
 			 * headers, then read the rest away so the MTA sees the message
 			 * taken. */
 			gsize keep = (gsize) MIN ((guint64) len, max_size - (guint64) message->size);
-			if (!write_all (out, p, keep, error))
+			if (!util_write_all (out, p, keep, SPOOL_WRITE, error))
 				goto fail;
 			hash_update (sum, p, keep);
 			message->size += keep;
@@ -319,7 +305,7 @@ message_spool_fd (int fd, const char *spool_dir, guint64 max_size, GError **erro
 			discarding = TRUE;
 			continue;
 		}
-		if (!write_all (out, p, len, error))
+		if (!util_write_all (out, p, len, SPOOL_WRITE, error))
 			goto fail;
 		hash_update (sum, p, len);
 		message->size += len;
@@ -340,7 +326,7 @@ message_spool_fd (int fd, const char *spool_dir, guint64 max_size, GError **erro
 			goto fail;
 		}
 		if (head_len == 0 || head[head_len - 1] != '\n' || header_end (head, head_len) == 0)
-			if (!write_all (out, "\n\n", 2, error))
+			if (!util_write_all (out, "\n\n", 2, SPOOL_WRITE, error))
 				goto fail;
 		hash_reset (sum);
 		{
