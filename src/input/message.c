@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "input/document.h"
+#include "input/html-text.h"
+#include "input/part-text.h"
 #include "base/error.h"
 #include "base/gmime-util.h"
 #include "base/guard.h"
@@ -19,9 +21,6 @@
 #include "base/statement.h"
 #include "base/util.h"
 
-/* How much text of one part we read for extraction. Statements are a few
- * pages; a 50 MB text part is not a statement. */
-#define MAX_TEXT_BYTES (2 * 1024 * 1024)
 /* How deep we follow multiparts and forwarded messages. */
 #define MAX_DEPTH 32
 #define CHUNK 65536
@@ -468,201 +467,6 @@ message_text_free (MessageText *text)
 	g_free (text);
 }
 
-/* Charsets whose bytes can be valid UTF-8 without being UTF-8 text: the
- * 7-bit stateful ones (ISO-2022-JP writes its kanji as ASCII letters
- * between escape sequences) and UTF-7. Their text is always converted. */
-static gboolean
-is_seven_bit_stateful (const char *charset)
-{
-	return charset != NULL
-	       && (g_ascii_strncasecmp (charset, "iso-2022-", 9) == 0
-	           || g_ascii_strcasecmp (charset, "utf-7") == 0
-	           || g_ascii_strcasecmp (charset, "hz-gb-2312") == 0);
-}
-
-/* Reads at most MAX_TEXT_BYTES of a text part through a decoding filter,
- * so that a huge part is never held whole. Bytes that are valid UTF-8 are
- * taken as such whatever the label says (mislabelled UTF-8 is common; real
- * Latin-1 text is almost never valid UTF-8), unless the label names a
- * 7-bit stateful charset; otherwise they are converted from the declared
- * charset, falling back to Windows-1252, unless the label says UTF-8. */
-char *
-message_part_text (GMimePart *part)
-{
-	GMimeDataWrapper *content = g_mime_part_get_content (part);
-	g_autoptr (GMimeStream) filtered = NULL;
-	g_autoptr (GByteArray) bytes = g_byte_array_new ();
-	g_autofree char *utf8 = NULL;
-	GMimeStream *raw;
-	GMimeContentEncoding encoding;
-	const char *charset;
-	char buf[CHUNK];
-	ssize_t n;
-
-	if (content == NULL || (raw = g_mime_data_wrapper_get_stream (content)) == NULL)
-		return g_strdup ("");
-	g_mime_stream_reset (raw);
-	filtered = g_mime_stream_filter_new (raw);
-	encoding = g_mime_data_wrapper_get_encoding (content);
-	if (encoding != GMIME_CONTENT_ENCODING_DEFAULT) {
-		g_autoptr (GMimeFilter) decoder = g_mime_filter_basic_new (encoding, FALSE);
-		if (decoder != NULL)
-			g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), decoder);
-	}
-	while (bytes->len < MAX_TEXT_BYTES && (n = g_mime_stream_read (filtered, buf, sizeof buf)) > 0)
-		g_byte_array_append (bytes, (const guint8 *) buf, (guint) MIN ((gsize) n, MAX_TEXT_BYTES - bytes->len));
-	/* NUL bytes would end the string early: they become spaces. */
-	for (guint i = 0; i < bytes->len; i++)
-		if (bytes->data[i] == '\0')
-			bytes->data[i] = ' ';
-	g_byte_array_append (bytes, (const guint8 *) "", 1);
-
-	charset = g_mime_object_get_content_type_parameter (GMIME_OBJECT (part), "charset");
-	if (charset != NULL)
-		charset = g_mime_charset_canon_name (charset);
-	/* Declared UTF-8 with bad bytes: statement_clean_text() replaces just
-	 * the bad ones. */
-	if (is_seven_bit_stateful (charset)
-	    || (!g_utf8_validate ((const char *) bytes->data, -1, NULL)
-	        && (charset == NULL || g_ascii_strcasecmp (charset, "utf-8") != 0))) {
-		const char *from = charset ? g_mime_charset_iconv_name (charset) : "windows-1252";
-		utf8 = g_convert_with_fallback ((const char *) bytes->data, -1, "UTF-8", from, "?", NULL, NULL, NULL);
-		if (utf8 == NULL)
-			utf8 = g_convert_with_fallback ((const char *) bytes->data, -1, "UTF-8", "windows-1252",
-			                                "?", NULL, NULL, NULL);
-	}
-	return statement_clean_text (utf8 ? utf8 : (const char *) bytes->data);
-}
-
-/* Appends "&name;" or "&#NN;" at *p decoded to @out; advances *p. */
-static void
-html_entity (GString *out, const char **p)
-{
-	static const struct { const char *name; const char *text; } entities[] = {
-		{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" },
-		{ "apos", "'" }, { "nbsp", "\xc2\xa0" }, { "ndash", "\xe2\x80\x93" },
-		{ "mdash", "\xe2\x80\x94" }, { "lsquo", "\xe2\x80\x98" }, { "rsquo", "\xe2\x80\x99" },
-		{ "ldquo", "\xe2\x80\x9c" }, { "rdquo", "\xe2\x80\x9d" }, { "hellip", "\xe2\x80\xa6" },
-		{ "bull", "\xe2\x80\xa2" }, { "middot", "\xc2\xb7" }, { "copy", "\xc2\xa9" },
-		{ "eacute", "\xc3\xa9" }, { "egrave", "\xc3\xa8" }, { "auml", "\xc3\xa4" },
-		{ "ouml", "\xc3\xb6" }, { "uuml", "\xc3\xbc" }, { "szlig", "\xc3\x9f" },
-	};
-	const char *s = *p + 1;
-	const char *semi = strchr (s, ';');
-
-	if (semi != NULL && semi - s <= 8) {
-		if (*s == '#') {
-			gunichar c = (s[1] == 'x' || s[1] == 'X')
-				? (gunichar) g_ascii_strtoull (s + 2, NULL, 16)
-				: (gunichar) g_ascii_strtoull (s + 1, NULL, 10);
-			if (c != 0 && g_unichar_validate (c))
-				g_string_append_unichar (out, c);
-			*p = semi + 1;
-			return;
-		}
-		for (gsize i = 0; i < G_N_ELEMENTS (entities); i++) {
-			if ((gsize) (semi - s) == strlen (entities[i].name)
-			    && strncmp (s, entities[i].name, (gsize) (semi - s)) == 0) {
-				g_string_append (out, entities[i].text);
-				*p = semi + 1;
-				return;
-			}
-		}
-	}
-	g_string_append_c (out, '&');
-	*p = s;
-}
-
-/* Removes the spaces that end @out. */
-static void
-trim_spaces (GString *out)
-{
-	gsize len = out->len;
-
-	while (len > 0 && out->str[len - 1] == ' ')
-		len--;
-	g_string_truncate (out, len);
-}
-
-/* TRUE when the tag name of @len bytes at @name is one of @names. */
-static gboolean
-tag_in (const char *name, gsize len, const char *const *names, gsize n)
-{
-	for (gsize i = 0; i < n; i++)
-		if (strlen (names[i]) == len && g_ascii_strncasecmp (name, names[i], len) == 0)
-			return TRUE;
-	return FALSE;
-}
-
-/* Plain text of an HTML document: tags dropped (block tags become line
- * breaks, table cells TABs), script and style skipped, entities decoded,
- * and white space folded as a browser folds it, except inside <pre>. Good
- * enough to find the labels of a statement; not a renderer. */
-static char *
-html_to_text (const char *html)
-{
-	static const char *const breaks[] = {
-		"br", "p", "/p", "div", "/div", "tr", "/tr", "li", "/li", "h1", "h2", "h3",
-		"h4", "h5", "h6", "/h1", "/h2", "/h3", "/h4", "/h5", "/h6", "table", "/table",
-		"pre", "/pre", "blockquote", "/blockquote", "hr", "dt", "dd", "ul", "/ul",
-		"ol", "/ol",
-	};
-	/* A table's cells: "<td>Title:</td><td>LS on ...</td>" reads as a
-	 * label and its value. */
-	static const char *const cells[] = { "/td", "/th" };
-	GString *out = g_string_new (NULL);
-	const char *p = html;
-	int pre = 0;
-
-	while (*p != '\0') {
-		if (*p == '<') {
-			const char *end = strchr (p, '>');
-			const char *name = p + 1;
-			gsize len;
-
-			if (end == NULL)
-				break;
-			len = strcspn (name, " \t\r\n/>");
-			if (*name == '/')
-				len = 1 + strcspn (name + 1, " \t\r\n>");
-			if ((len == 6 && g_ascii_strncasecmp (name, "script", 6) == 0)
-			    || (len == 5 && g_ascii_strncasecmp (name, "style", 5) == 0)) {
-				g_autofree char *close = g_strdup_printf ("</%.*s", (int) len, name);
-				const char *q = p;
-				while ((q = strchr (q + 1, '<')) != NULL)
-					if (g_ascii_strncasecmp (q, close, len + 2) == 0)
-						break;
-				end = q ? strchr (q, '>') : NULL;
-				if (end == NULL)
-					break;
-			} else if (tag_in (name, len, breaks, G_N_ELEMENTS (breaks))) {
-				trim_spaces (out);
-				g_string_append_c (out, '\n');
-				if (len == 3 && g_ascii_strncasecmp (name, "pre", 3) == 0)
-					pre++;
-				else if (len == 4 && g_ascii_strncasecmp (name, "/pre", 4) == 0 && pre > 0)
-					pre--;
-			} else if (tag_in (name, len, cells, G_N_ELEMENTS (cells))) {
-				trim_spaces (out);
-				g_string_append_c (out, '\t');
-			}
-			p = end + 1;
-		} else if (*p == '&') {
-			html_entity (out, &p);
-		} else if (pre == 0 && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
-			/* A run of white space is one space, and none at the
-			 * start of a line or cell. */
-			if (out->len > 0 && strchr (" \t\n", out->str[out->len - 1]) == NULL)
-				g_string_append_c (out, ' ');
-			p++;
-		} else {
-			g_string_append_c (out, *p);
-			p++;
-		}
-	}
-	return g_string_free (out, FALSE);
-}
-
 static gboolean
 is_attachment (GMimeObject *part)
 {
@@ -671,14 +475,6 @@ is_attachment (GMimeObject *part)
 	if (disposition != NULL && g_ascii_strcasecmp (disposition, "attachment") == 0)
 		return TRUE;
 	return GMIME_IS_PART (part) && g_mime_part_get_filename (GMIME_PART (part)) != NULL;
-}
-
-char *
-message_html_to_text (const char *html)
-{
-	g_autofree char *plain = html_to_text (html != NULL ? html : "");
-
-	return statement_clean_text (plain);
 }
 
 /* Where we are in the message: the texts found so far, and the message
@@ -726,15 +522,15 @@ walk_alternative (const TextWalk *walk, GMimeMultipart *mp)
 		if (!GMIME_IS_PART (sub))
 			continue;
 		if (g_mime_content_type_is_type (ct, "text", "plain")) {
-			add_text (walk, message_part_text (GMIME_PART (sub)), MESSAGE_TEXT_BODY, "body");
+			add_text (walk, part_text (GMIME_PART (sub)), MESSAGE_TEXT_BODY, "body");
 			return TRUE;
 		}
 		if (html == NULL && g_mime_content_type_is_type (ct, "text", "html"))
 			html = sub;
 	}
 	if (html != NULL) {
-		g_autofree char *raw = message_part_text (GMIME_PART (html));
-		add_text (walk, message_html_to_text (raw), MESSAGE_TEXT_BODY, "html");
+		g_autofree char *raw = part_text (GMIME_PART (html));
+		add_text (walk, html_to_text (raw), MESSAGE_TEXT_BODY, "html");
 		return TRUE;
 	}
 	return FALSE;
@@ -769,14 +565,14 @@ walk_part (const TextWalk *walk, GMimePart *part)
 			origin = g_strconcat ("attachment:", name, NULL);
 			add_text (walk, document_part_text (part), MESSAGE_TEXT_ATTACHMENT, origin);
 		} else {
-			add_text (walk, message_part_text (part), MESSAGE_TEXT_BODY, "body");
+			add_text (walk, part_text (part), MESSAGE_TEXT_BODY, "body");
 		}
 		break;
 	case DOCUMENT_HTML:
 		/* An HTML attachment is a page someone saved, not the mail. */
 		if (!is_attachment (obj)) {
-			g_autofree char *raw = message_part_text (part);
-			add_text (walk, message_html_to_text (raw), MESSAGE_TEXT_BODY, "html");
+			g_autofree char *raw = part_text (part);
+			add_text (walk, html_to_text (raw), MESSAGE_TEXT_BODY, "html");
 		}
 		break;
 	case DOCUMENT_PDF:
