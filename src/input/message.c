@@ -240,29 +240,62 @@ finish (Message *message, int fd, GError **error)
 	return parse_file (message, fd, error);
 }
 
-Message *
-message_spool_fd (int fd, const char *spool_dir, guint64 max_size, GError **error)
+/* Creates the spool file of @message under @spool_dir/tmp, registered with
+ * guard_mkstemp(); returns its descriptor, or -1 with @error set. */
+static int
+spool_create (Message *message, const char *spool_dir, GError **error)
 {
-	g_autoptr (Message) message = g_new0 (Message, 1);
-	g_autoptr (Hash) sum = hash_new ();
 	g_autofree char *dir = g_build_filename (spool_dir, "tmp", NULL);
-	g_autofree char *buf = g_malloc (CHUNK);
-	gboolean first = TRUE, discarding = FALSE;
-	gsize head_len = 0;
 	int out;
 
 	if (g_mkdir_with_parents (dir, 0750) < 0) {
 		liaison_set_errno (error, errno, dir);
-		return NULL;
+		return -1;
 	}
 	message->path = g_build_filename (dir, "in.XXXXXX", NULL);
 	out = guard_mkstemp (message->path, O_RDWR | O_CLOEXEC, 0640);
 	if (out < 0) {
 		liaison_set_errno (error, errno, "creating the spool file");
 		g_clear_pointer (&message->path, g_free);
-		return NULL;
+		return -1;
 	}
 	message->owns_path = TRUE;
+	return out;
+}
+
+/* An mbox "From " line is the envelope, not the message: drops it from
+ * the first chunk read (it is complete there unless absurdly long). */
+static void
+skip_from_line (const char **p, gsize *len)
+{
+	if (*len >= 5 && memcmp (*p, "From ", 5) == 0) {
+		const char *nl = memchr (*p, '\n', *len);
+		gsize skip = nl ? (gsize) (nl - *p) + 1 : *len;
+		*p += skip;
+		*len -= skip;
+	}
+}
+
+/* Writes @len bytes at @p to the spool file @out and counts them in
+ * @message and @sum. */
+static gboolean
+spool_append (Message *message, int out, Hash *sum, const char *p, gsize len, GError **error)
+{
+	if (!util_write_all (out, p, len, SPOOL_WRITE, error))
+		return FALSE;
+	hash_update (sum, p, len);
+	message->size += len;
+	return TRUE;
+}
+
+/* Copies @fd to the spool file @out until the end of input. When more
+ * than @max_size bytes arrive, the first @max_size are kept, the rest read
+ * away so that the MTA sees the message taken, and oversized is set. */
+static gboolean
+spool_copy (Message *message, int fd, int out, guint64 max_size, Hash *sum, GError **error)
+{
+	g_autofree char *buf = g_malloc (CHUNK);
+	gboolean first = TRUE;
 
 	for (;;) {
 		ssize_t n = read (fd, buf, CHUNK);
@@ -273,81 +306,84 @@ message_spool_fd (int fd, const char *spool_dir, guint64 max_size, GError **erro
 			if (errno == EINTR)
 				continue;
 			liaison_set_errno (error, errno, "reading the message");
-			goto fail;
+			return FALSE;
 		}
 		if (n == 0)
-			break;
+			return TRUE;
 		len = (gsize) n;
-		if (first) {
-			/* An mbox "From " line is the envelope, not the message. It
-			 * is complete in the first chunk unless absurdly long. */
-			first = FALSE;
-			if (len >= 5 && memcmp (p, "From ", 5) == 0) {
-				const char *nl = memchr (p, '\n', len);
-				gsize skip = nl ? (gsize) (nl - p) + 1 : len;
-				p += skip;
-				len -= skip;
-			}
-		}
-		if (discarding)
+		if (first)
+			skip_from_line (&p, &len);
+		first = FALSE;
+		if (message->oversized)
 			continue;
 		if ((guint64) message->size + len > max_size) {
 			/* Too large: keep what we have so far up to the end of the
 			 * headers, then read the rest away so the MTA sees the message
 			 * taken. */
 			gsize keep = (gsize) MIN ((guint64) len, max_size - (guint64) message->size);
-			if (!util_write_all (out, p, keep, SPOOL_WRITE, error))
-				goto fail;
-			hash_update (sum, p, keep);
-			message->size += keep;
+			if (!spool_append (message, out, sum, p, keep, error))
+				return FALSE;
 			message->oversized = TRUE;
-			discarding = TRUE;
 			continue;
 		}
-		if (!util_write_all (out, p, len, SPOOL_WRITE, error))
-			goto fail;
-		hash_update (sum, p, len);
-		message->size += len;
+		if (!spool_append (message, out, sum, p, len, error))
+			return FALSE;
 	}
+}
 
-	if (message->oversized) {
-		/* Keep the header block only (or all we have, if no blank line
-		 * ends it), and add a blank line so it parses as a message. */
-		g_autofree char *head = g_malloc (MIN (message->size, (gint64) (1024 * 1024)));
-		gsize want = (gsize) MIN (message->size, (gint64) (1024 * 1024));
-		ssize_t got = pread (out, head, want, 0);
+/* Cuts the spool file @out of an oversized message to its header block
+ * (or all we have, if no blank line ends it), adds a blank line so that
+ * it parses as a message, and hashes anew into @sum what is left. size
+ * keeps the number of bytes that arrived, for the log. */
+static gboolean
+keep_headers_only (Message *message, int out, Hash *sum, GError **error)
+{
+	gsize want = (gsize) MIN (message->size, (gint64) (1024 * 1024));
+	g_autofree char *head = g_malloc (want);
+	ssize_t got = pread (out, head, want, 0);
+	gsize head_len = got > 0 ? header_end (head, (gsize) got) : 0;
+	char tmp[CHUNK];
+	ssize_t r;
+	off_t off = 0;
 
-		head_len = got > 0 ? header_end (head, (gsize) got) : 0;
-		if (head_len == 0)
-			head_len = got > 0 ? (gsize) got : 0;
-		if (ftruncate (out, (off_t) head_len) < 0 || lseek (out, 0, SEEK_END) < 0) {
-			liaison_set_errno (error, errno, "truncating an oversized message");
-			goto fail;
-		}
-		if (head_len == 0 || head[head_len - 1] != '\n' || header_end (head, head_len) == 0)
-			if (!util_write_all (out, "\n\n", 2, SPOOL_WRITE, error))
-				goto fail;
-		hash_reset (sum);
-		{
-			char tmp[CHUNK];
-			ssize_t r;
-			off_t off = 0;
-			while ((r = pread (out, tmp, sizeof tmp, off)) > 0) {
-				hash_update (sum, tmp, (gsize) r);
-				off += r;
-			}
-		}
-		/* size keeps the number of bytes that arrived, for the log. */
+	if (head_len == 0)
+		head_len = got > 0 ? (gsize) got : 0;
+	if (ftruncate (out, (off_t) head_len) < 0 || lseek (out, 0, SEEK_END) < 0) {
+		liaison_set_errno (error, errno, "truncating an oversized message");
+		return FALSE;
+	}
+	if (head_len == 0 || head[head_len - 1] != '\n' || header_end (head, head_len) == 0)
+		if (!util_write_all (out, "\n\n", 2, SPOOL_WRITE, error))
+			return FALSE;
+	hash_reset (sum);
+	while ((r = pread (out, tmp, sizeof tmp, off)) > 0) {
+		hash_update (sum, tmp, (gsize) r);
+		off += r;
+	}
+	return TRUE;
+}
+
+Message *
+message_spool_fd (int fd, const char *spool_dir, guint64 max_size, GError **error)
+{
+	g_autoptr (Message) message = g_new0 (Message, 1);
+	g_autoptr (Hash) sum = hash_new ();
+	int out = spool_create (message, spool_dir, error);
+
+	if (out < 0)
+		return NULL;
+	if (!spool_copy (message, fd, out, max_size, sum, error)
+	    || (message->oversized && !keep_headers_only (message, out, sum, error))) {
+		close (out);
+		return NULL;
 	}
 	message->raw_sha256 = hash_hex (sum);
-	if (!finish (message, out, error))
-		goto fail;
+	if (!finish (message, out, error)) {
+		close (out);
+		return NULL;
+	}
 	close (out);
 	return g_steal_pointer (&message);
-
-fail:
-	close (out);
-	return NULL;
 }
 
 Message *
