@@ -319,31 +319,31 @@ drop_separator_line (const char *d, gsize start, gsize end)
 #define RELEASE_INTERVAL_US 2000
 
 void
-mailbox_file_release_before (MailboxSource *src, gsize offset)
+mailbox_file_release_before (MailboxFile *file, gsize offset)
 {
 	gsize page = (gsize) sysconf (_SC_PAGESIZE);
 	gsize end = offset / page * page;
 
-	gsize from = src->released > MAPPED_AROUND ? src->released - MAPPED_AROUND : 0;
+	gsize from = file->released > MAPPED_AROUND ? file->released - MAPPED_AROUND : 0;
 
-	if (src->size == 0 || (guintptr) src->data % page != 0 || end <= src->released)
+	if (file->size == 0 || (guintptr) file->data % page != 0 || end <= file->released)
 		return;
 	from = from / page * page;
-	(void) madvise ((void *) (src->data + from), end - from, MADV_DONTNEED);
-	src->released = end;
+	(void) madvise ((void *) (file->data + from), end - from, MADV_DONTNEED);
+	file->released = end;
 }
 
 /* Gives back the pages of the mapping that hold [@start, @end): once a
  * message has been copied out, in whatever order they are read. */
 static void
-release_span (const MailboxSource *src, gsize start, gsize end)
+release_span (const MailboxFile *file, gsize start, gsize end)
 {
 	gsize page = (gsize) sysconf (_SC_PAGESIZE);
 	gsize first = start / page * page;
 
-	if (src->size == 0 || (guintptr) src->data % page != 0 || end <= first)
+	if (file->size == 0 || (guintptr) file->data % page != 0 || end <= first)
 		return;
-	(void) madvise ((void *) (src->data + first), end - first, MADV_DONTNEED);
+	(void) madvise ((void *) (file->data + first), end - first, MADV_DONTNEED);
 }
 
 /* libetpan's parse and the cutting read the whole mapping in calls that
@@ -369,14 +369,14 @@ release_loop (gpointer data)
 }
 
 static GThread *
-releaser_start (Releaser *releaser, const MailboxSource *src)
+releaser_start (Releaser *releaser, const MailboxFile *file)
 {
 	gsize page = (gsize) sysconf (_SC_PAGESIZE);
 
-	releaser->data = (void *) src->data;
-	releaser->size = src->size;
+	releaser->data = (void *) file->data;
+	releaser->size = file->size;
 	releaser->stop = 0;
-	if (src->size < RELEASE_THREAD_MIN || (guintptr) src->data % page != 0)
+	if (file->size < RELEASE_THREAD_MIN || (guintptr) file->data % page != 0)
 		return NULL;
 	return g_thread_try_new ("liaison-release", release_loop, releaser, NULL);
 }
@@ -396,12 +396,12 @@ releaser_stop (Releaser *releaser, GThread *thread)
 /* Cutting files */
 
 static void
-add_span (MailboxSource *src, gsize envelope, gsize start, gsize end, gboolean unescape)
+add_span (MailboxFile *file, gsize envelope, gsize start, gsize end, gboolean unescape)
 {
 	Span span = { envelope, start, end, unescape };
 
 	if (end > start)
-		g_array_append_val (src->spans, span);
+		g_array_append_val (file->spans, span);
 }
 
 /* A candidate start of a message in an mbox: the offset of its From_ line. */
@@ -461,26 +461,26 @@ content_length_end (const char *d, gsize size, const Cut *cut, gsize limit)
  * @first on, the ones without a date dropped, into @cuts; their offsets
  * (plus one) into @known. */
 static gboolean
-libetpan_cuts (MailboxSource *src, gsize first, GArray *cuts, GHashTable *known, GError **error)
+libetpan_cuts (MailboxFile *file, gsize first, GArray *cuts, GHashTable *known, GError **error)
 {
 	size_t index = first;
-	int r = mailmbox_parse_additionnal (src->folder, &index);
+	int r = mailmbox_parse_additionnal (file->folder, &index);
 
 	if (r != MAILMBOX_NO_ERROR) {
 		g_set_error (error, LIAISON_ERROR, r == MAILMBOX_ERROR_MEMORY ? LIAISON_ERROR_NOMEM
 		             : LIAISON_ERROR_FAILED, "%s: libetpan cannot parse it as an mbox (error %d)",
-		             src->name, r);
+		             file->name, r);
 		return FALSE;
 	}
-	for (guint i = 0; i < carray_count (src->folder->mb_tab); i++) {
-		struct mailmbox_msg_info *info = carray_get (src->folder->mb_tab, i);
+	for (guint i = 0; i < carray_count (file->folder->mb_tab); i++) {
+		struct mailmbox_msg_info *info = carray_get (file->folder->mb_tab, i);
 		Cut cut;
 
 		if (info == NULL)
 			continue;
 		/* The first message starts the mailbox whatever its line says;
 		 * the others need a real From_ line. */
-		if (cuts->len > 0 && !parse_from_line (src->data, info->msg_start, src->size, NULL, NULL))
+		if (cuts->len > 0 && !parse_from_line (file->data, info->msg_start, file->size, NULL, NULL))
 			continue;
 		cut.from_line = info->msg_start;
 		cut.start = info->msg_start + info->msg_start_len;
@@ -506,10 +506,10 @@ is_unblanked_from (const char *d, gsize size, gsize prev, gsize pos, gsize eol)
  * line comes before them: in a body (never in a header block, where
  * "From :" is a broken header field), followed by a header field. */
 static void
-add_unblanked_cuts (const MailboxSource *src, gsize first, GArray *cuts, GHashTable *known)
+add_unblanked_cuts (const MailboxFile *file, gsize first, GArray *cuts, GHashTable *known)
 {
-	const char *d = src->data;
-	gsize size = src->size;
+	const char *d = file->data;
+	gsize size = file->size;
 	gboolean in_headers = TRUE;
 
 	for (gsize pos = first, prev = G_MAXSIZE; pos < size; ) {
@@ -533,12 +533,12 @@ add_unblanked_cuts (const MailboxSource *src, gsize first, GArray *cuts, GHashTa
 /* Content-Length, when it is right, wins over the From_ lines inside: the
  * cuts it covers are dropped. */
 static void
-apply_content_lengths (const MailboxSource *src, GArray *cuts)
+apply_content_lengths (const MailboxFile *file, GArray *cuts)
 {
 	for (guint i = 0; i < cuts->len; i++) {
 		Cut *cut = &g_array_index (cuts, Cut, i);
-		gsize limit = i + 1 < cuts->len ? g_array_index (cuts, Cut, i + 1).from_line : src->size;
-		gsize end = content_length_end (src->data, src->size, cut, limit);
+		gsize limit = i + 1 < cuts->len ? g_array_index (cuts, Cut, i + 1).from_line : file->size;
+		gsize end = content_length_end (file->data, file->size, cut, limit);
 
 		if (end == 0)
 			continue;
@@ -552,18 +552,18 @@ apply_content_lengths (const MailboxSource *src, GArray *cuts)
  * when it is right, else up to the next cut less the blank line before
  * it, mboxrd-quoted. */
 static void
-add_cut_spans (MailboxSource *src, const GArray *cuts)
+add_cut_spans (MailboxFile *file, const GArray *cuts)
 {
 	for (guint i = 0; i < cuts->len; i++) {
 		const Cut *cut = &g_array_index (cuts, Cut, i);
-		gsize next = i + 1 < cuts->len ? g_array_index (cuts, Cut, i + 1).from_line : src->size;
+		gsize next = i + 1 < cuts->len ? g_array_index (cuts, Cut, i + 1).from_line : file->size;
 		gboolean has_from = cut->start > cut->from_line;
 
 		if (cut->end != 0)
-			add_span (src, has_from ? cut->from_line : G_MAXSIZE, cut->start, cut->end, FALSE);
+			add_span (file, has_from ? cut->from_line : G_MAXSIZE, cut->start, cut->end, FALSE);
 		else
-			add_span (src, has_from ? cut->from_line : G_MAXSIZE, cut->start,
-			          drop_separator_line (src->data, cut->start, next), TRUE);
+			add_span (file, has_from ? cut->from_line : G_MAXSIZE, cut->start,
+			          drop_separator_line (file->data, cut->start, next), TRUE);
 	}
 }
 
@@ -575,26 +575,26 @@ add_cut_spans (MailboxSource *src, const GArray *cuts)
  * From_ lines inside its body as text. The rest is mboxrd-quoted text, read
  * back with one '>' less on ">From " lines. */
 static gboolean
-cut_mbox (MailboxSource *src, gsize first, GError **error)
+cut_mbox (MailboxFile *file, gsize first, GError **error)
 {
 	g_autoptr (GArray) cuts = g_array_new (FALSE, FALSE, sizeof (Cut));
 	g_autoptr (GHashTable) known = g_hash_table_new (g_direct_hash, g_direct_equal);
 
-	if (!libetpan_cuts (src, first, cuts, known, error))
+	if (!libetpan_cuts (file, first, cuts, known, error))
 		return FALSE;
-	add_unblanked_cuts (src, first, cuts, known);
+	add_unblanked_cuts (file, first, cuts, known);
 	g_array_sort (cuts, cut_compare);
-	apply_content_lengths (src, cuts);
-	add_cut_spans (src, cuts);
+	apply_content_lengths (file, cuts);
+	add_cut_spans (file, cuts);
 	return TRUE;
 }
 
 /* Cuts an MMDF mailbox: each message sits between two lines of four ^A. */
 static void
-cut_mmdf (MailboxSource *src, gsize first)
+cut_mmdf (MailboxFile *file, gsize first)
 {
-	const char *d = src->data;
-	gsize size = src->size;
+	const char *d = file->data;
+	gsize size = file->size;
 	gsize start = first;
 
 	for (gsize pos = first; pos < size; ) {
@@ -602,13 +602,13 @@ cut_mmdf (MailboxSource *src, gsize first)
 
 		if (line_is_mmdf_separator (d, pos, eol)) {
 			if (!line_is_blank (d, start, pos))
-				add_span (src, G_MAXSIZE, start, pos, FALSE);
+				add_span (file, G_MAXSIZE, start, pos, FALSE);
 			start = eol;
 		}
 		pos = eol;
 	}
 	if (start < size && !line_is_blank (d, start, size))
-		add_span (src, G_MAXSIZE, start, size, FALSE);
+		add_span (file, G_MAXSIZE, start, size, FALSE);
 }
 
 /* A line that may be what is left of an envelope line before a header
@@ -668,10 +668,10 @@ headers_block_at (const char *d, gsize pos, gsize size, gsize *start)
  * its header block after a blank line is cut there too: nothing tells the
  * two apart in such a file. */
 static void
-cut_headers (MailboxSource *src, gsize first)
+cut_headers (MailboxFile *file, gsize first)
 {
-	const char *d = src->data;
-	gsize size = src->size;
+	const char *d = file->data;
+	gsize size = file->size;
 	gsize start = first, header;
 	gboolean blank = FALSE;
 
@@ -687,7 +687,7 @@ cut_headers (MailboxSource *src, gsize first)
 		gsize eol = line_after (d, pos, size);
 
 		if (blank && !line_is_blank (d, pos, eol) && headers_block_at (d, pos, size, &header)) {
-			add_span (src, G_MAXSIZE, start, drop_separator_line (d, start, pos), FALSE);
+			add_span (file, G_MAXSIZE, start, drop_separator_line (d, start, pos), FALSE);
 			start = header;
 			pos = header;
 			blank = FALSE;
@@ -697,7 +697,7 @@ cut_headers (MailboxSource *src, gsize first)
 		pos = eol;
 	}
 	if (start < size && !line_is_blank (d, start, size))
-		add_span (src, G_MAXSIZE, start, size, FALSE);
+		add_span (file, G_MAXSIZE, start, size, FALSE);
 }
 
 /* ------------------------------------------------------------------ */
@@ -728,46 +728,46 @@ lock_shared (int fd, const char *name, GError **error)
 }
 
 static gboolean
-open_mbox (MailboxSource *src, GError **error)
+open_mbox (MailboxFile *file, GError **error)
 {
 	struct stat st;
 	int r;
 
-	src->folder = mailmbox_folder_new (src->path);
-	if (src->folder == NULL) {
-		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_NOMEM, "%s: out of memory", src->name);
+	file->folder = mailmbox_folder_new (file->path);
+	if (file->folder == NULL) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_NOMEM, "%s: out of memory", file->name);
 		return FALSE;
 	}
-	src->folder->mb_read_only = TRUE;
-	src->folder->mb_no_uid = TRUE;
+	file->folder->mb_read_only = TRUE;
+	file->folder->mb_no_uid = TRUE;
 	/* mailmbox_init() would take libetpan's lock, which creates a dot-lock
 	 * file beside the mailbox: we only read, and take a shared fcntl lock. */
 	errno = 0;
-	r = mailmbox_open (src->folder);
+	r = mailmbox_open (file->folder);
 	if (r != MAILMBOX_NO_ERROR) {
-		liaison_set_errno (error, errno != 0 ? errno : ENOENT, src->name);
+		liaison_set_errno (error, errno != 0 ? errno : ENOENT, file->name);
 		return FALSE;
 	}
-	if (!lock_shared (src->folder->mb_fd, src->name, error))
+	if (!lock_shared (file->folder->mb_fd, file->name, error))
 		return FALSE;
-	if (fstat (src->folder->mb_fd, &st) < 0) {
-		liaison_set_errno (error, errno, src->name);
+	if (fstat (file->folder->mb_fd, &st) < 0) {
+		liaison_set_errno (error, errno, file->name);
 		return FALSE;
 	}
 	if (st.st_size == 0)
 		return TRUE;
 	errno = 0;
-	r = mailmbox_map (src->folder);
+	r = mailmbox_map (file->folder);
 	if (r != MAILMBOX_NO_ERROR) {
-		liaison_set_errno (error, errno != 0 ? errno : EIO, src->name);
+		liaison_set_errno (error, errno != 0 ? errno : EIO, file->name);
 		return FALSE;
 	}
-	src->data = src->folder->mb_mapping;
-	src->size = src->folder->mb_mapping_size;
+	file->data = file->folder->mb_mapping;
+	file->size = file->folder->mb_mapping_size;
 	{
 		Releaser releaser;
-		GThread *thread = releaser_start (&releaser, src);
-		gboolean ok = cut_mbox (src, first_content (src->data, src->size), error);
+		GThread *thread = releaser_start (&releaser, file);
+		gboolean ok = cut_mbox (file, first_content (file->data, file->size), error);
 
 		releaser_stop (&releaser, thread);
 		return ok;
@@ -775,45 +775,48 @@ open_mbox (MailboxSource *src, GError **error)
 }
 
 gboolean
-mailbox_file_open (MailboxSource *src, GError **error)
+mailbox_file_open (MailboxFile *file, const char *name, const char *path, GError **error)
 {
 	g_autoptr (GError) local = NULL;
 	gsize first, eol;
 
-	src->mapped = g_mapped_file_new (src->path, FALSE, &local);
-	if (src->mapped == NULL) {
+	file->name = name;
+	file->path = path;
+	file->spans = g_array_new (FALSE, FALSE, sizeof (Span));
+	file->mapped = g_mapped_file_new (file->path, FALSE, &local);
+	if (file->mapped == NULL) {
 		int errsv = g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? ENOENT : EIO;
 
 		g_set_error (error, LIAISON_ERROR, errsv == ENOENT ? LIAISON_ERROR_NOT_FOUND : LIAISON_ERROR_IO,
 		             "%s", local->message);
 		return FALSE;
 	}
-	src->data = g_mapped_file_get_contents (src->mapped);
-	src->size = g_mapped_file_get_length (src->mapped);
-	if (src->data == NULL || src->size == 0) {
+	file->data = g_mapped_file_get_contents (file->mapped);
+	file->size = g_mapped_file_get_length (file->mapped);
+	if (file->data == NULL || file->size == 0) {
 		/* An empty mailbox holds no messages. */
-		src->data = "";
-		src->size = 0;
-		src->format = MAILBOX_FORMAT_MBOX;
+		file->data = "";
+		file->size = 0;
+		file->kind = MAILBOX_FILE_MBOX;
 		return TRUE;
 	}
-	first = first_content (src->data, src->size);
-	eol = line_after (src->data, first, src->size);
-	if (first < src->size && eol - first >= 5 && memcmp (src->data + first, "From ", 5) == 0) {
+	first = first_content (file->data, file->size);
+	eol = line_after (file->data, first, file->size);
+	if (first < file->size && eol - first >= 5 && memcmp (file->data + first, "From ", 5) == 0) {
 		/* libetpan maps the file itself. */
-		g_clear_pointer (&src->mapped, g_mapped_file_unref);
-		src->data = NULL;
-		src->size = 0;
-		src->format = MAILBOX_FORMAT_MBOX;
-		return open_mbox (src, error);
+		g_clear_pointer (&file->mapped, g_mapped_file_unref);
+		file->data = NULL;
+		file->size = 0;
+		file->kind = MAILBOX_FILE_MBOX;
+		return open_mbox (file, error);
 	}
-	if (line_is_mmdf_separator (src->data, first, eol)) {
-		src->format = MAILBOX_FORMAT_MMDF;
-		cut_mmdf (src, first);
+	if (line_is_mmdf_separator (file->data, first, eol)) {
+		file->kind = MAILBOX_FILE_MMDF;
+		cut_mmdf (file, first);
 	} else {
-		src->format = MAILBOX_FORMAT_HEADERS;
-		if (first < src->size)
-			cut_headers (src, first);
+		file->kind = MAILBOX_FILE_HEADERS;
+		if (first < file->size)
+			cut_headers (file, first);
 	}
 	return TRUE;
 }
@@ -822,16 +825,18 @@ mailbox_file_open (MailboxSource *src, GError **error)
 /* Closing, describing and copying out */
 
 void
-mailbox_file_close (MailboxSource *src)
+mailbox_file_close (MailboxFile *file)
 {
-	if (src->folder != NULL) {
-		if (src->folder->mb_mapping != NULL)
-			mailmbox_unmap (src->folder);
-		if (src->folder->mb_fd >= 0)
-			mailmbox_close (src->folder);
-		mailmbox_folder_free (src->folder);
+	if (file->folder != NULL) {
+		if (file->folder->mb_mapping != NULL)
+			mailmbox_unmap (file->folder);
+		if (file->folder->mb_fd >= 0)
+			mailmbox_close (file->folder);
+		mailmbox_folder_free (file->folder);
 	}
-	g_clear_pointer (&src->mapped, g_mapped_file_unref);
+	g_clear_pointer (&file->mapped, g_mapped_file_unref);
+	if (file->spans != NULL)
+		g_array_unref (file->spans);
 }
 
 /* An address from a Return-Path or Delivered-To value: without <> and
@@ -860,13 +865,13 @@ bare_address (const char *value)
 }
 
 void
-mailbox_file_describe (MailboxSource *src, MailboxEntry *entry, const char *d, gsize header,
-                       gsize end, gboolean has_from_line, gsize from_line, gint64 envelope_time,
-                       gint64 fallback)
+mailbox_file_read_headers (const char *d, gsize header, gsize end, gboolean has_from_line,
+                           gsize from_line, gint64 envelope_time, gint64 fallback,
+                           MailboxFileHeaders *out)
 {
 	g_auto (Fields) fields = { 0 };
 	g_autofree char *sender = NULL;
-	gint64 from_date = 0, date;
+	gint64 from_date = 0;
 
 	if (has_from_line)
 		(void) parse_from_line (d, from_line, end, &sender, &from_date);
@@ -875,38 +880,34 @@ mailbox_file_describe (MailboxSource *src, MailboxEntry *entry, const char *d, g
 	/* The Maildir name's time is exact; the topmost Received field is our
 	 * own MTA's, with its time zone; a From_ line has the local time of an
 	 * unknown zone; the Date field is the sender's clock. */
-	date = decode_date (fields.date, NULL);
-	entry->arrival = envelope_time;
-	if (entry->arrival <= 0)
-		entry->arrival = received_date (fields.received);
-	if (entry->arrival <= 0)
-		entry->arrival = from_date;
-	if (entry->arrival <= 0)
-		entry->arrival = date;
-	if (entry->arrival <= 0)
-		entry->arrival = fallback;
+	out->date = decode_date (fields.date, NULL);
+	out->arrival = envelope_time;
+	if (out->arrival <= 0)
+		out->arrival = received_date (fields.received);
+	if (out->arrival <= 0)
+		out->arrival = from_date;
+	if (out->arrival <= 0)
+		out->arrival = out->date;
+	if (out->arrival <= 0)
+		out->arrival = fallback;
 
-	entry->date = date > 0 ? date : entry->arrival;
-	if (entry->date <= 0)
-		entry->date = src->last_date;
-	src->last_date = entry->date;
-
+	out->sender = NULL;
 	if (fields.return_path != NULL)
-		entry->envelope_sender = bare_address (fields.return_path);
-	if (entry->envelope_sender == NULL)
-		entry->envelope_sender = g_steal_pointer (&sender);
-	entry->envelope_recipient = bare_address (fields.original_to != NULL ? fields.original_to
-	                                          : fields.delivered_to);
+		out->sender = bare_address (fields.return_path);
+	if (out->sender == NULL)
+		out->sender = g_steal_pointer (&sender);
+	out->recipient = bare_address (fields.original_to != NULL ? fields.original_to
+	                                : fields.delivered_to);
 }
 
 void
-mailbox_file_release_message (const MailboxSource *src, gsize offset, gsize length)
+mailbox_file_release_message (const MailboxFile *file, gsize offset, gsize length)
 {
 	/* Read in another order than the file's (reinject sorts them), the
 	 * pages mapped around a message belong to others, read later or
 	 * before. */
-	release_span (src, offset > MAPPED_AROUND ? offset - MAPPED_AROUND : 0,
-	              MIN (src->size, offset + length + MAPPED_AROUND));
+	release_span (file, offset > MAPPED_AROUND ? offset - MAPPED_AROUND : 0,
+	              MIN (file->size, offset + length + MAPPED_AROUND));
 }
 
 #define COPY_OUT "copying a message out of its mailbox"
@@ -939,10 +940,10 @@ write_unescaped (int fd, const char *d, gsize start, gsize end, GError **error)
 }
 
 gboolean
-mailbox_file_write_span (int fd, const MailboxSource *src, gsize offset, gsize length,
+mailbox_file_write_span (int fd, const MailboxFile *file, gsize offset, gsize length,
                          gboolean unescape, GError **error)
 {
 	if (unescape)
-		return write_unescaped (fd, src->data, offset, offset + length, error);
-	return util_write_all (fd, src->data + offset, length, COPY_OUT, error);
+		return write_unescaped (fd, file->data, offset, offset + length, error);
+	return util_write_all (fd, file->data + offset, length, COPY_OUT, error);
 }

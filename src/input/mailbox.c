@@ -28,6 +28,19 @@
 #define MAX_HEADER_BYTES (256 * 1024)
 #define CHUNK 65536
 
+struct MailboxSource {
+	char *name;              /* as given */
+	char *path;              /* the file or directory read */
+	char *tmp_path;          /* standard input's copy, removed at close */
+	MailboxFormat format;
+
+	MailboxFile file;        /* a file: the mapping and the messages in it */
+	GPtrArray *files;        /* a directory: the message files, in order */
+
+	guint next;              /* index of the next message */
+	gint64 last_date;        /* for messages without a date */
+};
+
 static gint
 compare_basenames (gconstpointer a, gconstpointer b)
 {
@@ -192,6 +205,20 @@ fail:
 	return NULL;
 }
 
+static MailboxFormat
+format_of_file (MailboxFileKind kind)
+{
+	switch (kind) {
+	case MAILBOX_FILE_MMDF:
+		return MAILBOX_FORMAT_MMDF;
+	case MAILBOX_FILE_HEADERS:
+		return MAILBOX_FORMAT_HEADERS;
+	case MAILBOX_FILE_MBOX:
+	default:
+		return MAILBOX_FORMAT_MBOX;
+	}
+}
+
 MailboxSource *
 mailbox_source_open (const char *name, const char *tmp_dir, GError **error)
 {
@@ -202,7 +229,6 @@ mailbox_source_open (const char *name, const char *tmp_dir, GError **error)
 
 	src = g_new0 (MailboxSource, 1);
 	src->name = g_strdup (name);
-	src->spans = g_array_new (FALSE, FALSE, sizeof (Span));
 	if (strcmp (name, "-") == 0) {
 		src->tmp_path = spool_stdin (tmp_dir != NULL ? tmp_dir : g_get_tmp_dir (), error);
 		if (src->tmp_path == NULL)
@@ -235,8 +261,9 @@ mailbox_source_open (const char *name, const char *tmp_dir, GError **error)
 			return NULL;
 		}
 	} else if (S_ISREG (st.st_mode)) {
-		if (!mailbox_file_open (src, error))
+		if (!mailbox_file_open (&src->file, src->name, src->path, error))
 			return NULL;
+		src->format = format_of_file (src->file.kind);
 	} else {
 		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
 		             "%s: not a mailbox: neither a file nor a directory", name);
@@ -250,14 +277,12 @@ mailbox_source_close (MailboxSource *src)
 {
 	if (src == NULL)
 		return;
-	mailbox_file_close (src);
+	mailbox_file_close (&src->file);
 	if (src->tmp_path != NULL) {
 		(void) unlink (src->tmp_path);
 		guard_forget_path (src->tmp_path);
 		g_free (src->tmp_path);
 	}
-	if (src->spans != NULL)
-		g_array_unref (src->spans);
 	if (src->files != NULL)
 		g_ptr_array_unref (src->files);
 	g_free (src->name);
@@ -307,6 +332,27 @@ mailbox_entry_free (MailboxEntry *entry)
 	g_free (entry->envelope_recipient);
 	g_free (entry->path);
 	g_free (entry);
+}
+
+/* Fills the dates and the envelope of @entry from its header block and
+ * From_ line (mailbox_file_read_headers()); a message without a date has
+ * its arrival's, else the one before it's. */
+static void
+describe_entry (MailboxSource *src, MailboxEntry *entry, const char *d, gsize header,
+                gsize end, gboolean has_from_line, gsize from_line, gint64 envelope_time,
+                gint64 fallback)
+{
+	MailboxFileHeaders h;
+
+	mailbox_file_read_headers (d, header, end, has_from_line, from_line, envelope_time,
+	                           fallback, &h);
+	entry->arrival = h.arrival;
+	entry->date = h.date > 0 ? h.date : entry->arrival;
+	if (entry->date <= 0)
+		entry->date = src->last_date;
+	src->last_date = entry->date;
+	entry->envelope_sender = h.sender;
+	entry->envelope_recipient = h.recipient;
 }
 
 /* The delivery time a Maildir file name starts with ("1354585346.M1P2.host"),
@@ -374,8 +420,8 @@ next_file (MailboxSource *src, GError **error)
 
 		if (from_line)
 			header = line_after (head, 0, len);
-		mailbox_file_describe (src, entry, head, header, len, from_line, 0, name_time,
-		                       (gint64) st.st_mtime);
+		describe_entry (src, entry, head, header, len, from_line, 0, name_time,
+		                (gint64) st.st_mtime);
 	}
 	return g_steal_pointer (&entry);
 }
@@ -383,18 +429,18 @@ next_file (MailboxSource *src, GError **error)
 static MailboxEntry *
 next_span (MailboxSource *src)
 {
-	const Span *span = &g_array_index (src->spans, Span, src->next);
+	const Span *span = &g_array_index (src->file.spans, Span, src->next);
 	MailboxEntry *entry = g_new0 (MailboxEntry, 1);
 
 	/* The messages before this one have been handed over. */
-	mailbox_file_release_before (src, span->envelope != G_MAXSIZE ? span->envelope : span->start);
+	mailbox_file_release_before (&src->file, span->envelope != G_MAXSIZE ? span->envelope : span->start);
 	entry->source = src;
 	entry->number = ++src->next;
 	entry->offset = span->start;
 	entry->length = span->end - span->start;
 	entry->unescape = span->unescape;
-	mailbox_file_describe (src, entry, src->data, span->start, span->end,
-	                       span->envelope != G_MAXSIZE, span->envelope, 0, 0);
+	describe_entry (src, entry, src->file.data, span->start, span->end,
+	                span->envelope != G_MAXSIZE, span->envelope, 0, 0);
 	return entry;
 }
 
@@ -405,7 +451,7 @@ mailbox_source_next (MailboxSource *src, GError **error)
 
 	if (src->files != NULL)
 		return src->next < src->files->len ? next_file (src, error) : NULL;
-	return src->next < src->spans->len ? next_span (src) : NULL;
+	return src->next < src->file.spans->len ? next_span (src) : NULL;
 }
 
 /* An anonymous file: in memory (memfd) where the system has it, else a
@@ -447,12 +493,12 @@ mailbox_entry_open (const MailboxEntry *entry, GError **error)
 		return fd;
 	}
 	src = entry->source;
-	g_return_val_if_fail (entry->offset + entry->length <= src->size, -1);
+	g_return_val_if_fail (entry->offset + entry->length <= src->file.size, -1);
 	fd = anonymous_file (error);
 	if (fd < 0)
 		return -1;
-	ok = mailbox_file_write_span (fd, src, entry->offset, entry->length, entry->unescape, error);
-	mailbox_file_release_message (src, entry->offset, entry->length);
+	ok = mailbox_file_write_span (fd, &src->file, entry->offset, entry->length, entry->unescape, error);
+	mailbox_file_release_message (&src->file, entry->offset, entry->length);
 	if (!ok || lseek (fd, 0, SEEK_SET) < 0) {
 		if (ok)
 			liaison_set_errno (error, errno, "rewinding a temporary file");
