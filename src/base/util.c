@@ -12,8 +12,8 @@
 #include "base/error.h"
 #include "base/util.h"
 
-static gboolean
-has_string (GPtrArray *list, const char *value, gboolean caseless)
+gboolean
+util_has_string (GPtrArray *list, const char *value, gboolean caseless)
 {
 	for (guint i = 0; i < list->len; i++) {
 		const char *entry = g_ptr_array_index (list, i);
@@ -26,14 +26,14 @@ has_string (GPtrArray *list, const char *value, gboolean caseless)
 void
 util_add_unique (GPtrArray *list, const char *value, gboolean caseless)
 {
-	if (!has_string (list, value, caseless))
+	if (!util_has_string (list, value, caseless))
 		g_ptr_array_add (list, g_strdup (value));
 }
 
 void
 util_take_unique (GPtrArray *list, char *value, gboolean caseless)
 {
-	if (has_string (list, value, caseless))
+	if (util_has_string (list, value, caseless))
 		g_free (value);
 	else
 		g_ptr_array_add (list, value);

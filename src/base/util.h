@@ -6,6 +6,10 @@
 
 #include <glib.h>
 
+/* TRUE when @list (of char *) holds @value: byte for byte, or ignoring
+ * ASCII case when @caseless. */
+gboolean util_has_string (GPtrArray *list, const char *value, gboolean caseless);
+
 /* Adds a copy of @value to @list (of char *, freed by the list) unless an
  * entry equals it already: byte for byte, or ignoring ASCII case when
  * @caseless. */
