@@ -25,35 +25,17 @@
 #include "input/message.h"
 #include "stages/resolve.h"
 #include "stages/thread.h"
+#include "../tests/testlib.h"
 
 static Config *config;
 static char *work;           /* a scratch spool, removed at exit */
 static char *input_path;     /* where each input is written */
 
 static void
-remove_tree (const char *path)
-{
-	GDir *dir = g_dir_open (path, 0, NULL);
-	const char *name;
-
-	if (dir != NULL) {
-		while ((name = g_dir_read_name (dir)) != NULL) {
-			g_autofree char *child = g_build_filename (path, name, NULL);
-			if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-				remove_tree (child);
-			else
-				(void) unlink (child);
-		}
-		g_dir_close (dir);
-	}
-	(void) rmdir (path);
-}
-
-static void
 cleanup (void)
 {
 	if (work != NULL)
-		remove_tree (work);
+		testlib_remove_tree (work);
 }
 
 int

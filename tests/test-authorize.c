@@ -19,6 +19,7 @@
 #include "base/gmime-util.h"
 #include "input/message.h"
 #include "base/statement.h"
+#include "testlib.h"
 
 typedef struct {
 	const char *name;
@@ -94,34 +95,14 @@ static char *tmpdir;
 static Config *
 load_config (const char *authserv_id)
 {
-	g_autoptr (GError) error = NULL;
-	g_autofree char *path = g_build_filename (tmpdir, "liaison.conf", NULL);
 	g_autofree char *text = g_strdup_printf (
 		"[liaison]\naddress = statements@example.org\ndatabase = db\nspool = spool\n"
 		"triage = triage@example.org\n%s%s\n"
 		"[org ITU-T SG15]\nmanagers = Scott <scott@example.com>\nauthorized = tsbsg15@itu.int\n"
 		"[org IEEE 802.1]\nmanagers = Peter <peter@example.net>\n",
 		authserv_id != NULL ? "authserv-id = " : "", authserv_id != NULL ? authserv_id : "");
-	Config *config;
 
-	assert_true (g_file_set_contents (path, text, -1, NULL));
-	config = config_load (path, &error);
-	if (config == NULL)
-		fail_msg ("config: %s", error->message);
-	return config;
-}
-
-static Message *
-message_from_text (const char *text)
-{
-	g_autofree char *path = g_build_filename (tmpdir, "message.eml", NULL);
-	g_autoptr (GError) error = NULL;
-	Message *message;
-
-	assert_true (g_file_set_contents (path, text, -1, NULL));
-	message = message_open_file (path, 1 << 20, &error);
-	assert_non_null (message);
-	return message;
+	return testlib_load_config (tmpdir, text);
 }
 
 typedef struct {
@@ -166,7 +147,7 @@ test_sender (void **state)
 	for (gsize i = 0; i < G_N_ELEMENTS (sender_cases); i++) {
 		const SenderCase *c = &sender_cases[i];
 		g_autoptr (Config) config = load_config (c->authserv_id);
-		g_autoptr (Message) message = message_from_text (c->text);
+		g_autoptr (Message) message = testlib_message_from_text (c->text);
 		g_autoptr (Statement) s = statement_new ();
 		const char *got;
 
@@ -176,22 +157,6 @@ test_sender (void **state)
 			fail_msg ("%s: got %s, expected %s", c->name, got ? got : "(allowed)",
 			          c->expected ? c->expected : "(allowed)");
 	}
-}
-
-static void
-remove_tree (const char *path)
-{
-	GDir *dir = g_dir_open (path, 0, NULL);
-	const char *name;
-
-	if (dir != NULL) {
-		while ((name = g_dir_read_name (dir)) != NULL) {
-			g_autofree char *child = g_build_filename (path, name, NULL);
-			remove_tree (child);
-		}
-		g_dir_close (dir);
-	}
-	g_remove (path);
 }
 
 static int
@@ -209,7 +174,7 @@ static int
 teardown (void **state)
 {
 	(void) state;
-	remove_tree (tmpdir);
+	testlib_remove_tree (tmpdir);
 	g_free (tmpdir);
 	return 0;
 }

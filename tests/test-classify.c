@@ -12,6 +12,7 @@
 
 #include "stages/classify.h"
 #include "input/message.h"
+#include "testlib.h"
 
 #define STATEMENT_HEADERS "From: Greg Jones <greg@itu.int>\nTo: statements@example.org\n" \
 	"Subject: New Liaison Statement\nMessage-ID: <a@itu.int>\n"
@@ -71,17 +72,8 @@ static const ClassifyCase cases[] = {
 static Message *
 message_from_text (const char *text, const char *sender)
 {
-	g_autofree char *path = NULL;
-	g_autoptr (GError) error = NULL;
-	Message *message;
-	int fd = g_file_open_tmp ("test-classify.XXXXXX", &path, &error);
+	Message *message = testlib_message_from_text (text);
 
-	assert_true (fd >= 0);
-	assert_true (write (fd, text, strlen (text)) == (ssize_t) strlen (text));
-	close (fd);
-	message = message_open_file (path, 1 << 20, &error);
-	assert_non_null (message);
-	unlink (path);
 	message->sender = g_strdup (sender);
 	return message;
 }

@@ -23,6 +23,7 @@
 #include "input/message.h"
 #include "stages/route.h"
 #include "base/statement.h"
+#include "testlib.h"
 
 static const char config_text[] =
 	"[liaison]\n"
@@ -106,34 +107,10 @@ static const ComposeCase cases[] = {
 
 static char *tmpdir;
 
-static void
-remove_tree (const char *path)
-{
-	GDir *dir = g_dir_open (path, 0, NULL);
-	const char *name;
-
-	if (dir != NULL) {
-		while ((name = g_dir_read_name (dir)) != NULL) {
-			g_autofree char *child = g_build_filename (path, name, NULL);
-			remove_tree (child);
-		}
-		g_dir_close (dir);
-	}
-	g_remove (path);
-}
-
 static Config *
 load_config (void)
 {
-	g_autoptr (GError) error = NULL;
-	g_autofree char *path = g_build_filename (tmpdir, "liaison.conf", NULL);
-	Config *config;
-
-	assert_true (g_file_set_contents (path, config_text, -1, NULL));
-	config = config_load (path, &error);
-	if (config == NULL)
-		fail_msg ("config: %s", error->message);
-	return config;
+	return testlib_load_config (tmpdir, config_text);
 }
 
 static void
@@ -527,7 +504,7 @@ static int
 teardown (void **state)
 {
 	(void) state;
-	remove_tree (tmpdir);
+	testlib_remove_tree (tmpdir);
 	g_free (tmpdir);
 	return 0;
 }

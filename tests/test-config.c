@@ -18,32 +18,13 @@
 #include "base/gmime-util.h"
 #include "stages/resolve.h"
 #include "base/statement.h"
+#include "testlib.h"
 
 static char *tmpdir;
 static Config *sample;
 
 /* ------------------------------------------------------------------ */
 /* Fixtures */
-
-static void
-remove_tree (const char *path)
-{
-	GDir *dir;
-	const char *name;
-
-	if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK)) {
-		g_unlink (path);
-		return;
-	}
-	dir = g_dir_open (path, 0, NULL);
-	while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
-		g_autofree char *child = g_build_filename (path, name, NULL);
-		remove_tree (child);
-	}
-	if (dir != NULL)
-		g_dir_close (dir);
-	g_rmdir (path);
-}
 
 static int
 setup (void **state)
@@ -67,7 +48,7 @@ static int
 teardown (void **state)
 {
 	config_free (sample);
-	remove_tree (tmpdir);
+	testlib_remove_tree (tmpdir);
 	g_free (tmpdir);
 	return 0;
 }
@@ -76,12 +57,8 @@ teardown (void **state)
 static char *
 write_file (const char *name, const char *text)
 {
-	char *path = g_build_filename (tmpdir, name, NULL);
-	g_autofree char *dir = g_path_get_dirname (path);
-
-	assert_int_equal (g_mkdir_with_parents (dir, 0700), 0);
-	assert_true (g_file_set_contents (path, text, -1, NULL));
-	return path;
+	testlib_write_file (tmpdir, name, text);
+	return g_build_filename (tmpdir, name, NULL);
 }
 
 static Config *

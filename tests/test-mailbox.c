@@ -18,6 +18,7 @@
 
 #include "base/error.h"
 #include "input/mailbox.h"
+#include "testlib.h"
 
 /* ------------------------------------------------------------------ */
 /* Helpers */
@@ -95,34 +96,6 @@ scratch_dir (void)
 	return dir;
 }
 
-static void
-write_file (const char *dir, const char *name, const char *text)
-{
-	g_autofree char *path = g_build_filename (dir, name, NULL);
-	g_autofree char *parent = g_path_get_dirname (path);
-
-	assert_int_equal (g_mkdir_with_parents (parent, 0755), 0);
-	assert_true (g_file_set_contents (path, text, -1, NULL));
-}
-
-static void
-remove_tree (const char *path)
-{
-	g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-	const char *name;
-
-	if (dir == NULL) {
-		(void) unlink (path);
-		return;
-	}
-	while ((name = g_dir_read_name (dir)) != NULL) {
-		g_autofree char *child = g_build_filename (path, name, NULL);
-
-		remove_tree (child);
-	}
-	(void) rmdir (path);
-}
-
 /* Reads the mailbox @text (written to a scratch file) and checks that it
  * holds the messages @expected (NULL-terminated), byte for byte. */
 static void
@@ -135,7 +108,7 @@ check_mbox_text (const char *text, const char *const *expected, MailboxFormat wa
 	MailboxFormat format;
 	guint n = 0;
 
-	write_file (dir, "mbox", text);
+	testlib_write_file (dir, "mbox", text);
 	entries = read_all (path, &format, &source);
 	assert_int_equal (format, want_format);
 	while (expected[n] != NULL)
@@ -148,7 +121,7 @@ check_mbox_text (const char *text, const char *const *expected, MailboxFormat wa
 	}
 	g_clear_pointer (&entries, g_ptr_array_unref);
 	mailbox_source_close (source);
-	remove_tree (dir);
+	testlib_remove_tree (dir);
 }
 
 /* ------------------------------------------------------------------ */
@@ -499,7 +472,7 @@ test_dates_and_envelope (void **state)
 	MailboxFormat format;
 	const MailboxEntry *e;
 
-	write_file (dir, "mbox", mbox);
+	testlib_write_file (dir, "mbox", mbox);
 	entries = read_all (path, &format, &source);
 	assert_int_equal (entries->len, 3);
 
@@ -528,22 +501,11 @@ test_dates_and_envelope (void **state)
 
 	g_clear_pointer (&entries, g_ptr_array_unref);
 	mailbox_source_close (source);
-	remove_tree (dir);
+	testlib_remove_tree (dir);
 }
 
 /* ------------------------------------------------------------------ */
 /* Directories and standard input */
-
-static guint
-count_files (const char *dir)
-{
-	g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
-	guint n = 0;
-
-	while (listing != NULL && g_dir_read_name (listing) != NULL)
-		n++;
-	return n;
-}
 
 static void
 test_maildir (void **state)
@@ -554,11 +516,11 @@ test_maildir (void **state)
 	MailboxFormat format;
 	const MailboxEntry *e;
 
-	write_file (dir, "cur/1767607200.M1P1.host:2,S", "Subject: first\n\nbody\n");
-	write_file (dir, "new/1767610800.M2P1.host", "From x@example.org Mon Jan  5 11:00:00 2026\n"
+	testlib_write_file (dir, "cur/1767607200.M1P1.host:2,S", "Subject: first\n\nbody\n");
+	testlib_write_file (dir, "new/1767610800.M2P1.host", "From x@example.org Mon Jan  5 11:00:00 2026\n"
 	            "Subject: second\n\nbody\n");
-	write_file (dir, "cur/.hidden", "Subject: hidden\n\n");
-	write_file (dir, "tmp/1767614400.M3P1.host", "Subject: being delivered\n\n");
+	testlib_write_file (dir, "cur/.hidden", "Subject: hidden\n\n");
+	testlib_write_file (dir, "tmp/1767614400.M3P1.host", "Subject: being delivered\n\n");
 
 	entries = read_all (dir, &format, &source);
 	assert_int_equal (format, MAILBOX_FORMAT_MAILDIR);
@@ -576,11 +538,11 @@ test_maildir (void **state)
 		assert_true (g_str_has_prefix (text, "From x@example.org"));
 	}
 	/* Nothing was written into the Maildir (no "maildirfolder"). */
-	assert_int_equal (count_files (dir), 3);
+	assert_int_equal (testlib_count_files (dir), 3);
 
 	g_clear_pointer (&entries, g_ptr_array_unref);
 	mailbox_source_close (source);
-	remove_tree (dir);
+	testlib_remove_tree (dir);
 }
 
 static void
@@ -591,11 +553,11 @@ test_mh (void **state)
 	MailboxSource *source = NULL;
 	MailboxFormat format;
 
-	write_file (dir, "10", "Subject: ten\n\nbody\n");
-	write_file (dir, "2", "Subject: two\n\nbody\n");
-	write_file (dir, "1", "Subject: one\n\nbody\n");
-	write_file (dir, "12-notes.txt", "not a message\n");
-	write_file (dir, "sub/3", "Subject: in a subfolder\n\n");
+	testlib_write_file (dir, "10", "Subject: ten\n\nbody\n");
+	testlib_write_file (dir, "2", "Subject: two\n\nbody\n");
+	testlib_write_file (dir, "1", "Subject: one\n\nbody\n");
+	testlib_write_file (dir, "12-notes.txt", "not a message\n");
+	testlib_write_file (dir, "sub/3", "Subject: in a subfolder\n\n");
 
 	entries = read_all (dir, &format, &source);
 	assert_int_equal (format, MAILBOX_FORMAT_MH);
@@ -604,11 +566,11 @@ test_mh (void **state)
 	assert_true (g_str_has_suffix (((MailboxEntry *) g_ptr_array_index (entries, 1))->path, "/2"));
 	assert_true (g_str_has_suffix (((MailboxEntry *) g_ptr_array_index (entries, 2))->path, "/10"));
 	/* No .mh_sequences was created. */
-	assert_int_equal (count_files (dir), 5);
+	assert_int_equal (testlib_count_files (dir), 5);
 
 	g_clear_pointer (&entries, g_ptr_array_unref);
 	mailbox_source_close (source);
-	remove_tree (dir);
+	testlib_remove_tree (dir);
 }
 
 static void
@@ -625,20 +587,20 @@ test_stdin (void **state)
 	MailboxFormat format;
 	int saved = dup (STDIN_FILENO);
 
-	write_file (dir, "input", mbox);
+	testlib_write_file (dir, "input", mbox);
 	assert_non_null (freopen (input, "r", stdin));
 	entries = read_all_in ("-", tmp, &format, &source);
 	assert_int_equal (format, MAILBOX_FORMAT_MBOX);
 	assert_int_equal (entries->len, 2);
 	assert_string_equal (mailbox_source_name (source), "-");
-	assert_int_equal (count_files (tmp), 1);      /* the copy, while open */
+	assert_int_equal (testlib_count_files (tmp), 1);      /* the copy, while open */
 	g_clear_pointer (&entries, g_ptr_array_unref);
 	mailbox_source_close (source);
-	assert_int_equal (count_files (tmp), 0);      /* removed at close */
+	assert_int_equal (testlib_count_files (tmp), 0);      /* removed at close */
 
 	(void) dup2 (saved, STDIN_FILENO);
 	close (saved);
-	remove_tree (dir);
+	testlib_remove_tree (dir);
 }
 
 static void
@@ -654,13 +616,13 @@ test_errors (void **state)
 	assert_true (g_error_matches (error, LIAISON_ERROR, LIAISON_ERROR_NOT_FOUND));
 	g_clear_error (&error);
 
-	write_file (dir, "sub/notes.txt", "text\n");
+	testlib_write_file (dir, "sub/notes.txt", "text\n");
 	source = mailbox_source_open (dir, NULL, &error);
 	assert_null (source);
 	assert_true (g_error_matches (error, LIAISON_ERROR, LIAISON_ERROR_FAILED));
 	assert_non_null (strstr (error->message, "not a mailbox"));
 
-	remove_tree (dir);
+	testlib_remove_tree (dir);
 }
 
 int

@@ -26,6 +26,7 @@
 #include "base/statement.h"
 #include "store/store.h"
 #include "outbound/transport.h"
+#include "testlib.h"
 
 #define T0 "2026-03-02T10:00:00Z"
 
@@ -107,22 +108,6 @@ typedef struct {
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-	GDir *dir = g_dir_open (path, 0, NULL);
-	const char *name;
-
-	if (dir != NULL) {
-		while ((name = g_dir_read_name (dir)) != NULL) {
-			g_autofree char *child = g_build_filename (path, name, NULL);
-			remove_tree (child);
-		}
-		g_dir_close (dir);
-	}
-	g_remove (path);
-}
-
-static void
 check (gboolean ok, GError *error)
 {
 	if (!ok)
@@ -193,7 +178,7 @@ teardown (void **state)
 	Fixture *f = *state;
 
 	store_close (f->store);
-	remove_tree (f->dir);
+	testlib_remove_tree (f->dir);
 	g_free (f->config.spool);
 	g_free (f->dir);
 	g_free (f);
@@ -525,28 +510,11 @@ static const char old_bounce[] =
 	"\n"
 	"<greg@itu.int>: host mx.itu.int said: 550 unknown user\n";
 
-static Message *
-message_from_text (const char *text)
-{
-	g_autofree char *path = NULL;
-	g_autoptr (GError) error = NULL;
-	Message *message;
-	int fd = g_file_open_tmp ("test-outbox.XXXXXX", &path, &error);
-
-	assert_true (fd >= 0);
-	assert_true (write (fd, text, strlen (text)) == (ssize_t) strlen (text));
-	close (fd);
-	message = message_open_file (path, 1 << 20, &error);
-	assert_non_null (message);
-	unlink (path);
-	return message;
-}
-
 static void
 test_bounce_reading (void **state)
 {
-	g_autoptr (Message) a = message_from_text (dsn);
-	g_autoptr (Message) b = message_from_text (old_bounce);
+	g_autoptr (Message) a = testlib_message_from_text (dsn);
+	g_autoptr (Message) b = testlib_message_from_text (old_bounce);
 	g_autoptr (GPtrArray) ids_a = bounce_message_ids (a);
 	g_autoptr (GPtrArray) ids_b = bounce_message_ids (b);
 	gboolean is_dsn = FALSE;
@@ -619,18 +587,6 @@ test_maildir (void **state)
 	}
 }
 
-/* Files directly in @dir. */
-static guint
-count_files (const char *dir)
-{
-	g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-	guint n = 0;
-
-	while (d != NULL && g_dir_read_name (d) != NULL)
-		n++;
-	return n;
-}
-
 /* The maildir transport in a group: the messages wait in tmp/ until the
  * group commits, then all are in new/; a group never committed leaves
  * nothing behind. */
@@ -654,23 +610,23 @@ test_maildir_group (void **state)
 	assert_true (transport_group_begin (t));
 	for (guint i = 0; i < 3; i++)
 		check (transport_send (t, "statements@example.org", rcpts, msg, 0, NULL, &error), error);
-	assert_int_equal (count_files (new_dir), 0);
-	assert_int_equal (count_files (tmp_dir), 3);
+	assert_int_equal (testlib_count_files (new_dir), 0);
+	assert_int_equal (testlib_count_files (tmp_dir), 3);
 	check (transport_group_commit (t, &error), error);
-	assert_int_equal (count_files (new_dir), 3);
-	assert_int_equal (count_files (tmp_dir), 0);
+	assert_int_equal (testlib_count_files (new_dir), 3);
+	assert_int_equal (testlib_count_files (tmp_dir), 0);
 
 	/* Alone again: each send is in new/ when it returns. */
 	check (transport_send (t, "statements@example.org", rcpts, msg, 0, NULL, &error), error);
-	assert_int_equal (count_files (new_dir), 4);
+	assert_int_equal (testlib_count_files (new_dir), 4);
 
 	/* A group that never commits was never accepted. */
 	assert_true (transport_group_begin (t));
 	check (transport_send (t, "statements@example.org", rcpts, msg, 0, NULL, &error), error);
-	assert_int_equal (count_files (tmp_dir), 1);
+	assert_int_equal (testlib_count_files (tmp_dir), 1);
 	transport_free (t);
-	assert_int_equal (count_files (new_dir), 4);
-	assert_int_equal (count_files (tmp_dir), 0);
+	assert_int_equal (testlib_count_files (new_dir), 4);
+	assert_int_equal (testlib_count_files (tmp_dir), 0);
 }
 
 int

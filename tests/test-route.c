@@ -18,6 +18,7 @@
 #include "base/gmime-util.h"
 #include "stages/route.h"
 #include "base/statement.h"
+#include "testlib.h"
 
 static const char config_text[] =
 	"[liaison]\n"
@@ -125,29 +126,10 @@ static const RouteCase cases[] = {
 
 static char *tmpdir;
 
-static void
-remove_tree (const char *path)
-{
-	GDir *dir = g_dir_open (path, 0, NULL);
-	const char *name;
-
-	if (dir != NULL) {
-		while ((name = g_dir_read_name (dir)) != NULL) {
-			g_autofree char *child = g_build_filename (path, name, NULL);
-			remove_tree (child);
-		}
-		g_dir_close (dir);
-	}
-	g_remove (path);
-}
-
 static Config *
 load_config (const char *extra)
 {
-	g_autoptr (GError) error = NULL;
-	g_autofree char *path = g_build_filename (tmpdir, "liaison.conf", NULL);
 	g_autoptr (GString) text = g_string_new (config_text);
-	Config *config;
 
 	if (extra != NULL) {
 		/* Keys added last to [liaison] override: GKeyFile keeps the last. */
@@ -155,11 +137,7 @@ load_config (const char *extra)
 		g_string_insert (text, at, "\n");
 		g_string_insert (text, at, extra);
 	}
-	assert_true (g_file_set_contents (path, text->str, -1, NULL));
-	config = config_load (path, &error);
-	if (config == NULL)
-		fail_msg ("config: %s", error->message);
-	return config;
+	return testlib_load_config (tmpdir, text->str);
 }
 
 static void
@@ -327,7 +305,7 @@ static int
 teardown (void **state)
 {
 	(void) state;
-	remove_tree (tmpdir);
+	testlib_remove_tree (tmpdir);
 	g_free (tmpdir);
 	return 0;
 }

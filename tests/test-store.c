@@ -24,6 +24,7 @@
 #include "store/spool.h"
 #include "base/statement.h"
 #include "store/store.h"
+#include "testlib.h"
 
 /* ---------------------------------------------------------------------- */
 /* Fixture: a scratch directory with a database path in it. */
@@ -32,22 +33,6 @@ typedef struct {
 	char *dir;
 	char *db;
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-	GDir *dir = g_dir_open (path, 0, NULL);
-	const char *name;
-
-	if (dir != NULL) {
-		while ((name = g_dir_read_name (dir)) != NULL) {
-			g_autofree char *child = g_build_filename (path, name, NULL);
-			remove_tree (child);
-		}
-		g_dir_close (dir);
-	}
-	g_remove (path);
-}
 
 static int
 setup (void **state)
@@ -68,7 +53,7 @@ teardown (void **state)
 	Fixture *f = *state;
 
 	guard_forget_all ();
-	remove_tree (f->dir);
+	testlib_remove_tree (f->dir);
 	g_free (f->dir);
 	g_free (f->db);
 	g_free (f);

@@ -11,23 +11,7 @@
 #include <cmocka.h>
 
 #include "stages/thread.h"
-
-static Message *
-message_from_text (const char *text)
-{
-	g_autofree char *path = NULL;
-	g_autoptr (GError) error = NULL;
-	Message *message;
-	int fd = g_file_open_tmp ("test-thread.XXXXXX", &path, &error);
-
-	assert_true (fd >= 0);
-	assert_true (write (fd, text, strlen (text)) == (ssize_t) strlen (text));
-	close (fd);
-	message = message_open_file (path, 1 << 20, &error);
-	assert_non_null (message);
-	unlink (path);
-	return message;
-}
+#include "testlib.h"
 
 static char *
 join (GPtrArray *a)
@@ -79,7 +63,7 @@ test_keys (void **state)
 {
 	(void) state;
 	for (gsize i = 0; i < G_N_ELEMENTS (key_cases); i++) {
-		g_autoptr (Message) message = message_from_text (key_cases[i].text);
+		g_autoptr (Message) message = testlib_message_from_text (key_cases[i].text);
 		g_autoptr (Statement) statement = statement_new ();
 		g_autoptr (ThreadKeys) keys = NULL;
 
@@ -110,7 +94,7 @@ test_references_bounded (void **state)
 	for (int i = 0; i < 1000; i++)
 		g_string_append_printf (text, " <r%d@x>\n", i);
 	g_string_append (text, "\nthanks\n");
-	message = message_from_text (text->str);
+	message = testlib_message_from_text (text->str);
 	keys = thread_keys_new (message, NULL, "LS");
 	assert_int_equal (keys->message_ids->len, THREAD_MAX_REFERENCES);
 	assert_string_equal (g_ptr_array_index (keys->message_ids, 0), "r999@x");

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/guard.h"
+#include "base/util.h"
 
 /* A singly linked list that the handler only reads. Changes happen with the
  * signals blocked, so the handler never sees a half-linked node. */
@@ -21,18 +22,12 @@ typedef struct GuardPath {
 static GuardPath *volatile paths;
 static int block_depth;
 
+/* The handler's message: util_write_raw() and strlen() are
+ * async-signal-safe, and a failed write leaves nothing to do but exit. */
 static void
-write_all (int fd, const char *text)
+say (const char *text)
 {
-	size_t len = strlen (text);
-
-	while (len > 0) {
-		ssize_t n = write (fd, text, len);
-		if (n <= 0)
-			return;
-		text += n;
-		len -= (size_t) n;
-	}
+	(void) util_write_raw (STDERR_FILENO, text, strlen (text));
 }
 
 static void
@@ -41,9 +36,9 @@ on_signal (int signo)
 	for (GuardPath *p = paths; p != NULL; p = p->next)
 		(void) unlink (p->path);
 	if (signo == SIGALRM)
-		write_all (STDERR_FILENO, "4.4.7 liaison: time limit reached, nothing recorded\n");
+		say ("4.4.7 liaison: time limit reached, nothing recorded\n");
 	else
-		write_all (STDERR_FILENO, "4.3.0 liaison: stopped by a signal, nothing recorded\n");
+		say ("4.3.0 liaison: stopped by a signal, nothing recorded\n");
 	_exit (75);
 }
 

@@ -16,7 +16,8 @@
 #include "input/document.h"
 #include "base/error.h"
 #include "base/gmime-util.h"
-#include "input/message.h"
+#include "input/html-text.h"
+#include "input/part-text.h"
 #include "base/statement.h"
 
 /* The text we keep of one document: statements are a few pages. */
@@ -701,11 +702,11 @@ read_part_text (GMimePart *part)
 
 	switch (kind) {
 	case DOCUMENT_TEXT:
-		text = message_part_text (part);
+		text = part_text (part);
 		break;
 	case DOCUMENT_HTML: {
-		g_autofree char *html = message_part_text (part);
-		text = message_html_to_text (html);
+		g_autofree char *html = part_text (part);
+		text = html_to_text (html);
 		break;
 	}
 	case DOCUMENT_PDF:

@@ -1,6 +1,6 @@
 /* document.h: the text of an attachment, for extraction and for search: a
  * PDF (poppler-glib) or Word DOCX (libgsf and libxml2) document when built
- * with documents (configure's default), and text parts as message.c reads them. */
+ * with documents (configure's default), and text parts as part-text.c reads them. */
 #ifndef LIAISON_DOCUMENT_H
 #define LIAISON_DOCUMENT_H
 

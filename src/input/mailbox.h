@@ -1,8 +1,9 @@
 /* mailbox.h: reading whole mailboxes for `reinject`: mbox (mboxo, mboxrd,
  * Content-Length, CR LF), MMDF, files of messages without From_ lines,
- * Maildir, MH, and "-" (an mbox on standard input). The only module that
- * includes libetpan's headers. (conf.h owns the Mailbox type and the
- * mailbox_ names of RFC 5322 addresses, so this one says mailbox_source.) */
+ * Maildir, MH, and "-" (an mbox on standard input). Its mailbox-file.c is
+ * the only file that includes libetpan's headers. (conf.h owns the Mailbox
+ * type and the mailbox_ names of RFC 5322 addresses, so this one says
+ * mailbox_source.) */
 #ifndef LIAISON_MAILBOX_H
 #define LIAISON_MAILBOX_H
 

@@ -11,36 +11,21 @@
 #include <unistd.h>
 
 #include "input/document.h"
+#include "input/html-text.h"
+#include "input/part-text.h"
 #include "base/error.h"
 #include "base/gmime-util.h"
 #include "base/guard.h"
 #include "base/hash.h"
 #include "input/message.h"
 #include "base/statement.h"
+#include "base/util.h"
 
-/* How much text of one part we read for extraction. Statements are a few
- * pages; a 50 MB text part is not a statement. */
-#define MAX_TEXT_BYTES (2 * 1024 * 1024)
 /* How deep we follow multiparts and forwarded messages. */
 #define MAX_DEPTH 32
 #define CHUNK 65536
 
-static gboolean
-write_all (int fd, const char *buf, gsize len, GError **error)
-{
-	while (len > 0) {
-		ssize_t n = write (fd, buf, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			liaison_set_errno (error, errno, "writing the spool file");
-			return FALSE;
-		}
-		buf += n;
-		len -= (gsize) n;
-	}
-	return TRUE;
-}
+#define SPOOL_WRITE "writing the spool file"
 
 /* The offset just past the blank line that ends the header block of the
  * first @len bytes of @buf, or 0 when there is none. */
@@ -255,29 +240,62 @@ finish (Message *message, int fd, GError **error)
 	return parse_file (message, fd, error);
 }
 
-Message *
-message_spool_fd (int fd, const char *spool_dir, guint64 max_size, GError **error)
+/* Creates the spool file of @message under @spool_dir/tmp, registered with
+ * guard_mkstemp(); returns its descriptor, or -1 with @error set. */
+static int
+spool_create (Message *message, const char *spool_dir, GError **error)
 {
-	g_autoptr (Message) message = g_new0 (Message, 1);
-	g_autoptr (Hash) sum = hash_new ();
 	g_autofree char *dir = g_build_filename (spool_dir, "tmp", NULL);
-	g_autofree char *buf = g_malloc (CHUNK);
-	gboolean first = TRUE, discarding = FALSE;
-	gsize head_len = 0;
 	int out;
 
 	if (g_mkdir_with_parents (dir, 0750) < 0) {
 		liaison_set_errno (error, errno, dir);
-		return NULL;
+		return -1;
 	}
 	message->path = g_build_filename (dir, "in.XXXXXX", NULL);
 	out = guard_mkstemp (message->path, O_RDWR | O_CLOEXEC, 0640);
 	if (out < 0) {
 		liaison_set_errno (error, errno, "creating the spool file");
 		g_clear_pointer (&message->path, g_free);
-		return NULL;
+		return -1;
 	}
 	message->owns_path = TRUE;
+	return out;
+}
+
+/* An mbox "From " line is the envelope, not the message: drops it from
+ * the first chunk read (it is complete there unless absurdly long). */
+static void
+skip_from_line (const char **p, gsize *len)
+{
+	if (*len >= 5 && memcmp (*p, "From ", 5) == 0) {
+		const char *nl = memchr (*p, '\n', *len);
+		gsize skip = nl ? (gsize) (nl - *p) + 1 : *len;
+		*p += skip;
+		*len -= skip;
+	}
+}
+
+/* Writes @len bytes at @p to the spool file @out and counts them in
+ * @message and @sum. */
+static gboolean
+spool_append (Message *message, int out, Hash *sum, const char *p, gsize len, GError **error)
+{
+	if (!util_write_all (out, p, len, SPOOL_WRITE, error))
+		return FALSE;
+	hash_update (sum, p, len);
+	message->size += len;
+	return TRUE;
+}
+
+/* Copies @fd to the spool file @out until the end of input. When more
+ * than @max_size bytes arrive, the first @max_size are kept, the rest read
+ * away so that the MTA sees the message taken, and oversized is set. */
+static gboolean
+spool_copy (Message *message, int fd, int out, guint64 max_size, Hash *sum, GError **error)
+{
+	g_autofree char *buf = g_malloc (CHUNK);
+	gboolean first = TRUE;
 
 	for (;;) {
 		ssize_t n = read (fd, buf, CHUNK);
@@ -288,81 +306,84 @@ message_spool_fd (int fd, const char *spool_dir, guint64 max_size, GError **erro
 			if (errno == EINTR)
 				continue;
 			liaison_set_errno (error, errno, "reading the message");
-			goto fail;
+			return FALSE;
 		}
 		if (n == 0)
-			break;
+			return TRUE;
 		len = (gsize) n;
-		if (first) {
-			/* An mbox "From " line is the envelope, not the message. It
-			 * is complete in the first chunk unless absurdly long. */
-			first = FALSE;
-			if (len >= 5 && memcmp (p, "From ", 5) == 0) {
-				const char *nl = memchr (p, '\n', len);
-				gsize skip = nl ? (gsize) (nl - p) + 1 : len;
-				p += skip;
-				len -= skip;
-			}
-		}
-		if (discarding)
+		if (first)
+			skip_from_line (&p, &len);
+		first = FALSE;
+		if (message->oversized)
 			continue;
 		if ((guint64) message->size + len > max_size) {
 			/* Too large: keep what we have so far up to the end of the
 			 * headers, then read the rest away so the MTA sees the message
 			 * taken. */
 			gsize keep = (gsize) MIN ((guint64) len, max_size - (guint64) message->size);
-			if (!write_all (out, p, keep, error))
-				goto fail;
-			hash_update (sum, p, keep);
-			message->size += keep;
+			if (!spool_append (message, out, sum, p, keep, error))
+				return FALSE;
 			message->oversized = TRUE;
-			discarding = TRUE;
 			continue;
 		}
-		if (!write_all (out, p, len, error))
-			goto fail;
-		hash_update (sum, p, len);
-		message->size += len;
+		if (!spool_append (message, out, sum, p, len, error))
+			return FALSE;
 	}
+}
 
-	if (message->oversized) {
-		/* Keep the header block only (or all we have, if no blank line
-		 * ends it), and add a blank line so it parses as a message. */
-		g_autofree char *head = g_malloc (MIN (message->size, (gint64) (1024 * 1024)));
-		gsize want = (gsize) MIN (message->size, (gint64) (1024 * 1024));
-		ssize_t got = pread (out, head, want, 0);
+/* Cuts the spool file @out of an oversized message to its header block
+ * (or all we have, if no blank line ends it), adds a blank line so that
+ * it parses as a message, and hashes anew into @sum what is left. size
+ * keeps the number of bytes that arrived, for the log. */
+static gboolean
+keep_headers_only (Message *message, int out, Hash *sum, GError **error)
+{
+	gsize want = (gsize) MIN (message->size, (gint64) (1024 * 1024));
+	g_autofree char *head = g_malloc (want);
+	ssize_t got = pread (out, head, want, 0);
+	gsize head_len = got > 0 ? header_end (head, (gsize) got) : 0;
+	char tmp[CHUNK];
+	ssize_t r;
+	off_t off = 0;
 
-		head_len = got > 0 ? header_end (head, (gsize) got) : 0;
-		if (head_len == 0)
-			head_len = got > 0 ? (gsize) got : 0;
-		if (ftruncate (out, (off_t) head_len) < 0 || lseek (out, 0, SEEK_END) < 0) {
-			liaison_set_errno (error, errno, "truncating an oversized message");
-			goto fail;
-		}
-		if (head_len == 0 || head[head_len - 1] != '\n' || header_end (head, head_len) == 0)
-			if (!write_all (out, "\n\n", 2, error))
-				goto fail;
-		hash_reset (sum);
-		{
-			char tmp[CHUNK];
-			ssize_t r;
-			off_t off = 0;
-			while ((r = pread (out, tmp, sizeof tmp, off)) > 0) {
-				hash_update (sum, tmp, (gsize) r);
-				off += r;
-			}
-		}
-		/* size keeps the number of bytes that arrived, for the log. */
+	if (head_len == 0)
+		head_len = got > 0 ? (gsize) got : 0;
+	if (ftruncate (out, (off_t) head_len) < 0 || lseek (out, 0, SEEK_END) < 0) {
+		liaison_set_errno (error, errno, "truncating an oversized message");
+		return FALSE;
+	}
+	if (head_len == 0 || head[head_len - 1] != '\n' || header_end (head, head_len) == 0)
+		if (!util_write_all (out, "\n\n", 2, SPOOL_WRITE, error))
+			return FALSE;
+	hash_reset (sum);
+	while ((r = pread (out, tmp, sizeof tmp, off)) > 0) {
+		hash_update (sum, tmp, (gsize) r);
+		off += r;
+	}
+	return TRUE;
+}
+
+Message *
+message_spool_fd (int fd, const char *spool_dir, guint64 max_size, GError **error)
+{
+	g_autoptr (Message) message = g_new0 (Message, 1);
+	g_autoptr (Hash) sum = hash_new ();
+	int out = spool_create (message, spool_dir, error);
+
+	if (out < 0)
+		return NULL;
+	if (!spool_copy (message, fd, out, max_size, sum, error)
+	    || (message->oversized && !keep_headers_only (message, out, sum, error))) {
+		close (out);
+		return NULL;
 	}
 	message->raw_sha256 = hash_hex (sum);
-	if (!finish (message, out, error))
-		goto fail;
+	if (!finish (message, out, error)) {
+		close (out);
+		return NULL;
+	}
 	close (out);
 	return g_steal_pointer (&message);
-
-fail:
-	close (out);
-	return NULL;
 }
 
 Message *
@@ -482,201 +503,6 @@ message_text_free (MessageText *text)
 	g_free (text);
 }
 
-/* Charsets whose bytes can be valid UTF-8 without being UTF-8 text: the
- * 7-bit stateful ones (ISO-2022-JP writes its kanji as ASCII letters
- * between escape sequences) and UTF-7. Their text is always converted. */
-static gboolean
-is_seven_bit_stateful (const char *charset)
-{
-	return charset != NULL
-	       && (g_ascii_strncasecmp (charset, "iso-2022-", 9) == 0
-	           || g_ascii_strcasecmp (charset, "utf-7") == 0
-	           || g_ascii_strcasecmp (charset, "hz-gb-2312") == 0);
-}
-
-/* Reads at most MAX_TEXT_BYTES of a text part through a decoding filter,
- * so that a huge part is never held whole. Bytes that are valid UTF-8 are
- * taken as such whatever the label says (mislabelled UTF-8 is common; real
- * Latin-1 text is almost never valid UTF-8), unless the label names a
- * 7-bit stateful charset; otherwise they are converted from the declared
- * charset, falling back to Windows-1252, unless the label says UTF-8. */
-char *
-message_part_text (GMimePart *part)
-{
-	GMimeDataWrapper *content = g_mime_part_get_content (part);
-	g_autoptr (GMimeStream) filtered = NULL;
-	g_autoptr (GByteArray) bytes = g_byte_array_new ();
-	g_autofree char *utf8 = NULL;
-	GMimeStream *raw;
-	GMimeContentEncoding encoding;
-	const char *charset;
-	char buf[CHUNK];
-	ssize_t n;
-
-	if (content == NULL || (raw = g_mime_data_wrapper_get_stream (content)) == NULL)
-		return g_strdup ("");
-	g_mime_stream_reset (raw);
-	filtered = g_mime_stream_filter_new (raw);
-	encoding = g_mime_data_wrapper_get_encoding (content);
-	if (encoding != GMIME_CONTENT_ENCODING_DEFAULT) {
-		g_autoptr (GMimeFilter) decoder = g_mime_filter_basic_new (encoding, FALSE);
-		if (decoder != NULL)
-			g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), decoder);
-	}
-	while (bytes->len < MAX_TEXT_BYTES && (n = g_mime_stream_read (filtered, buf, sizeof buf)) > 0)
-		g_byte_array_append (bytes, (const guint8 *) buf, (guint) MIN ((gsize) n, MAX_TEXT_BYTES - bytes->len));
-	/* NUL bytes would end the string early: they become spaces. */
-	for (guint i = 0; i < bytes->len; i++)
-		if (bytes->data[i] == '\0')
-			bytes->data[i] = ' ';
-	g_byte_array_append (bytes, (const guint8 *) "", 1);
-
-	charset = g_mime_object_get_content_type_parameter (GMIME_OBJECT (part), "charset");
-	if (charset != NULL)
-		charset = g_mime_charset_canon_name (charset);
-	/* Declared UTF-8 with bad bytes: statement_clean_text() replaces just
-	 * the bad ones. */
-	if (is_seven_bit_stateful (charset)
-	    || (!g_utf8_validate ((const char *) bytes->data, -1, NULL)
-	        && (charset == NULL || g_ascii_strcasecmp (charset, "utf-8") != 0))) {
-		const char *from = charset ? g_mime_charset_iconv_name (charset) : "windows-1252";
-		utf8 = g_convert_with_fallback ((const char *) bytes->data, -1, "UTF-8", from, "?", NULL, NULL, NULL);
-		if (utf8 == NULL)
-			utf8 = g_convert_with_fallback ((const char *) bytes->data, -1, "UTF-8", "windows-1252",
-			                                "?", NULL, NULL, NULL);
-	}
-	return statement_clean_text (utf8 ? utf8 : (const char *) bytes->data);
-}
-
-/* Appends "&name;" or "&#NN;" at *p decoded to @out; advances *p. */
-static void
-html_entity (GString *out, const char **p)
-{
-	static const struct { const char *name; const char *text; } entities[] = {
-		{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" },
-		{ "apos", "'" }, { "nbsp", "\xc2\xa0" }, { "ndash", "\xe2\x80\x93" },
-		{ "mdash", "\xe2\x80\x94" }, { "lsquo", "\xe2\x80\x98" }, { "rsquo", "\xe2\x80\x99" },
-		{ "ldquo", "\xe2\x80\x9c" }, { "rdquo", "\xe2\x80\x9d" }, { "hellip", "\xe2\x80\xa6" },
-		{ "bull", "\xe2\x80\xa2" }, { "middot", "\xc2\xb7" }, { "copy", "\xc2\xa9" },
-		{ "eacute", "\xc3\xa9" }, { "egrave", "\xc3\xa8" }, { "auml", "\xc3\xa4" },
-		{ "ouml", "\xc3\xb6" }, { "uuml", "\xc3\xbc" }, { "szlig", "\xc3\x9f" },
-	};
-	const char *s = *p + 1;
-	const char *semi = strchr (s, ';');
-
-	if (semi != NULL && semi - s <= 8) {
-		if (*s == '#') {
-			gunichar c = (s[1] == 'x' || s[1] == 'X')
-				? (gunichar) g_ascii_strtoull (s + 2, NULL, 16)
-				: (gunichar) g_ascii_strtoull (s + 1, NULL, 10);
-			if (c != 0 && g_unichar_validate (c))
-				g_string_append_unichar (out, c);
-			*p = semi + 1;
-			return;
-		}
-		for (gsize i = 0; i < G_N_ELEMENTS (entities); i++) {
-			if ((gsize) (semi - s) == strlen (entities[i].name)
-			    && strncmp (s, entities[i].name, (gsize) (semi - s)) == 0) {
-				g_string_append (out, entities[i].text);
-				*p = semi + 1;
-				return;
-			}
-		}
-	}
-	g_string_append_c (out, '&');
-	*p = s;
-}
-
-/* Removes the spaces that end @out. */
-static void
-trim_spaces (GString *out)
-{
-	gsize len = out->len;
-
-	while (len > 0 && out->str[len - 1] == ' ')
-		len--;
-	g_string_truncate (out, len);
-}
-
-/* TRUE when the tag name of @len bytes at @name is one of @names. */
-static gboolean
-tag_in (const char *name, gsize len, const char *const *names, gsize n)
-{
-	for (gsize i = 0; i < n; i++)
-		if (strlen (names[i]) == len && g_ascii_strncasecmp (name, names[i], len) == 0)
-			return TRUE;
-	return FALSE;
-}
-
-/* Plain text of an HTML document: tags dropped (block tags become line
- * breaks, table cells TABs), script and style skipped, entities decoded,
- * and white space folded as a browser folds it, except inside <pre>. Good
- * enough to find the labels of a statement; not a renderer. */
-static char *
-html_to_text (const char *html)
-{
-	static const char *const breaks[] = {
-		"br", "p", "/p", "div", "/div", "tr", "/tr", "li", "/li", "h1", "h2", "h3",
-		"h4", "h5", "h6", "/h1", "/h2", "/h3", "/h4", "/h5", "/h6", "table", "/table",
-		"pre", "/pre", "blockquote", "/blockquote", "hr", "dt", "dd", "ul", "/ul",
-		"ol", "/ol",
-	};
-	/* A table's cells: "<td>Title:</td><td>LS on ...</td>" reads as a
-	 * label and its value. */
-	static const char *const cells[] = { "/td", "/th" };
-	GString *out = g_string_new (NULL);
-	const char *p = html;
-	int pre = 0;
-
-	while (*p != '\0') {
-		if (*p == '<') {
-			const char *end = strchr (p, '>');
-			const char *name = p + 1;
-			gsize len;
-
-			if (end == NULL)
-				break;
-			len = strcspn (name, " \t\r\n/>");
-			if (*name == '/')
-				len = 1 + strcspn (name + 1, " \t\r\n>");
-			if ((len == 6 && g_ascii_strncasecmp (name, "script", 6) == 0)
-			    || (len == 5 && g_ascii_strncasecmp (name, "style", 5) == 0)) {
-				g_autofree char *close = g_strdup_printf ("</%.*s", (int) len, name);
-				const char *q = p;
-				while ((q = strchr (q + 1, '<')) != NULL)
-					if (g_ascii_strncasecmp (q, close, len + 2) == 0)
-						break;
-				end = q ? strchr (q, '>') : NULL;
-				if (end == NULL)
-					break;
-			} else if (tag_in (name, len, breaks, G_N_ELEMENTS (breaks))) {
-				trim_spaces (out);
-				g_string_append_c (out, '\n');
-				if (len == 3 && g_ascii_strncasecmp (name, "pre", 3) == 0)
-					pre++;
-				else if (len == 4 && g_ascii_strncasecmp (name, "/pre", 4) == 0 && pre > 0)
-					pre--;
-			} else if (tag_in (name, len, cells, G_N_ELEMENTS (cells))) {
-				trim_spaces (out);
-				g_string_append_c (out, '\t');
-			}
-			p = end + 1;
-		} else if (*p == '&') {
-			html_entity (out, &p);
-		} else if (pre == 0 && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
-			/* A run of white space is one space, and none at the
-			 * start of a line or cell. */
-			if (out->len > 0 && strchr (" \t\n", out->str[out->len - 1]) == NULL)
-				g_string_append_c (out, ' ');
-			p++;
-		} else {
-			g_string_append_c (out, *p);
-			p++;
-		}
-	}
-	return g_string_free (out, FALSE);
-}
-
 static gboolean
 is_attachment (GMimeObject *part)
 {
@@ -685,14 +511,6 @@ is_attachment (GMimeObject *part)
 	if (disposition != NULL && g_ascii_strcasecmp (disposition, "attachment") == 0)
 		return TRUE;
 	return GMIME_IS_PART (part) && g_mime_part_get_filename (GMIME_PART (part)) != NULL;
-}
-
-char *
-message_html_to_text (const char *html)
-{
-	g_autofree char *plain = html_to_text (html != NULL ? html : "");
-
-	return statement_clean_text (plain);
 }
 
 /* Where we are in the message: the texts found so far, and the message
@@ -740,15 +558,15 @@ walk_alternative (const TextWalk *walk, GMimeMultipart *mp)
 		if (!GMIME_IS_PART (sub))
 			continue;
 		if (g_mime_content_type_is_type (ct, "text", "plain")) {
-			add_text (walk, message_part_text (GMIME_PART (sub)), MESSAGE_TEXT_BODY, "body");
+			add_text (walk, part_text (GMIME_PART (sub)), MESSAGE_TEXT_BODY, "body");
 			return TRUE;
 		}
 		if (html == NULL && g_mime_content_type_is_type (ct, "text", "html"))
 			html = sub;
 	}
 	if (html != NULL) {
-		g_autofree char *raw = message_part_text (GMIME_PART (html));
-		add_text (walk, message_html_to_text (raw), MESSAGE_TEXT_BODY, "html");
+		g_autofree char *raw = part_text (GMIME_PART (html));
+		add_text (walk, html_to_text (raw), MESSAGE_TEXT_BODY, "html");
 		return TRUE;
 	}
 	return FALSE;
@@ -783,14 +601,14 @@ walk_part (const TextWalk *walk, GMimePart *part)
 			origin = g_strconcat ("attachment:", name, NULL);
 			add_text (walk, document_part_text (part), MESSAGE_TEXT_ATTACHMENT, origin);
 		} else {
-			add_text (walk, message_part_text (part), MESSAGE_TEXT_BODY, "body");
+			add_text (walk, part_text (part), MESSAGE_TEXT_BODY, "body");
 		}
 		break;
 	case DOCUMENT_HTML:
 		/* An HTML attachment is a page someone saved, not the mail. */
 		if (!is_attachment (obj)) {
-			g_autofree char *raw = message_part_text (part);
-			add_text (walk, message_html_to_text (raw), MESSAGE_TEXT_BODY, "html");
+			g_autofree char *raw = part_text (part);
+			add_text (walk, html_to_text (raw), MESSAGE_TEXT_BODY, "html");
 		}
 		break;
 	case DOCUMENT_PDF:

@@ -86,17 +86,6 @@ void message_text_free (MessageText *text);
  * message/rfc822 parts at any depth. Newly allocated array of MessageText*. */
 GPtrArray *message_texts (const Message *message);
 
-/* The decoded text of a text part in UTF-8, cleaned (statement_clean_text),
- * at most 2 MB of it: valid UTF-8 is taken as such, anything else is
- * converted from the declared charset (any GMime knows), else from
- * Windows-1252. Newly allocated, never NULL. */
-char *message_part_text (GMimePart *part);
-
-/* The plain text of an HTML document (tags dropped, block tags and table
- * cells turned into line breaks and TABs, entities decoded), cleaned.
- * Newly allocated, never NULL. */
-char *message_html_to_text (const char *html);
-
 /* Calls @func for every leaf part that is an attachment (has a filename or a
  * disposition of attachment, or is not text), at any depth. */
 typedef void (*MessagePartFunc) (GMimePart *part, gpointer user_data);

@@ -8,19 +8,18 @@
 #include "stages/bounce.h"
 #include "base/gmime-util.h"
 #include "base/statement.h"
+#include "base/util.h"
 
 /* Bounces are small; a part larger than this is not read for its text. */
 #define MAX_PART_TEXT (1024 * 1024)
 
+/* Adds @value to @out unless it is empty or there already (byte for
+ * byte: a Message-ID's local part is case-sensitive). */
 static void
-add_unique (GPtrArray *out, const char *value)
+add_found (GPtrArray *out, const char *value)
 {
-	if (value == NULL || *value == '\0')
-		return;
-	for (guint i = 0; i < out->len; i++)
-		if (strcmp (g_ptr_array_index (out, i), value) == 0)
-			return;
-	g_ptr_array_add (out, g_strdup (value));
+	if (value != NULL && *value != '\0')
+		util_add_unique (out, value, FALSE);
 }
 
 /* The decoded content of @part as text (no charset conversion: the fields
@@ -41,15 +40,6 @@ part_content (GMimePart *part)
 	if (bytes == NULL || bytes->len == 0 || bytes->len > MAX_PART_TEXT)
 		return NULL;
 	return g_strndup ((const char *) bytes->data, bytes->len);
-}
-
-static gboolean
-is_blank (const char *line)
-{
-	for (const char *p = line; *p; p++)
-		if (!g_ascii_isspace (*p))
-			return FALSE;
-	return TRUE;
 }
 
 /* Header fields of @text (unfolded), in order: pairs of lower-case name and
@@ -84,7 +74,7 @@ header_fields (const char *text)
 		}
 		if (stripped == NULL)
 			break;
-		if (is_blank (stripped)) {
+		if (util_is_all_space (stripped)) {
 			g_ptr_array_add (out, NULL);
 			g_ptr_array_add (out, NULL);
 			continue;
@@ -115,7 +105,7 @@ ids_from_headers_text (const char *text, GPtrArray *out)
 		const char *name = g_ptr_array_index (fields, i);
 		if (g_strcmp0 (name, "message-id") == 0) {
 			g_autofree char *id = bare_id (g_ptr_array_index (fields, i + 1));
-			add_unique (out, id);
+			add_found (out, id);
 		}
 	}
 }
@@ -152,7 +142,7 @@ collect_ids (GMimeObject *obj, gpointer data)
 		const char *id = inner != NULL ? g_mime_message_get_message_id (inner) : NULL;
 		if (id != NULL) {
 			g_autofree char *clean = statement_clean_line (id);
-			add_unique (out, clean);
+			add_found (out, clean);
 		}
 	} else if (GMIME_IS_PART (obj) && ct != NULL &&
 	           g_mime_content_type_is_type (ct, "text", "rfc822-headers")) {
@@ -205,7 +195,7 @@ failed_in_status (const char *text, GPtrArray *out)
 			if (failed) {
 				g_autofree char *addr = recipient_address (final != NULL ? final
 				                                           : original != NULL ? original : "");
-				add_unique (out, addr);
+				add_found (out, addr);
 			}
 			g_clear_pointer (&final, g_free);
 			g_clear_pointer (&original, g_free);

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <stdio.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,6 +19,7 @@
 #include "base/guard.h"
 #include "base/hash.h"
 #include "store/spool.h"
+#include "base/util.h"
 
 /* The spool holds other people's mail: no access for others. The group may
  * read, for an administrator's tools. */
@@ -135,22 +135,6 @@ spool_file_stream (int fd)
 
 static gboolean fsync_path (const char *path, gboolean directory, GError **error);
 
-#ifdef __linux__
-/* Whether syncfs() reports writeback errors: Linux 5.8 and later. Before,
- * it could succeed after losing data, and only an fsync of each file
- * will do. */
-static gboolean
-syncfs_reports_errors (void)
-{
-	struct utsname name;
-	guint major = 0, minor = 0;
-
-	if (uname (&name) < 0 || sscanf (name.release, "%u.%u", &major, &minor) != 2)
-		return FALSE;
-	return major > 5 || (major == 5 && minor >= 8);
-}
-#endif
-
 gboolean
 spool_defer_sync (GError **error)
 {
@@ -165,7 +149,7 @@ spool_defer_sync (GError **error)
 	 * and directory entries among them, and (Linux 5.8 and later)
 	 * fails if any of their writeback failed: what an fsync of each
 	 * file and directory gives, in one call per batch. */
-	if (syncfs_reports_errors ()) {
+	if (util_syncfs_reports_errors ()) {
 		g_autoptr (GArray) devices = g_array_new (FALSE, FALSE, sizeof (dev_t));
 		GHashTableIter dirs;
 		gpointer dir;

@@ -17,11 +17,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "base/error.h"
 #include "outbound/transport.h"
+#include "base/util.h"
 
 typedef struct {
 	Transport parent;
@@ -59,19 +59,15 @@ fail_errno (GError **error, const char *what, const char *path)
 	return FALSE;
 }
 
+/* util_write_raw() leaving its errno in errno, for fail_errno(). */
 static gboolean
-write_all (int fd, const char *buf, gsize len)
+write_errno (int fd, const char *buf, gsize len)
 {
-	while (len > 0) {
-		ssize_t n = write (fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return FALSE;
-		buf += n;
-		len -= (gsize) n;
-	}
-	return TRUE;
+	int errsv = util_write_raw (fd, buf, len);
+
+	if (errsv != 0)
+		errno = errsv;
+	return errsv == 0;
 }
 
 static gboolean
@@ -87,7 +83,7 @@ copy_fd (int in_fd, int out_fd)
 			return FALSE;
 		if (n == 0)
 			return TRUE;
-		if (!write_all (out_fd, buf, (gsize) n))
+		if (!write_errno (out_fd, buf, (gsize) n))
 			return FALSE;
 	}
 }
@@ -169,7 +165,7 @@ maildir_send (Transport *transport, const char *sender, GPtrArray *recipients,
 	}
 	/* Alone, the data is durable before its name enters new/; in a group,
 	 * maildir_group_commit() syncs it before renaming. */
-	if (!write_all (fd, head->str, head->len) || !copy_fd (in_fd, fd) ||
+	if (!write_errno (fd, head->str, head->len) || !copy_fd (in_fd, fd) ||
 	    (t->staged == NULL && fsync (fd) < 0)) {
 		fail_errno (error, "cannot write", tmp);
 		close (in_fd);
@@ -210,21 +206,6 @@ maildir_group_begin (Transport *transport)
 	t->staged = g_ptr_array_new_with_free_func (g_free);
 }
 
-#ifdef __linux__
-/* Whether syncfs() reports writeback errors: Linux 5.8 and later (as in
- * spool.c). Before, only an fsync of each file will do. */
-static gboolean
-syncfs_reports_errors (void)
-{
-	struct utsname name;
-	guint major = 0, minor = 0;
-
-	if (uname (&name) < 0 || sscanf (name.release, "%u.%u", &major, &minor) != 2)
-		return FALSE;
-	return major > 5 || (major == 5 && minor >= 8);
-}
-#endif
-
 /* From how many files one syncfs() is cheaper than an fsync of each (it
  * also writes back whatever else is dirty on that file system). */
 #define SYNCFS_FILES 16
@@ -236,7 +217,7 @@ static gboolean
 sync_files (const char *tmp_dir, GPtrArray *names, GError **error)
 {
 #ifdef __linux__
-	if (names->len >= SYNCFS_FILES && syncfs_reports_errors ()) {
+	if (names->len >= SYNCFS_FILES && util_syncfs_reports_errors ()) {
 		int fd = open (tmp_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0 || syncfs (fd) < 0) {
 			int errsv = errno;

@@ -144,49 +144,45 @@ connect_by (const SmtpTransport *t, gint64 deadline, GError **error)
 	return fd;
 }
 
-static gboolean
-smtp_send (Transport *transport, const char *sender, GPtrArray *recipients,
-           const char *path, guint timeout, GPtrArray *refused, GError **error)
+/* A session with @t's server, its greeting read, by @deadline; NULL with
+ * @error set. */
+static mailsmtp *
+session_open (const SmtpTransport *t, gint64 deadline, GError **error)
 {
-	SmtpTransport *t = (SmtpTransport *) transport;
-	g_auto (SmtpSession) session = NULL;
-	g_autoptr (GMappedFile) file = NULL;
-	g_autoptr (GError) map_error = NULL;
-	const char *contents;
-	gint64 deadline = g_get_monotonic_time () + (gint64) timeout * G_USEC_PER_SEC;
+	g_auto (SmtpSession) session = mailsmtp_new (0, NULL);
 	mailstream *stream;
-	guint accepted = 0;
-	int fd;
-	gsize length;
-	int r;
+	int fd, r;
 
-	file = g_mapped_file_new (path, FALSE, &map_error);
-	if (file == NULL) {
-		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_TRANSPORT, "%s", map_error->message);
-		return FALSE;
-	}
-	contents = g_mapped_file_get_contents (file);
-
-	session = mailsmtp_new (0, NULL);
 	if (session == NULL) {
 		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_NOMEM, "out of memory");
-		return FALSE;
+		return NULL;
 	}
 	if (!time_left (session, deadline, t, error))
-		return FALSE;
+		return NULL;
 	fd = connect_by (t, deadline, error);
 	if (fd < 0)
-		return FALSE;
+		return NULL;
 	stream = mailstream_socket_open_timeout (fd, (time_t) MAX ((deadline - g_get_monotonic_time ()) / G_USEC_PER_SEC, 1));
 	if (stream == NULL) {
 		close (fd);
 		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_NOMEM, "out of memory");
-		return FALSE;
+		return NULL;
 	}
 	/* The session owns the stream from here on, even when this fails. */
 	r = mailsmtp_connect (session, stream);
-	if (r != MAILSMTP_NO_ERROR)
-		return smtp_error (session, r, "greeting", t, error);
+	if (r != MAILSMTP_NO_ERROR) {
+		smtp_error (session, r, "greeting", t, error);
+		return NULL;
+	}
+	return g_steal_pointer (&session);
+}
+
+/* EHLO (HELO if refused), and STARTTLS with a second EHLO when offered. */
+static gboolean
+hello (mailsmtp *session, gint64 deadline, const SmtpTransport *t, GError **error)
+{
+	int r;
+
 	if (!time_left (session, deadline, t, error))
 		return FALSE;
 	r = mailesmtp_ehlo (session);
@@ -199,21 +195,33 @@ smtp_send (Transport *transport, const char *sender, GPtrArray *recipients,
 	 * it is retried later rather than spoken to in the clear. The
 	 * certificate is not verified: this is opportunistic TLS (RFC 7435)
 	 * to the relay we were configured to use. */
-	if (session->esmtp & MAILSMTP_ESMTP_STARTTLS) {
-		if (!time_left (session, deadline, t, error))
-			return FALSE;
-		r = mailsmtp_socket_starttls (session);
-		if (r != MAILSMTP_NO_ERROR) {
-			g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_TRANSPORT, "%s:%u: STARTTLS: %s",
-			             t->host, t->port, mailsmtp_strerror (r));
-			return FALSE;
-		}
-		if (!time_left (session, deadline, t, error))
-			return FALSE;
-		r = mailesmtp_ehlo (session);
-		if (r != MAILSMTP_NO_ERROR)
-			return smtp_error (session, r, "EHLO after STARTTLS", t, error);
+	if (!(session->esmtp & MAILSMTP_ESMTP_STARTTLS))
+		return TRUE;
+	if (!time_left (session, deadline, t, error))
+		return FALSE;
+	r = mailsmtp_socket_starttls (session);
+	if (r != MAILSMTP_NO_ERROR) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_TRANSPORT, "%s:%u: STARTTLS: %s",
+		             t->host, t->port, mailsmtp_strerror (r));
+		return FALSE;
 	}
+	if (!time_left (session, deadline, t, error))
+		return FALSE;
+	r = mailesmtp_ehlo (session);
+	if (r != MAILSMTP_NO_ERROR)
+		return smtp_error (session, r, "EHLO after STARTTLS", t, error);
+	return TRUE;
+}
+
+/* MAIL FROM and RCPT TO for each recipient. A recipient refused for good
+ * (5xx) goes into @refused (when given) and the others are sent to; a
+ * temporary refusal of one, or a refusal of all, fails the whole. */
+static gboolean
+envelope (mailsmtp *session, const char *sender, GPtrArray *recipients, GPtrArray *refused,
+          gint64 deadline, const SmtpTransport *t, GError **error)
+{
+	guint accepted = 0;
+	int r;
 
 	if (!time_left (session, deadline, t, error))
 		return FALSE;
@@ -248,6 +256,18 @@ smtp_send (Transport *transport, const char *sender, GPtrArray *recipients,
 		(void) mailsmtp_quit (session);
 		return FALSE;
 	}
+	return TRUE;
+}
+
+/* DATA: the message mapped in @file, then QUIT. */
+static gboolean
+send_data (mailsmtp *session, GMappedFile *file, gint64 deadline, const SmtpTransport *t,
+           GError **error)
+{
+	const char *contents = g_mapped_file_get_contents (file);
+	gsize length;
+	int r;
+
 	if (!time_left (session, deadline, t, error))
 		return FALSE;
 	r = mailsmtp_data (session);
@@ -268,6 +288,27 @@ smtp_send (Transport *transport, const char *sender, GPtrArray *recipients,
 		return smtp_error (session, r, "end of DATA", t, error);
 	(void) mailsmtp_quit (session);
 	return TRUE;
+}
+
+static gboolean
+smtp_send (Transport *transport, const char *sender, GPtrArray *recipients,
+           const char *path, guint timeout, GPtrArray *refused, GError **error)
+{
+	SmtpTransport *t = (SmtpTransport *) transport;
+	g_auto (SmtpSession) session = NULL;
+	g_autoptr (GMappedFile) file = NULL;
+	g_autoptr (GError) map_error = NULL;
+	gint64 deadline = g_get_monotonic_time () + (gint64) timeout * G_USEC_PER_SEC;
+
+	file = g_mapped_file_new (path, FALSE, &map_error);
+	if (file == NULL) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_TRANSPORT, "%s", map_error->message);
+		return FALSE;
+	}
+	session = session_open (t, deadline, error);
+	return session != NULL && hello (session, deadline, t, error)
+	       && envelope (session, sender, recipients, refused, deadline, t, error)
+	       && send_data (session, file, deadline, t, error);
 }
 
 static const TransportClass smtp_class = {

@@ -1,0 +1,107 @@
+/* testlib.h: the helpers the unit tests (and the fuzz harnesses) share,
+ * written once: temporary trees, files, a message or a configuration
+ * from text. Header-only (static inline): each test program is one file.
+ *
+ * The helpers that assert need cmocka: they are defined when <cmocka.h>
+ * was included before this header (the fuzz harnesses do without). */
+#ifndef LIAISON_TESTLIB_H
+#define LIAISON_TESTLIB_H
+
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "base/conf.h"
+#include "input/message.h"
+
+/* Removes @path and, for a directory, everything under it. A symbolic
+ * link is removed, never followed. */
+static inline void
+testlib_remove_tree (const char *path)
+{
+	struct stat st;
+	GDir *dir;
+	const char *name;
+
+	if (lstat (path, &st) < 0)
+		return;
+	if (!S_ISDIR (st.st_mode)) {
+		(void) unlink (path);
+		return;
+	}
+	dir = g_dir_open (path, 0, NULL);
+	while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+		g_autofree char *child = g_build_filename (path, name, NULL);
+
+		testlib_remove_tree (child);
+	}
+	if (dir != NULL)
+		g_dir_close (dir);
+	(void) rmdir (path);
+}
+
+/* The number of entries of @dir (0 when it cannot be read). */
+static inline guint
+testlib_count_files (const char *dir)
+{
+	g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
+	guint n = 0;
+
+	while (listing != NULL && g_dir_read_name (listing) != NULL)
+		n++;
+	return n;
+}
+
+#ifdef cmocka_unit_test
+
+/* Writes @text to @dir/@name (a relative path), creating the directories
+ * on the way. */
+static inline void
+testlib_write_file (const char *dir, const char *name, const char *text)
+{
+	g_autofree char *path = g_build_filename (dir, name, NULL);
+	g_autofree char *parent = g_path_get_dirname (path);
+
+	assert_int_equal (g_mkdir_with_parents (parent, 0700), 0);
+	assert_true (g_file_set_contents (path, text, -1, NULL));
+}
+
+/* A Message parsed from @text, through a temporary file removed at once
+ * (the message keeps its own descriptor). */
+static inline Message *
+testlib_message_from_text (const char *text)
+{
+	g_autofree char *path = NULL;
+	g_autoptr (GError) error = NULL;
+	Message *message;
+	int fd = g_file_open_tmp ("liaison-test.XXXXXX", &path, &error);
+
+	assert_true (fd >= 0);
+	assert_true (write (fd, text, strlen (text)) == (ssize_t) strlen (text));
+	close (fd);
+	message = message_open_file (path, 1 << 20, &error);
+	assert_non_null (message);
+	unlink (path);
+	return message;
+}
+
+/* The configuration @text, written to @dir/liaison.conf and loaded. */
+static inline Config *
+testlib_load_config (const char *dir, const char *text)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *path = g_build_filename (dir, "liaison.conf", NULL);
+	Config *config;
+
+	testlib_write_file (dir, "liaison.conf", text);
+	config = config_load (path, &error);
+	if (config == NULL)
+		fail_msg ("config: %s", error->message);
+	return config;
+}
+
+#endif /* cmocka_unit_test */
+
+#endif
