@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "stages/extract/layout.h"
+#include "base/util.h"
 #include "stages/extract/labels.h"
 #include "base/pattern.h"
 
@@ -100,7 +101,7 @@ add_list (GPtrArray *out, const char *value)
 	statement_split_contacts (copy, parts);
 	for (guint i = 0; i < parts->len; i++)
 		if (!labels_is_void (g_ptr_array_index (parts, i)))
-			labels_add_unique (out, g_ptr_array_index (parts, i));
+			util_add_unique (out, g_ptr_array_index (parts, i), TRUE);
 }
 
 /* "3GPP Liaisons Coordinator, mailto:3GPPLiaison@etsi.org": the words
@@ -302,7 +303,7 @@ read_heading (Statement *statement, char *const *lines, const Parts *parts)
 	for (g_regex_match (tdoc, head, 0, &match); g_match_info_matches (match);
 	     g_match_info_next (match, NULL)) {
 		g_autofree char *number = g_match_info_fetch (match, 0);
-		labels_add_unique (statement->other_identifiers, number);
+		util_add_unique (statement->other_identifiers, number, TRUE);
 	}
 	statement->submitted = statement_find_date (head, TRUE);
 }

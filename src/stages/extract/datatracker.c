@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "stages/extract/layout.h"
+#include "base/util.h"
 #include "stages/extract/labels.h"
 
 typedef enum {
@@ -189,7 +190,7 @@ read_other_line (Reader *reader, const char *line)
 {
 	gboolean indented = line[0] == ' ' || line[0] == '\t';
 
-	if (labels_is_blank (line)) {
+	if (util_is_blank (line)) {
 		reader->current = NULL;
 	} else if (!indented && looks_like_label (line)) {
 		g_string_truncate (reader->sink, 0);

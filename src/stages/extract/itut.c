@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "stages/extract/layout.h"
+#include "base/util.h"
 #include "stages/extract/labels.h"
 #include "base/pattern.h"
 
@@ -92,7 +93,7 @@ find_ls_numbers (char *const *lines, guint end, GPtrArray *out)
 		     g_match_info_next (match, NULL)) {
 			g_autofree char *number = g_match_info_fetch (match, 0);
 			g_autofree char *clean = statement_clean_line (number);
-			labels_add_unique (out, clean);
+			util_add_unique (out, clean, TRUE);
 		}
 	}
 }
@@ -240,7 +241,7 @@ add_contacts (Statement *statement, const LabelBlock *block)
 		contact = labels_contact (entry->value);
 		if (contact == NULL)
 			continue;
-		labels_add_unique (statement->technical_contacts, contact);
+		util_add_unique (statement->technical_contacts, contact, TRUE);
 		if (statement->from_contact == NULL)
 			statement->from_contact = g_strdup (contact);
 	}

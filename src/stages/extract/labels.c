@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "base/util.h"
 #include "stages/extract/labels.h"
 #include "base/statement.h"
 #include "base/pattern.h"
@@ -117,23 +118,6 @@ count_words (const char *line)
 	return words;
 }
 
-gboolean
-labels_is_blank (const char *line)
-{
-	while (*line == ' ' || *line == '\t')
-		line++;
-	return *line == '\0';
-}
-
-void
-labels_add_unique (GPtrArray *list, const char *value)
-{
-	for (guint i = 0; i < list->len; i++)
-		if (g_ascii_strcasecmp (g_ptr_array_index (list, i), value) == 0)
-			return;
-	g_ptr_array_add (list, g_strdup (value));
-}
-
 LabelBlock *
 labels_read (char *const *lines, guint max_lines, const LabelSpelling *spellings,
              gsize n_spellings)
@@ -150,7 +134,7 @@ labels_read (char *const *lines, guint max_lines, const LabelSpelling *spellings
 		gboolean indented;
 		int field;
 
-		if (labels_is_blank (lines[i])) {
+		if (util_is_blank (lines[i])) {
 			current = NULL;
 			prose_run = 0;
 			continue;

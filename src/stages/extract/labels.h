@@ -55,14 +55,6 @@ guint label_block_count (const LabelBlock *block);
 int labels_match (const char *cell, const LabelSpelling *spellings, gsize n_spellings,
                   const char **value);
 
-/* TRUE when @line holds nothing but spaces and TABs (or nothing). */
-gboolean labels_is_blank (const char *line);
-
-/* Appends a copy of @value to @list (a GPtrArray of newly allocated
- * strings, freed with g_free) unless an entry equal to it ignoring ASCII
- * case is already there. */
-void labels_add_unique (GPtrArray *list, const char *value);
-
 /* TRUE when @value says "nothing" ("-", "N/A", "None", "TBD", "void"). */
 gboolean labels_is_void (const char *value);
 
