@@ -103,8 +103,9 @@ understand (Delivery *d)
  * recorded a moment ago is found; classifying is pure. Sets the class, the
  * thread and the hold reason. */
 static gboolean
-place (Store *store, Delivery *d, GError **error)
+place (Delivery *d, GError **error)
 {
+	Store *store = d->txn.store;
 	Statement *statement = d->statement;
 	DeliverResult *result = d->result;
 
@@ -251,7 +252,7 @@ deliver_message_at (Store *store, const Config *config, Message *message, const 
 		result->duplicate = TRUE;
 		return TRUE;
 	}
-	if (place (store, &d, error) && record (&d, error) && txn_commit (&d.txn, error))
+	if (place (&d, error) && record (&d, error) && txn_commit (&d.txn, error))
 		return TRUE;
 
 fail:
