@@ -489,6 +489,63 @@ test_reminder_edges (void **state)
 	assert_true (g_str_has_prefix (g_mime_message_get_subject (mime), "[Liaison OUT OF DATE] LS on OTN"));
 }
 
+/* A follow-up's forward: its numbered Message-ID, its subject and text,
+ * as deliver has always worded them. */
+static const struct {
+	const char *subject, *title;     /* the follow-up's Subject, the statement's title */
+	const char *expected;
+} follow_up_subject_cases[] = {
+	{ "Re: [LS-2026-0007] OTN", "OTN control plane", "Re: [LS-2026-0007] OTN" },
+	{ "Re: OTN", "OTN control plane", "[LS-2026-0007] Re: OTN" },
+	{ "", "OTN control plane", "[LS-2026-0007] OTN control plane" },
+	{ NULL, "[LS-2026-0007] tagged title", "[LS-2026-0007] tagged title" },
+	{ NULL, NULL, "[LS-2026-0007] " },
+	{ "", "", "[LS-2026-0007] " },
+	{ "[LS-2026-0008] another", NULL, "[LS-2026-0007] [LS-2026-0008] another" },
+};
+
+static const struct {
+	const char *from, *title;
+	const char *expected;
+} follow_up_text_cases[] = {
+	{ "TSB <tsbsg15@itu.int>", "OTN control plane",
+	  "A follow-up from TSB <tsbsg15@itu.int> in the thread of liaison statement LS-2026-0007,\n"
+	  "\"OTN control plane\".\nThe message is attached.\n" },
+	{ NULL, NULL,
+	  "A follow-up from  in the thread of liaison statement LS-2026-0007,\n"
+	  "\"\".\nThe message is attached.\n" },
+	{ "a@x\r\n\tBcc: b@y", "t",
+	  "A follow-up from a@x Bcc: b@y in the thread of liaison statement LS-2026-0007,\n"
+	  "\"t\".\nThe message is attached.\n" },
+};
+
+static void
+test_follow_up (void **state)
+{
+	g_autoptr (Config) config = load_config ();
+	g_autofree char *follow_up_id = compose_numbered_id (config, "LS-2026-0007", "follow-up", 42);
+	g_autofree char *forward_id = compose_numbered_id (config, "LS-2026-0007", "forward", 3);
+
+	(void) state;
+	assert_string_equal (follow_up_id, "LS-2026-0007.follow-up-42@example.org");
+	assert_string_equal (forward_id, "LS-2026-0007.forward-3@example.org");
+	for (gsize i = 0; i < G_N_ELEMENTS (follow_up_subject_cases); i++) {
+		g_autofree char *subject = compose_follow_up_subject ("LS-2026-0007",
+		                                                      follow_up_subject_cases[i].subject,
+		                                                      follow_up_subject_cases[i].title);
+		assert_string_equal (subject, follow_up_subject_cases[i].expected);
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS (follow_up_text_cases); i++) {
+		g_autoptr (Statement) thread = statement_new ();
+		g_autofree char *text = NULL;
+
+		thread->id = g_strdup ("LS-2026-0007");
+		thread->title = g_strdup (follow_up_text_cases[i].title);
+		text = compose_follow_up_text (thread, follow_up_text_cases[i].from);
+		assert_string_equal (text, follow_up_text_cases[i].expected);
+	}
+}
+
 static int
 setup (void **state)
 {
@@ -519,6 +576,7 @@ main (void)
 		cmocka_unit_test (test_summary),
 		cmocka_unit_test (test_reminder),
 		cmocka_unit_test (test_reminder_edges),
+		cmocka_unit_test (test_follow_up),
 	};
 
 	return cmocka_run_group_tests (tests, setup, teardown);

@@ -1,5 +1,6 @@
-/* test-thread.c: the keys a message offers for threading, and which side
- * of a liaison a sender is on; table-driven. */
+/* test-thread.c: the keys a message offers for threading, which side of a
+ * liaison a sender is on, and the thread policy (membership, role, effect);
+ * table-driven. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -136,6 +137,225 @@ test_sides (void **state)
 	}
 }
 
+/* The statement of the side and policy tables: ITU-T SG15 to ccamp, sent
+ * by tsbsg15@itu.int. */
+static Statement *
+side_statement (void)
+{
+	Statement *statement = statement_new ();
+
+	statement->id = g_strdup ("LS-2026-0007");
+	statement->from_org = g_strdup ("ITU-T SG15");
+	statement->from_contact = g_strdup ("Greg Jones <greg.jones@example.com>");
+	g_ptr_array_add (statement->response_contacts, g_strdup ("Greg Jones <greg.jones@example.com>"));
+	g_ptr_array_add (statement->groups, g_strdup ("ccamp"));
+	return statement;
+}
+
+static const struct {
+	const char *from;            /* a From header, or NULL */
+	const char *original;        /* the original sender's From, or NULL */
+	ThreadSide side;
+} sender_cases[] = {
+	{ "Deborah Brungard <DC@example.net>", "tsbsg15@itu.int", THREAD_SIDE_RECEIVING },
+	{ "\"TSB\" <tsbsg15@itu.int>", "TSB SG15 <tsbsg15@itu.int>", THREAD_SIDE_SENDING },
+	{ "tsbsg15@itu.int", NULL, THREAD_SIDE_SENDING },          /* the org's domain */
+	{ "other@example.org", "other@example.org", THREAD_SIDE_SENDING },
+	{ "other@example.org", NULL, THREAD_SIDE_UNKNOWN },
+	{ "stranger@example.com", "not an address", THREAD_SIDE_UNKNOWN },
+	{ "not an address", "tsbsg15@itu.int", THREAD_SIDE_UNKNOWN },
+	{ NULL, "tsbsg15@itu.int", THREAD_SIDE_UNKNOWN },
+	{ "", NULL, THREAD_SIDE_UNKNOWN },
+};
+
+static void
+test_sender_side (void **state)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (Config) config = config_load (SRCDIR "/samples/liaison.conf", &error);
+	g_autoptr (Statement) statement = side_statement ();
+
+	(void) state;
+	assert_non_null (config);
+	for (gsize i = 0; i < G_N_ELEMENTS (sender_cases); i++) {
+		ThreadSide side = thread_sender_side (sender_cases[i].from, statement,
+		                                      sender_cases[i].original, config);
+		if (side != sender_cases[i].side)
+			fail_msg ("%s (original %s): side %d, expected %d", sender_cases[i].from,
+			          sender_cases[i].original, side, sender_cases[i].side);
+	}
+}
+
+static ThreadEntry *
+entry (const char *role, const char *from)
+{
+	ThreadEntry *e = g_new0 (ThreadEntry, 1);
+
+	e->role = g_strdup (role);
+	e->from = g_strdup (from);
+	return e;
+}
+
+static void
+test_original_from (void **state)
+{
+	g_autoptr (Statement) statement = statement_new ();
+
+	(void) state;
+	assert_null (thread_original_from (statement));
+	g_ptr_array_add (statement->thread, entry ("reply", "a@example.org"));
+	g_ptr_array_add (statement->thread, entry ("statement", NULL));
+	assert_null (thread_original_from (statement));
+	g_ptr_array_add (statement->thread, entry ("statement", "TSB <tsbsg15@itu.int>"));
+	g_ptr_array_add (statement->thread, entry ("statement", "second@example.org"));
+	assert_string_equal (thread_original_from (statement), "TSB <tsbsg15@itu.int>");
+}
+
+static const struct {
+	const char *name;
+	gboolean has_statement;      /* extraction found a statement */
+	Purpose purpose;
+	const char *thread_id;
+	ThreadVia via;
+	const char *responds_to;
+	gboolean member;
+} member_cases[] = {
+	{ "no thread found", FALSE, PURPOSE_NONE, NULL, THREAD_VIA_NONE, NULL, FALSE },
+	{ "no thread, a statement", TRUE, PURPOSE_ACTION, NULL, THREAD_VIA_NONE, NULL, FALSE },
+	{ "a reply by Message-ID", FALSE, PURPOSE_NONE, "LS-2026-0007", THREAD_VIA_MESSAGE_ID, NULL, TRUE },
+	{ "a reply by the id in its text", FALSE, PURPOSE_NONE, "LS-2026-0007", THREAD_VIA_TEXT, NULL, TRUE },
+	{ "a quoted statement by Message-ID", TRUE, PURPOSE_ACTION, "LS-2026-0007", THREAD_VIA_MESSAGE_ID, NULL, TRUE },
+	{ "a quoted statement by our tag", TRUE, PURPOSE_INFORMATION, "LS-2026-0007", THREAD_VIA_TAG, NULL, TRUE },
+	{ "a statement naming another in its text", TRUE, PURPOSE_ACTION, "LS-2026-0007", THREAD_VIA_TEXT, NULL, FALSE },
+	{ "a response statement", TRUE, PURPOSE_RESPONSE, "LS-2026-0007", THREAD_VIA_MESSAGE_ID, NULL, FALSE },
+	{ "a statement that responds to one", TRUE, PURPOSE_ACTION, "LS-2026-0007", THREAD_VIA_TAG, "LS-2026-0003", FALSE },
+	{ "no statement: responds_to does not matter", FALSE, PURPOSE_NONE, "LS-2026-0007", THREAD_VIA_TEXT, "LS-2026-0003", TRUE },
+};
+
+static void
+test_member (void **state)
+{
+	(void) state;
+	for (gsize i = 0; i < G_N_ELEMENTS (member_cases); i++) {
+		g_autoptr (Statement) statement = member_cases[i].has_statement ? statement_new () : NULL;
+		gboolean member;
+
+		if (statement != NULL)
+			statement->purpose = member_cases[i].purpose;
+		member = thread_is_member (statement, member_cases[i].thread_id, member_cases[i].via,
+		                           member_cases[i].responds_to);
+		if (member != member_cases[i].member)
+			fail_msg ("%s: member %d, expected %d", member_cases[i].name, member,
+			          member_cases[i].member);
+	}
+}
+
+static const struct {
+	const char *kind;
+	ThreadSide side;
+	ThreadRole role;
+	const char *name;
+} role_cases[] = {
+	{ "reply", THREAD_SIDE_RECEIVING, THREAD_ROLE_REPLY, "reply" },
+	{ "reply", THREAD_SIDE_UNKNOWN, THREAD_ROLE_REPLY, "reply" },
+	{ "reply", THREAD_SIDE_SENDING, THREAD_ROLE_FOLLOW_UP, "follow-up" },
+	{ "other", THREAD_SIDE_SENDING, THREAD_ROLE_FOLLOW_UP, "follow-up" },
+	{ "other", THREAD_SIDE_UNKNOWN, THREAD_ROLE_REPLY, "reply" },
+	{ "auto-reply", THREAD_SIDE_SENDING, THREAD_ROLE_AUTO_REPLY, "auto-reply" },
+	{ "auto-reply", THREAD_SIDE_RECEIVING, THREAD_ROLE_AUTO_REPLY, "auto-reply" },
+	{ "bounce", THREAD_SIDE_SENDING, THREAD_ROLE_BOUNCE, "bounce" },
+	{ "bounce", THREAD_SIDE_UNKNOWN, THREAD_ROLE_BOUNCE, "bounce" },
+	{ NULL, THREAD_SIDE_UNKNOWN, THREAD_ROLE_REPLY, "reply" },
+};
+
+static void
+test_role (void **state)
+{
+	(void) state;
+	for (gsize i = 0; i < G_N_ELEMENTS (role_cases); i++) {
+		ThreadRole role = thread_role (role_cases[i].kind, role_cases[i].side);
+		if (role != role_cases[i].role)
+			fail_msg ("%s, side %d: role %d, expected %d", role_cases[i].kind, role_cases[i].side,
+			          role, role_cases[i].role);
+		assert_string_equal (thread_role_to_string (role), role_cases[i].name);
+	}
+}
+
+static const struct {
+	ThreadRole role;
+	ThreadSide side;
+	StatementState state;        /* the statement's state now */
+	const char *from, *message_id, *note;
+	ThreadEffectKind kind;
+	const char *new_state, *event, *detail;
+} effect_cases[] = {
+	{ THREAD_ROLE_REPLY, THREAD_SIDE_RECEIVING, STATE_OPEN, "Chair <dc@example.net>", "r1@x", NULL,
+	  THREAD_EFFECT_REPLIED, "replied", "replied", "reply from Chair <dc@example.net> <r1@x>" },
+	{ THREAD_ROLE_REPLY, THREAD_SIDE_RECEIVING, STATE_CLOSED, "dc@example.net", "r1@x", NULL,
+	  THREAD_EFFECT_REPLIED, NULL, "replied", "reply from dc@example.net <r1@x>" },
+	{ THREAD_ROLE_REPLY, THREAD_SIDE_RECEIVING, STATE_HELD, "dc@example.net", NULL,
+	  ", the response statement LS-2026-0009",
+	  THREAD_EFFECT_REPLIED, "replied", "replied",
+	  "reply from dc@example.net <>, the response statement LS-2026-0009" },
+	{ THREAD_ROLE_REPLY, THREAD_SIDE_UNKNOWN, STATE_OPEN, "x@example.com", "r2@x", NULL,
+	  THREAD_EFFECT_EVENT, NULL, "reply",
+	  "message from x@example.com <r2@x>, who speaks for neither side: state unchanged" },
+	{ THREAD_ROLE_REPLY, THREAD_SIDE_UNKNOWN, STATE_OPEN, NULL, "r2@x", " (it came before its parent)",
+	  THREAD_EFFECT_EVENT, NULL, "reply",
+	  "message from (unknown sender) <r2@x>, who speaks for neither side: state unchanged"
+	  " (it came before its parent)" },
+	{ THREAD_ROLE_FOLLOW_UP, THREAD_SIDE_SENDING, STATE_OPEN, "tsb@itu.int", "f1@x", NULL,
+	  THREAD_EFFECT_EVENT, NULL, "follow-up",
+	  "follow-up from tsb@itu.int <f1@x>, forwarded to the statement's routes" },
+	{ THREAD_ROLE_FOLLOW_UP, THREAD_SIDE_SENDING, STATE_OPEN, "tsb@itu.int\r\nBcc: x", "f1@x",
+	  ", which came before its parent: not forwarded",
+	  THREAD_EFFECT_EVENT, NULL, "follow-up",
+	  "follow-up from tsb@itu.int Bcc: x <f1@x>, which came before its parent: not forwarded" },
+	{ THREAD_ROLE_AUTO_REPLY, THREAD_SIDE_UNKNOWN, STATE_OPEN, "a@x", "a@x", NULL,
+	  THREAD_EFFECT_NONE, NULL, NULL, NULL },
+	{ THREAD_ROLE_BOUNCE, THREAD_SIDE_RECEIVING, STATE_OPEN, "mailer-daemon@x", "b@x", NULL,
+	  THREAD_EFFECT_NONE, NULL, NULL, NULL },
+};
+
+static void
+test_effect (void **state)
+{
+	(void) state;
+	for (gsize i = 0; i < G_N_ELEMENTS (effect_cases); i++) {
+		g_autoptr (Statement) statement = statement_new ();
+		g_autoptr (ThreadEffect) effect = NULL;
+
+		statement->state = effect_cases[i].state;
+		effect = thread_effect_new (statement, effect_cases[i].role, effect_cases[i].side,
+		                            effect_cases[i].from, effect_cases[i].message_id,
+		                            effect_cases[i].note);
+		if (effect->kind != effect_cases[i].kind)
+			fail_msg ("case %zu: kind %d, expected %d", i, effect->kind, effect_cases[i].kind);
+		assert_true (g_strcmp0 (effect->state, effect_cases[i].new_state) == 0);
+		assert_true (g_strcmp0 (effect->event, effect_cases[i].event) == 0);
+		if (g_strcmp0 (effect->detail, effect_cases[i].detail) != 0)
+			fail_msg ("case %zu: detail \"%s\", expected \"%s\"", i, effect->detail,
+			          effect_cases[i].detail);
+	}
+}
+
+static void
+test_relate (void **state)
+{
+	g_autoptr (Statement) statement = statement_new ();
+	const Related *rel;
+
+	(void) state;
+	thread_relate (statement, "LS-2026-0003");
+	thread_relate (statement, "ls-2026-0003");     /* once, in any case */
+	assert_int_equal (statement->related->len, 1);
+	rel = g_ptr_array_index (statement->related, 0);
+	assert_string_equal (rel->id, "LS-2026-0003");
+	assert_string_equal (rel->relation, "responds-to");
+	thread_relate (statement, "LS-2026-0004");
+	assert_int_equal (statement->related->len, 2);
+}
+
 int
 main (void)
 {
@@ -143,6 +363,12 @@ main (void)
 		cmocka_unit_test (test_keys),
 		cmocka_unit_test (test_references_bounded),
 		cmocka_unit_test (test_sides),
+		cmocka_unit_test (test_sender_side),
+		cmocka_unit_test (test_original_from),
+		cmocka_unit_test (test_member),
+		cmocka_unit_test (test_role),
+		cmocka_unit_test (test_effect),
+		cmocka_unit_test (test_relate),
 	};
 
 	return cmocka_run_group_tests (tests, NULL, NULL);

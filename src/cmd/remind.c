@@ -93,19 +93,20 @@ queue_reminder (Store *store, const Config *config, Reminder *r, const char *tod
 {
 	const Statement *s = r->statement;
 	g_autoptr (GMimeMessage) mime = NULL;
-	g_autofree char *tmp = NULL, *sha256 = NULL, *path = NULL;
-	StoreOutgoing out = { 0 };
-	gboolean due = FALSE, created = FALSE;
-	gint64 size = 0;
-	guint base = s->routes != NULL ? s->routes->len : 0;
+	g_auto (Txn) txn = TXN_INIT;
+	OutboxItem item = { ROUTE_MESSAGE_REMINDER, NULL,
+	                    route_message_to_string (ROUTE_MESSAGE_REMINDER), r->message_id, 0 };
+	OutboxQueue queue = { s->id, 0, config->address, now, r->plan,
+	                      s->routes != NULL ? s->routes->len : 0, &item, 1 };
+	gboolean due = FALSE;
 
 	*queued = FALSE;
-	if (!store_begin (store, error))
+	if (!txn_begin (&txn, store, config->spool, error))
 		return FALSE;
 	if (!store_remind_due (store, s->id, s->deadline, r->key, &due, error))
 		goto fail;
 	if (!due) {
-		store_rollback (store);
+		txn_rollback (&txn);
 		return TRUE;
 	}
 
@@ -114,62 +115,25 @@ queue_reminder (Store *store, const Config *config, Reminder *r, const char *tod
 		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED, "nothing to compose");
 		goto fail;
 	}
-	tmp = outbox_write (config->spool, mime, &sha256, &size, error);
-	if (tmp == NULL)
+	item.mime = mime;
+	if (!outbox_queue (&txn, &queue, error))
 		goto fail;
-	if (!spool_commit (config->spool, "out", tmp, sha256, &created, error)) {
-		(void) unlink (tmp);
-		guard_forget_path (tmp);
-		goto fail;
-	}
-	(void) unlink (tmp);
-	guard_forget_path (tmp);
-	if (created)
-		path = spool_path (config->spool, "out", sha256);
-
-	out.statement_id = s->id;
-	out.kind = route_message_to_string (ROUTE_MESSAGE_REMINDER);
-	out.message_id = r->message_id;
-	out.sender = config->address;
-	out.sha256 = sha256;
-	out.size = size;
-	out.created = now;
-	r->outbox = store_add_outbox (store, &out, error);
-	if (r->outbox == 0)
-		goto fail;
-	for (guint i = 0; i < r->plan->routes->len; i++) {
-		const PlannedRoute *p = g_ptr_array_index (r->plan->routes, i);
-
-		if (!store_add_route (store, s->id, base + i, p->address, route_role_to_string (p->role),
-		                      route_status_to_string (p->status), r->outbox, now, error))
-			goto fail;
-	}
+	r->outbox = item.row;
 	if (!store_add_reminder (store, s->id, r->key, today, r->outbox, now, error))
 		goto fail;
 
-	guard_block ();
-	if (!store_commit (store, error)) {
-		/* It may have committed all the same (see deliver.c): the
-		 * file stays for the row that may name it. */
-		if (path != NULL)
-			guard_forget_path (path);
-		guard_unblock ();
+	if (!txn_commit (&txn, error)) {
+		/* It may have committed all the same (see txn.c): the file
+		 * stays for the row that may name it. */
 		r->outbox = 0;
 		return FALSE;
 	}
-	if (path != NULL)
-		guard_forget_path (path);
-	guard_unblock ();
 	*queued = TRUE;
 	r->status = "queued";
 	return TRUE;
 
 fail:
-	store_rollback (store);
-	if (path != NULL) {
-		(void) unlink (path);
-		guard_forget_path (path);
-	}
+	txn_rollback (&txn);
 	r->outbox = 0;
 	g_prefix_error (error, "%s %s: ", s->id, r->key);
 	return FALSE;

@@ -108,6 +108,60 @@ fail:
 	return NULL;
 }
 
+/* The item of @queue that carries the plan's @message, or NULL. */
+static const OutboxItem *
+item_of (const OutboxQueue *queue, RouteMessage message)
+{
+	for (guint k = 0; k < queue->n_items; k++)
+		if (queue->items[k].message == message)
+			return &queue->items[k];
+	return NULL;
+}
+
+gboolean
+outbox_queue (Txn *txn, OutboxQueue *queue, GError **error)
+{
+	guint position = queue->first_position;
+
+	for (guint k = 0; k < queue->n_items; k++) {
+		OutboxItem *item = &queue->items[k];
+		g_autofree char *tmp = NULL, *sha256 = NULL;
+		StoreOutgoing out = { 0 };
+		gint64 size = 0;
+
+		item->row = 0;
+		if (item->mime == NULL)
+			continue;
+		tmp = outbox_write (txn->spool, item->mime, &sha256, &size, error);
+		if (tmp == NULL || !txn_add_temp (txn, "out", tmp, sha256, error))
+			return FALSE;
+		out.statement_id = queue->statement_id;
+		out.message_row = queue->message_row;
+		out.kind = item->kind;
+		out.message_id = item->message_id;
+		out.sender = queue->sender;
+		out.sha256 = sha256;
+		out.size = size;
+		out.created = queue->now;
+		item->row = store_add_outbox (txn->store, &out, error);
+		if (item->row == 0)
+			return FALSE;
+	}
+
+	for (guint i = 0; i < queue->plan->routes->len; i++) {
+		const PlannedRoute *r = g_ptr_array_index (queue->plan->routes, i);
+		const OutboxItem *item = item_of (queue, r->message);
+
+		if (item == NULL)
+			continue;
+		if (!store_add_route (txn->store, queue->statement_id, position++, r->address,
+		                      route_role_to_string (r->role), route_status_to_string (r->status),
+		                      r->status == ROUTE_STATUS_QUEUED ? item->row : 0, queue->now, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 guint
 outbox_backoff (int attempts)
 {

@@ -1,5 +1,6 @@
-/* outbox.h: the outgoing half after composition. Writing a composed
- * message into the spool (inside deliver's transaction), and handing queued
+/* outbox.h: the outgoing half after composition. Queueing a composed
+ * message (its spool file, outbox row and routes, inside a recording
+ * transaction), and handing queued
  * messages to the transport: claim the row in a short transaction, send
  * outside any transaction, record the outcome in another. A message the
  * transport accepted is never handed to it again. */
@@ -9,7 +10,9 @@
 #include <gmime/gmime.h>
 
 #include "base/conf.h"
+#include "stages/route.h"
 #include "store/store.h"
+#include "store/txn.h"
 #include "outbound/transport.h"
 
 /* Serialises @mime with LF line ends into a new temporary file under
@@ -18,6 +21,35 @@
  * are temporary. */
 char *outbox_write (const char *spool, GMimeMessage *mime, char **sha256, gint64 *size,
                     GError **error);
+
+/* One composed message to queue. */
+typedef struct {
+	RouteMessage message;    /* which of the plan's messages it is */
+	GMimeMessage *mime;      /* the message; NULL: nothing to queue (its
+	                          * routes are still recorded, carried by no row) */
+	const char *kind;        /* the outbox row's kind: "forward", "follow-up", ... */
+	const char *message_id;  /* the outbox row's Message-ID, without <> */
+	gint64 row;              /* set by outbox_queue(): its outbox row, or 0 */
+} OutboxItem;
+
+typedef struct {
+	const char *statement_id;
+	gint64 message_row;      /* the message that caused it; 0: none */
+	const char *sender;      /* our address: the envelope sender */
+	const char *now;         /* ISO 8601 UTC: created, and the routes' stamp */
+	const RoutePlan *plan;
+	guint first_position;    /* the statement's route position of the first route */
+	OutboxItem *items;       /* in the order their rows are added */
+	guint n_items;
+} OutboxQueue;
+
+/* Queues @queue inside @txn: for each item with a message, in order, its
+ * spool file (outbox_write(), then txn_add_temp()) and its outbox row;
+ * then the routes of @queue->plan whose message is one of the items', in
+ * plan order, at positions from first_position on, a queued route carried
+ * by its item's row. Sets each item's row. Errors are temporary; the
+ * caller rolls @txn back. */
+gboolean outbox_queue (Txn *txn, OutboxQueue *queue, GError **error);
 
 typedef struct {
 	guint sent;              /* accepted by the transport */

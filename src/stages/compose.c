@@ -29,6 +29,37 @@ compose_message_id (const Config *config, const char *statement_id, RouteMessage
 	                        our_domain (config));
 }
 
+char *
+compose_numbered_id (const Config *config, const char *statement_id, const char *kind, gint64 n)
+{
+	g_return_val_if_fail (config != NULL, NULL);
+	g_return_val_if_fail (statement_id != NULL, NULL);
+
+	return g_strdup_printf ("%s.%s-%" G_GINT64_FORMAT "@%s", statement_id, kind, n,
+	                        our_domain (config));
+}
+
+char *
+compose_follow_up_subject (const char *statement_id, const char *subject, const char *title)
+{
+	g_autofree char *tag = g_strdup_printf ("[%s]", statement_id);
+	const char *text = subject != NULL && *subject ? subject : title;
+
+	if (text != NULL && strstr (text, tag) != NULL)
+		return g_strdup (text);
+	return g_strdup_printf ("%s %s", tag, text != NULL ? text : "");
+}
+
+char *
+compose_follow_up_text (const Statement *thread, const char *from)
+{
+	g_autofree char *who = statement_clean_line (from);
+
+	return g_strdup_printf ("A follow-up from %s in the thread of liaison statement %s,\n"
+	                        "\"%s\".\nThe message is attached.\n", who, thread->id,
+	                        thread->title != NULL ? thread->title : "");
+}
+
 /* TRUE when @id (without <>) can stand between angle brackets as it is:
  * printable ASCII without white space, brackets, quotes or backslashes.
  * message.c cleaned it of control characters, but a Message-ID is still

@@ -41,6 +41,24 @@ typedef struct {
  * allocated. */
 char *compose_message_id (const Config *config, const char *statement_id, RouteMessage message);
 
+/* Our Message-ID for a further forward of @statement_id, without <>:
+ * "LS-2026-0007.KIND-N@example.org" (a follow-up's, numbered by its
+ * message row; a re-route's, by the statement's route count). Newly
+ * allocated. */
+char *compose_numbered_id (const Config *config, const char *statement_id, const char *kind,
+                           gint64 n);
+
+/* The subject of the forward of a follow-up to @statement_id: the
+ * follow-up's @subject (else the statement's @title; either may be NULL),
+ * with our tag "[ID] " before it unless it carries the tag already. Newly
+ * allocated. */
+char *compose_follow_up_subject (const char *statement_id, const char *subject, const char *title);
+
+/* The text of the forward of a follow-up from @from (a From header, may be
+ * NULL) in the thread of @thread (id and title): who sent it, in which
+ * thread, and that it is attached. Newly allocated. */
+char *compose_follow_up_text (const Statement *thread, const char *from);
+
 /* Builds @message for @input. Headers: From (our name and address), To and
  * Cc from the plan's routes of that message (Bcc routes are in the envelope
  * only), Subject "[ID] title" (the ack and the notice say "Received:" and

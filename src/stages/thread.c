@@ -1,5 +1,7 @@
-/* thread.c: the keys that tie a message to a statement, and which side of a
- * liaison a sender is on. Pure: the store resolves the keys. */
+/* thread.c: the keys that tie a message to a statement, which side of a
+ * liaison a sender is on, and the thread policy: is a message in a thread,
+ * its role there, and what it does to the statement. Pure: the store
+ * resolves the keys and records the outcome. */
 #include "config.h"
 
 #include <string.h>
@@ -266,4 +268,118 @@ thread_side (const char *address, const Statement *statement,
 	if (org != NULL && in_domains (org->domains, address))
 		return THREAD_SIDE_SENDING;
 	return THREAD_SIDE_UNKNOWN;
+}
+
+ThreadSide
+thread_sender_side (const char *from, const Statement *thread, const char *original_from,
+                    const Config *config)
+{
+	g_autoptr (Mailbox) sender = from != NULL ? mailbox_parse (from) : NULL;
+	g_autoptr (Mailbox) original = original_from != NULL ? mailbox_parse (original_from) : NULL;
+
+	if (sender == NULL || sender->address == NULL)
+		return THREAD_SIDE_UNKNOWN;
+	return thread_side (sender->address, thread, original != NULL ? original->address : NULL, config);
+}
+
+const char *
+thread_original_from (const Statement *thread)
+{
+	for (guint i = 0; thread->thread != NULL && i < thread->thread->len; i++) {
+		const ThreadEntry *e = g_ptr_array_index (thread->thread, i);
+		if (g_strcmp0 (e->role, "statement") == 0 && e->from != NULL)
+			return e->from;
+	}
+	return NULL;
+}
+
+gboolean
+thread_is_member (const Statement *statement, const char *thread_id, ThreadVia via,
+                  const char *responds_to)
+{
+	if (thread_id == NULL)
+		return FALSE;
+	if (statement == NULL)
+		return TRUE;
+	if (statement->purpose == PURPOSE_RESPONSE || responds_to != NULL)
+		return FALSE;
+	return via == THREAD_VIA_MESSAGE_ID || via == THREAD_VIA_TAG;
+}
+
+const char *
+thread_role_to_string (ThreadRole role)
+{
+	switch (role) {
+	case THREAD_ROLE_FOLLOW_UP:
+		return "follow-up";
+	case THREAD_ROLE_AUTO_REPLY:
+		return "auto-reply";
+	case THREAD_ROLE_BOUNCE:
+		return "bounce";
+	case THREAD_ROLE_REPLY:
+	default:
+		return "reply";
+	}
+}
+
+ThreadRole
+thread_role (const char *kind, ThreadSide side)
+{
+	if (g_strcmp0 (kind, "auto-reply") == 0)
+		return THREAD_ROLE_AUTO_REPLY;
+	if (g_strcmp0 (kind, "bounce") == 0)
+		return THREAD_ROLE_BOUNCE;
+	return side == THREAD_SIDE_SENDING ? THREAD_ROLE_FOLLOW_UP : THREAD_ROLE_REPLY;
+}
+
+ThreadEffect *
+thread_effect_new (const Statement *thread, ThreadRole role, ThreadSide side, const char *from,
+                   const char *message_id, const char *note)
+{
+	ThreadEffect *effect = g_new0 (ThreadEffect, 1);
+	g_autofree char *who = statement_clean_line (from != NULL ? from : "(unknown sender)");
+	const char *id = message_id != NULL ? message_id : "";
+
+	if (role == THREAD_ROLE_REPLY && side == THREAD_SIDE_RECEIVING) {
+		effect->kind = THREAD_EFFECT_REPLIED;
+		effect->state = thread->state == STATE_CLOSED ? NULL : "replied";
+		effect->event = "replied";
+		effect->detail = g_strdup_printf ("reply from %s <%s>%s", who, id, note ? note : "");
+	} else if (role == THREAD_ROLE_REPLY) {
+		effect->kind = THREAD_EFFECT_EVENT;
+		effect->event = "reply";
+		effect->detail = g_strdup_printf ("message from %s <%s>, who speaks for neither side: "
+		                                  "state unchanged%s", who, id, note ? note : "");
+	} else if (role == THREAD_ROLE_FOLLOW_UP) {
+		effect->kind = THREAD_EFFECT_EVENT;
+		effect->event = "follow-up";
+		effect->detail = g_strdup_printf ("follow-up from %s <%s>%s", who, id,
+		                                  note ? note : ", forwarded to the statement's routes");
+	}
+	return effect;
+}
+
+void
+thread_effect_free (ThreadEffect *effect)
+{
+	if (effect == NULL)
+		return;
+	g_free (effect->detail);
+	g_free (effect);
+}
+
+void
+thread_relate (Statement *statement, const char *responds_to)
+{
+	Related *rel;
+
+	for (guint i = 0; i < statement->related->len; i++) {
+		rel = g_ptr_array_index (statement->related, i);
+		if (g_ascii_strcasecmp (rel->id, responds_to) == 0)
+			return;
+	}
+	rel = g_new0 (Related, 1);
+	rel->id = g_strdup (responds_to);
+	rel->relation = g_strdup ("responds-to");
+	g_ptr_array_add (statement->related, rel);
 }

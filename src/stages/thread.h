@@ -1,7 +1,9 @@
 /* thread.h: which statement a message belongs to (SPEC §7), the pure half.
  * thread_keys_new() collects what the message offers, in SPEC order; the
  * store looks the keys up; thread_side() says whether a sender speaks for
- * the receiving side (our groups and managers) or the sending side. */
+ * the receiving side (our groups and managers) or the sending side; the
+ * thread policy says whether a message is in the thread it names, its role
+ * there, and what that role does to the statement (the caller records it). */
 #ifndef LIAISON_THREAD_H
 #define LIAISON_THREAD_H
 
@@ -47,5 +49,80 @@ typedef enum {
  * message came from @original_sender (addr-spec, may be NULL). */
 ThreadSide thread_side (const char *address, const Statement *statement,
                         const char *original_sender, const Config *config);
+
+/* The side of @from (a From header or an addr-spec, may be NULL) for
+ * @thread, whose statement message came from @original_from (a From
+ * header, may be NULL: thread_original_from()). */
+ThreadSide thread_sender_side (const char *from, const Statement *thread,
+                               const char *original_from, const Config *config);
+
+/* The From of the statement message among @thread's entries (the original
+ * sender), or NULL. Borrowed from @thread. */
+const char *thread_original_from (const Statement *thread);
+
+/* How the thread of a message was found. */
+typedef enum {
+	THREAD_VIA_NONE,
+	THREAD_VIA_MESSAGE_ID,   /* In-Reply-To or References */
+	THREAD_VIA_TAG,          /* our subject tag */
+	THREAD_VIA_TEXT,         /* the id or the Datatracker URL in the text */
+} ThreadVia;
+
+/* Whether the message is a message of the thread @thread_id (NULL: none
+ * found, found @via) rather than a statement of its own. @statement is what
+ * extraction found in it (may be NULL); @responds_to the statement a
+ * response statement answers, or NULL. Statement content decides: a
+ * response statement is a statement, and so is one that only names another
+ * in its text; but content found in a message that answers one of the
+ * thread's messages or carries our tag is the statement quoted in a reply. */
+gboolean thread_is_member (const Statement *statement, const char *thread_id, ThreadVia via,
+                           const char *responds_to);
+
+typedef enum {
+	THREAD_ROLE_REPLY,
+	THREAD_ROLE_FOLLOW_UP,   /* from the sending side: forwarded */
+	THREAD_ROLE_AUTO_REPLY,
+	THREAD_ROLE_BOUNCE,
+} ThreadRole;
+
+/* "reply", "follow-up", "auto-reply", "bounce". A static string. */
+const char *thread_role_to_string (ThreadRole role);
+
+/* The role in its thread of a message of class @kind ("reply", "other",
+ * "auto-reply", "bounce") whose sender is on @side: auto-replies and
+ * bounces keep their class; from the sending side it is a follow-up, from
+ * anyone else a reply. */
+ThreadRole thread_role (const char *kind, ThreadSide side);
+
+typedef enum {
+	THREAD_EFFECT_NONE,      /* nothing to record */
+	THREAD_EFFECT_EVENT,     /* an event on the statement */
+	THREAD_EFFECT_REPLIED,   /* the statement's state (replied) and action
+	                          * taken change, with an event */
+} ThreadEffectKind;
+
+/* What a message of the thread does to its statement. */
+typedef struct {
+	ThreadEffectKind kind;
+	const char *state;       /* REPLIED: the new state, or NULL to leave it
+	                          * (a closed statement stays closed) */
+	const char *event;       /* the event's type, or NULL for NONE */
+	char *detail;            /* the event's text, or NULL for NONE */
+} ThreadEffect;
+
+/* What the message @message_id (may be NULL) from @from (may be NULL) in
+ * the role @role, its sender on @side, does to @thread: a reply from the
+ * receiving side marks it replied and its action taken; other replies and
+ * follow-ups are recorded as events only; auto-replies and bounces change
+ * nothing. @note (may be NULL) ends the event's text; a follow-up without
+ * one says it was forwarded. Free with thread_effect_free(). */
+ThreadEffect *thread_effect_new (const Statement *thread, ThreadRole role, ThreadSide side,
+                                 const char *from, const char *message_id, const char *note);
+void thread_effect_free (ThreadEffect *effect);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThreadEffect, thread_effect_free)
+
+/* Adds to @statement the relation "responds-to" @responds_to, unless it
+ * names that statement already (in any relation). */
+void thread_relate (Statement *statement, const char *responds_to);
 
 #endif

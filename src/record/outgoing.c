@@ -1,0 +1,126 @@
+/* outgoing.c: what a recorded message sends, from the route plan to the
+ * outbox: composing is compose.c's, queueing (spool file, outbox row,
+ * routes) outbox_queue()'s; this file picks the plan, the messages and
+ * their ids. Inside the recording transaction. */
+#include "config.h"
+
+#include "base/gmime-util.h"
+#include "base/statement.h"
+#include "record/outgoing.h"
+#include "stages/classify.h"
+
+static void
+add_addresses (InternetAddressList *list, GPtrArray *out)
+{
+	for (int i = 0; list != NULL && i < internet_address_list_length (list); i++) {
+		InternetAddress *ia = internet_address_list_get_address (list, i);
+
+		if (INTERNET_ADDRESS_IS_GROUP (ia)) {
+			add_addresses (internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia)), out);
+		} else if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
+			const char *addr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+			g_autofree char *clean = statement_clean_line (addr);
+			if (*clean != '\0')
+				g_ptr_array_add (out, g_ascii_strdown (clean, -1));
+		}
+	}
+}
+
+RoutePlan *
+outgoing_plan (const Statement *statement, const Config *config, const Message *message,
+               gboolean no_ack)
+{
+	g_autoptr (GPtrArray) recipients = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (Mailbox) sender = NULL;
+	RouteOriginal original = { 0 };
+
+	original.recipients = recipients;
+	if (message != NULL && message->mime != NULL) {
+		add_addresses (g_mime_message_get_addresses (message->mime, GMIME_ADDRESS_TYPE_TO),
+		               recipients);
+		add_addresses (g_mime_message_get_addresses (message->mime, GMIME_ADDRESS_TYPE_CC),
+		               recipients);
+	}
+	if (message != NULL) {
+		/* Only an address that reads back as one plain mailbox becomes
+		 * a recipient: the name is for display, the address for the
+		 * envelope. */
+		sender = mailbox_parse (message->from);
+		if (sender == NULL)
+			sender = mailbox_parse (message->from_address);
+		original.sender = sender;
+		original.automatic = classify_is_automatic (message);
+	}
+	if (no_ack)
+		original.automatic = TRUE;
+	return route_plan (statement, config, &original);
+}
+
+static void
+note_rows (GArray **outbox, const OutboxItem *items, guint n_items)
+{
+	for (guint k = 0; k < n_items; k++) {
+		if (items[k].row == 0)
+			continue;
+		if (*outbox == NULL)
+			*outbox = g_array_new (FALSE, FALSE, sizeof (gint64));
+		g_array_append_val (*outbox, items[k].row);
+	}
+}
+
+gboolean
+outgoing_queue_statement (Txn *txn, const Config *config, const Statement *statement,
+                          const Message *message, gint64 message_row, const char *now,
+                          GArray **outbox, GPtrArray **routes, GError **error)
+{
+	g_autoptr (RoutePlan) plan = outgoing_plan (statement, config, message, FALSE);
+	ComposeInput input = { statement, plan, message->mime, now, message->raw_sha256, NULL, NULL, NULL };
+	OutboxItem items[ROUTE_N_MESSAGES] = { { 0 } };
+	char *ids[ROUTE_N_MESSAGES] = { NULL };
+	OutboxQueue queue = { statement->id, message_row, config->address, now, plan, 0,
+	                      items, ROUTE_N_MESSAGES };
+	gboolean ok;
+
+	for (int m = 0; m < ROUTE_N_MESSAGES; m++) {
+		ids[m] = compose_message_id (config, statement->id, (RouteMessage) m);
+		items[m] = (OutboxItem) { (RouteMessage) m, compose_message (config, &input, (RouteMessage) m),
+		                          route_message_to_string ((RouteMessage) m), ids[m], 0 };
+	}
+	ok = outbox_queue (txn, &queue, error);
+	for (int m = 0; m < ROUTE_N_MESSAGES; m++) {
+		g_clear_object (&items[m].mime);
+		g_free (ids[m]);
+	}
+	if (!ok)
+		return FALSE;
+	note_rows (outbox, items, ROUTE_N_MESSAGES);
+	for (guint i = 0; i < plan->routes->len; i++) {
+		const PlannedRoute *r = g_ptr_array_index (plan->routes, i);
+
+		if (*routes == NULL)
+			*routes = g_ptr_array_new_with_free_func (g_free);
+		g_ptr_array_add (*routes, g_strdup (r->address));
+	}
+	return TRUE;
+}
+
+gboolean
+outgoing_queue_forward (Txn *txn, const Config *config, const ComposeInput *input,
+                        const char *kind, gint64 message_row, const char *now, GArray **outbox,
+                        GError **error)
+{
+	g_autoptr (GMimeMessage) mime = compose_message (config, input, ROUTE_MESSAGE_FORWARD);
+	OutboxItem item = { ROUTE_MESSAGE_FORWARD, mime, kind, NULL, 0 };
+	OutboxQueue queue = { input->statement->id, message_row, config->address, now, input->plan, 0,
+	                      &item, 1 };
+
+	if (mime == NULL)
+		return TRUE;
+	if (!store_count_routes (txn->store, input->statement->id, &queue.first_position, error))
+		return FALSE;
+	item.message_id = g_mime_message_get_message_id (mime);
+	if (!outbox_queue (txn, &queue, error))
+		return FALSE;
+	note_rows (outbox, &item, 1);
+	return TRUE;
+}

@@ -1,0 +1,40 @@
+/* outgoing.h: the mail a recorded message calls for, planned, composed and
+ * queued inside the recording transaction: a statement's forward,
+ * acknowledgement and held notice, and the later forwards of a follow-up
+ * or a re-routed statement. Sending is outbox_send()'s, after the commit. */
+#ifndef LIAISON_OUTGOING_H
+#define LIAISON_OUTGOING_H
+
+#include "base/conf.h"
+#include "input/message.h"
+#include "outbound/outbox.h"
+#include "stages/compose.h"
+#include "stages/route.h"
+#include "store/txn.h"
+
+/* The routes of @statement for its original @message (may be NULL: no
+ * original, nobody received it directly): route_plan() with who the
+ * original reached directly (To and Cc) and who would get the
+ * acknowledgement. @no_ack: no acknowledgement, as for an automatic
+ * message. Newly allocated. */
+RoutePlan *outgoing_plan (const Statement *statement, const Config *config,
+                          const Message *message, gboolean no_ack);
+
+/* Plans the routes of @statement, just recorded from @message (row
+ * @message_row), composes the messages they call for (dated @now) and
+ * queues them, and records the routes. Appends the outbox rows to *outbox
+ * and the routes' addresses to *routes, creating each array when first
+ * needed. */
+gboolean outgoing_queue_statement (Txn *txn, const Config *config, const Statement *statement,
+                                   const Message *message, gint64 message_row, const char *now,
+                                   GArray **outbox, GPtrArray **routes, GError **error);
+
+/* Composes the forward that @input describes, queues it as @kind, and
+ * records the routes of the plan's forward from the statement's next
+ * route position on. Nothing is queued when the plan forwards to nobody.
+ * Appends the outbox row to *outbox (created when first needed). */
+gboolean outgoing_queue_forward (Txn *txn, const Config *config, const ComposeInput *input,
+                                 const char *kind, gint64 message_row, const char *now,
+                                 GArray **outbox, GError **error);
+
+#endif
