@@ -190,7 +190,7 @@ compose_case (const Config *config, const ComposeCase *c, Message *original, Sta
 {
 	GPtrArray *messages = g_ptr_array_new_with_free_func (g_object_unref);
 	g_autoptr (GPtrArray) received = g_ptr_array_new_with_free_func (g_free);
-	g_autoptr (Mailbox) sender = c->sender != NULL ? mailbox_parse (c->sender) : NULL;
+	g_autoptr (Address) sender = c->sender != NULL ? address_parse (c->sender) : NULL;
 	g_autoptr (RoutePlan) plan = NULL;
 	Statement *s = statement_for (c, original->message_id);
 	RouteOriginal ro = { received, sender, FALSE };
@@ -199,7 +199,7 @@ compose_case (const Config *config, const ComposeCase *c, Message *original, Sta
 	/* An unparsable sender (the injection case's) is composed from its
 	 * parts, as deliver would never do, to test compose alone. */
 	if (sender == NULL && c->sender != NULL) {
-		sender = g_new0 (Mailbox, 1);
+		sender = g_new0 (Address, 1);
 		sender->name = g_strdup ("Greg Jones\r\nBcc: evil@example.com");
 		sender->address = g_strdup ("greg.jones@itu.int");
 		ro.sender = sender;

@@ -157,7 +157,7 @@ test_mailbox_parse (void **state)
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
-		g_autoptr (Mailbox) m = mailbox_parse (cases[i].text);
+		g_autoptr (Address) m = address_parse (cases[i].text);
 		if (cases[i].address == NULL) {
 			if (m != NULL)
 				fail_msg ("\"%s\" parsed as %s", cases[i].text, m->address);
@@ -171,7 +171,7 @@ test_mailbox_parse (void **state)
 		else
 			assert_string_equal (m->name, cases[i].name);
 	}
-	assert_null (mailbox_parse (NULL));
+	assert_null (address_parse (NULL));
 }
 
 static void
@@ -192,14 +192,14 @@ test_mailbox_format (void **state)
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
-		Mailbox m = { (char *) cases[i].name, (char *) cases[i].address };
-		g_autofree char *text = mailbox_format (&m);
-		g_autoptr (Mailbox) back = NULL;
-		g_autoptr (Mailbox) copy = mailbox_copy (&m);
+		Address m = { (char *) cases[i].name, (char *) cases[i].address };
+		g_autofree char *text = address_format (&m);
+		g_autoptr (Address) back = NULL;
+		g_autoptr (Address) copy = address_copy (&m);
 
 		assert_string_equal (text, cases[i].text);
 		/* What we write reads back as the same mailbox. */
-		back = mailbox_parse (text);
+		back = address_parse (text);
 		assert_non_null (back);
 		assert_string_equal (back->address, cases[i].address);
 		if (cases[i].name != NULL && *cases[i].name != '\0')
@@ -430,7 +430,7 @@ test_values (void **state)
 		&error);
 	const Org *org;
 	const Group *group;
-	const Mailbox *m;
+	const Address *m;
 
 	assert_non_null (c);
 	print_problems ("values", c->problems);

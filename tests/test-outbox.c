@@ -194,7 +194,7 @@ route_statuses (Fixture *f)
 
 	check (s != NULL, error);
 	for (guint i = 0; i < s->routes->len; i++) {
-		const Route *r = g_ptr_array_index (s->routes, i);
+		const StatementRoute *r = g_ptr_array_index (s->routes, i);
 		g_string_append_printf (out, "%s%s=%s", i > 0 ? " " : "", r->address, r->status);
 	}
 	return g_string_free (out, FALSE);

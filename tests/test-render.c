@@ -39,7 +39,7 @@ static Statement *
 full_statement (void)
 {
 	Statement *s = statement_new ();
-	Route *route = g_new0 (Route, 1);
+	StatementRoute *route = g_new0 (StatementRoute, 1);
 	Related *related = g_new0 (Related, 1);
 	ThreadEntry *entry = g_new0 (ThreadEntry, 1);
 	Event *event = g_new0 (Event, 1);

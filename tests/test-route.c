@@ -176,7 +176,7 @@ test_cases (void **state)
 		g_autoptr (Config) config = load_config (c->extra_config);
 		g_autoptr (Statement) s = statement_new ();
 		g_autoptr (GPtrArray) received = g_ptr_array_new_with_free_func (g_free);
-		g_autoptr (Mailbox) sender = c->sender != NULL ? mailbox_parse (c->sender) : NULL;
+		g_autoptr (Address) sender = c->sender != NULL ? address_parse (c->sender) : NULL;
 		g_autoptr (RoutePlan) plan = NULL;
 		g_autofree char *got = NULL;
 		RouteOriginal original = { received, sender, c->automatic };
@@ -199,7 +199,7 @@ test_recipients (void **state)
 	g_autoptr (Config) config = load_config (NULL);
 	g_autoptr (Statement) s = statement_new ();
 	g_autoptr (GPtrArray) received = g_ptr_array_new_with_free_func (g_free);
-	g_autoptr (Mailbox) sender = mailbox_parse ("Greg <greg@itu.int>");
+	g_autoptr (Address) sender = address_parse ("Greg <greg@itu.int>");
 	g_autoptr (RoutePlan) plan = NULL;
 	g_autoptr (GPtrArray) forward = NULL;
 	g_autoptr (GPtrArray) ack = NULL;

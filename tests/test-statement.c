@@ -350,7 +350,7 @@ test_new_free (void **state)
 {
 	g_autoptr (Statement) s = statement_new ();
 	Attachment *a = g_new0 (Attachment, 1);
-	Route *r = g_new0 (Route, 1);
+	StatementRoute *r = g_new0 (StatementRoute, 1);
 
 	assert_non_null (s->to_texts);
 	assert_non_null (s->events);

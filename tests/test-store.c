@@ -337,7 +337,7 @@ full_statement (void)
 {
 	Statement *s = statement_new ();
 	Attachment *a;
-	Route *r;
+	StatementRoute *r;
 
 	s->layout = LAYOUT_ITUT;
 	s->title = g_strdup ("LS on OTN \xc3\xa9volution");
@@ -375,12 +375,12 @@ full_statement (void)
 	a->sha256 = g_strdup ("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	g_ptr_array_add (s->attachments, a);
 
-	r = g_new0 (Route, 1);
+	r = g_new0 (StatementRoute, 1);
 	r->address = g_strdup ("ccamp@ietf.org");
 	r->role = g_strdup ("list");
 	r->status = g_strdup ("sent");
 	g_ptr_array_add (s->routes, r);
-	r = g_new0 (Route, 1);
+	r = g_new0 (StatementRoute, 1);
 	r->address = g_strdup ("dc@example.net");
 	r->role = g_strdup ("chair");
 	r->status = g_strdup ("already-received");
@@ -392,7 +392,7 @@ static void
 assert_full_statement (const Statement *got, gboolean everything)
 {
 	const Attachment *a;
-	const Route *r;
+	const StatementRoute *r;
 
 	assert_string_equal (got->id, "LS-2026-0001");
 	assert_int_equal (got->layout, LAYOUT_ITUT);
@@ -1141,7 +1141,7 @@ many_statement (guint i)
 		g_ptr_array_add (s->attachments, a);
 	}
 	for (guint n = 0; n < i % 4; n++) {
-		Route *r = g_new0 (Route, 1);
+		StatementRoute *r = g_new0 (StatementRoute, 1);
 
 		r->address = g_strdup_printf ("route%u-%u@example.org", i, n);
 		r->role = g_strdup (n == 0 ? "list" : "chair");
@@ -1200,8 +1200,8 @@ assert_same_lists (const Statement *got, const Statement *expected)
 	}
 	assert_int_equal (got->routes->len, expected->routes->len);
 	for (guint i = 0; i < got->routes->len; i++) {
-		const Route *a = g_ptr_array_index (got->routes, i);
-		const Route *b = g_ptr_array_index (expected->routes, i);
+		const StatementRoute *a = g_ptr_array_index (got->routes, i);
+		const StatementRoute *b = g_ptr_array_index (expected->routes, i);
 
 		assert_string_equal (a->address, b->address);
 		assert_string_equal (a->role, b->role);

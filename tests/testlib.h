@@ -14,6 +14,7 @@
 #include <glib.h>
 
 #include "base/conf.h"
+#include "base/util.h"
 #include "input/message.h"
 
 /* Removes @path and, for a directory, everything under it. A symbolic
@@ -21,25 +22,7 @@
 static inline void
 testlib_remove_tree (const char *path)
 {
-	struct stat st;
-	GDir *dir;
-	const char *name;
-
-	if (lstat (path, &st) < 0)
-		return;
-	if (!S_ISDIR (st.st_mode)) {
-		(void) unlink (path);
-		return;
-	}
-	dir = g_dir_open (path, 0, NULL);
-	while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
-		g_autofree char *child = g_build_filename (path, name, NULL);
-
-		testlib_remove_tree (child);
-	}
-	if (dir != NULL)
-		g_dir_close (dir);
-	(void) rmdir (path);
+	util_remove_tree (path);
 }
 
 /* The number of entries of @dir (0 when it cannot be read). */

@@ -48,7 +48,7 @@ static const char *const group_keys[] = { "name", "aliases", "list", "chairs", "
 /* Mailboxes */
 
 void
-mailbox_free (Mailbox *mailbox)
+address_free (Address *mailbox)
 {
 	if (mailbox == NULL)
 		return;
@@ -57,14 +57,14 @@ mailbox_free (Mailbox *mailbox)
 	g_free (mailbox);
 }
 
-Mailbox *
-mailbox_copy (const Mailbox *mailbox)
+Address *
+address_copy (const Address *mailbox)
 {
-	Mailbox *copy;
+	Address *copy;
 
 	if (mailbox == NULL)
 		return NULL;
-	copy = g_new0 (Mailbox, 1);
+	copy = g_new0 (Address, 1);
 	copy->name = g_strdup (mailbox->name);
 	copy->address = g_strdup (mailbox->address);
 	return copy;
@@ -237,8 +237,8 @@ clean_name (const char *text)
 	return g_string_free (out, FALSE);
 }
 
-Mailbox *
-mailbox_parse (const char *text)
+Address *
+address_parse (const char *text)
 {
 	g_autoptr (InternetAddressList) list = NULL;
 	g_autofree char *addr = NULL;
@@ -246,7 +246,7 @@ mailbox_parse (const char *text)
 	g_autofree char *domain = NULL;
 	InternetAddress *ia;
 	const char *at;
-	Mailbox *mailbox;
+	Address *mailbox;
 
 	if (text == NULL || strchr (text, '@') == NULL)
 		return NULL;
@@ -277,14 +277,14 @@ mailbox_parse (const char *text)
 	if (!INTERNET_ADDRESS_IS_MAILBOX (ia))
 		return NULL;
 
-	mailbox = g_new0 (Mailbox, 1);
+	mailbox = g_new0 (Address, 1);
 	mailbox->address = g_strconcat (local, "@", domain, NULL);
 	mailbox->name = clean_name (internet_address_get_name (ia));
 	return mailbox;
 }
 
 char *
-mailbox_format (const Mailbox *mailbox)
+address_format (const Address *mailbox)
 {
 	GString *out;
 	gboolean quote = FALSE;
@@ -295,7 +295,7 @@ mailbox_format (const Mailbox *mailbox)
 		return g_strdup (mailbox->address);
 
 	/* Quote a display name holding an RFC 5322 special, so that the
-	 * result reads back through mailbox_parse() as the same mailbox.
+	 * result reads back through address_parse() as the same mailbox.
 	 * A '.' is left alone: obs-phrase allows it and every reader does. */
 	for (const char *p = mailbox->name; *p; p++) {
 		if (strchr ("()<>[]:;@\\,\"", *p) != NULL) {
@@ -470,13 +470,13 @@ config_find_org_by_domain (const Config *config, const char *domain)
 const Group *
 config_find_group_by_list (const Config *config, const char *address)
 {
-	g_autoptr (Mailbox) parsed = NULL;
+	g_autoptr (Address) parsed = NULL;
 
 	g_return_val_if_fail (config != NULL, NULL);
 	if (address == NULL)
 		return NULL;
 	if (strchr (address, '<') != NULL) {
-		parsed = mailbox_parse (address);
+		parsed = address_parse (address);
 		if (parsed == NULL)
 			return NULL;
 		address = parsed->address;
@@ -526,7 +526,7 @@ group_free (Group *group)
 	g_free (group->name);
 	g_free (group->full_name);
 	g_ptr_array_unref (group->aliases);
-	mailbox_free (group->list);
+	address_free (group->list);
 	g_ptr_array_unref (group->chairs);
 	g_ptr_array_unref (group->ads);
 	g_free (group);
@@ -681,11 +681,11 @@ static char *
 get_address (Loader *l, const char *section, const char *key)
 {
 	g_autofree char *value = get_string (l, section, key);
-	g_autoptr (Mailbox) mailbox = NULL;
+	g_autoptr (Address) mailbox = NULL;
 
 	if (value == NULL)
 		return NULL;
-	mailbox = mailbox_parse (value);
+	mailbox = address_parse (value);
 	if (mailbox == NULL) {
 		problem (l, section, key, "\"%s\" is not a valid mail address%s", value, hint (value));
 		return g_steal_pointer (&value);
@@ -699,11 +699,11 @@ static GPtrArray *
 get_mailboxes (Loader *l, const char *section, const char *key)
 {
 	g_autoptr (GPtrArray) items = get_list (l, section, key);
-	GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) mailbox_free);
+	GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) address_free);
 
 	for (guint i = 0; i < items->len; i++) {
 		const char *item = g_ptr_array_index (items, i);
-		Mailbox *mailbox = mailbox_parse (item);
+		Address *mailbox = address_parse (item);
 		if (mailbox == NULL)
 			problem (l, section, key, "\"%s\" is not a valid mail address%s", item, hint (item));
 		else
@@ -861,7 +861,7 @@ load_org (Loader *l, const char *section, const char *name)
 	org->authorized = g_ptr_array_new_with_free_func (g_free);
 	authorized = get_mailboxes (l, section, "authorized");
 	for (guint i = 0; i < authorized->len; i++) {
-		const Mailbox *m = g_ptr_array_index (authorized, i);
+		const Address *m = g_ptr_array_index (authorized, i);
 		g_ptr_array_add (org->authorized, g_utf8_strdown (m->address, -1));
 	}
 	g_ptr_array_add (l->config->orgs, org);
@@ -880,7 +880,7 @@ load_group (Loader *l, const char *section, const char *name)
 	if (list == NULL) {
 		problem (l, section, "list", "missing; a group needs the address of its list");
 	} else {
-		group->list = mailbox_parse (list);
+		group->list = address_parse (list);
 		if (group->list == NULL)
 			problem (l, section, "list", "\"%s\" is not a valid mail address%s", list, hint (list));
 	}

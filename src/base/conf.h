@@ -12,18 +12,19 @@ typedef enum {
 	DELIVERY_MAILDIR,
 } DeliveryMethod;
 
-/* An RFC 5322 mailbox split into its parts. */
+/* An RFC 5322 address (a mailbox, in RFC 5322's words) split into its
+ * parts. */
 typedef struct {
 	char *name;     /* display name, or NULL */
 	char *address;  /* addr-spec, lower-cased domain */
-} Mailbox;
+} Address;
 
 /* [org NAME] */
 typedef struct {
 	char *name;              /* as written in the section header */
 	GPtrArray *aliases;      /* char* */
 	GPtrArray *domains;      /* char*, lower case */
-	GPtrArray *managers;     /* Mailbox* */
+	GPtrArray *managers;     /* Address* */
 	GPtrArray *authorized;   /* char* addr-specs, lower case; empty: anyone */
 } Org;
 
@@ -32,9 +33,9 @@ typedef struct {
 	char *name;              /* the key: "ccamp" */
 	char *full_name;         /* name = ...: "Common Control and Measurement Plane" */
 	GPtrArray *aliases;      /* char* */
-	Mailbox *list;           /* list = ...; NULL is a configuration problem */
-	GPtrArray *chairs;       /* Mailbox* */
-	GPtrArray *ads;          /* Mailbox* */
+	Address *list;           /* list = ...; NULL is a configuration problem */
+	GPtrArray *chairs;       /* Address* */
+	GPtrArray *ads;          /* Address* */
 } Group;
 
 typedef struct {
@@ -102,12 +103,12 @@ const Group *config_find_group_by_list (const Config *config, const char *addres
 
 /* Parses one RFC 5322 mailbox ("Name <a@b>", "a@b", "a@b (Name)"). NULL when
  * it has no plausible addr-spec. */
-Mailbox *mailbox_parse (const char *text);
-Mailbox *mailbox_copy (const Mailbox *mailbox);
-void mailbox_free (Mailbox *mailbox);
+Address *address_parse (const char *text);
+Address *address_copy (const Address *mailbox);
+void address_free (Address *mailbox);
 /* "Name <addr>" or "addr"; newly allocated. */
-char *mailbox_format (const Mailbox *mailbox);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Mailbox, mailbox_free)
+char *address_format (const Address *mailbox);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Address, address_free)
 
 /* Runs every check of `liaison check` beyond those config_load did: database
  * and spool writable (creating nothing), the directory consistent. Appends one

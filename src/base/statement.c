@@ -22,7 +22,7 @@ statement_new (void)
 	statement->attachment_titles = g_ptr_array_new_with_free_func (g_free);
 	statement->groups = g_ptr_array_new_with_free_func (g_free);
 	statement->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
-	statement->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) route_free);
+	statement->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) statement_route_free);
 	statement->related = g_ptr_array_new_with_free_func ((GDestroyNotify) related_free);
 	statement->thread = g_ptr_array_new_with_free_func ((GDestroyNotify) thread_entry_free);
 	statement->events = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);
@@ -77,7 +77,7 @@ attachment_free (Attachment *attachment)
 }
 
 void
-route_free (Route *route)
+statement_route_free (StatementRoute *route)
 {
 	if (route == NULL)
 		return;

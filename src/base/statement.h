@@ -44,7 +44,7 @@ typedef struct {
 	char *address;
 	char *role;              /* list chair ad manager triage archive sender */
 	char *status;            /* queued sent failed already-received */
-} Route;
+} StatementRoute;
 
 typedef struct {
 	char *id;                /* "LS-2026-0003" */
@@ -104,7 +104,7 @@ typedef struct {
 	char *received;          /* ISO 8601 UTC */
 	char *message_id;        /* without angle brackets */
 	GPtrArray *attachments;  /* Attachment* */
-	GPtrArray *routes;       /* Route* */
+	GPtrArray *routes;       /* StatementRoute* */
 	GPtrArray *related;      /* Related* */
 	GPtrArray *thread;       /* ThreadEntry* */
 	GPtrArray *events;       /* Event* */
@@ -116,7 +116,7 @@ void statement_free (Statement *statement);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Statement, statement_free)
 
 void attachment_free (Attachment *attachment);
-void route_free (Route *route);
+void statement_route_free (StatementRoute *route);
 void related_free (Related *related);
 void thread_entry_free (ThreadEntry *entry);
 void event_free (Event *event);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #ifdef __linux__
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #endif
 
@@ -101,4 +102,28 @@ util_syncfs_reports_errors (void)
 #else
 	return FALSE;
 #endif
+}
+
+void
+util_remove_tree (const char *path)
+{
+	struct stat st;
+	GDir *dir;
+	const char *name;
+
+	if (lstat (path, &st) < 0)
+		return;
+	if (!S_ISDIR (st.st_mode)) {
+		(void) unlink (path);
+		return;
+	}
+	dir = g_dir_open (path, 0, NULL);
+	while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+		g_autofree char *child = g_build_filename (path, name, NULL);
+
+		util_remove_tree (child);
+	}
+	if (dir != NULL)
+		g_dir_close (dir);
+	(void) rmdir (path);
 }

@@ -1,6 +1,6 @@
 /* util.h: small helpers that several layers need and no concept owns:
- * lists of unique strings, blank lines, writing a whole buffer, and
- * whether syncfs() can be trusted. */
+ * lists of unique strings, blank lines, writing a whole buffer, whether
+ * syncfs() can be trusted, and removing a scratch tree. */
 #ifndef LIAISON_UTIL_H
 #define LIAISON_UTIL_H
 
@@ -39,5 +39,10 @@ gboolean util_write_all (int fd, const void *buf, gsize len, const char *what, G
  * Before, it could succeed after losing data, and only an fsync of each
  * file will do. FALSE on other systems. */
 gboolean util_syncfs_reports_errors (void);
+
+/* Removes @path and everything under it, never following a symbolic link
+ * (a link is removed, not what it points to). Errors are ignored: it is
+ * for scratch directories. */
+void util_remove_tree (const char *path);
 
 #endif

@@ -16,6 +16,7 @@
 #include "cmd/common.h"
 #include "deliver.h"
 #include "base/error.h"
+#include "base/util.h"
 #include "base/guard.h"
 #include "input/mailbox.h"
 #include "outbound/outbox.h"
@@ -176,28 +177,6 @@ extension_of (const char *recipient)
 	if (plus == NULL || (at != NULL && plus > at) || plus[1] == '\0' || plus + 1 == at)
 		return NULL;
 	return at != NULL ? g_strndup (plus + 1, at - plus - 1) : g_strdup (plus + 1);
-}
-
-/* Removes @path and everything under it (the dry run's scratch copy). */
-static void
-remove_tree (const char *path)
-{
-	g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-	const char *name;
-
-	if (dir != NULL) {
-		while ((name = g_dir_read_name (dir)) != NULL) {
-			g_autofree char *child = g_build_filename (path, name, NULL);
-
-			if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-				remove_tree (child);
-			else
-				(void) unlink (child);
-		}
-		(void) rmdir (path);
-	} else {
-		(void) unlink (path);
-	}
 }
 
 /* The store to deliver into. A dry run delivers into a scratch copy of the
@@ -559,7 +538,7 @@ static void
 scratch_clear (Config *scratch_config, const char *scratch)
 {
 	if (scratch != NULL)
-		remove_tree (scratch);
+		util_remove_tree (scratch);
 	g_free (scratch_config->database);
 	g_free (scratch_config->spool);
 }

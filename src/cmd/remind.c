@@ -7,7 +7,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "commands.h"
 #include "cmd/common.h"
@@ -15,7 +14,6 @@
 #include "base/conf.h"
 #include "base/error.h"
 #include "base/gmime-util.h"
-#include "base/guard.h"
 #include "outbound/outbox.h"
 #include "stages/remind.h"
 #include "export/render.h"

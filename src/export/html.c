@@ -624,7 +624,7 @@ page_tables (GString *out, const Statement *s)
 
 	g_ptr_array_set_size (rows, 0);
 	for (guint i = 0; s->routes != NULL && i < s->routes->len; i++) {
-		const Route *r = g_ptr_array_index (s->routes, i);
+		const StatementRoute *r = g_ptr_array_index (s->routes, i);
 
 		g_ptr_array_add (rows, row (r->address, r->role, r->status, NULL));
 	}

@@ -480,7 +480,7 @@ card_routes (GString *out, const GPtrArray *routes)
 	g_autoptr(GPtrArray) rows = rows_new ();
 
 	for (guint i = 0; routes != NULL && i < routes->len; i++) {
-		const Route *route = g_ptr_array_index (routes, i);
+		const StatementRoute *route = g_ptr_array_index (routes, i);
 
 		g_ptr_array_add (rows, cells_new (3, route->address, route->role, route->status));
 	}

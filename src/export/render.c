@@ -135,7 +135,7 @@ add_routes (JsonBuilder *builder, const GPtrArray *routes)
 	json_builder_set_member_name (builder, "routes");
 	json_builder_begin_array (builder);
 	for (guint i = 0; routes != NULL && i < routes->len; i++) {
-		const Route *route = g_ptr_array_index (routes, i);
+		const StatementRoute *route = g_ptr_array_index (routes, i);
 
 		json_builder_begin_object (builder);
 		add_string_or_null (builder, "address", route->address);
@@ -503,7 +503,7 @@ json_write_routes (JsonWriter *w, const GPtrArray *routes)
 	json_member (w, "routes");
 	json_open (w, '[');
 	for (guint i = 0; routes != NULL && i < routes->len; i++) {
-		const Route *route = g_ptr_array_index (routes, i);
+		const StatementRoute *route = g_ptr_array_index (routes, i);
 
 		json_open_element (w);
 		json_string_member (w, "address", route->address);

@@ -1,9 +1,8 @@
 /* mailbox.h: reading whole mailboxes for `reinject`: mbox (mboxo, mboxrd,
  * Content-Length, CR LF), MMDF, files of messages without From_ lines,
  * Maildir, MH, and "-" (an mbox on standard input). Its mailbox-file.c is
- * the only file that includes libetpan's headers. (conf.h owns the Mailbox
- * type and the mailbox_ names of RFC 5322 addresses, so this one says
- * mailbox_source.) */
+ * the only file that includes libetpan's headers. A mailbox here is a file
+ * or folder of messages; an RFC 5322 address is conf.h's Address. */
 #ifndef LIAISON_MAILBOX_H
 #define LIAISON_MAILBOX_H
 

@@ -31,7 +31,7 @@ outgoing_plan (const Statement *statement, const Config *config, const Message *
                gboolean no_ack)
 {
 	g_autoptr (GPtrArray) recipients = g_ptr_array_new_with_free_func (g_free);
-	g_autoptr (Mailbox) sender = NULL;
+	g_autoptr (Address) sender = NULL;
 	RouteOriginal original = { 0 };
 
 	original.recipients = recipients;
@@ -45,9 +45,9 @@ outgoing_plan (const Statement *statement, const Config *config, const Message *
 		/* Only an address that reads back as one plain mailbox becomes
 		 * a recipient: the name is for display, the address for the
 		 * envelope. */
-		sender = mailbox_parse (message->from);
+		sender = address_parse (message->from);
 		if (sender == NULL)
-			sender = mailbox_parse (message->from_address);
+			sender = address_parse (message->from_address);
 		original.sender = sender;
 		original.automatic = classify_is_automatic (message);
 	}

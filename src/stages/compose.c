@@ -2,7 +2,7 @@
  * with GMime's objects. Nothing from the incoming message is pasted into a
  * header: values pass through statement_clean_line() and then GMime's own
  * setters, which encode them (RFC 2047) and fold them; addresses come from
- * the directory, or from a mailbox that mailbox_parse() accepted. */
+ * the directory, or from a mailbox that address_parse() accepted. */
 #include "config.h"
 
 #include <string.h>

@@ -136,7 +136,7 @@ add_mailboxes (Planner *p, GPtrArray *mailboxes, RouteRole role, RouteMessage me
                RouteField field, gboolean check_received)
 {
 	for (guint i = 0; mailboxes != NULL && i < mailboxes->len; i++) {
-		const Mailbox *m = g_ptr_array_index (mailboxes, i);
+		const Address *m = g_ptr_array_index (mailboxes, i);
 		add (p, m->address, m->name, role, message, field, check_received);
 	}
 }
@@ -256,7 +256,7 @@ route_reminder (const Statement *statement, const Config *config)
 	/* The response contacts are the statement's text: only what reads
 	 * back as one mailbox becomes a recipient. */
 	for (guint i = 0; statement->response_contacts != NULL && i < statement->response_contacts->len; i++) {
-		g_autoptr (Mailbox) m = mailbox_parse (g_ptr_array_index (statement->response_contacts, i));
+		g_autoptr (Address) m = address_parse (g_ptr_array_index (statement->response_contacts, i));
 		if (m != NULL)
 			add (&p, m->address, m->name, ROUTE_ROLE_RESPONSE, ROUTE_MESSAGE_REMINDER,
 			     ROUTE_FIELD_CC, FALSE);

@@ -64,7 +64,7 @@ typedef struct {
 	 * directly. NULL or empty when none. */
 	GPtrArray *recipients;   /* char* */
 	/* Who would get the acknowledgement: the original's From, or NULL. */
-	const Mailbox *sender;
+	const Address *sender;
 	/* classify_is_automatic(): no acknowledgement (RFC 3834). */
 	gboolean automatic;
 } RouteOriginal;

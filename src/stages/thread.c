@@ -8,24 +8,7 @@
 
 #include "stages/thread.h"
 #include "base/pattern.h"
-
-static gboolean
-contains (GPtrArray *array, const char *value)
-{
-	for (guint i = 0; i < array->len; i++)
-		if (g_ascii_strcasecmp (g_ptr_array_index (array, i), value) == 0)
-			return TRUE;
-	return FALSE;
-}
-
-static void
-add_unique (GPtrArray *array, char *value)
-{
-	if (contains (array, value))
-		g_free (value);
-	else
-		g_ptr_array_add (array, value);
-}
+#include "base/util.h"
 
 void
 thread_find_ids (const char *text, const char *id_prefix, GPtrArray *ids)
@@ -45,7 +28,7 @@ thread_find_ids (const char *text, const char *id_prefix, GPtrArray *ids)
 		g_autofree char *year = g_match_info_fetch (match, 1);
 		g_autofree char *seq = g_match_info_fetch (match, 2);
 		g_autofree char *prefix = g_ascii_strup (id_prefix, -1);
-		add_unique (ids, g_strdup_printf ("%s-%s-%s", prefix, year, seq));
+		util_take_unique (ids, g_strdup_printf ("%s-%s-%s", prefix, year, seq), TRUE);
 		g_match_info_next (match, NULL);
 	}
 }
@@ -63,7 +46,7 @@ thread_find_urls (const char *text, GPtrArray *urls)
 	g_regex_match (regex, text, 0, &match);
 	while (g_match_info_matches (match)) {
 		g_autofree char *number = g_match_info_fetch (match, 1);
-		add_unique (urls, g_strdup_printf ("https://datatracker.ietf.org/liaison/%s/", number));
+		util_take_unique (urls, g_strdup_printf ("https://datatracker.ietf.org/liaison/%s/", number), TRUE);
 		g_match_info_next (match, NULL);
 	}
 }
@@ -83,7 +66,7 @@ find_tags (const char *subject, const char *id_prefix, GPtrArray *tags)
 		g_ptr_array_set_size (ids, 0);
 		thread_find_ids (inside, id_prefix, ids);
 		if (ids->len == 1 && strlen (inside) == strlen (g_ptr_array_index (ids, 0)))
-			add_unique (tags, g_strdup (g_ptr_array_index (ids, 0)));
+			util_take_unique (tags, g_strdup (g_ptr_array_index (ids, 0)), TRUE);
 		p = end + 1;
 	}
 }
@@ -103,7 +86,7 @@ add_reference (ThreadKeys *keys, const char *reference, const char *id_prefix, G
 	thread_find_ids (reference, id_prefix, found);
 	thread_find_urls (reference, found);
 	for (guint i = 0; i < found->len; i++)
-		add_unique (keys->responds_to, g_strdup (g_ptr_array_index (found, i)));
+		util_take_unique (keys->responds_to, g_strdup (g_ptr_array_index (found, i)), TRUE);
 	g_strstrip (title);
 	if (*title == '\0' || g_str_has_prefix (title, "http"))
 		return;
@@ -111,7 +94,7 @@ add_reference (ThreadKeys *keys, const char *reference, const char *id_prefix, G
 	thread_find_ids (title, id_prefix, found);
 	if (found->len == 1 && g_ascii_strcasecmp (title, g_ptr_array_index (found, 0)) == 0)
 		return;
-	add_unique (titles, g_steal_pointer (&title));
+	util_take_unique (titles, g_steal_pointer (&title), TRUE);
 }
 
 /* Appends the Message-IDs of the header @name, nearest first when
@@ -134,7 +117,7 @@ add_message_ids (GPtrArray *out, const Message *message, const char *name, gbool
 		int i = reverse ? n - 1 - k : k;
 		g_autofree char *id = statement_clean_line (g_mime_references_get_message_id (refs, i));
 
-		if (*id == '\0' || contains (out, id)
+		if (*id == '\0' || util_has_string (out, id, TRUE)
 		    || (message->message_id != NULL && strcmp (id, message->message_id) == 0))
 			continue;
 		g_ptr_array_add (out, g_steal_pointer (&id));
@@ -176,7 +159,7 @@ thread_keys_new (const Message *message, const Statement *statement, const char 
 		for (guint i = 0; i < statement->references->len; i++)
 			add_reference (keys, g_ptr_array_index (statement->references, i), id_prefix, titles);
 		for (guint i = 0; i < titles->len; i++)
-			add_unique (keys->responds_to, g_strdup (g_ptr_array_index (titles, i)));
+			util_take_unique (keys->responds_to, g_strdup (g_ptr_array_index (titles, i)), TRUE);
 	}
 	return keys;
 }
@@ -195,7 +178,7 @@ thread_keys_free (ThreadKeys *keys)
 }
 
 static gboolean
-mailbox_is (const Mailbox *mailbox, const char *address)
+mailbox_is (const Address *mailbox, const char *address)
 {
 	return mailbox != NULL && mailbox->address != NULL
 		&& g_ascii_strcasecmp (mailbox->address, address) == 0;
@@ -215,7 +198,7 @@ static gboolean
 any_contact_is (GPtrArray *contacts, const char *address)
 {
 	for (guint i = 0; contacts != NULL && i < contacts->len; i++) {
-		g_autoptr (Mailbox) m = mailbox_parse (g_ptr_array_index (contacts, i));
+		g_autoptr (Address) m = address_parse (g_ptr_array_index (contacts, i));
 		if (mailbox_is (m, address))
 			return TRUE;
 	}
@@ -274,8 +257,8 @@ ThreadSide
 thread_sender_side (const char *from, const Statement *thread, const char *original_from,
                     const Config *config)
 {
-	g_autoptr (Mailbox) sender = from != NULL ? mailbox_parse (from) : NULL;
-	g_autoptr (Mailbox) original = original_from != NULL ? mailbox_parse (original_from) : NULL;
+	g_autoptr (Address) sender = from != NULL ? address_parse (from) : NULL;
+	g_autoptr (Address) original = original_from != NULL ? address_parse (original_from) : NULL;
 
 	if (sender == NULL || sender->address == NULL)
 		return THREAD_SIDE_UNKNOWN;

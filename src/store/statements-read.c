@@ -279,7 +279,7 @@ attachment_from_row (Statement *s, sqlite3_stmt *st, int c)
 static void
 route_from_row (Statement *s, sqlite3_stmt *st, int c)
 {
-	Route *route = g_new0 (Route, 1);
+	StatementRoute *route = g_new0 (StatementRoute, 1);
 
 	route->address = column_dup (st, c);
 	route->role = column_dup (st, c + 1);

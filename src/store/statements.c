@@ -212,7 +212,7 @@ add_routes (Store *store, gint64 row, GPtrArray *routes, GError **error)
 	if (routes == NULL)
 		return TRUE;
 	for (guint i = 0; i < routes->len; i++) {
-		const Route *r = g_ptr_array_index (routes, i);
+		const StatementRoute *r = g_ptr_array_index (routes, i);
 		g_auto (StoreQuery) st = query (store, Q_ADD_ROUTE, error);
 		Binder bind = { st, SQLITE_OK };
 

@@ -358,11 +358,11 @@ extract_itut (const char *text, const ExtractContext *context, guint *score)
 	attachments = find_attachments (lines, block->end, &rest);
 	if (attachments >= 0) {
 		g_autofree char *after = NULL;
-		g_autofree char *value = NULL;
+		g_autofree char *listed = NULL;
 
 		after = lines_between (lines, (guint) attachments + 1, -1);
-		value = g_strconcat (rest, "\n", after != NULL ? after : "", NULL);
-		add_attachment_lines (statement, value);
+		listed = g_strconcat (rest, "\n", after != NULL ? after : "", NULL);
+		add_attachment_lines (statement, listed);
 	}
 	statement->body = lines_between (lines, block->end, attachments);
 
