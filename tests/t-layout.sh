@@ -27,10 +27,12 @@ else
 	ok "every path of the README's layout table exists"
 fi
 
-# The include graph between modules (a module is NAME.c with NAME.h):
-# one line "FROM TO" per include of one of our headers.
+# The include graph between modules (a module is NAME.c with NAME.h; a
+# NAME-private.h belongs to module NAME): one line "FROM TO" per include
+# of one of our headers.
 while read -r f; do
 	from=${f%.[ch]}
+	from=${from%-private}
 	sed -n 's/^#include "\([^"]*\)\.h".*/\1/p' "$f" | while read -r inc; do
 		if [ -f "src/$inc.h" ]; then
 			to="src/$inc"
@@ -39,6 +41,7 @@ while read -r f; do
 		else
 			continue
 		fi
+		to=${to%-private}
 		[ "$to" != "$from" ] && echo "$from $to"
 	done
 done < "$T/files" | sort -u > "$T/edges"

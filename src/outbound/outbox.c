@@ -34,15 +34,12 @@
 char *
 outbox_write (const char *spool, GMimeMessage *mime, char **sha256, gint64 *size, GError **error)
 {
+	static const char what[] = "cannot write an outgoing message to the spool";
 	g_autofree char *dir = NULL;
-	g_autofree char *path = NULL;
-	g_autoptr (GMimeStream) file = NULL;
-	g_autoptr (GMimeStream) filtered = NULL;
-	g_autoptr (GMimeFilter) checksum = NULL;
 	g_autoptr (GMimeFilter) unix_lines = NULL;
 	g_autoptr (GMimeFormatOptions) options = NULL;
-	struct stat st;
-	int fd, errsv;
+	SpoolWriter writer;
+	GMimeStream *out;
 
 	g_return_val_if_fail (spool != NULL, NULL);
 	g_return_val_if_fail (GMIME_IS_MESSAGE (mime), NULL);
@@ -53,59 +50,21 @@ outbox_write (const char *spool, GMimeMessage *mime, char **sha256, gint64 *size
 		liaison_set_errno (error, errno, "cannot create the spool's tmp directory");
 		return NULL;
 	}
-	path = g_build_filename (dir, "out.XXXXXX", NULL);
-	fd = guard_mkstemp (path, O_RDWR | O_CLOEXEC, 0640);
-	if (fd < 0) {
-		errsv = errno;
-		g_autofree char *what = g_strdup_printf ("cannot create a file in %s", dir);
-		liaison_set_errno (error, errsv, what);
-		return NULL;
-	}
-
 	/* LF line ends whatever the original had (it is attached as it
 	 * came), and the checksum of exactly the bytes written. */
-	/* Its flush fsyncs the file, unless a batch defers that. */
-	file = spool_file_stream (fd);
-	filtered = g_mime_stream_filter_new (file);
 	unix_lines = g_mime_filter_dos2unix_new (FALSE);
-	checksum = hash_filter_new ();
-	g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), unix_lines);
-	g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), checksum);
+	out = spool_writer_open (&writer, dir, "out", unix_lines, error);
+	if (out == NULL)
+		return NULL;
 	options = g_mime_format_options_new ();
 	g_mime_format_options_set_newline_format (options, GMIME_NEWLINE_FORMAT_UNIX);
-
 	errno = 0;
-	if (g_mime_object_write_to_stream (GMIME_OBJECT (mime), options, filtered) < 0 ||
-	    g_mime_stream_flush (filtered) < 0) {
-		errsv = errno != 0 ? errno : EIO;
-		liaison_set_errno (error, errsv, "cannot write an outgoing message to the spool");
-		goto fail;
+	if (g_mime_object_write_to_stream (GMIME_OBJECT (mime), options, out) < 0) {
+		liaison_set_errno (error, errno != 0 ? errno : EIO, what);
+		spool_writer_abort (&writer);
+		return NULL;
 	}
-	if (fstat (fd, &st) < 0) {
-		liaison_set_errno (error, errno, "cannot write an outgoing message to the spool");
-		goto fail;
-	}
-	g_clear_object (&filtered);
-	g_clear_object (&file);
-	if (close (fd) < 0) {
-		fd = -1;
-		liaison_set_errno (error, errno, "cannot write an outgoing message to the spool");
-		goto fail;
-	}
-	fd = -1;
-	*sha256 = hash_filter_hex (checksum);
-	if (size != NULL)
-		*size = (gint64) st.st_size;
-	return g_steal_pointer (&path);
-
-fail:
-	g_clear_object (&filtered);
-	g_clear_object (&file);
-	if (fd >= 0)
-		close (fd);
-	(void) unlink (path);
-	guard_forget_path (path);
-	return NULL;
+	return spool_writer_close (&writer, what, sha256, size, error);
 }
 
 /* The item of @queue that carries the plan's @message, or NULL. */

@@ -335,18 +335,96 @@ spool_commit (const char *spool, const char *kind, const char *tmp_path,
 	return TRUE;
 }
 
+GMimeStream *
+spool_writer_open (SpoolWriter *writer, const char *dir, const char *prefix, GMimeFilter *filter,
+                   GError **error)
+{
+	g_autofree char *template = g_strdup_printf ("%s.XXXXXX", prefix);
+
+	*writer = (SpoolWriter) { NULL, -1, NULL, NULL, NULL };
+	writer->path = g_build_filename (dir, template, NULL);
+	writer->fd = guard_mkstemp (writer->path, O_RDWR | O_CLOEXEC, 0640);
+	if (writer->fd < 0) {
+		int errsv = errno;
+		g_autofree char *what = g_strdup_printf ("cannot create a file in %s", dir);
+
+		liaison_set_errno (error, errsv, what);
+		g_clear_pointer (&writer->path, g_free);
+		return NULL;
+	}
+	/* Its flush fsyncs the file, unless a batch defers that. */
+	writer->file = spool_file_stream (writer->fd);
+	writer->filtered = g_mime_stream_filter_new (writer->file);
+	if (filter != NULL)
+		g_mime_stream_filter_add (GMIME_STREAM_FILTER (writer->filtered), filter);
+	writer->checksum = hash_filter_new ();
+	g_mime_stream_filter_add (GMIME_STREAM_FILTER (writer->filtered), writer->checksum);
+	return writer->filtered;
+}
+
+void
+spool_writer_abort (SpoolWriter *writer)
+{
+	g_clear_object (&writer->filtered);
+	g_clear_object (&writer->file);
+	g_clear_object (&writer->checksum);
+	if (writer->fd >= 0)
+		close (writer->fd);
+	writer->fd = -1;
+	if (writer->path != NULL) {
+		(void) unlink (writer->path);
+		guard_forget_path (writer->path);
+		g_clear_pointer (&writer->path, g_free);
+	}
+}
+
+char *
+spool_writer_close (SpoolWriter *writer, const char *what, char **sha256, gint64 *size,
+                    GError **error)
+{
+	struct stat st;
+	int errsv;
+
+	/* Flushing the filter completes it and fsyncs the file (unless
+	 * syncs are deferred). */
+	errno = 0;
+	if (g_mime_stream_flush (writer->filtered) < 0) {
+		errsv = errno != 0 ? errno : EIO;
+		liaison_set_errno (error, errsv, what);
+		goto fail;
+	}
+	if (fstat (writer->fd, &st) < 0) {
+		liaison_set_errno (error, errno, what);
+		goto fail;
+	}
+	g_clear_object (&writer->filtered);
+	g_clear_object (&writer->file);
+	if (close (writer->fd) < 0) {
+		writer->fd = -1;
+		liaison_set_errno (error, errno, what);
+		goto fail;
+	}
+	writer->fd = -1;
+	*sha256 = hash_filter_hex (writer->checksum);
+	g_clear_object (&writer->checksum);
+	if (size != NULL)
+		*size = (gint64) st.st_size;
+	return g_steal_pointer (&writer->path);
+
+fail:
+	spool_writer_abort (writer);
+	return NULL;
+}
+
 char *
 spool_write_part (const char *spool, GMimePart *part, char **sha256, gint64 *size,
                   GError **error)
 {
+	static const char what[] = "cannot write an attachment to the spool";
 	g_autofree char *dir = NULL;
-	g_autofree char *path = NULL;
-	g_autoptr (GMimeStream) file = NULL;
-	g_autoptr (GMimeStream) filtered = NULL;
-	g_autoptr (GMimeFilter) checksum = NULL;
+	SpoolWriter writer;
+	GMimeStream *out;
 	GMimeDataWrapper *content;
-	struct stat st;
-	int fd, errsv;
 
 	g_return_val_if_fail (spool != NULL, NULL);
 	g_return_val_if_fail (GMIME_IS_PART (part), NULL);
@@ -355,68 +433,25 @@ spool_write_part (const char *spool, GMimePart *part, char **sha256, gint64 *siz
 	dir = g_build_filename (spool, "tmp", NULL);
 	if (!make_dir (dir, error))
 		return NULL;
-	path = g_build_filename (dir, "part.XXXXXX", NULL);
-	fd = guard_mkstemp (path, O_RDWR | O_CLOEXEC, 0640);
-	if (fd < 0) {
-		errsv = errno;
-		g_autofree char *what = g_strdup_printf ("cannot create a file in %s", dir);
-		liaison_set_errno (error, errsv, what);
-		return NULL;
-	}
-
 	/* GMime decodes the transfer encoding while copying, and the checksum
 	 * filter sees every decoded byte on its way to the file: the part is
 	 * never held in memory. */
-	file = spool_file_stream (fd);
-	filtered = g_mime_stream_filter_new (file);
-	checksum = hash_filter_new ();
-	g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), checksum);
+	out = spool_writer_open (&writer, dir, "part", NULL, error);
+	if (out == NULL)
+		return NULL;
 
 	/* A part without content (an empty body) is an empty file. Both
 	 * getters return borrowed pointers in GMime 3.2. */
 	content = g_mime_part_get_content (part);
 	if (content != NULL && g_mime_data_wrapper_get_stream (content) != NULL) {
 		errno = 0;
-		if (g_mime_data_wrapper_write_to_stream (content, filtered) < 0) {
-			errsv = errno != 0 ? errno : EIO;
-			liaison_set_errno (error, errsv, "cannot write an attachment to the spool");
-			goto fail;
+		if (g_mime_data_wrapper_write_to_stream (content, out) < 0) {
+			liaison_set_errno (error, errno != 0 ? errno : EIO, what);
+			spool_writer_abort (&writer);
+			return NULL;
 		}
 	}
-	/* Flushing the filter completes it and fsyncs the file (unless
-	 * syncs are deferred). */
-	errno = 0;
-	if (g_mime_stream_flush (filtered) < 0) {
-		errsv = errno != 0 ? errno : EIO;
-		liaison_set_errno (error, errsv, "cannot write an attachment to the spool");
-		goto fail;
-	}
-	if (fstat (fd, &st) < 0) {
-		liaison_set_errno (error, errno, "cannot write an attachment to the spool");
-		goto fail;
-	}
-	g_clear_object (&filtered);
-	g_clear_object (&file);
-	if (close (fd) < 0) {
-		fd = -1;
-		liaison_set_errno (error, errno, "cannot write an attachment to the spool");
-		goto fail;
-	}
-	fd = -1;
-
-	*sha256 = hash_filter_hex (checksum);
-	if (size != NULL)
-		*size = (gint64) st.st_size;
-	return g_steal_pointer (&path);
-
-fail:
-	g_clear_object (&filtered);
-	g_clear_object (&file);
-	if (fd >= 0)
-		close (fd);
-	(void) unlink (path);
-	guard_forget_path (path);
-	return NULL;
+	return spool_writer_close (&writer, what, sha256, size, error);
 }
 
 guint

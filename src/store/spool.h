@@ -41,6 +41,28 @@ void spool_defer_end (void);
  * fsyncs the file, or does nothing while syncs are deferred. */
 GMimeStream *spool_file_stream (int fd);
 
+/* A temporary file of the spool being written through GMime streams, with
+ * the SHA-256 of exactly the bytes written. spool_writer_open() creates
+ * DIR/PREFIX.XXXXXX (covered by guard_add_path()) and gives the stream to
+ * write to: through @filter first when not NULL, then the checksum.
+ * spool_writer_close() flushes (which fsyncs the file unless syncs are
+ * deferred) and closes it, and returns its path (newly allocated), with
+ * *sha256 (hex, newly allocated) and *size; on an error it removes the
+ * file, as spool_writer_abort() does, and says @what failed. */
+typedef struct {
+	char *path;
+	int fd;
+	GMimeStream *file;
+	GMimeStream *filtered;
+	GMimeFilter *checksum;
+} SpoolWriter;
+
+GMimeStream *spool_writer_open (SpoolWriter *writer, const char *dir, const char *prefix,
+                                GMimeFilter *filter, GError **error);
+char *spool_writer_close (SpoolWriter *writer, const char *what, char **sha256, gint64 *size,
+                          GError **error);
+void spool_writer_abort (SpoolWriter *writer);
+
 /* The path of a stored file. Newly allocated. */
 char *spool_path (const char *spool, const char *kind, const char *sha256);
 
