@@ -52,13 +52,13 @@
 # are the same. What is filtered, because it differs between two runs of
 # the very same binary:
 #   - the Maildir file names (time, microseconds, pid and host name,
-#     src/transport/maildir.c unique_name()): each outgoing message is kept
+#     src/outbound/transport/maildir.c unique_name()): each outgoing message is kept
 #     under its Message-ID instead, and listed with its SHA-256 and size;
 #   - outbox.claimed_pid (the pid of the process that handed a message
-#     over, left in the row once sent; src/outbox.c): set to 0 when not
+#     over, left in the row once sent; src/outbound/outbox.c): set to 0 when not
 #     NULL in a copy of the database before it is dumped.
 # Nothing else: the outgoing mail is dated by LIAISON_NOW, its MIME
-# boundaries are hashes (src/compose.c boundary_for()), the claim token
+# boundaries are hashes (src/stages/compose.c boundary_for()), the claim token
 # (g_uuid_string_random) is NULL again once a message is sent, the
 # reinject progress line is drawn only on a terminal, and the delivery's
 # duration goes to syslog only.

@@ -1,4 +1,4 @@
-/* test-hash.c: SHA-256 with nettle (src/hash.c) gives GLib's digests, in
+/* test-hash.c: SHA-256 with nettle (src/base/hash.c) gives GLib's digests, in
  * one piece or many, after a reset, from a copy taken mid-way, and through
  * the GMime filter that the spool and the outbox write with. */
 #include "config.h"

@@ -1,5 +1,5 @@
 /* transport.h: handing one outgoing message to the mail system. One
- * interface, one file per method under src/transport/: sendmail (a program
+ * interface, one file per method under src/outbound/transport/: sendmail (a program
  * run with an argument vector), smtp (libetpan), maildir (writes instead of
  * sending: demos and tests). */
 #ifndef LIAISON_TRANSPORT_H
@@ -62,7 +62,7 @@ gboolean transport_groups (const Transport *transport);
 gboolean transport_group_begin (Transport *transport);
 gboolean transport_group_commit (Transport *transport, GError **error);
 
-/* The implementations (src/transport/METHOD.c). */
+/* The implementations (src/outbound/transport/METHOD.c). */
 Transport *transport_sendmail_new (const char *program);
 Transport *transport_smtp_new (const char *host, guint port);
 Transport *transport_maildir_new (const char *directory, GError **error);

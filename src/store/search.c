@@ -10,7 +10,7 @@
 #include "store/search.h"
 
 /* The fields a term may name, and the FTS5 columns each stands for (the
- * columns of statements_fts, src/store.c). */
+ * columns of statements_fts, src/store/fts.c and src/store/schema.c). */
 static const struct {
 	const char *name;
 	const char *columns;
