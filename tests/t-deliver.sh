@@ -62,6 +62,37 @@ rc=$?
 check "a missing configuration exits 75" 75 "$rc"
 check "stderr is one line starting with 4.3.5" "1 4.3.5" "$(wc -l < "$T/stderr") $(cut -c1-5 "$T/stderr")"
 
+# A group's section twice: the second would silently take over the first
+# (GKeyFile merges them), so the configuration does not load: deliver
+# says 75 with 4.3.5 and records nothing; check names the two lines.
+cp "$CONF" "$T/dup.conf"
+printf '[group ccamp]\nlist = attacker@example.net\n' >> "$T/dup.conf"
+before=$(sql 'SELECT count(*) FROM messages')
+sed 's/^Message-I[Dd]: <\(.*\)>/Message-ID: <dup-\1>/' "$first" > "$T/dup.eml"
+"$LIAISON" -c "$T/dup.conf" deliver < "$T/dup.eml" 2>"$T/stderr"
+rc=$?
+check "a section twice: deliver exits 75" 75 "$rc"
+check "a section twice: one line, 4.3.5" "1 4.3.5" "$(wc -l < "$T/stderr") $(cut -c1-5 "$T/stderr")"
+check "a section twice: stderr names it" 1 "$(grep -c '\[group ccamp\] appears twice (lines [0-9]* and [0-9]*)' "$T/stderr")"
+check "a section twice: nothing recorded" "$before" "$(sql 'SELECT count(*) FROM messages')"
+"$LIAISON" -c "$T/dup.conf" check > "$T/out" 2>&1
+check "a section twice: check exits 1" "1 1" "$? $(grep -c 'appears twice' "$T/out")"
+# The same name under the name rule is the same group.
+cp "$CONF" "$T/dup.conf"
+printf '[group CC-AMP]\nlist = attacker@example.net\n' >> "$T/dup.conf"
+"$LIAISON" -c "$T/dup.conf" check > "$T/out" 2>&1
+check "one group under two spellings: check exits 1" "1 1" \
+	"$? $(grep -c '\[group CC-AMP\] (line [0-9]*) is the same group as \[group ccamp\]' "$T/out")"
+"$LIAISON" -c "$T/dup.conf" deliver < "$T/dup.eml" 2>"$T/stderr"
+check "one group under two spellings: deliver exits 75, 4.3.5" "75 4.3.5" "$? $(cut -c1-5 "$T/stderr")"
+# A byte-order mark before the first section is accepted.
+{ printf '\357\273\277'; cat "$CONF"; } > "$T/bom.conf"
+"$LIAISON" -c "$T/bom.conf" check > "$T/out" 2>&1
+check "a byte-order mark: check exits 0" 0 "$?"
+"$LIAISON" -c "$T/bom.conf" deliver < "$T/dup.eml" 2>"$T/stderr"
+check "a byte-order mark: deliver exits 0" 0 "$?"
+check "a byte-order mark: the message is recorded" 1 "$(sql "SELECT count(*) FROM messages WHERE message_id LIKE 'dup-%'")"
+
 # Unknown options to deliver must not bounce: 75.
 "$LIAISON" -c "$CONF" deliver --bogus < "$first" 2>/dev/null
 check "an unknown option exits 75" 75 "$?"

@@ -4,10 +4,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "base/conf.h"
 #include "base/error.h"
@@ -1019,6 +1022,109 @@ config_dir (const char *path)
 	return g_canonicalize_filename (dir, cwd);
 }
 
+/* The bytes of the file at @path, NUL-terminated; the error text is the
+ * one GKeyFile gives (the system's, or "Not a regular file"). */
+static char *
+read_config (const char *path, gsize *length, GError **error)
+{
+	g_autoptr (GByteArray) bytes = g_byte_array_new ();
+	struct stat st;
+	guint8 buffer[8192];
+	int fd, errsv;
+	ssize_t n;
+
+	fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0) {
+		errsv = errno;
+		g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (errsv), g_strerror (errsv));
+		return NULL;
+	}
+	if (fstat (fd, &st) < 0) {
+		errsv = errno;
+		close (fd);
+		g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (errsv), g_strerror (errsv));
+		return NULL;
+	}
+	if (!S_ISREG (st.st_mode)) {
+		close (fd);
+		g_set_error_literal (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE, "Not a regular file");
+		return NULL;
+	}
+	while ((n = read (fd, buffer, sizeof buffer)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			errsv = errno;
+			close (fd);
+			g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (errsv), g_strerror (errsv));
+			return NULL;
+		}
+		g_byte_array_append (bytes, buffer, n);
+	}
+	close (fd);
+	*length = bytes->len;
+	g_byte_array_append (bytes, (const guint8 *) "", 1);
+	return (char *) g_byte_array_free (g_steal_pointer (&bytes), FALSE);
+}
+
+/* FALSE, with the error, when a section header of @text appears twice, or
+ * when two [org] (or two [group]) sections have one name under the name
+ * rule. GKeyFile would merge the first kind and keep both of the second,
+ * so that one added line could take over a section's keys. Headers are
+ * found as GKeyFile finds them: a line that, blanks trimmed, starts with
+ * '[' and ends with ']'. */
+static gboolean
+check_sections (const char *path, const char *text, GError **error)
+{
+	g_autoptr (GHashTable) headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr (GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+
+	for (guint i = 0; lines[i] != NULL; i++) {
+		guint number = i + 1, first;
+		const char *kind = NULL, *name;
+		g_autofree char *header = NULL;
+		char *line = g_strstrip (lines[i]);
+		gsize n = strlen (line);
+		gpointer value;
+
+		if (n < 2 || line[0] != '[' || line[n - 1] != ']')
+			continue;
+		header = g_strndup (line + 1, n - 2);
+		if (g_hash_table_lookup_extended (headers, header, NULL, &value)) {
+			g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_CONFIG,
+			             "configuration %s: [%s] appears twice (lines %u and %u)",
+			             path, header, GPOINTER_TO_UINT (value), number);
+			return FALSE;
+		}
+		g_hash_table_insert (headers, g_strdup (header), GUINT_TO_POINTER (number));
+
+		if ((name = section_name (header, "org")) != NULL)
+			kind = "org";
+		else if ((name = section_name (header, "group")) != NULL)
+			kind = "group";
+		if (kind != NULL && *name != '\0') {
+			g_autofree char *key = config_name_key (name);
+			g_autofree char *slot = g_strconcat (kind, " ", key, NULL);
+			const char *seen;
+
+			if (*key == '\0')
+				continue;
+			seen = g_hash_table_lookup (names, slot);
+			if (seen != NULL) {
+				first = GPOINTER_TO_UINT (g_hash_table_lookup (headers, seen));
+				g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_CONFIG,
+				             "configuration %s: [%s] (line %u) is the same %s as [%s] (line %u)",
+				             path, header, number,
+				             strcmp (kind, "org") == 0 ? "organization" : "group", seen, first);
+				return FALSE;
+			}
+			g_hash_table_insert (names, g_steal_pointer (&slot), g_strdup (header));
+		}
+	}
+	return TRUE;
+}
+
 Config *
 config_load (const char *path, GError **error)
 {
@@ -1026,13 +1132,27 @@ config_load (const char *path, GError **error)
 	g_autoptr (GError) local = NULL;
 	g_autoptr (Config) config = NULL;
 	g_autofree char *dir = NULL;
+	g_autofree char *text = NULL;
+	const char *start = NULL;
+	gsize length = 0;
 	Loader l;
 
 	g_return_val_if_fail (path != NULL, NULL);
 	g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
 	g_key_file_set_list_separator (kf, ';');
-	if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local)) {
+	text = read_config (path, &length, &local);
+	if (text != NULL) {
+		/* A byte-order mark, as some editors write, is not a line. */
+		start = text;
+		if (length >= 3 && memcmp (start, "\xef\xbb\xbf", 3) == 0) {
+			start += 3;
+			length -= 3;
+		}
+		if (!check_sections (path, start, error))
+			return NULL;
+	}
+	if (text == NULL || !g_key_file_load_from_data (kf, start, length, G_KEY_FILE_NONE, &local)) {
 		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_CONFIG,
 		             "cannot read configuration %s: %s", path, local->message);
 		return NULL;
