@@ -42,6 +42,35 @@ check "JSON without body, thread and events is list --json" "" "$(diff "$T/a.jso
 check "JSON objects are full" "true" "$(jq 'all(has("body") and has("thread") and has("events"))' "$T/export.json")"
 "$LIAISON" -c "$CONF" export --format json -o "$T/out.json"
 check "-o FILE writes the same JSON" "" "$(diff "$T/export.json" "$T/out.json")"
+# -o writes only a regular file, through a temporary file and rename():
+# it replaces a regular file, and refuses (exit 1, one line, untouched) a
+# FIFO, a symbolic link and a device.
+echo old > "$T/out.json"
+"$LIAISON" -c "$CONF" export --format json -o "$T/out.json" 2> "$T/err"
+check "-o onto a regular file exits 0 and replaces it" "0 " "$? $(diff "$T/export.json" "$T/out.json")"
+check "-o leaves no temporary file" "out.json" "$(ls "$T" | grep '^out\.json')"
+mkfifo "$T/fifo"
+timeout 20 "$LIAISON" -c "$CONF" export --format json -o "$T/fifo" 2> "$T/err"
+check "-o onto a FIFO exits 1" 1 "$?"
+check "-o onto a FIFO: one line on stderr" "1 1" "$(wc -l < "$T/err") $(grep -c 'fifo is a FIFO: only a regular file is written' "$T/err")"
+check "-o onto a FIFO leaves it a FIFO" yes "$([ -p "$T/fifo" ] && echo yes)"
+echo target > "$T/target"
+ln -s target "$T/link"
+"$LIAISON" -c "$CONF" export --format csv -o "$T/link" 2> "$T/err"
+check "-o onto a symbolic link exits 1" 1 "$?"
+check "-o onto a symbolic link: one line on stderr" "1 1" "$(wc -l < "$T/err") $(grep -c 'link is a symbolic link' "$T/err")"
+check "-o onto a symbolic link leaves the link and its target" "target target" \
+	"$(readlink "$T/link") $(cat "$T/target")"
+ln -s nowhere "$T/dangling"
+"$LIAISON" -c "$CONF" export --format json -o "$T/dangling" 2> "$T/err"
+check "-o onto a dangling link exits 1 and creates nothing" "1 no" \
+	"$? $([ -e "$T/nowhere" ] && echo yes || echo no)"
+if [ -c /dev/full ]; then
+	"$LIAISON" -c "$CONF" export --format atom -o /dev/full 2> "$T/err"
+	check "-o /dev/full exits 1" 1 "$?"
+	check "-o /dev/full: one line on stderr" "1 1" "$(wc -l < "$T/err") $(grep -c '^.*/dev/full is a device' "$T/err")"
+	check "/dev/full is still a device" yes "$([ -c /dev/full ] && echo yes)"
+fi
 
 # CSV: a header and a row per statement, CR LF, quoting.
 "$LIAISON" -c "$CONF" export --format csv > "$T/export.csv" 2> "$T/err"

@@ -52,7 +52,7 @@ writer_new (const ExportFormat *format, const char *output, GError **error)
 	if (format->needs_directory || g_file_test (output, G_FILE_TEST_IS_DIR)
 	    || g_str_has_suffix (output, "/"))
 		return export_writer_new_directory (output, error);
-	return export_writer_new_file (output);
+	return export_writer_new_file (output, error);
 }
 
 LiaisonStatus

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/error.h"
 #include "export/export.h"
@@ -50,10 +51,52 @@ export_writer_new_stdout (void)
 	return writer;
 }
 
-ExportWriter *
-export_writer_new_file (const char *path)
+/* FALSE, with the error, when something other than a regular file is at
+ * @path: a device, a FIFO, a socket, a directory or a symbolic link. The
+ * file is written to a temporary name and renamed over @path, which would
+ * replace such a thing (/dev/null, a link someone planted) rather than write
+ * through it; it is left as it is instead. lstat(), so that a link is seen
+ * as a link and not as what it points to. */
+static gboolean
+check_regular (const char *path, GError **error)
 {
-	ExportWriter *writer = g_new0 (ExportWriter, 1);
+	struct stat st;
+	const char *what;
+
+	if (lstat (path, &st) < 0) {
+		if (errno == ENOENT)
+			return TRUE;
+		liaison_set_errno (error, errno, path);
+		return FALSE;
+	}
+	if (S_ISREG (st.st_mode))
+		return TRUE;
+	if (S_ISLNK (st.st_mode))
+		what = "a symbolic link";
+	else if (S_ISDIR (st.st_mode))
+		what = "a directory";
+	else if (S_ISFIFO (st.st_mode))
+		what = "a FIFO";
+	else if (S_ISSOCK (st.st_mode))
+		what = "a socket";
+	else if (S_ISCHR (st.st_mode) || S_ISBLK (st.st_mode))
+		what = "a device";
+	else
+		what = "not a regular file";
+	g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+	             "%s is %s: only a regular file is written, and this one is left as it is",
+	             path, what);
+	return FALSE;
+}
+
+ExportWriter *
+export_writer_new_file (const char *path, GError **error)
+{
+	ExportWriter *writer;
+
+	if (!check_regular (path, error))
+		return NULL;
+	writer = g_new0 (ExportWriter, 1);
 
 	writer->kind = WRITER_FILE;
 	writer->path = g_strdup (path);
@@ -127,6 +170,8 @@ export_writer_put (ExportWriter *writer, const char *name, const char *text, gsi
 		path = g_build_filename (writer->path, name, NULL);
 		break;
 	}
+	if (!check_regular (path, error))
+		return FALSE;
 	if (!g_file_set_contents_full (path, text, (gssize) length,
 	                               G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local)) {
 		set_file_error (error, local);

@@ -50,9 +50,11 @@ gboolean export_atom (const ExportContext *context, GPtrArray *statements, Expor
 gboolean export_html (const ExportContext *context, GPtrArray *statements, ExportWriter *writer,
                       GError **error);
 
-/* Writers. A directory is created if needed. */
+/* Writers. A directory is created if needed. A file writer refuses a
+ * path where something other than a regular file is (a device, a FIFO, a
+ * socket, a symbolic link): LIAISON_ERROR_FAILED. */
 ExportWriter *export_writer_new_stdout (void);
-ExportWriter *export_writer_new_file (const char *path);
+ExportWriter *export_writer_new_file (const char *path, GError **error);
 ExportWriter *export_writer_new_directory (const char *path, GError **error);
 void export_writer_free (ExportWriter *writer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ExportWriter, export_writer_free)
@@ -63,7 +65,8 @@ gboolean export_writer_is_directory (const ExportWriter *writer);
 /* Writes @length bytes of @text as the file @name of a directory writer
  * (a plain name, never a path), or as the one output of a stream writer
  * (@name is then ignored). Files are written whole to a temporary name
- * and renamed into place. Errors: LIAISON_ERROR_IO, _NOSPACE. */
+ * and renamed into place, only over a regular file or nothing.
+ * Errors: LIAISON_ERROR_IO, _NOSPACE, _FAILED (not a regular file). */
 gboolean export_writer_put (ExportWriter *writer, const char *name, const char *text,
                             gsize length, GError **error);
 
