@@ -102,6 +102,40 @@ test_bytes (void **state)
 	assert_non_null (strstr (fts, "\"quokka\""));
 }
 
+/* SEARCH_MAX_TERMS words and phrases are a query; one more, or a hundred
+ * thousand, are refused at once. Operators and punctuation do not count. */
+static void
+test_max_terms (void **state)
+{
+	g_autoptr (GString) query = g_string_new (NULL);
+	g_autofree char *fts = NULL;
+	g_autoptr (GError) error = NULL;
+	gint64 start;
+
+	(void) state;
+	for (int i = 0; i < SEARCH_MAX_TERMS; i++)
+		g_string_append_printf (query, "%sw%d OR -- AND ", i % 2 ? "\"p " : "title:", i);
+	fts = search_query_to_fts (query->str, &error);
+	assert_non_null (fts);
+	g_clear_pointer (&fts, g_free);
+
+	g_string_append (query, "\"one more\"");
+	fts = search_query_to_fts (query->str, &error);
+	assert_null (fts);
+	assert_true (g_error_matches (error, LIAISON_ERROR, LIAISON_ERROR_USAGE));
+	assert_string_equal (error->message, "the query has more than 64 words and phrases: search for fewer");
+	g_clear_error (&error);
+
+	g_string_truncate (query, 0);
+	for (int i = 0; i < 100000; i++)
+		g_string_append (query, "a OR ");
+	start = g_get_monotonic_time ();
+	fts = search_query_to_fts (query->str, &error);
+	assert_null (fts);
+	assert_true (g_error_matches (error, LIAISON_ERROR, LIAISON_ERROR_USAGE));
+	assert_true (g_get_monotonic_time () - start < G_USEC_PER_SEC);
+}
+
 /* Every translation, of the cases and of some hostile strings, is a query
  * that FTS5 accepts. */
 static void
@@ -146,6 +180,7 @@ main (void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test (test_cases),
 		cmocka_unit_test (test_bytes),
+		cmocka_unit_test (test_max_terms),
 		cmocka_unit_test (test_fts5_accepts),
 	};
 

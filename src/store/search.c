@@ -95,6 +95,7 @@ typedef struct {
 	gboolean pending_or;     /* an OR waits for its right side */
 	gboolean pending_not;    /* a NOT, or "-field:", waits for its term */
 	const char *pending_columns; /* "field:" stood alone before its term */
+	guint terms;             /* the words and phrases kept so far */
 } Parser;
 
 /* Reads "field:" at *@p, moving past it and setting *@columns; leaves *@p
@@ -180,6 +181,8 @@ add_term (Parser *parser, const Term *term)
 		return;
 	parser->pending_not = FALSE;
 	parser->pending_columns = NULL;
+	if (++parser->terms > SEARCH_MAX_TERMS)
+		return;
 
 	if (term->negated) {
 		g_string_append (parser->excluded, " NOT ");
@@ -207,7 +210,7 @@ parse (Parser *parser, const char *query)
 
 		while (is_space (*p))
 			p++;
-		if (*p == '\0')
+		if (*p == '\0' || parser->terms > SEARCH_MAX_TERMS)
 			break;
 		if (*p == '-') {
 			term.negated = TRUE;
@@ -262,12 +265,18 @@ search_query_to_fts (const char *query, GError **error)
 	g_autofree char *valid = NULL;
 	g_autoptr (GPtrArray) groups = g_ptr_array_new_with_free_func (string_free);
 	g_autoptr (GString) excluded = g_string_new (NULL);
-	Parser parser = { groups, excluded, NULL, FALSE, FALSE, NULL };
+	Parser parser = { groups, excluded, NULL, FALSE, FALSE, NULL, 0 };
 
 	g_return_val_if_fail (query != NULL, NULL);
 
 	valid = g_utf8_make_valid (query, -1);
 	parse (&parser, valid);
+	if (parser.terms > SEARCH_MAX_TERMS) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_USAGE,
+		             "the query has more than %d words and phrases: search for fewer",
+		             SEARCH_MAX_TERMS);
+		return NULL;
+	}
 	if (groups->len == 0) {
 		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_USAGE, "%s",
 		             excluded->len > 0 ? "a query needs a word to look for besides those it excludes"

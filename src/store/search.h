@@ -6,6 +6,11 @@
 
 #include <glib.h>
 
+/* The most words and phrases a query may have (operators and terms
+ * without a letter or digit not counted): each is a term FTS5 must match,
+ * and a long enough query would keep the database busy for minutes. */
+#define SEARCH_MAX_TERMS 64
+
 /* Translates @query, in this language:
  *
  *   word            a word; every word must occur (in any field)
@@ -21,7 +26,8 @@
  * letter or digit is ignored, and so are operators with nothing to bind.
  * Returns the FTS5 query (newly allocated), or NULL with LIAISON_ERROR_USAGE
  * when nothing is left to look for (an empty query, only punctuation, or
- * only excluded words). */
+ * only excluded words) or when it has more than SEARCH_MAX_TERMS words and
+ * phrases. */
 char *search_query_to_fts (const char *query, GError **error);
 
 #endif
