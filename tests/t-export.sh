@@ -29,6 +29,19 @@ sed -e 's/^Message-I[Dd]: <\(.*\)>/Message-ID: <hostile-\1>/' \
 deliver "$T/hostile.eml"
 check "the hostile statement is recorded" 1 \
 	"$(sql "SELECT count(*) FROM statements WHERE title LIKE 'Test \"quotes\"%'")"
+# A statement whose title holds characters XML 1.0 forbids: C0 controls
+# (SOH, BS, VT, FF, ESC), U+FFFE and U+FFFF; and DEL and a C1 control,
+# which HTML forbids. (printf's octal escapes: sed's would not be portable.)
+bad=$(printf 'Control\001 \010chars\013 \014in\033 a \357\277\276title\357\277\277 \177and\302\205 more')
+sed -e 's/^Message-I[Dd]: <\(.*\)>/Message-ID: <controls-\1>/' \
+    -e "s/^Title: .*/Title: $bad/" "$first" > "$T/controls.eml"
+deliver "$T/controls.eml"
+check "the statement with control characters is recorded" 1 \
+	"$(sql "SELECT count(*) FROM statements WHERE title LIKE 'Control%more'")"
+controls=$(sql "SELECT ls_id FROM statements WHERE title LIKE 'Control%more'")
+# (deliver drops the controls from what it extracts; U+FFFE stays.)
+check "its title keeps a forbidden character" 1 \
+	"$(sql "SELECT count(*) FROM statements WHERE ls_id = '$controls' AND instr(title, char(65534)) > 0")"
 n=$(sql 'SELECT count(*) FROM statements')
 "$LIAISON" -c "$CONF" list --json > "$T/list.json"
 
@@ -99,6 +112,15 @@ check "entry ids are UUID URNs" "$n" "$(grep -c '^    <id>urn:uuid:[0-9a-f-]\{36
 check "the feed has its id, title, updated and author" 4 \
 	"$(grep -cE '^  <(id|title|updated)>|^  <author>' "$T/feed.atom")"
 check "titles are escaped" 1 "$(grep -c '&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;' "$T/feed.atom")"
+# forbidden FILE...: the lines of FILE with a character XML 1.0 forbids
+# (a C0 control but TAB, LF, CR; U+FFFE, U+FFFF), DEL or a C1 control.
+forbidden () {
+	LC_ALL=C grep -c "$(printf '[\001-\010\013\014\016-\037\177]\\|\302[\200-\237]\\|\357\277[\276\277]')" "$@" |
+		awk -F: '{ n += $NF } END { print n + 0 }'
+}
+check "the feed holds no forbidden character" 0 "$(forbidden "$T/feed.atom")"
+check "the title with controls is in the feed without them" 1 \
+	"$(grep -c "^    <title>\[$controls\] Control chars in a title and more</title>\$" "$T/feed.atom")"
 "$LIAISON" -c "$CONF" export --format atom > "$T/feed2.atom"
 check "ids do not change from one export to the next" "" \
 	"$(diff "$T/feed.atom" "$T/feed2.atom" | grep '<id>')"
@@ -119,6 +141,18 @@ for id in $(jq -r '.[].id' "$T/list.json"); do
 done
 check "the feed is beside the pages" yes "$([ -s "$T/site/feed.atom" ] && echo yes)"
 check "no script anywhere" "" "$(grep -il '<script' "$T/site"/*.html)"
+check "no page holds a forbidden character" 0 "$(forbidden "$T/site"/*.html "$T/site/feed.atom")"
+check "the title with controls is on its page without them" 1 \
+	"$(grep -c '<h1>.*Control chars in a title and more</h1>' "$T/site/$controls.html")"
+if command -v xmllint > /dev/null 2>&1; then
+	xmllint --noout "$T/site/feed.atom" 2> "$T/xmllint"
+	check "the feed beside the pages is well-formed (xmllint)" "0 " "$? $(cat "$T/xmllint")"
+	# libxml2's HTML parser knows HTML 4 only: its complaints about the
+	# HTML5 elements (header, nav, main...) are not counted.
+	xmllint --html --noout "$T/site"/*.html 2> "$T/xmllint"
+	check "the pages parse as HTML without an invalid character (xmllint --html)" 0 \
+		"$(grep 'parser error' "$T/xmllint" | grep -vc 'Tag [a-z0-9]* invalid$')"
+fi
 hostile=$(sql "SELECT ls_id FROM statements WHERE title LIKE 'Test \"quotes\"%'")
 check "the hostile title is escaped on its page" 1 \
 	"$(grep -c 'Test &quot;quotes&quot;, &lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;</h1>' "$T/site/$hostile.html")"

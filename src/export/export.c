@@ -225,6 +225,13 @@ export_append_escaped (GString *out, const char *text)
 				p++;
 				break;
 			}
+			/* Nor for U+FFFE and U+FFFF, the two noncharacters
+			 * its Char production leaves out. */
+			if (c == 0xef && (guchar) p[1] == 0xbf &&
+			    ((guchar) p[2] == 0xbe || (guchar) p[2] == 0xbf)) {
+				p += 2;
+				break;
+			}
 			g_string_append_c (out, (char) c);
 			break;
 		}

@@ -74,7 +74,9 @@ gboolean export_writer_put (ExportWriter *writer, const char *name, const char *
 
 /* Appends @text (may be NULL or invalid UTF-8) escaped for XML and HTML
  * text and attribute values: & < > " ' become references, and characters
- * XML 1.0 forbids (control characters other than TAB, LF, CR) are dropped. */
+ * XML 1.0 forbids (control characters other than TAB, LF, CR; U+FFFE,
+ * U+FFFF) are dropped, as are DEL and the C1 controls (which HTML forbids).
+ * Invalid UTF-8 is made valid first, so no lone surrogate can remain. */
 void export_append_escaped (GString *out, const char *text);
 
 /* The file name of a statement's page: "LS-2026-0007.html", with anything
