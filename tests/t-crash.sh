@@ -9,7 +9,8 @@
 # done nothing) and leave no file behind. At the end every message is
 # recorded exactly once, PRAGMA integrity_check is ok, every row's file
 # exists and every stored message and attachment is named by a row.
-# SIGKILL cannot be caught: the temporary files it leaves in spool/tmp,
+# SIGKILL cannot be caught: the temporary files it leaves in spool/tmp
+# (at most one incoming message and one file being written per kill),
 # and the outgoing messages it leaves in spool/out when the retry numbers
 # the statement otherwise, are counted, and must be no more than the
 # kills. (That every route is sent exactly once after `queue run` is for
@@ -141,9 +142,17 @@ orphans=$(grep -c '^orphan out/' "$T/problems")
 check "no more outgoing files without their row than SIGKILLs ($orphans for $killed)" yes \
 	"$([ "$orphans" -le "$killed" ] && echo yes || echo no)"
 [ "$orphans" = 0 ] || echo "NOTE: $orphans outgoing messages in spool/out that no row names (SIGKILL before COMMIT, the retry numbered the statement otherwise): nothing removes them"
+# A delivery holds its incoming message in tmp/in.* until it ends, and
+# writes one attachment or outgoing message at a time beside it (tmp/part.*,
+# tmp/out.*, each moved into the spool before the next): a SIGKILL leaves
+# at most one of each kind.
 strays=$(grep -c '^stray' "$T/problems")
-check "no more files left in spool/tmp than SIGKILLs ($strays for $killed)" yes \
-	"$([ "$strays" -le "$killed" ] && echo yes || echo no)"
+strays_in=$(grep -c '^stray tmp/in\.' "$T/problems")
+strays_written=$(grep -Ec '^stray tmp/(part|out)\.' "$T/problems")
+check "no more incoming messages left in spool/tmp than SIGKILLs ($strays_in for $killed)" yes \
+	"$([ "$strays_in" -le "$killed" ] && echo yes || echo no)"
+check "no more attachments and outgoing messages left in spool/tmp than SIGKILLs ($strays_written for $killed)" yes \
+	"$([ "$strays_written" -le "$killed" ] && echo yes || echo no)"
 check "SIGTERM left no file in spool/tmp" "$strays_before_term" "$strays"
 check "what is left in spool/tmp is only deliver's temporary files" "" \
 	"$(grep '^stray' "$T/problems" | grep -Ev '^stray tmp/(in|part|out)\.' | head -3)"
