@@ -176,50 +176,11 @@ else
 	: > "$IN/corpus.list"
 fi
 
-# The bounces of tests/t-route.sh: a DSN of LS-2026-0001's forward, an
-# old-style bounce of its acknowledgement, a DSN of something never sent.
-cat > "$IN/dsn.eml" <<'EOF'
-From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
-To: statements@example.org
-Subject: Undelivered Mail Returned to Sender
-Message-ID: <dsn-1@mx.example.net>
-MIME-Version: 1.0
-Content-Type: multipart/report; report-type=delivery-status; boundary="B"
-
---B
-Content-Type: text/plain
-
-This is the mail system at host mx.example.net.
-<dc@example.net>: host mx.example.net said: 550 5.1.1 unknown user
---B
-Content-Type: message/delivery-status
-
-Reporting-MTA: dns; mx.example.net
-
-Final-Recipient: rfc822; dc@example.net
-Original-Recipient: rfc822;dc@example.net
-Action: failed
-Status: 5.1.1
-
---B
-Content-Type: text/rfc822-headers
-
-From: Liaison Statement Processor <statements@example.org>
-Message-Id: <LS-2026-0001.forward@example.org>
-Subject: [LS-2026-0001] LS on OTN control plane extensions
---B--
-EOF
-cat > "$IN/bounce2.eml" <<'EOF'
-From: MAILER-DAEMON@itu.int
-To: statements@example.org
-Subject: failure notice
-Message-ID: <bounce-2@itu.int>
-In-Reply-To: <LS-2026-0001.ack@example.org>
-
-Hi. This is the qmail-send program at itu.int.
-<tsbsg15@itu.int>:
-Sorry, no mailbox here by that name.
-EOF
+# The bounces of tests/t-route.sh (tests/data/bounces): a DSN of
+# LS-2026-0001's forward, an old-style bounce of its acknowledgement, a
+# DSN of something never sent.
+cp "$TD/bounces/dsn-forward.eml" "$IN/dsn.eml"
+cp "$TD/bounces/old-style-ack.eml" "$IN/bounce2.eml"
 sed -e 's/LS-2026-0001.forward@example.org/someone-else@example.org/' -e 's/dsn-1@/dsn-3@/' \
 	"$IN/dsn.eml" > "$IN/dsn3.eml"
 

@@ -124,37 +124,7 @@ check "it is recorded as an auto-reply" auto-reply "$(sql "SELECT kind FROM mess
 check "an auto-reply sends nothing" "$before" "$(outbox_count)"
 
 # A DSN for the forward: the failed recipient's route is marked failed.
-cat > "$T/dsn.eml" <<'EOF'
-From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
-To: statements@example.org
-Subject: Undelivered Mail Returned to Sender
-Message-ID: <dsn-1@mx.example.net>
-MIME-Version: 1.0
-Content-Type: multipart/report; report-type=delivery-status; boundary="B"
-
---B
-Content-Type: text/plain
-
-This is the mail system at host mx.example.net.
-<dc@example.net>: host mx.example.net said: 550 5.1.1 unknown user
---B
-Content-Type: message/delivery-status
-
-Reporting-MTA: dns; mx.example.net
-
-Final-Recipient: rfc822; dc@example.net
-Original-Recipient: rfc822;dc@example.net
-Action: failed
-Status: 5.1.1
-
---B
-Content-Type: text/rfc822-headers
-
-From: Liaison Statement Processor <statements@example.org>
-Message-Id: <LS-2026-0001.forward@example.org>
-Subject: [LS-2026-0001] LS on OTN control plane extensions
---B--
-EOF
+cp "$top_srcdir/tests/data/bounces/dsn-forward.eml" "$T/dsn.eml"
 deliver "$T/dsn.eml" -f ""
 check "a bounce exits 0" 0 "$rc"
 check "it is recorded as a bounce" bounce "$(sql "SELECT kind FROM messages WHERE message_id = 'dsn-1@mx.example.net'")"
@@ -168,17 +138,7 @@ check "the bounce is in the statement's thread" bounce \
 check "a bounce sends nothing" "$before" "$(outbox_count)"
 
 # An old-style bounce of the acknowledgement, without a DSN part.
-cat > "$T/bounce2.eml" <<'EOF'
-From: MAILER-DAEMON@itu.int
-To: statements@example.org
-Subject: failure notice
-Message-ID: <bounce-2@itu.int>
-In-Reply-To: <LS-2026-0001.ack@example.org>
-
-Hi. This is the qmail-send program at itu.int.
-<tsbsg15@itu.int>:
-Sorry, no mailbox here by that name.
-EOF
+cp "$top_srcdir/tests/data/bounces/old-style-ack.eml" "$T/bounce2.eml"
 deliver "$T/bounce2.eml" -f ""
 check "an old-style bounce marks the acknowledgement failed" "tsbsg15@itu.int sender failed" \
 	"$(routes LS-2026-0001 | tr ';' '\n' | sed 's/^ //' | grep '^tsbsg15')"

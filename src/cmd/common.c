@@ -31,28 +31,32 @@ command_print_error (const char *command, const char *text)
 	print_line (command, text, TRUE);
 }
 
+static void G_GNUC_PRINTF (3, 0)
+print_formatted (const char *command, gboolean one_line, const char *format, va_list args)
+{
+	g_autofree char *text = g_strdup_vprintf (format, args);
+
+	print_line (command, text, one_line);
+}
+
 void
 command_print_errorf (const char *command, const char *format, ...)
 {
-	g_autofree char *text = NULL;
 	va_list args;
 
 	va_start (args, format);
-	text = g_strdup_vprintf (format, args);
+	print_formatted (command, TRUE, format, args);
 	va_end (args);
-	print_line (command, text, TRUE);
 }
 
 void
 command_print_verbatim (const char *command, const char *format, ...)
 {
-	g_autofree char *text = NULL;
 	va_list args;
 
 	va_start (args, format);
-	text = g_strdup_vprintf (format, args);
+	print_formatted (command, FALSE, format, args);
 	va_end (args);
-	print_line (command, text, FALSE);
 }
 
 LiaisonStatus

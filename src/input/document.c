@@ -648,25 +648,15 @@ document_docx_text (const guint8 *data, gsize len, GError **error)
 static GByteArray *
 part_bytes (GMimePart *part)
 {
-	GMimeDataWrapper *content = g_mime_part_get_content (part);
-	g_autoptr (GMimeStream) filtered = NULL;
+	GMimeStream *raw = NULL;
+	g_autoptr (GMimeStream) filtered = part_decoded_stream (part, &raw);
 	g_autoptr (GByteArray) bytes = NULL;
-	GMimeContentEncoding encoding;
-	GMimeStream *raw;
 	gint64 raw_length;
 	char buf[CHUNK];
 	ssize_t n;
 
-	if (content == NULL || (raw = g_mime_data_wrapper_get_stream (content)) == NULL)
+	if (filtered == NULL)
 		return NULL;
-	g_mime_stream_reset (raw);
-	filtered = g_mime_stream_filter_new (raw);
-	encoding = g_mime_data_wrapper_get_encoding (content);
-	if (encoding != GMIME_CONTENT_ENCODING_DEFAULT) {
-		g_autoptr (GMimeFilter) decoder = g_mime_filter_basic_new (encoding, FALSE);
-		if (decoder != NULL)
-			g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), decoder);
-	}
 	/* Decoding never makes a part larger, so a part whose encoded form
 	 * fits is read into an array of that size at once. A larger one is
 	 * first decoded without being kept, only to count it: read into a

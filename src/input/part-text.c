@@ -31,29 +31,40 @@ is_seven_bit_stateful (const char *charset)
  * Latin-1 text is almost never valid UTF-8), unless the label names a
  * 7-bit stateful charset; otherwise they are converted from the declared
  * charset, falling back to Windows-1252, unless the label says UTF-8. */
-char *
-part_text (GMimePart *part)
+GMimeStream *
+part_decoded_stream (GMimePart *part, GMimeStream **raw)
 {
 	GMimeDataWrapper *content = g_mime_part_get_content (part);
-	g_autoptr (GMimeStream) filtered = NULL;
-	g_autoptr (GByteArray) bytes = g_byte_array_new ();
-	g_autofree char *utf8 = NULL;
-	GMimeStream *raw;
+	GMimeStream *encoded, *filtered;
 	GMimeContentEncoding encoding;
-	const char *charset;
-	char buf[CHUNK];
-	ssize_t n;
 
-	if (content == NULL || (raw = g_mime_data_wrapper_get_stream (content)) == NULL)
-		return g_strdup ("");
-	g_mime_stream_reset (raw);
-	filtered = g_mime_stream_filter_new (raw);
+	if (content == NULL || (encoded = g_mime_data_wrapper_get_stream (content)) == NULL)
+		return NULL;
+	g_mime_stream_reset (encoded);
+	filtered = g_mime_stream_filter_new (encoded);
 	encoding = g_mime_data_wrapper_get_encoding (content);
 	if (encoding != GMIME_CONTENT_ENCODING_DEFAULT) {
 		g_autoptr (GMimeFilter) decoder = g_mime_filter_basic_new (encoding, FALSE);
 		if (decoder != NULL)
 			g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), decoder);
 	}
+	if (raw != NULL)
+		*raw = encoded;
+	return filtered;
+}
+
+char *
+part_text (GMimePart *part)
+{
+	g_autoptr (GMimeStream) filtered = part_decoded_stream (part, NULL);
+	g_autoptr (GByteArray) bytes = g_byte_array_new ();
+	g_autofree char *utf8 = NULL;
+	const char *charset;
+	char buf[CHUNK];
+	ssize_t n;
+
+	if (filtered == NULL)
+		return g_strdup ("");
 	while (bytes->len < MAX_TEXT_BYTES && (n = g_mime_stream_read (filtered, buf, sizeof buf)) > 0)
 		g_byte_array_append (bytes, (const guint8 *) buf, (guint) MIN ((gsize) n, MAX_TEXT_BYTES - bytes->len));
 	/* NUL bytes would end the string early: they become spaces. */

@@ -13,4 +13,9 @@
  * Windows-1252. Newly allocated, never NULL. */
 char *part_text (GMimePart *part);
 
+/* A stream of @part's content, decoded from its transfer encoding, read
+ * from the start; *raw (when not NULL) is set to the encoded stream under
+ * it (borrowed). Newly allocated, or NULL when the part has no content. */
+GMimeStream *part_decoded_stream (GMimePart *part, GMimeStream **raw);
+
 #endif
