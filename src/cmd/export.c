@@ -64,7 +64,7 @@ cmd_export (const GlobalOptions *options, int argc, char **argv)
 		  "json, csv, atom or html", "FORMAT" },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
 		  "Write to PATH (a directory for html, or for atom with links to the pages) "
-		  "instead of standard output", "PATH" },
+		  "instead of standard output; only a regular file is replaced", "PATH" },
 		{ NULL }
 	};
 	g_autoptr (GOptionContext) context = NULL;

@@ -135,7 +135,8 @@ parse_arguments (int argc, char **argv, GString *query, gboolean *json, int *lim
 	                                      "Searches the titles, bodies, contacts and attachments "
 	                                      "of the statements; the best matches first. QUERY: "
 	                                      "words (all must occur), \"phrases\", prefix*, A OR B, "
-	                                      "-word, title:|body:|from:|attachment:word.", entries);
+	                                      "-word, title:|body:|from:|attachment:word; at most "
+	                                      G_STRINGIFY (SEARCH_MAX_TERMS) " words and phrases.", entries);
 	split_arguments (argc, argv, args, query);
 	option_argc = (int) args->len - 1;
 	option_argv = (char **) args->pdata;
