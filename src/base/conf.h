@@ -6,18 +6,14 @@
 
 #include <glib.h>
 
+#include "base/address.h"
+
 typedef enum {
 	DELIVERY_SENDMAIL,
 	DELIVERY_SMTP,
 	DELIVERY_MAILDIR,
 } DeliveryMethod;
 
-/* An RFC 5322 address (a mailbox, in RFC 5322's words) split into its
- * parts. */
-typedef struct {
-	char *name;     /* display name, or NULL */
-	char *address;  /* addr-spec, lower-cased domain */
-} Address;
 
 /* [org NAME] */
 typedef struct {
@@ -100,15 +96,6 @@ const Org *config_find_org_by_domain (const Config *config, const char *domain);
 const Group *config_find_group (const Config *config, const char *name);
 /* Finds the group whose list address is @address (case-insensitive). */
 const Group *config_find_group_by_list (const Config *config, const char *address);
-
-/* Parses one RFC 5322 mailbox ("Name <a@b>", "a@b", "a@b (Name)"). NULL when
- * it has no plausible addr-spec. */
-Address *address_parse (const char *text);
-Address *address_copy (const Address *mailbox);
-void address_free (Address *mailbox);
-/* "Name <addr>" or "addr"; newly allocated. */
-char *address_format (const Address *mailbox);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Address, address_free)
 
 /* Runs every check of `liaison check` beyond those config_load did: database
  * and spool writable (creating nothing), the directory consistent. Appends one
