@@ -29,6 +29,9 @@
 #define DEFAULT_SMTP_HOST "localhost"
 #define DEFAULT_SMTP_PORT 25
 #define DEFAULT_OVERDUE_DAYS 14
+#define DEFAULT_TRUSTED_RELAY "statements@ietf.org"
+#define DEFAULT_MAX_RECIPIENTS 50
+#define DEFAULT_AUTO_REPLY_LIMIT 10
 
 static const int default_reminder_days[] = { 14, 7, 4, 3, 2, 1, 0 };
 
@@ -37,13 +40,16 @@ static const int default_reminder_days[] = { 14, 7, 4, 3, 2, 1, 0 };
  * losing a setting. */
 static const char *const liaison_keys[] = {
 	"address", "name", "database", "spool", "triage", "archive", "id-prefix",
-	"acknowledge", "time-limit", "max-message-size", "authserv-id", NULL
+	"acknowledge", "time-limit", "max-message-size", "authserv-id", "trusted-relays",
+	"max-recipients", "auto-reply-limit", NULL
 };
 static const char *const delivery_keys[] = {
 	"method", "sendmail", "smtp-host", "smtp-port", "maildir", NULL
 };
 static const char *const reminders_keys[] = { "days", "overdue-days", NULL };
-static const char *const org_keys[] = { "aliases", "domains", "managers", "authorized", NULL };
+static const char *const org_keys[] = {
+	"aliases", "domains", "managers", "authorized", "senders", NULL
+};
 static const char *const group_keys[] = { "name", "aliases", "list", "chairs", "ads", NULL };
 
 /* ------------------------------------------------------------------ */
@@ -273,6 +279,8 @@ config_free (Config *config)
 	g_free (config->archive);
 	g_free (config->id_prefix);
 	g_free (config->authserv_id);
+	if (config->trusted_relays != NULL)
+		g_ptr_array_unref (config->trusted_relays);
 	g_free (config->sendmail);
 	g_free (config->smtp_host);
 	g_free (config->maildir);
@@ -486,6 +494,22 @@ load_liaison (Loader *l)
 	if (get_uint (l, s, "max-message-size", 1, G_MAXUINT64, &n))
 		c->max_message_size = n;
 	c->authserv_id = get_string (l, s, "authserv-id");
+	c->trusted_relays = g_ptr_array_new_with_free_func (g_free);
+	if (g_key_file_has_key (l->kf, s, "trusted-relays", NULL)) {
+		g_autoptr (GPtrArray) relays = get_mailboxes (l, s, "trusted-relays");
+		for (guint i = 0; i < relays->len; i++) {
+			const Address *m = g_ptr_array_index (relays, i);
+			g_ptr_array_add (c->trusted_relays, g_utf8_strdown (m->address, -1));
+		}
+	} else {
+		g_ptr_array_add (c->trusted_relays, g_strdup (DEFAULT_TRUSTED_RELAY));
+	}
+	c->max_recipients = DEFAULT_MAX_RECIPIENTS;
+	if (get_uint (l, s, "max-recipients", 1, 100000, &n))
+		c->max_recipients = (guint) n;
+	c->auto_reply_limit = DEFAULT_AUTO_REPLY_LIMIT;
+	if (get_uint (l, s, "auto-reply-limit", 0, 100000, &n))
+		c->auto_reply_limit = (guint) n;
 }
 
 static void
@@ -564,6 +588,7 @@ load_org (Loader *l, const char *section, const char *name)
 	Org *org = g_new0 (Org, 1);
 	g_autoptr (GPtrArray) domains = NULL;
 	g_autoptr (GPtrArray) authorized = NULL;
+	g_autofree char *senders = NULL;
 
 	org->name = g_strdup (name);
 	org->aliases = get_list (l, section, "aliases");
@@ -590,6 +615,14 @@ load_org (Loader *l, const char *section, const char *name)
 	for (guint i = 0; i < authorized->len; i++) {
 		const Address *m = g_ptr_array_index (authorized, i);
 		g_ptr_array_add (org->authorized, g_utf8_strdown (m->address, -1));
+	}
+	senders = get_string (l, section, "senders");
+	if (senders != NULL) {
+		if (g_ascii_strcasecmp (senders, "any") == 0)
+			org->senders_any = TRUE;
+		else if (g_ascii_strcasecmp (senders, "domains") != 0)
+			problem (l, section, "senders", "\"%s\" is neither domains nor any%s", senders,
+			         hint (senders));
 	}
 	g_ptr_array_add (l->config->orgs, org);
 }

@@ -22,6 +22,7 @@ typedef struct {
 	GPtrArray *domains;      /* char*, lower case */
 	GPtrArray *managers;     /* Address* */
 	GPtrArray *authorized;   /* char* addr-specs, lower case; empty: anyone */
+	gboolean senders_any;    /* senders = any: the domain rule is off */
 } Org;
 
 /* [group NAME] */
@@ -49,6 +50,12 @@ typedef struct {
 	guint time_limit;        /* seconds, default 120 */
 	guint64 max_message_size;/* bytes, default 52428800 */
 	char *authserv_id;       /* NULL when unset */
+	GPtrArray *trusted_relays;/* char* addr-specs, lower case; default
+	                          * statements@ietf.org; empty when set empty */
+	guint max_recipients;    /* the most recipients of one message; default 50 */
+	guint auto_reply_limit;  /* acknowledgements and confirmations to one
+	                          * address outside the directory per day;
+	                          * default 10 */
 
 	/* [delivery] */
 	DeliveryMethod method;

@@ -272,6 +272,20 @@ results_headers (const Message *message)
 	return out;
 }
 
+gboolean
+authorize_from_vouched (const Config *config, const Message *message)
+{
+	g_autoptr (GPtrArray) results = NULL;
+
+	g_return_val_if_fail (config != NULL, FALSE);
+	g_return_val_if_fail (message != NULL, FALSE);
+
+	if (config->authserv_id == NULL || *config->authserv_id == '\0')
+		return TRUE;
+	results = results_headers (message);
+	return authorize_authenticated (config->authserv_id, results, message->from_address);
+}
+
 const char *
 authorize_sender (const Config *config, const Statement *statement, const Message *message)
 {

@@ -20,6 +20,12 @@
 const char *authorize_sender (const Config *config, const Statement *statement,
                               const Message *message);
 
+/* Whether our own server vouches for the From of @message: TRUE when
+ * config->authserv_id is unset (there is no verdict to read: the checks rest
+ * on the addresses alone), else authorize_authenticated() on the message's
+ * Authentication-Results headers and its From address. */
+gboolean authorize_from_vouched (const Config *config, const Message *message);
+
 /* Whether @results, the values of the message's Authentication-Results
  * headers from the top down, vouch for @from_address. Only the topmost
  * header whose authserv-id is @authserv_id counts (our server adds its own
