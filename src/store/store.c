@@ -6,8 +6,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/conf.h"
 #include "base/error.h"
@@ -244,6 +246,72 @@ open_db (const char *path, int flags, guint busy_timeout_ms, GError **error)
 	return g_steal_pointer (&store);
 }
 
+/* The database holds other people's mail, as the spool does: no access for
+ * others, read access for the group (an administrator's tools). */
+#define DB_FILE_MODE 0640
+
+/* Takes the permissions of others away from the file @path, if it is a
+ * regular file of ours (not a link: O_NOFOLLOW), as an older version or a
+ * loose umask may have left it; the group's are the administrator's to
+ * set. */
+static void
+tighten_mode (const char *path)
+{
+	struct stat st;
+	int fd = open (path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_uid == geteuid ()
+	    && (st.st_mode & 0007) != 0)
+		(void) fchmod (fd, st.st_mode & 07770);
+	close (fd);
+}
+
+/* Creates the database file @path 0640 whatever the umask, before SQLite
+ * does (it would create it 0644 less the umask: readable by everyone under
+ * the usual 022). SQLite then creates the -wal and -shm files with the
+ * database file's own mode (and owner, when run as root), so they are 0640
+ * too. An existing database, -wal or -shm file of ours loses the
+ * permissions of others. An in-memory database or a URI is left to SQLite. */
+static gboolean
+prepare_db_file (const char *path, GError **error)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	int fd;
+
+	if (strcmp (path, ":memory:") == 0 || g_str_has_prefix (path, "file:"))
+		return TRUE;
+	fd = open (path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, DB_FILE_MODE);
+	if (fd >= 0) {
+		int rc = fchmod (fd, DB_FILE_MODE), errsv = errno;
+
+		close (fd);
+		if (rc < 0) {
+			g_autofree char *what = g_strdup_printf ("cannot set the mode of the database %s", path);
+
+			liaison_set_errno (error, errsv, what);
+			return FALSE;
+		}
+		return TRUE;
+	}
+	if (errno != EEXIST) {
+		int errsv = errno;
+
+		/* As SQLite's SQLITE_CANTOPEN would be: an I/O error, which
+		 * a retry may cure (a missing directory included). */
+		g_set_error (error, LIAISON_ERROR, errsv == ENOSPC ? LIAISON_ERROR_NOSPACE : LIAISON_ERROR_IO,
+		             "cannot create the database %s: %s", path, g_strerror (errsv));
+		return FALSE;
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++) {
+		g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+		tighten_mode (file);
+	}
+	return TRUE;
+}
+
 Store *
 store_open (const char *path, guint busy_timeout_ms, GError **error)
 {
@@ -254,6 +322,8 @@ store_open (const char *path, guint busy_timeout_ms, GError **error)
 
 	g_return_val_if_fail (path != NULL, NULL);
 
+	if (!prepare_db_file (path, error))
+		return NULL;
 	store = open_db (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, busy_timeout_ms, error);
 	if (store == NULL)
 		return NULL;

@@ -20,7 +20,9 @@ typedef struct Store Store;
 
 /* Opens (creating and migrating as needed) the database at @path, with
  * journal_mode=WAL, synchronous=FULL, foreign_keys=ON and a busy timeout of
- * @busy_timeout_ms. */
+ * @busy_timeout_ms. A new database file is created 0640 whatever the umask
+ * (its -wal and -shm files take its mode); an existing one of ours, and its
+ * -wal and -shm, lose any permission of others. */
 Store *store_open (const char *path, guint busy_timeout_ms, GError **error);
 /* Opens an existing database read-only, for the query commands; does not
  * migrate (a database newer than this program is an error). */
