@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "base/conf.h"
+#include "base/conf-perms.h"
 #include "base/error.h"
 #include "base/gmime-util.h"
 #include "stages/resolve.h"
@@ -954,11 +955,86 @@ test_resolve_again (void **state)
 	assert_string_equal (s->hold_reason, "unauthorized sender");
 }
 
+/* ------------------------------------------------------------------ */
+/* Permissions (conf-perms.c) */
+
+/* Who may write the configuration, the spool and the outbox: the rule as a
+ * table, for a program running as user 1000, group 1000. */
+static void
+test_perms_rule (void **state)
+{
+	static const struct {
+		mode_t mode;
+		uid_t uid;
+		gid_t gid;
+		gboolean check_owner;
+		const char *problem;     /* a part of the sentence, or NULL */
+	} cases[] = {
+		{ S_IFREG | 0640, 0, 0, TRUE, NULL },
+		{ S_IFREG | 0600, 1000, 1000, TRUE, NULL },
+		{ S_IFREG | 0644, 1000, 50, TRUE, NULL },
+		{ S_IFREG | 0666, 1000, 1000, TRUE, "writable by everyone (mode 0666)" },
+		{ S_IFREG | 0602, 0, 0, TRUE, "writable by everyone" },
+		{ S_IFREG | 0664, 1000, 1000, TRUE, NULL },   /* the user's own group */
+		{ S_IFREG | 0664, 0, 0, TRUE, NULL },         /* root's */
+		{ S_IFREG | 0664, 1000, 50, TRUE, "writable by group 50" },
+		{ S_IFREG | 0644, 65534, 1000, TRUE, "owned by user 65534" },
+		{ S_IFDIR | 0750, 65534, 65534, FALSE, NULL }, /* a directory's owner is not checked */
+		{ S_IFDIR | 0777, 1000, 1000, FALSE, "writable by everyone (mode 0777)" },
+		{ S_IFDIR | 01777, 0, 0, FALSE, "writable by everyone (mode 1777)" },
+		{ S_IFDIR | 0770, 1000, 50, FALSE, "writable by group 50" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		g_autofree char *problem = conf_perms_problem (cases[i].mode, cases[i].uid, cases[i].gid,
+		                                               1000, 1000, cases[i].check_owner);
+
+		if (cases[i].problem == NULL) {
+			if (problem != NULL)
+				fail_msg ("case %zu: unexpected problem: %s", i, problem);
+		} else if (problem == NULL || strstr (problem, cases[i].problem) == NULL) {
+			fail_msg ("case %zu: expected '%s', got '%s'", i, cases[i].problem,
+			          problem != NULL ? problem : "(none)");
+		}
+	}
+}
+
+/* A configuration anyone may write is refused, through a link too. */
+static void
+test_perms_load (void **state)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (Config) config = NULL;
+	g_autofree char *sample_path = g_build_filename (SRCDIR, "samples", "liaison.conf", NULL);
+	g_autofree char *text = NULL;
+	g_autofree char *path = NULL, *link = NULL;
+
+	assert_true (g_file_get_contents (sample_path, &text, NULL, NULL));
+	path = write_file ("perms.conf", text);
+	link = g_build_filename (tmpdir, "perms-link.conf", NULL);
+	assert_int_equal (symlink (path, link), 0);
+
+	assert_int_equal (chmod (path, 0666), 0);
+	config = config_load (link, &error);
+	assert_null (config);
+	assert_true (g_error_matches (error, LIAISON_ERROR, LIAISON_ERROR_CONFIG));
+	assert_non_null (strstr (error->message, "writable by everyone"));
+	g_clear_error (&error);
+
+	assert_int_equal (chmod (path, 0644), 0);
+	config = config_load (link, &error);
+	assert_non_null (config);
+	(void) unlink (link);
+	(void) unlink (path);
+}
+
 int
 main (void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test (test_name_key),
+		cmocka_unit_test (test_perms_rule),
+		cmocka_unit_test (test_perms_load),
 		cmocka_unit_test (test_mailbox_parse),
 		cmocka_unit_test (test_mailbox_format),
 		cmocka_unit_test (test_sample),

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "base/conf.h"
+#include "base/conf-perms.h"
 #include "base/error.h"
 
 #ifndef SENDMAIL_PATH
@@ -766,6 +767,22 @@ check_required (const Config *config, const char *path, GError **error)
 	return FALSE;
 }
 
+/* FALSE, with the error, when the spool, or the outbox Maildir that
+ * [delivery] writes to, exists and is writable by others. */
+static gboolean
+check_directories (const Config *config, const char *path, GError **error)
+{
+	g_autofree char *problem = conf_perms_dir_problem ("liaison", "spool", config->spool);
+
+	if (problem == NULL && config->method == DELIVERY_MAILDIR)
+		problem = conf_perms_dir_problem ("delivery", "maildir", config->maildir);
+	if (problem == NULL)
+		return TRUE;
+	g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_CONFIG, "configuration %s: %s: refused",
+	             path, problem);
+	return FALSE;
+}
+
 /* The directory of @path, absolute. */
 static char *
 config_dir (const char *path)
@@ -805,6 +822,12 @@ read_config (const char *path, gsize *length, GError **error)
 	if (!S_ISREG (st.st_mode)) {
 		close (fd);
 		g_set_error_literal (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE, "Not a regular file");
+		return NULL;
+	}
+	/* The file opened, not the name: a link is judged by its target, and
+	 * nothing can be swapped in between the check and the read. */
+	if (!conf_perms_check_file (path, &st, error)) {
+		close (fd);
 		return NULL;
 	}
 	while ((n = read (fd, buffer, sizeof buffer)) != 0) {
@@ -899,6 +922,10 @@ config_load (const char *path, GError **error)
 
 	g_key_file_set_list_separator (kf, ';');
 	text = read_config (path, &length, &local);
+	if (text == NULL && local->domain == LIAISON_ERROR) {
+		g_propagate_error (error, g_steal_pointer (&local));
+		return NULL;
+	}
 	if (text != NULL) {
 		/* A byte-order mark, as some editors write, is not a line. */
 		start = text;
@@ -931,7 +958,7 @@ config_load (const char *path, GError **error)
 	load_reminders (&l);
 	load_sections (&l);
 	check_names (&l);
-	if (!check_required (config, path, error))
+	if (!check_required (config, path, error) || !check_directories (config, path, error))
 		return NULL;
 	return g_steal_pointer (&config);
 }
@@ -1006,6 +1033,7 @@ config_check (const Config *config, GPtrArray *problems)
 
 	if ((p = check_writable ("liaison", "database", config->database, FALSE)) != NULL)
 		g_ptr_array_add (problems, p);
+	conf_perms_database_problems (config->database, problems);
 	if ((p = check_writable ("liaison", "spool", config->spool, TRUE)) != NULL)
 		g_ptr_array_add (problems, p);
 	switch (config->method) {

@@ -78,7 +78,10 @@ typedef struct {
 
 /* Reads @path. Returns NULL with LIAISON_ERROR_CONFIG when the file cannot be
  * read or parsed, or a required key ([liaison] address, database, spool) is
- * missing; smaller problems go to config->problems. Relative database, spool
+ * missing, or when the file (a link's target) or the spool or outbox
+ * Maildir directory is writable by others, or the file is owned by neither
+ * root nor the running user (conf-perms.h); smaller problems go to
+ * config->problems. Relative database, spool
  * and maildir paths are taken relative to the directory of @path. */
 Config *config_load (const char *path, GError **error);
 void config_free (Config *config);
@@ -105,7 +108,8 @@ const Group *config_find_group (const Config *config, const char *name);
 const Group *config_find_group_by_list (const Config *config, const char *address);
 
 /* Runs every check of `liaison check` beyond those config_load did: database
- * and spool writable (creating nothing), the directory consistent. Appends one
+ * and spool writable (creating nothing), the database and its -wal and -shm
+ * files closed to others, the directory consistent. Appends one
  * line per problem to @problems. Returns TRUE when none was found. */
 gboolean config_check (const Config *config, GPtrArray *problems);
 
