@@ -573,6 +573,166 @@ test_mh (void **state)
 	testlib_remove_tree (dir);
 }
 
+/* MH message names, as mailbox_mh_number() reads them. */
+static void
+test_mh_number (void **state)
+{
+	static const struct {
+		const char *name;
+		guint number;
+	} cases[] = {
+		{ "1", 1 }, { "12", 12 }, { "007", 7 }, { "4294967295", G_MAXUINT },
+		{ "0", 0 }, { "000", 0 }, { "", 0 }, { "12abc", 0 }, { "abc", 0 }, { "+1", 0 },
+		{ "-1", 0 }, { " 1", 0 }, { "1 ", 0 }, { "1.5", 0 }, { ",12", 0 }, { "#12", 0 },
+		{ "4294967296", 0 }, { "99999999999999999999", 0 },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+		if (mailbox_mh_number (cases[i].name) != cases[i].number)
+			fail_msg ("'%s': expected %u, got %u", cases[i].name, cases[i].number,
+			          mailbox_mh_number (cases[i].name));
+}
+
+/* Whether one of @source's skipped sentences holds @part. */
+static gboolean
+skipped_has (const MailboxSource *source, const char *part)
+{
+	const GPtrArray *skipped = mailbox_source_skipped (source);
+
+	for (guint i = 0; i < skipped->len; i++)
+		if (strstr (g_ptr_array_index (skipped, i), part) != NULL)
+			return TRUE;
+	return FALSE;
+}
+
+/* Replaces the file @path by a FIFO, or by a link to @target. */
+static void
+swap_for (const char *path, const char *target)
+{
+	assert_int_equal (unlink (path), 0);
+	if (target == NULL)
+		assert_int_equal (mkfifo (path, 0600), 0);
+	else
+		assert_int_equal (symlink (target, path), 0);
+}
+
+/* A Maildir's links and FIFOs are never followed or opened, whether they
+ * are there when it is listed or swapped in after; a cur/ that is a link
+ * is not followed either. */
+static void
+test_maildir_links (void **state)
+{
+	g_autofree char *dir = scratch_dir ();
+	g_autofree char *box = g_build_filename (dir, "box", NULL);
+	g_autofree char *outside = g_build_filename (dir, "secret", NULL);
+	g_autofree char *link = g_build_filename (box, "new", "2000000000.L.host", NULL);
+	g_autofree char *fifo = g_build_filename (box, "new", "2000000001.F.host", NULL);
+	g_autofree char *later_link = g_build_filename (box, "new", "1767607202.M3.host", NULL);
+	g_autofree char *later_fifo = g_build_filename (box, "new", "1767607203.M4.host", NULL);
+	g_autofree char *last = g_build_filename (box, "new", "1767607204.M5.host", NULL);
+	g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) mailbox_entry_free);
+	g_autoptr (GError) error = NULL;
+	MailboxSource *source;
+	MailboxEntry *entry;
+	const MailboxSkips *skips;
+	int fd;
+
+	testlib_write_file (dir, "secret", "Subject: not in the mailbox\n\nsecret\n");
+	testlib_write_file (dir, "box/new/1767607201.M1.host", "Subject: one\n\nbody\n");
+	testlib_write_file (dir, "box/new/1767607202.M3.host", "Subject: becomes a link\n\n");
+	testlib_write_file (dir, "box/new/1767607203.M4.host", "Subject: becomes a FIFO\n\n");
+	testlib_write_file (dir, "box/new/1767607204.M5.host", "Subject: last\n\n");
+	testlib_write_file (dir, "elsewhere/1767607205.M6.host", "Subject: elsewhere\n\n");
+	assert_int_equal (symlink (outside, link), 0);
+	assert_int_equal (mkfifo (fifo, 0600), 0);
+	{
+		g_autofree char *cur = g_build_filename (box, "cur", NULL);
+		g_autofree char *elsewhere = g_build_filename (dir, "elsewhere", NULL);
+
+		assert_int_equal (symlink (elsewhere, cur), 0);
+	}
+
+	source = mailbox_source_open (box, NULL, &error);
+	assert_non_null (source);
+	assert_int_equal (mailbox_source_format (source), MAILBOX_FORMAT_MAILDIR);
+	skips = mailbox_source_skips (source);
+	assert_int_equal (skips->links, 2);     /* cur/ and the link in new/ */
+	assert_int_equal (skips->special, 1);   /* the FIFO */
+	assert_true (skipped_has (source, "/box/cur: a symbolic link: not read"));
+	assert_true (skipped_has (source, "2000000000.L.host: a symbolic link: not read"));
+	assert_true (skipped_has (source, "2000000001.F.host: a FIFO: not read"));
+
+	/* Swapped in after the listing. */
+	swap_for (later_link, outside);
+	swap_for (later_fifo, NULL);
+	while ((entry = mailbox_source_next (source, &error)) != NULL)
+		g_ptr_array_add (entries, entry);
+	assert_null (error);
+	assert_int_equal (entries->len, 2);
+	assert_int_equal (skips->links, 3);
+	assert_int_equal (skips->special, 2);
+	assert_true (skipped_has (source, "1767607203.M4.host: a FIFO: not read"));
+
+	/* Swapped after it was read, before it is opened for delivery. */
+	swap_for (last, NULL);
+	fd = mailbox_entry_open (g_ptr_array_index (entries, 1), &error);
+	assert_int_equal (fd, -1);
+	assert_true (g_error_matches (error, LIAISON_ERROR, LIAISON_ERROR_FAILED));
+	assert_non_null (strstr (error->message, "a FIFO"));
+	g_clear_error (&error);
+	{
+		g_autofree char *text = entry_text (g_ptr_array_index (entries, 0));
+
+		assert_true (g_str_has_prefix (text, "Subject: one"));
+	}
+
+	g_clear_pointer (&entries, g_ptr_array_unref);
+	mailbox_source_close (source);
+	testlib_remove_tree (dir);
+}
+
+/* An MH folder's names that are not message numbers are counted and said;
+ * "007" is message 7, as nmh has it; a numbered link is not followed. */
+static void
+test_mh_names (void **state)
+{
+	g_autofree char *dir = scratch_dir ();
+	g_autofree char *outside = g_build_filename (dir, "secret", NULL);
+	g_autofree char *link = g_build_filename (dir, "mh", "5", NULL);
+	g_autofree char *mh = g_build_filename (dir, "mh", NULL);
+	g_autoptr (GPtrArray) entries = NULL;
+	MailboxSource *source = NULL;
+	MailboxFormat format;
+	const MailboxSkips *skips;
+
+	testlib_write_file (dir, "secret", "Subject: not in the folder\n\n");
+	testlib_write_file (dir, "mh/1", "Subject: one\n\n");
+	testlib_write_file (dir, "mh/007", "Subject: seven\n\n");
+	testlib_write_file (dir, "mh/12abc", "Subject: no\n\n");
+	testlib_write_file (dir, "mh/0", "Subject: no\n\n");
+	testlib_write_file (dir, "mh/99999999999999999999", "Subject: no\n\n");
+	testlib_write_file (dir, "mh/.mh_sequences", "unseen: 1\n");
+	assert_int_equal (symlink (outside, link), 0);
+
+	entries = read_all (mh, &format, &source);
+	assert_int_equal (format, MAILBOX_FORMAT_MH);
+	assert_int_equal (entries->len, 2);
+	assert_true (g_str_has_suffix (((MailboxEntry *) g_ptr_array_index (entries, 0))->path, "/1"));
+	assert_true (g_str_has_suffix (((MailboxEntry *) g_ptr_array_index (entries, 1))->path, "/007"));
+	skips = mailbox_source_skips (source);
+	assert_int_equal (skips->names, 3);
+	assert_int_equal (skips->links, 1);
+	assert_int_equal (skips->special, 0);
+	assert_true (skipped_has (source, "/12abc: not an MH message number: not read"));
+	assert_true (skipped_has (source, "/99999999999999999999: not an MH message number"));
+	assert_true (skipped_has (source, "/5: a symbolic link: not read"));
+	assert_false (skipped_has (source, ".mh_sequences"));
+
+	g_clear_pointer (&entries, g_ptr_array_unref);
+	mailbox_source_close (source);
+	testlib_remove_tree (dir);
+}
+
 static void
 test_stdin (void **state)
 {
@@ -644,6 +804,9 @@ main (void)
 		cmocka_unit_test (test_dates_and_envelope),
 		cmocka_unit_test (test_maildir),
 		cmocka_unit_test (test_mh),
+		cmocka_unit_test (test_mh_number),
+		cmocka_unit_test (test_maildir_links),
+		cmocka_unit_test (test_mh_names),
 		cmocka_unit_test (test_stdin),
 		cmocka_unit_test (test_errors),
 	};

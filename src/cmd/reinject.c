@@ -215,12 +215,28 @@ open_store (const Config *config, gboolean dry_run, Config *scratch_config, char
 	return store_open (database, BUSY_TIMEOUT_MS, error);
 }
 
+/* Says each file of @source that was not read (a link, a FIFO, an MH
+ * name that is not a message number), and adds them up into @skips. */
+static void
+report_skipped (const MailboxSource *source, MailboxSkips *skips, Progress *progress)
+{
+	const GPtrArray *skipped = mailbox_source_skipped (source);
+	const MailboxSkips *these = mailbox_source_skips (source);
+
+	for (guint i = 0; i < skipped->len; i++)
+		print_error (progress, g_ptr_array_index (skipped, i));
+	skips->links += these->links;
+	skips->special += these->special;
+	skips->names += these->names;
+}
+
 /* Opens every SOURCE and lists its messages into @items. A source that
  * cannot be read, or a file of a Maildir that cannot, is reported and
- * counted; the others go on. */
+ * counted; the others go on. What a folder holds that is not read is said
+ * and added up into @skips. */
 static guint
 collect (GPtrArray *sources, char **names, int count, const char *tmp_dir, GArray *items,
-         Progress *progress)
+         MailboxSkips *skips, Progress *progress)
 {
 	guint failures = 0;
 
@@ -251,6 +267,7 @@ collect (GPtrArray *sources, char **names, int count, const char *tmp_dir, GArra
 				g_array_append_val (items, item);
 			}
 		}
+		report_skipped (source, skips, progress);
 	}
 	return failures;
 }
@@ -543,16 +560,24 @@ scratch_clear (Config *scratch_config, const char *scratch)
 	g_free (scratch_config->spool);
 }
 
+/* The summary line: what was recorded, and, when a folder held files that
+ * were not read, how many and why (each was said on stderr). */
 static void
-print_summary (const Tally *tally, const Sender *sender)
+print_summary (const Tally *tally, const Sender *sender, const MailboxSkips *skips)
 {
+	guint skipped = skips->links + skips->special + skips->names;
+
 	if (sender->queued > 0)
 		printf ("%u outgoing messages: %u sent, %u left queued for `liaison queue run`, %u failed\n",
 		        sender->queued, sender->stats.sent,
 		        sender->queued - sender->stats.sent - sender->stats.failed, sender->stats.failed);
-	printf ("%u messages: %u statements, %u replies, %u held, %u duplicates, %u other, %u errors\n",
+	printf ("%u messages: %u statements, %u replies, %u held, %u duplicates, %u other, %u errors",
 	        tally->total, tally->statements, tally->replies, tally->held, tally->duplicates,
 	        tally->other, tally->errors);
+	if (skipped > 0)
+		printf (", %u skipped (%u symbolic links, %u not regular files, "
+		        "%u not MH message numbers)", skipped, skips->links, skips->special, skips->names);
+	printf ("\n");
 }
 
 static LiaisonStatus
@@ -602,6 +627,7 @@ cmd_reinject (const GlobalOptions *options, int argc, char **argv)
 	Progress progress = { 0 };
 	Sender sender = { 0 };
 	Tally tally = { 0 };
+	MailboxSkips skips = { 0 };
 	guint source_failures;
 	LiaisonStatus status;
 
@@ -630,7 +656,7 @@ cmd_reinject (const GlobalOptions *options, int argc, char **argv)
 	use = dry_run ? &scratch_config : ctx.config;
 	tmp_dir = g_build_filename (use->spool, "tmp", NULL);
 
-	source_failures = collect (sources, argv + 1, argc - 1, tmp_dir, items, &progress);
+	source_failures = collect (sources, argv + 1, argc - 1, tmp_dir, items, &skips, &progress);
 	g_array_sort (items, item_compare);
 	reinject_items (store, use, items, resend, dry_run, &tally, &sender, &progress);
 
@@ -641,7 +667,7 @@ cmd_reinject (const GlobalOptions *options, int argc, char **argv)
 		scratch_clear (&scratch_config, scratch);
 		printf ("dry run: nothing was recorded\n");
 	}
-	print_summary (&tally, &sender);
+	print_summary (&tally, &sender, &skips);
 	if (fflush (stdout) != 0)
 		return LIAISON_STATUS_ERROR;
 	return tally.errors == 0 && source_failures == 0 ? LIAISON_STATUS_OK : LIAISON_STATUS_ERROR;

@@ -28,6 +28,11 @@
 #define MAX_HEADER_BYTES (256 * 1024)
 #define CHUNK 65536
 
+/* The directories of a Maildir (cur/, new/) or the MH folder, opened once
+ * with O_NOFOLLOW: its files are opened relative to them, so that no link
+ * anywhere below the mailbox named on the command line is followed. */
+#define MAX_DIRS 2
+
 struct MailboxSource {
 	char *name;              /* as given */
 	char *path;              /* the file or directory read */
@@ -35,80 +40,212 @@ struct MailboxSource {
 	MailboxFormat format;
 
 	MailboxFile file;        /* a file: the mapping and the messages in it */
-	GPtrArray *files;        /* a directory: the message files, in order */
+	GPtrArray *files;        /* a directory: the message files (FileRef), in order */
+	int dirs[MAX_DIRS];      /* the directories they are in, or -1 */
+
+	MailboxSkips skips;      /* what was not read, counted */
+	GPtrArray *skipped;      /* and said: "PATH: REASON", one each */
 
 	guint next;              /* index of the next message */
 	gint64 last_date;        /* for messages without a date */
 };
 
-static gint
-compare_basenames (gconstpointer a, gconstpointer b)
-{
-	const char *x = *(const char *const *) a, *y = *(const char *const *) b;
-	const char *bx = strrchr (x, '/'), *by = strrchr (y, '/');
+/* One file of a Maildir or MH folder. */
+typedef struct {
+	char *path;              /* for messages to the user */
+	const char *name;        /* its last component, in @path */
+	int dir;                 /* the directory it is in (the source's) */
+} FileRef;
 
-	return strverscmp (bx != NULL ? bx + 1 : x, by != NULL ? by + 1 : y);
+static void
+file_ref_free (gpointer data)
+{
+	FileRef *ref = data;
+
+	g_free (ref->path);
+	g_free (ref);
 }
 
-static gboolean
-is_regular (const char *path)
+static gint
+compare_names (gconstpointer a, gconstpointer b)
 {
-	struct stat st;
+	const FileRef *x = *(const FileRef *const *) a, *y = *(const FileRef *const *) b;
 
-	return stat (path, &st) == 0 && S_ISREG (st.st_mode);
+	return strverscmp (x->name, y->name);
+}
+
+/* MH: by number ("007" is 7, before 10), then by name. */
+static gint
+compare_numbers (gconstpointer a, gconstpointer b)
+{
+	const FileRef *x = *(const FileRef *const *) a, *y = *(const FileRef *const *) b;
+	guint nx = mailbox_mh_number (x->name), ny = mailbox_mh_number (y->name);
+
+	if (nx != ny)
+		return nx < ny ? -1 : 1;
+	return strcmp (x->name, y->name);
+}
+
+typedef enum {
+	SKIP_LINK,
+	SKIP_SPECIAL,
+	SKIP_NAME,
+} SkipKind;
+
+/* Counts and says what is not read, and why. */
+static void
+skip (MailboxSource *src, SkipKind kind, const char *path, const char *why)
+{
+	switch (kind) {
+	case SKIP_LINK:
+		src->skips.links++;
+		break;
+	case SKIP_SPECIAL:
+		src->skips.special++;
+		break;
+	case SKIP_NAME:
+		src->skips.names++;
+		break;
+	}
+	g_ptr_array_add (src->skipped, g_strdup_printf ("%s: %s: not read", path, why));
+}
+
+/* What a file that is not a regular one is, for the user. */
+static const char *
+kind_of (mode_t mode)
+{
+	if (S_ISLNK (mode))
+		return "a symbolic link";
+	if (S_ISDIR (mode))
+		return "a directory";
+	if (S_ISFIFO (mode))
+		return "a FIFO";
+	if (S_ISSOCK (mode))
+		return "a socket";
+	return "not a regular file";
+}
+
+guint
+mailbox_mh_number (const char *name)
+{
+	guint64 n;
+	char *end;
+
+	g_return_val_if_fail (name != NULL, 0);
+
+	/* Digits only, without a sign or blanks. Leading zeros are read as
+	 * nmh reads them ("007" is message 7): some archives are numbered
+	 * so. */
+	if (name[0] == '\0')
+		return 0;
+	for (const char *p = name; *p != '\0'; p++)
+		if (!g_ascii_isdigit (*p))
+			return 0;
+	errno = 0;
+	n = g_ascii_strtoull (name, &end, 10);
+	return errno == 0 && *end == '\0' && n >= 1 && n <= G_MAXUINT ? (guint) n : 0;
+}
+
+/* Opens @path as a directory, not following a link; -1 with errno set. */
+static int
+open_dir (int at, const char *path)
+{
+	return openat (at, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* Opens the mailbox directory named on the command line: a link there is
+ * followed, since the user named it. */
+static int
+open_top (const char *path)
+{
+	return open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* Lists the directory @dir (opened: @fd, which the source then owns) into
+ * src->files: regular files only, never dot files. Links and other kinds
+ * of file are skipped and said; in an MH folder (@mh) so is a name that is
+ * not a message number. */
+static gboolean
+list_dir (MailboxSource *src, int fd, const char *dir, gboolean mh, GError **error)
+{
+	int copy = dup (fd);
+	DIR *listing = copy >= 0 ? fdopendir (copy) : NULL;
+	struct dirent *d;
+
+	if (listing == NULL) {
+		int errsv = errno;
+
+		if (copy >= 0)
+			close (copy);
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_IO, "%s: %s", dir, g_strerror (errsv));
+		return FALSE;
+	}
+	while ((d = readdir (listing)) != NULL) {
+		g_autofree char *path = NULL;
+		struct stat st;
+		FileRef *ref;
+
+		if (d->d_name[0] == '.')
+			continue;
+		path = g_build_filename (dir, d->d_name, NULL);
+		if (mh && mailbox_mh_number (d->d_name) == 0) {
+			skip (src, SKIP_NAME, path, "not an MH message number");
+			continue;
+		}
+		if (fstatat (fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			skip (src, SKIP_SPECIAL, path, g_strerror (errno));
+			continue;
+		}
+		if (!S_ISREG (st.st_mode)) {
+			skip (src, S_ISLNK (st.st_mode) ? SKIP_LINK : SKIP_SPECIAL, path, kind_of (st.st_mode));
+			continue;
+		}
+		ref = g_new0 (FileRef, 1);
+		ref->path = g_steal_pointer (&path);
+		ref->name = strrchr (ref->path, '/') + 1;
+		ref->dir = fd;
+		g_ptr_array_add (src->files, ref);
+	}
+	closedir (listing);
+	return TRUE;
 }
 
 /* Lists a Maildir's cur/ and new/ (tmp/ holds deliveries in progress),
  * skipping dot files. libetpan's maildir_update() would do the same but
  * also creates a "maildirfolder" file in the Maildir, which marks a
- * Maildir++ subfolder and must not appear in a mail store we only read. */
+ * Maildir++ subfolder and must not appear in a mail store we only read.
+ * A cur/ or new/ that is a link is not followed: it is skipped and said. */
 static gboolean
 open_maildir (MailboxSource *src, GError **error)
 {
 	static const char *const subdirs[] = { "cur", "new" };
+	int top = open_top (src->path);
 
-	src->files = g_ptr_array_new_with_free_func (g_free);
+	if (top < 0) {
+		liaison_set_errno (error, errno, src->name);
+		return FALSE;
+	}
 	for (gsize i = 0; i < G_N_ELEMENTS (subdirs); i++) {
 		g_autofree char *dir = g_build_filename (src->path, subdirs[i], NULL);
-		g_autoptr (GError) local = NULL;
-		g_autoptr (GDir) listing = NULL;
-		const char *name;
+		struct stat st;
 
-		if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+		if (fstatat (top, subdirs[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
-		listing = g_dir_open (dir, 0, &local);
-		if (listing == NULL) {
-			g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_IO, "%s", local->message);
+		if (!S_ISDIR (st.st_mode)) {
+			skip (src, S_ISLNK (st.st_mode) ? SKIP_LINK : SKIP_SPECIAL, dir, kind_of (st.st_mode));
+			continue;
+		}
+		src->dirs[i] = open_dir (top, subdirs[i]);
+		if (src->dirs[i] < 0 || !list_dir (src, src->dirs[i], dir, FALSE, error)) {
+			if (src->dirs[i] < 0)
+				liaison_set_errno (error, errno, dir);
+			close (top);
 			return FALSE;
 		}
-		while ((name = g_dir_read_name (listing)) != NULL) {
-			char *path;
-
-			if (name[0] == '.')
-				continue;
-			path = g_build_filename (dir, name, NULL);
-			if (is_regular (path))
-				g_ptr_array_add (src->files, path);
-			else
-				g_free (path);
-		}
 	}
-	g_ptr_array_sort (src->files, compare_basenames);
+	close (top);
+	g_ptr_array_sort (src->files, compare_names);
 	return TRUE;
-}
-
-/* The message number of an MH file name ("12"), or 0 when the name is not
- * all digits. */
-static guint
-mh_number (const char *name)
-{
-	guint64 n;
-	char *end;
-
-	if (!g_ascii_isdigit (name[0]))
-		return 0;
-	n = g_ascii_strtoull (name, &end, 10);
-	return *end == '\0' && n <= G_MAXUINT ? (guint) n : 0;
 }
 
 /* Lists an MH folder: its files named by a number, in numeric order.
@@ -118,31 +255,19 @@ mh_number (const char *name)
 static gboolean
 open_mh (MailboxSource *src, GError **error)
 {
-	g_autoptr (GError) local = NULL;
-	g_autoptr (GDir) listing = g_dir_open (src->path, 0, &local);
-	const char *name;
-
-	if (listing == NULL) {
-		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_IO, "%s", local->message);
+	src->dirs[0] = open_top (src->path);
+	if (src->dirs[0] < 0) {
+		liaison_set_errno (error, errno, src->name);
 		return FALSE;
 	}
-	src->files = g_ptr_array_new_with_free_func (g_free);
-	while ((name = g_dir_read_name (listing)) != NULL) {
-		char *path;
-
-		if (mh_number (name) == 0)
-			continue;
-		path = g_build_filename (src->path, name, NULL);
-		if (is_regular (path))
-			g_ptr_array_add (src->files, path);
-		else
-			g_free (path);
-	}
-	g_ptr_array_sort (src->files, compare_basenames);
+	if (!list_dir (src, src->dirs[0], src->path, TRUE, error))
+		return FALSE;
+	g_ptr_array_sort (src->files, compare_numbers);
 	return TRUE;
 }
 
-/* Whether @dir holds a file whose name is a number. */
+/* Whether @dir holds a file, or a link, whose name is a message number
+ * (a link is then skipped and said, not taken for a stray). */
 static gboolean
 has_numbered_file (const char *dir)
 {
@@ -153,11 +278,12 @@ has_numbered_file (const char *dir)
 		return FALSE;
 	while ((name = g_dir_read_name (listing)) != NULL) {
 		g_autofree char *path = NULL;
+		struct stat st;
 
-		if (mh_number (name) == 0)
+		if (mailbox_mh_number (name) == 0)
 			continue;
 		path = g_build_filename (dir, name, NULL);
-		if (is_regular (path))
+		if (lstat (path, &st) == 0 && (S_ISREG (st.st_mode) || S_ISLNK (st.st_mode)))
 			return TRUE;
 	}
 	return FALSE;
@@ -229,6 +355,10 @@ mailbox_source_open (const char *name, const char *tmp_dir, GError **error)
 
 	src = g_new0 (MailboxSource, 1);
 	src->name = g_strdup (name);
+	for (gsize i = 0; i < MAX_DIRS; i++)
+		src->dirs[i] = -1;
+	src->files = g_ptr_array_new_with_free_func (file_ref_free);
+	src->skipped = g_ptr_array_new_with_free_func (g_free);
 	if (strcmp (name, "-") == 0) {
 		src->tmp_path = spool_stdin (tmp_dir != NULL ? tmp_dir : g_get_tmp_dir (), error);
 		if (src->tmp_path == NULL)
@@ -283,8 +413,11 @@ mailbox_source_close (MailboxSource *src)
 		guard_forget_path (src->tmp_path);
 		g_free (src->tmp_path);
 	}
-	if (src->files != NULL)
-		g_ptr_array_unref (src->files);
+	g_ptr_array_unref (src->files);
+	g_ptr_array_unref (src->skipped);
+	for (gsize i = 0; i < MAX_DIRS; i++)
+		if (src->dirs[i] >= 0)
+			close (src->dirs[i]);
 	g_free (src->name);
 	g_free (src->path);
 	g_free (src);
@@ -300,6 +433,18 @@ MailboxFormat
 mailbox_source_format (const MailboxSource *src)
 {
 	return src->format;
+}
+
+const MailboxSkips *
+mailbox_source_skips (const MailboxSource *src)
+{
+	return &src->skips;
+}
+
+const GPtrArray *
+mailbox_source_skipped (const MailboxSource *src)
+{
+	return src->skipped;
 }
 
 const char *
@@ -372,25 +517,65 @@ maildir_name_time (const char *path)
 	return t;
 }
 
+/* Opens the file @name of the directory @dir for reading, and only if it
+ * is a regular file: a link is not followed (O_NOFOLLOW), and a FIFO
+ * cannot block the open (O_NONBLOCK) or the reads (it is closed). Returns
+ * the descriptor, with O_NONBLOCK cleared, or -1: with @why set to what
+ * the file is, or with errno set. */
+static int
+open_message (int dir, const char *name, struct stat *st, const char **why)
+{
+	int fd = openat (dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	int errsv;
+
+	*why = NULL;
+	if (fd < 0) {
+		if (errno == ELOOP) {
+			st->st_mode = S_IFLNK;
+			*why = kind_of (S_IFLNK);
+		}
+		return -1;
+	}
+	if (fstat (fd, st) < 0 || !S_ISREG (st->st_mode)
+	    || fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		errsv = errno;
+		if (!S_ISREG (st->st_mode))
+			*why = kind_of (st->st_mode);
+		close (fd);
+		errno = errsv;
+		return -1;
+	}
+	return fd;
+}
+
+/* The message of the next file, or NULL: with @error set when it cannot
+ * be read, else when it is skipped. */
 static MailboxEntry *
 next_file (MailboxSource *src, GError **error)
 {
-	const char *path = g_ptr_array_index (src->files, src->next);
+	const FileRef *ref = g_ptr_array_index (src->files, src->next);
 	g_autoptr (MailboxEntry) entry = g_new0 (MailboxEntry, 1);
 	g_autofree char *head = NULL;
 	gsize len = 0, header = 0;
+	const char *why;
 	struct stat st;
+	const char *path = ref->path;
 	int fd;
 
 	entry->source = src;
 	entry->number = ++src->next;
 	entry->path = g_strdup (path);
+	entry->dir_fd = ref->dir;
 
-	fd = open (path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat (fd, &st) < 0) {
+	/* Listed as a regular file, it may have been swapped for a link or a
+	 * FIFO since. */
+	fd = open_message (ref->dir, ref->name, &st, &why);
+	if (fd < 0 && why != NULL) {
+		skip (src, S_ISLNK (st.st_mode) ? SKIP_LINK : SKIP_SPECIAL, path, why);
+		return NULL;
+	}
+	if (fd < 0) {
 		liaison_set_errno (error, errno, path);
-		if (fd >= 0)
-			close (fd);
 		return NULL;
 	}
 	/* The header block, read in chunks until its blank line. */
@@ -432,6 +617,7 @@ next_span (MailboxSource *src)
 	const Span *span = &g_array_index (src->file.spans, Span, src->next);
 	MailboxEntry *entry = g_new0 (MailboxEntry, 1);
 
+	entry->dir_fd = -1;
 	/* The messages before this one have been handed over. */
 	mailbox_file_release_before (&src->file, span->envelope != G_MAXSIZE ? span->envelope : span->start);
 	entry->source = src;
@@ -449,8 +635,20 @@ mailbox_source_next (MailboxSource *src, GError **error)
 {
 	g_return_val_if_fail (src != NULL, NULL);
 
-	if (src->files != NULL)
-		return src->next < src->files->len ? next_file (src, error) : NULL;
+	if (src->format == MAILBOX_FORMAT_MAILDIR || src->format == MAILBOX_FORMAT_MH) {
+		while (src->next < src->files->len) {
+			g_autoptr (GError) local = NULL;
+			MailboxEntry *entry = next_file (src, &local);
+
+			if (entry != NULL)
+				return entry;
+			if (local != NULL) {
+				g_propagate_error (error, g_steal_pointer (&local));
+				return NULL;
+			}
+		}
+		return NULL;
+	}
 	return src->next < src->file.spans->len ? next_span (src) : NULL;
 }
 
@@ -487,8 +685,14 @@ mailbox_entry_open (const MailboxEntry *entry, GError **error)
 	g_return_val_if_fail (entry != NULL, -1);
 
 	if (entry->path != NULL) {
-		fd = open (entry->path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		const char *why;
+		struct stat st;
+
+		fd = open_message (entry->dir_fd, strrchr (entry->path, '/') + 1, &st, &why);
+		if (fd < 0 && why != NULL)
+			g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+			             "%s: %s since it was listed: not read", entry->path, why);
+		else if (fd < 0)
 			liaison_set_errno (error, errno, entry->path);
 		return fd;
 	}
