@@ -536,16 +536,22 @@ open_message (int dir, const char *name, struct stat *st, const char **why)
 		}
 		return -1;
 	}
-	if (fstat (fd, st) < 0 || !S_ISREG (st->st_mode)
-	    || fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK) < 0) {
-		errsv = errno;
-		if (!S_ISREG (st->st_mode))
-			*why = kind_of (st->st_mode);
+	if (fstat (fd, st) < 0)
+		goto fail;
+	if (!S_ISREG (st->st_mode)) {
+		*why = kind_of (st->st_mode);
 		close (fd);
-		errno = errsv;
 		return -1;
 	}
+	if (fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK) < 0)
+		goto fail;
 	return fd;
+
+fail:
+	errsv = errno;
+	close (fd);
+	errno = errsv;
+	return -1;
 }
 
 /* The message of the next file, or NULL: with @error set when it cannot
