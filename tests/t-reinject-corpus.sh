@@ -3,7 +3,9 @@
 # files, MMDF and From_-less archives, Maildirs, the numbered-file folder)
 # re-injected in one run, twice: both runs end with their summary line and
 # exit 0, the second records nothing new, and the corpus is left untouched
-# (tests run as root, so its read-only modes protect nothing).
+# (tests run as root, so its read-only modes protect nothing). The
+# numbered-file folder also holds files named otherwise (freemail1,
+# gtube.eml): each is named on stderr and counted as skipped, nothing else.
 . "$top_srcdir/tests/lib.sh"
 CORPUS=${LIAISON_CORPUS:-$top_srcdir/../shared/corpus}
 if [ ! -d "$CORPUS" ]; then
@@ -36,21 +38,29 @@ tr '\n' '\0' < "$T/sources" | xargs -0 "$LIAISON" -c "$CONF" reinject > "$T/out1
 rc=$?
 elapsed_ms=$(( ($(date +%s%N) - started) / 1000000 ))
 check "the first run exits 0" 0 "$rc"
-check "the first run reports no error" "" "$(cat "$T/err1")"
+# errors FILE: what stderr says beyond the names the MH folder skips.
+mh_name='^liaison: reinject: .*/spamassassin/data/spam/[^/]*: not an MH message number: not read$'
+errors () { grep -v "$mh_name" "$1"; }
+check "the first run reports no error" "" "$(errors "$T/err1")"
+skipped=$(grep -c "$mh_name" "$T/err1")
+skipped_tail=""
+[ "$skipped" -gt 0 ] && skipped_tail=", $skipped skipped (0 symbolic links, 0 not regular files, $skipped not MH message numbers)"
+check "the folder's other names are said and counted" "$skipped_tail" \
+	"$(tail -n 1 "$T/out1" | sed -n 's/.* 0 errors//p')"
 tail -n 1 "$T/out1" | sed 's/^/# first run: /'
 total=$(tail -n 1 "$T/out1" | cut -d' ' -f1)
 echo "# $total messages in $elapsed_ms ms: $(( total * 1000 / (elapsed_ms + 1) )) messages/s"
 check "the first run ends with its summary" 1 \
-	"$(tail -n 1 "$T/out1" | grep -cE '^[0-9]+ messages: .*, 0 errors$')"
+	"$(tail -n 1 "$T/out1" | grep -cE '^[0-9]+ messages: .*, 0 errors(, [0-9]+ skipped \(.*\))?$')"
 recorded=$(sql 'SELECT count(*) FROM messages')
 check "every message is recorded or a duplicate of another" "$total" \
 	"$(( recorded + $(tail -n 1 "$T/out1" | sed -n 's/.* \([0-9]*\) duplicates.*/\1/p') ))"
 
 tr '\n' '\0' < "$T/sources" | xargs -0 "$LIAISON" -c "$CONF" reinject > "$T/out2" 2> "$T/err2"
 check "the second run exits 0" 0 "$?"
-check "the second run reports no error" "" "$(cat "$T/err2")"
+check "the second run reports no error" "" "$(errors "$T/err2")"
 check "the second run finds only duplicates" \
-	"$total messages: 0 statements, 0 replies, 0 held, $total duplicates, 0 other, 0 errors" \
+	"$total messages: 0 statements, 0 replies, 0 held, $total duplicates, 0 other, 0 errors$skipped_tail" \
 	"$(tail -n 1 "$T/out2")"
 check "the second run records nothing new" "$recorded" "$(sql 'SELECT count(*) FROM messages')"
 check "nothing was written into the corpus" "" "$(find "$CORPUS" -newer "$T/stamp" | head -5)"
