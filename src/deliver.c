@@ -186,8 +186,10 @@ record_statement (Delivery *d, GError **error)
 	if (!outgoing_queue_statement (&d->txn, d->config, statement, d->message, d->message_row,
 	                               d->now, &result->outbox, &result->routes, error))
 		return FALSE;
+	/* It answers for its groups only if its own sender passed. */
 	return d->responds_to == NULL ||
-		threading_respond (d->txn.store, d->config, d->responds_to, d->message, statement->id,
+		threading_respond (d->txn.store, d->config, d->responds_to, d->message, statement,
+		                   authorize_sender (d->config, statement, d->message) == NULL,
 		                   d->received, error);
 }
 
