@@ -11,6 +11,7 @@
 #include "deliver.h"
 #include "record/attachments.h"
 #include "record/bounces.h"
+#include "record/conflict.h"
 #include "record/outgoing.h"
 #include "record/reroute.h"
 #include "record/threading.h"
@@ -223,6 +224,9 @@ record (Delivery *d, GError **error)
 	DeliverResult *result = d->result;
 
 	if (!record_message (d, error))
+		return FALSE;
+	if (result->conflict && !conflict_notify (&d->txn, d->config, d->message, d->message_row,
+	                                          d->now, &result->outbox, error))
 		return FALSE;
 	if (result->kind == CLASS_STATEMENT && !result->conflict && !record_statement (d, error))
 		return FALSE;
