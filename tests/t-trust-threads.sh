@@ -108,9 +108,9 @@ check "a forged follow-up: not to the list" 0 "$(since ccamp@ietf.org)"
 check "a forged follow-up: nothing to its sender" 0 "$(sent_to greg.jones@example.com)"
 check "a forged follow-up: the state is unchanged" "open|false" \
 	"$(field LS-2026-0001 state)|$(field LS-2026-0001 action_taken)"
-d=$(event LS-2026-0001 follow-up)
-check "a forged follow-up: the event says it was not forwarded, and why" yes \
-	"$(case $d in "follow-up from Greg Jones <greg.jones@example.com> <forged-fu-1@example.com> not forwarded: "?*) echo yes ;; *) echo "$d" ;; esac)"
+check "a forged follow-up: the event says it was not forwarded, and why" \
+	"follow-up from Greg Jones <greg.jones@example.com> <forged-fu-1@example.com> not forwarded: unauthorized sender" \
+	"$(event LS-2026-0001 follow-up)"
 
 # The same for an organization without an authorized list: the Broadband
 # Forum's response contact, outside broadband-forum.org. (This is the
@@ -127,9 +127,9 @@ check "a follow-up from outside the domains: recorded as a follow-up" "reply|fol
 	"$(row forged-fu-3@example.com)"
 nothing_sent "a follow-up from outside the domains"
 check "a follow-up from outside the domains: not to the list" 0 "$(since opsawg@ietf.org)"
-d=$(event LS-2026-0003 follow-up)
-check "a follow-up from outside the domains: the event says why" yes \
-	"$(case $d in "follow-up from Robert Hale <robert.hale@example.com> <forged-fu-3@example.com> not forwarded: "?*) echo yes ;; *) echo "$d" ;; esac)"
+check "a follow-up from outside the domains: the event says why" \
+	"follow-up from Robert Hale <robert.hale@example.com> <forged-fu-3@example.com> not forwarded: sender outside the organization's domains" \
+	"$(event LS-2026-0003 follow-up)"
 
 # A genuine follow-up: the TSB, SG15's authorized sender, answering its own
 # statement: forwarded to the statement's routes, under our tag.
