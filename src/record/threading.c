@@ -192,11 +192,10 @@ kind_in_thread (const Config *config, const StoreOrphan *o, Message *message)
 }
 
 /* Adopts the orphan @o into @thread with its role, and does what the role
- * does, as for a message that joins on arrival (our server's verdict read
- * from its recorded headers, read only when there is one to read; a
- * message that cannot be read is not vouched for),
- * noting that it came before its parent: a follow-up adopted so late is
- * never forwarded. Sets *adopted. */
+ * does, as for a message that joins on arrival (our server's verdict is
+ * read from its recorded headers when there is one to read; a message that
+ * cannot be read is not vouched for), noting that it came before its
+ * parent: a follow-up adopted so late is never forwarded. Sets *adopted. */
 static gboolean
 adopt (Store *store, const Config *config, const Statement *thread, const StoreOrphan *o,
        const char *now, gboolean *adopted, GError **error)
