@@ -11,6 +11,7 @@
 #include "deliver.h"
 #include "record/attachments.h"
 #include "record/bounces.h"
+#include "record/conflict.h"
 #include "record/outgoing.h"
 #include "record/reroute.h"
 #include "record/threading.h"
@@ -186,8 +187,10 @@ record_statement (Delivery *d, GError **error)
 	if (!outgoing_queue_statement (&d->txn, d->config, statement, d->message, d->message_row,
 	                               d->now, &result->outbox, &result->routes, error))
 		return FALSE;
+	/* It answers for its groups only if its own sender passed. */
 	return d->responds_to == NULL ||
-		threading_respond (d->txn.store, d->config, d->responds_to, d->message, statement->id,
+		threading_respond (d->txn.store, d->config, d->responds_to, d->message, statement,
+		                   authorize_sender (d->config, statement, d->message) == NULL,
 		                   d->received, error);
 }
 
@@ -221,6 +224,9 @@ record (Delivery *d, GError **error)
 	DeliverResult *result = d->result;
 
 	if (!record_message (d, error))
+		return FALSE;
+	if (result->conflict && !conflict_notify (&d->txn, d->config, d->message, d->message_row,
+	                                          d->now, &result->outbox, error))
 		return FALSE;
 	if (result->kind == CLASS_STATEMENT && !result->conflict && !record_statement (d, error))
 		return FALSE;

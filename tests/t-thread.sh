@@ -5,7 +5,7 @@
 # text; a reply (and a follow-up to it) that arrive before their parent; an
 # auto-reply; a follow-up from the sending side, forwarded; a response
 # statement, linked both ways; messages whose references go round in a
-# circle. Then overdue, list --overdue, and the commands thread, close,
+# circle; response statements that answer for the groups, or may not. Then overdue, list --overdue, and the commands thread, close,
 # reopen, taken and route. Last, the threading corpora never crash or loop.
 . "$top_srcdir/tests/lib.sh"
 write_config
@@ -79,7 +79,9 @@ check "an auto-reply changes no state" open "$(field LS-2026-0007 state)"
 check "nor the action" false "$(field LS-2026-0007 action_taken)"
 check "nor adds an event (received, forward and ack sent)" "received,sent,sent" "$(events LS-2026-0007)"
 
-# A follow-up from the sending side goes to the statement's routes.
+# A follow-up from the sending side (the TSB, who may submit for SG15)
+# goes to the statement's routes. (tests/t-trust-threads.sh has the
+# follow-ups that may not.)
 before=$(outbox_count)
 routes_before=$(lq show --json LS-2026-0001 | jq '.routes | length')
 deliver "$D/01-follow-up.eml"
@@ -179,18 +181,41 @@ lq thread 2>/dev/null; check "thread without id exits 2" 2 "$?"
 lq route LS-2026-0001 2>/dev/null; check "route without group exits 2" 2 "$?"
 check "the errors changed nothing" replied "$(field LS-2026-0001 state)"
 
-# A response statement from the receiving side (an MPLS chair answering
-# LS-2026-0007 by its Datatracker URL) is the groups' reply: the earlier
-# statement is replied. The one from the sending side above changed nothing.
+# A response statement from an MPLS chair answering LS-2026-0007 by its
+# Datatracker URL, sent by the chair directly: it names SG15 (in its
+# subject), whose authorized list has no room for the chair, so it is held
+# for its sender; a response held for its sender answers for nobody, so
+# LS-2026-0007 stays open, and the response event says why.
 check "before it, LS-2026-0007 is open" open "$(field LS-2026-0007 state)"
 deliver "$D/07-response-from-chair.eml"
 check "deliver the chair's response statement exits 0" 0 "$rc"
 id=$(sql "SELECT s.ls_id FROM statements s JOIN messages m ON m.id = s.message WHERE m.message_id = 'mpls-response-1@example.net'")
 check "it is a statement of its own, responding to LS-2026-0007" "LS-2026-0007 responds-to" \
 	"$(lq show --json "$id" | jq -r '.related[] | "\(.id) \(.relation)"')"
-check "LS-2026-0007 is replied" replied "$(field LS-2026-0007 state)"
+check "it is held for its sender" held "$(field "$id" state)"
+check "LS-2026-0007 stays open" open "$(field LS-2026-0007 state)"
+check "no replied event" 0 "$(lq show --json LS-2026-0007 | jq '[.events[] | select(.type == "replied")] | length')"
+check "the response event says why it did not count" \
+	"$id responds to it; not counted as a reply: it was held for its sender" \
+	"$(lq show --json LS-2026-0007 | jq -r '[.events[] | select(.type == "response")][0].detail')"
+
+# The same answer as the Datatracker relays it (it checks who submits for
+# a group): OPSAWG's response to the Broadband Forum, answering
+# LS-2026-0003, is the groups' reply: LS-2026-0003 is replied.
+check "before it, LS-2026-0003 is open" open "$(field LS-2026-0003 state)"
+deliver "$D/03-response-relayed.eml"
+check "deliver the relayed response statement exits 0" 0 "$rc"
+id=$(sql "SELECT s.ls_id FROM statements s JOIN messages m ON m.id = s.message WHERE m.message_id = 'opsawg-response-3@datatracker.ietf.org'")
+check "it is a statement of its own, responding to LS-2026-0003" "LS-2026-0003 responds-to" \
+	"$(lq show --json "$id" | jq -r '.related[] | "\(.id) \(.relation)"')"
+# (It is held all the same, as the IETF's own statements are until they
+# are told apart: its destination is a peer, not a group of ours.)
+check "it was not held for its sender" 0 \
+	"$(sql "SELECT count(*) FROM statements WHERE ls_id = '$id' AND hold_reason LIKE '%sender%'")"
+check "LS-2026-0003 is replied" replied "$(field LS-2026-0003 state)"
+check "and its action taken" true "$(field LS-2026-0003 action_taken)"
 check "its replied event names the response statement" 1 \
-	"$(lq show --json LS-2026-0007 | jq --arg id "$id" '[.events[] | select(.type == "replied" and (.detail | contains($id)))] | length')"
+	"$(lq show --json LS-2026-0003 | jq --arg id "$id" '[.events[] | select(.type == "replied" and (.detail | contains($id)))] | length')"
 
 # reinject: the time of receipt is the arrival time, but the mail it causes
 # is written now, and dated so.

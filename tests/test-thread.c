@@ -113,6 +113,7 @@ static const struct {
 	{ "greg.jones@example.com", THREAD_SIDE_SENDING },   /* a response contact */
 	{ "someone@lists.itu.int", THREAD_SIDE_SENDING },    /* the org's domain */
 	{ "lbianchi@example.net", THREAD_SIDE_UNKNOWN },     /* a chair of another group */
+	{ "statements@ietf.org", THREAD_SIDE_UNKNOWN },      /* the relay, for an incoming statement */
 	{ "stranger@example.com", THREAD_SIDE_UNKNOWN },
 	{ "", THREAD_SIDE_UNKNOWN },
 };
@@ -283,37 +284,42 @@ test_role (void **state)
 
 static const struct {
 	ThreadRole role;
-	ThreadSide side;
+	const char *refused;         /* why its effect is not allowed, or NULL */
 	StatementState state;        /* the statement's state now */
 	const char *from, *message_id, *note;
 	ThreadEffectKind kind;
 	const char *new_state, *event, *detail;
 } effect_cases[] = {
-	{ THREAD_ROLE_REPLY, THREAD_SIDE_RECEIVING, STATE_OPEN, "Chair <dc@example.net>", "r1@x", NULL,
+	{ THREAD_ROLE_REPLY, NULL, STATE_OPEN, "Chair <dc@example.net>", "r1@x", NULL,
 	  THREAD_EFFECT_REPLIED, "replied", "replied", "reply from Chair <dc@example.net> <r1@x>" },
-	{ THREAD_ROLE_REPLY, THREAD_SIDE_RECEIVING, STATE_CLOSED, "dc@example.net", "r1@x", NULL,
+	{ THREAD_ROLE_REPLY, NULL, STATE_CLOSED, "dc@example.net", "r1@x", NULL,
 	  THREAD_EFFECT_REPLIED, NULL, "replied", "reply from dc@example.net <r1@x>" },
-	{ THREAD_ROLE_REPLY, THREAD_SIDE_RECEIVING, STATE_HELD, "dc@example.net", NULL,
+	{ THREAD_ROLE_REPLY, NULL, STATE_HELD, "dc@example.net", NULL,
 	  ", the response statement LS-2026-0009",
 	  THREAD_EFFECT_REPLIED, "replied", "replied",
 	  "reply from dc@example.net <>, the response statement LS-2026-0009" },
-	{ THREAD_ROLE_REPLY, THREAD_SIDE_UNKNOWN, STATE_OPEN, "x@example.com", "r2@x", NULL,
+	{ THREAD_ROLE_REPLY, THREAD_REFUSED_OUTSIDER, STATE_OPEN, "x@example.com", "r2@x", NULL,
 	  THREAD_EFFECT_EVENT, NULL, "reply",
-	  "message from x@example.com <r2@x>, who speaks for neither side: state unchanged" },
-	{ THREAD_ROLE_REPLY, THREAD_SIDE_UNKNOWN, STATE_OPEN, NULL, "r2@x", " (it came before its parent)",
+	  "reply from x@example.com <r2@x> not counted: " THREAD_REFUSED_OUTSIDER "; state unchanged" },
+	{ THREAD_ROLE_REPLY, THREAD_REFUSED_UNVOUCHED, STATE_OPEN, "dc@example.net", "r3@x", NULL,
 	  THREAD_EFFECT_EVENT, NULL, "reply",
-	  "message from (unknown sender) <r2@x>, who speaks for neither side: state unchanged"
+	  "reply from dc@example.net <r3@x> not counted: " THREAD_REFUSED_UNVOUCHED "; state unchanged" },
+	{ THREAD_ROLE_REPLY, THREAD_REFUSED_OUTSIDER, STATE_OPEN, NULL, "r2@x", " (it came before its parent)",
+	  THREAD_EFFECT_EVENT, NULL, "reply",
+	  "reply from (unknown sender) <r2@x> not counted: " THREAD_REFUSED_OUTSIDER "; state unchanged"
 	  " (it came before its parent)" },
-	{ THREAD_ROLE_FOLLOW_UP, THREAD_SIDE_SENDING, STATE_OPEN, "tsb@itu.int", "f1@x", NULL,
+	{ THREAD_ROLE_FOLLOW_UP, NULL, STATE_OPEN, "tsb@itu.int", "f1@x", NULL,
 	  THREAD_EFFECT_EVENT, NULL, "follow-up",
 	  "follow-up from tsb@itu.int <f1@x>, forwarded to the statement's routes" },
-	{ THREAD_ROLE_FOLLOW_UP, THREAD_SIDE_SENDING, STATE_OPEN, "tsb@itu.int\r\nBcc: x", "f1@x",
-	  ", which came before its parent: not forwarded",
-	  THREAD_EFFECT_EVENT, NULL, "follow-up",
-	  "follow-up from tsb@itu.int Bcc: x <f1@x>, which came before its parent: not forwarded" },
-	{ THREAD_ROLE_AUTO_REPLY, THREAD_SIDE_UNKNOWN, STATE_OPEN, "a@x", "a@x", NULL,
+	{ THREAD_ROLE_FOLLOW_UP, "unauthorized sender", STATE_OPEN, "Greg <greg.jones@example.com>", "f2@x",
+	  NULL, THREAD_EFFECT_EVENT, NULL, "follow-up",
+	  "follow-up from Greg <greg.jones@example.com> <f2@x> not forwarded: unauthorized sender" },
+	{ THREAD_ROLE_FOLLOW_UP, "it came before its parent", STATE_OPEN, "tsb@itu.int\r\nBcc: x", "f1@x",
+	  NULL, THREAD_EFFECT_EVENT, NULL, "follow-up",
+	  "follow-up from tsb@itu.int Bcc: x <f1@x> not forwarded: it came before its parent" },
+	{ THREAD_ROLE_AUTO_REPLY, NULL, STATE_OPEN, "a@x", "a@x", NULL,
 	  THREAD_EFFECT_NONE, NULL, NULL, NULL },
-	{ THREAD_ROLE_BOUNCE, THREAD_SIDE_RECEIVING, STATE_OPEN, "mailer-daemon@x", "b@x", NULL,
+	{ THREAD_ROLE_BOUNCE, NULL, STATE_OPEN, "mailer-daemon@x", "b@x", NULL,
 	  THREAD_EFFECT_NONE, NULL, NULL, NULL },
 };
 
@@ -326,7 +332,7 @@ test_effect (void **state)
 		g_autoptr (ThreadEffect) effect = NULL;
 
 		statement->state = effect_cases[i].state;
-		effect = thread_effect_new (statement, effect_cases[i].role, effect_cases[i].side,
+		effect = thread_effect_new (statement, effect_cases[i].role, effect_cases[i].refused,
 		                            effect_cases[i].from, effect_cases[i].message_id,
 		                            effect_cases[i].note);
 		if (effect->kind != effect_cases[i].kind)
@@ -336,6 +342,123 @@ test_effect (void **state)
 		if (g_strcmp0 (effect->detail, effect_cases[i].detail) != 0)
 			fail_msg ("case %zu: detail \"%s\", expected \"%s\"", i, effect->detail,
 			          effect_cases[i].detail);
+	}
+}
+
+/* Who may mark a statement replied (SPEC §7): only a receiving-side
+ * person of the directory, and only when our server vouches for the From.
+ * The thread is side_statement() (ITU-T SG15 to ccamp); an outgoing one
+ * is the IETF's (From Group: a group of ours); a carried statement is a
+ * response statement the message itself is. */
+typedef enum { OWN_NONE, OWN_CCAMP, OWN_MPLS } Own;
+
+static const struct {
+	const char *name;
+	const char *address;
+	gboolean vouched;
+	Own thread_from;             /* the thread statement is the IETF's own, from this group */
+	Own carried;                 /* the message carries a statement of this group (NONE: none) */
+	const char *refused;
+} reply_cases[] = {
+	{ "the group's list", "ccamp@ietf.org", TRUE, OWN_NONE, OWN_NONE, NULL },
+	{ "a chair, any case", "DC@example.net", TRUE, OWN_NONE, OWN_NONE, NULL },
+	{ "the AD", "jgs@example.org", TRUE, OWN_NONE, OWN_NONE, NULL },
+	{ "the organization's manager", "scott.mansfield@example.com", TRUE, OWN_NONE, OWN_NONE, NULL },
+	{ "a chair our server does not vouch for", "dc@example.net", FALSE, OWN_NONE, OWN_NONE,
+	  THREAD_REFUSED_UNVOUCHED },
+	{ "a stranger", "stranger@example.com", TRUE, OWN_NONE, OWN_NONE, THREAD_REFUSED_OUTSIDER },
+	{ "a stranger, not vouched either", "stranger@example.com", FALSE, OWN_NONE, OWN_NONE,
+	  THREAD_REFUSED_OUTSIDER },
+	{ "a response contact named in the statement", "greg.jones@example.com", TRUE, OWN_NONE, OWN_NONE,
+	  THREAD_REFUSED_OUTSIDER },
+	{ "a technical contact named in the statement", "emma.wright@example.co.uk", TRUE, OWN_NONE,
+	  OWN_NONE, THREAD_REFUSED_OUTSIDER },
+	{ "the original sender", "tsbsg15@itu.int", TRUE, OWN_NONE, OWN_NONE, THREAD_REFUSED_OUTSIDER },
+	{ "an address in the organization's domains", "chair@itu.int", TRUE, OWN_NONE, OWN_NONE,
+	  THREAD_REFUSED_OUTSIDER },
+	{ "a chair of another group", "lbianchi@example.net", TRUE, OWN_NONE, OWN_NONE,
+	  THREAD_REFUSED_OUTSIDER },
+	{ "no address", NULL, TRUE, OWN_NONE, OWN_NONE, THREAD_REFUSED_OUTSIDER },
+	{ "the relay, for an incoming statement", "statements@ietf.org", TRUE, OWN_NONE, OWN_NONE,
+	  THREAD_REFUSED_OUTSIDER },
+	{ "the relay, for the IETF's own statement", "Statements@IETF.org", TRUE, OWN_MPLS, OWN_NONE, NULL },
+	{ "the relay, for the IETF's own, not vouched", "statements@ietf.org", FALSE, OWN_MPLS, OWN_NONE,
+	  THREAD_REFUSED_UNVOUCHED },
+	{ "the relay carrying ccamp's own response", "statements@ietf.org", TRUE, OWN_NONE, OWN_CCAMP, NULL },
+	{ "the relay carrying another group's response", "statements@ietf.org", TRUE, OWN_NONE, OWN_MPLS,
+	  THREAD_REFUSED_OUTSIDER },
+	{ "another address carrying ccamp's response", "x@ietf.org", TRUE, OWN_NONE, OWN_CCAMP,
+	  THREAD_REFUSED_OUTSIDER },
+};
+
+static const char *
+own_text (Own own)
+{
+	return own == OWN_CCAMP ? "Common Control and Measurement Plane (ccamp)"
+	     : own == OWN_MPLS ? "Multiprotocol Label Switching" : "ITU-T Study Group 15 (itu-t-sg-15)";
+}
+
+static void
+test_reply_refused (void **state)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (Config) config = config_load (SRCDIR "/samples/liaison.conf", &error);
+
+	(void) state;
+	assert_non_null (config);
+	for (gsize i = 0; i < G_N_ELEMENTS (reply_cases); i++) {
+		g_autoptr (Statement) thread = side_statement ();
+		g_autoptr (Statement) carried = NULL;
+		const char *refused;
+
+		g_ptr_array_add (thread->technical_contacts, g_strdup ("Emma Wright <emma.wright@example.co.uk>"));
+		thread->from_org_text = g_strdup (own_text (reply_cases[i].thread_from));
+		if (reply_cases[i].carried != OWN_NONE) {
+			carried = statement_new ();
+			carried->from_org_text = g_strdup (own_text (reply_cases[i].carried));
+		}
+		refused = thread_reply_refused (config, thread, reply_cases[i].address, reply_cases[i].vouched,
+		                                carried);
+		if (g_strcmp0 (refused, reply_cases[i].refused) != 0)
+			fail_msg ("%s: refused \"%s\", expected \"%s\"", reply_cases[i].name, refused,
+			          reply_cases[i].refused);
+	}
+}
+
+static const struct {
+	const char *from_org_text;
+	const char *group;           /* thread_own_group(), or NULL */
+} own_cases[] = {
+	{ "Multiprotocol Label Switching", "mpls" },
+	{ "Multiprotocol Label Switching (mpls)", "mpls" },
+	{ "IETF CCAMP WG (ccamp)", "ccamp" },
+	{ "CCAMP WG", "ccamp" },
+	{ "ITU-T Study Group 15 (itu-t-sg-15)", NULL },
+	{ "ITU-T SG15 (Greg Jones)", NULL },
+	{ "Broadband Forum", NULL },
+	{ "(ccamp)", NULL },
+	{ "", NULL },
+	{ NULL, NULL },
+};
+
+static void
+test_own_group (void **state)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (Config) config = config_load (SRCDIR "/samples/liaison.conf", &error);
+
+	(void) state;
+	assert_non_null (config);
+	assert_null (thread_own_group (config, NULL));
+	for (gsize i = 0; i < G_N_ELEMENTS (own_cases); i++) {
+		g_autoptr (Statement) statement = statement_new ();
+		const Group *group;
+
+		statement->from_org_text = g_strdup (own_cases[i].from_org_text);
+		group = thread_own_group (config, statement);
+		if (g_strcmp0 (group != NULL ? group->name : NULL, own_cases[i].group) != 0)
+			fail_msg ("%s: group %s, expected %s", own_cases[i].from_org_text,
+			          group != NULL ? group->name : "none", own_cases[i].group);
 	}
 }
 
@@ -368,6 +491,8 @@ main (void)
 		cmocka_unit_test (test_member),
 		cmocka_unit_test (test_role),
 		cmocka_unit_test (test_effect),
+		cmocka_unit_test (test_reply_refused),
+		cmocka_unit_test (test_own_group),
 		cmocka_unit_test (test_relate),
 	};
 

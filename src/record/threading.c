@@ -6,6 +6,7 @@
 
 #include "record/outgoing.h"
 #include "record/threading.h"
+#include "stages/authorize.h"
 #include "stages/compose.h"
 #include "store/spool.h"
 
@@ -71,11 +72,11 @@ side_in (const char *from, const Statement *thread, const Config *config)
 
 /* Records what @role does to @thread (thread_effect_new()). */
 static gboolean
-apply_role (Store *store, const Statement *thread, ThreadRole role, ThreadSide side,
+apply_role (Store *store, const Statement *thread, ThreadRole role, const char *refused,
             const char *from, const char *message_id, const char *now, const char *note,
             GError **error)
 {
-	g_autoptr (ThreadEffect) effect = thread_effect_new (thread, role, side, from, message_id, note);
+	g_autoptr (ThreadEffect) effect = thread_effect_new (thread, role, refused, from, message_id, note);
 
 	switch (effect->kind) {
 	case THREAD_EFFECT_REPLIED:
@@ -87,6 +88,28 @@ apply_role (Store *store, const Statement *thread, ThreadRole role, ThreadSide s
 	default:
 		return TRUE;
 	}
+}
+
+/* Why the message from @from (a From header) in @role may not do what its
+ * role does to @thread, or NULL: a reply changes the state only from a
+ * receiving-side person our server vouches for (@vouched); a follow-up is
+ * forwarded only when its sender may submit for the statement's
+ * organization (authorize_sender(), on @message) and the statement is not
+ * held. */
+static const char *
+refusal (const Config *config, const Statement *thread, ThreadRole role, const char *from,
+         gboolean vouched, const Message *message)
+{
+	g_autoptr (Address) sender = from != NULL ? address_parse (from) : NULL;
+
+	if (role == THREAD_ROLE_REPLY)
+		return thread_reply_refused (config, thread, sender != NULL ? sender->address : NULL,
+		                             vouched, NULL);
+	if (role != THREAD_ROLE_FOLLOW_UP)
+		return NULL;
+	if (thread->state == STATE_HELD)
+		return "the statement is held";
+	return authorize_sender (config, thread, message);
 }
 
 /* A follow-up from the sending side goes to the statement's routes (its
@@ -119,66 +142,81 @@ threading_join (Txn *txn, const Config *config, const char *thread_id, Message *
 {
 	g_autoptr (Statement) thread = store_get_statement (txn->store, thread_id, error);
 	const char *class_name = message_class_to_string (kind);
-	ThreadSide side;
+	const char *refused;
 	ThreadRole role;
 	gboolean adopted;
 
 	if (thread == NULL)
 		return FALSE;
-	side = side_in (message->from, thread, config);
-	role = thread_role (class_name, side);
+	role = thread_role (class_name, side_in (message->from, thread, config));
 	if (!store_adopt_message (txn->store, message_row, thread->id, thread_role_to_string (role),
 	                          class_name, &adopted, error))
 		return FALSE;
 	if (!adopted)             /* a bounce that bounces_record() linked */
 		return TRUE;
-	if (!apply_role (txn->store, thread, role, side, message->from, message->message_id, received,
-	                 NULL, error))
+	refused = refusal (config, thread, role, message->from,
+	                   authorize_from_vouched (config, message), message);
+	if (!apply_role (txn->store, thread, role, refused, message->from, message->message_id,
+	                 received, NULL, error))
 		return FALSE;
-	if (role == THREAD_ROLE_FOLLOW_UP)
+	if (role == THREAD_ROLE_FOLLOW_UP && refused == NULL)
 		return queue_follow_up (txn, config, thread, message, message_row, now, outbox, error);
 	return TRUE;
 }
 
-/* What the orphan @o is in a thread. Outside one it was "other", or an
- * "auto-reply" because a list relayed it (Precedence: list), which in a
- * thread is a reply: its message is read again to tell. */
-static const char *
-kind_in_thread (const Config *config, const StoreOrphan *o)
+/* The recorded message of the orphan @o, read again from the spool, or
+ * NULL when it cannot be. */
+static Message *
+orphan_message (const Config *config, const StoreOrphan *o)
 {
 	g_autofree char *path = NULL;
-	g_autoptr (Message) message = NULL;
 
+	if (o->raw_sha256 == NULL)
+		return NULL;
+	path = spool_path (config->spool, "msg", o->raw_sha256);
+	return message_open_file (path, config->max_message_size, NULL);
+}
+
+/* What the orphan @o (its message @message, NULL when unread) is in a
+ * thread. Outside one it was "other", or an "auto-reply" because a list
+ * relayed it (Precedence: list), which in a thread is a reply: its message
+ * is read again to tell. */
+static const char *
+kind_in_thread (const Config *config, const StoreOrphan *o, Message *message)
+{
 	if (g_strcmp0 (o->kind, "auto-reply") != 0)
 		return "reply";
-	if (o->raw_sha256 == NULL)
-		return "auto-reply";
-	path = spool_path (config->spool, "msg", o->raw_sha256);
-	message = message_open_file (path, config->max_message_size, NULL);
 	if (message == NULL)
 		return "auto-reply";
 	return classify_message (message, config, NULL, TRUE) == CLASS_REPLY ? "reply" : "auto-reply";
 }
 
 /* Adopts the orphan @o into @thread with its role, and does what the role
- * does, noting that it came before its parent. Sets *adopted. */
+ * does, as for a message that joins on arrival (our server's verdict is
+ * read from its recorded headers when there is one to read; a message that
+ * cannot be read is not vouched for), noting that it came before its
+ * parent: a follow-up adopted so late is never forwarded. Sets *adopted. */
 static gboolean
 adopt (Store *store, const Config *config, const Statement *thread, const StoreOrphan *o,
        const char *now, gboolean *adopted, GError **error)
 {
-	const char *kind = kind_in_thread (config, o);
-	ThreadSide side = side_in (o->from, thread, config);
-	ThreadRole role = thread_role (kind, side);
+	gboolean verdict = config->authserv_id != NULL && *config->authserv_id != '\0';
+	g_autoptr (Message) message = verdict || g_strcmp0 (o->kind, "auto-reply") == 0
+		? orphan_message (config, o) : NULL;
+	const char *kind = kind_in_thread (config, o, message);
+	ThreadRole role = thread_role (kind, side_in (o->from, thread, config));
+	gboolean vouched = !verdict || (message != NULL && authorize_from_vouched (config, message));
+	const char *refused;
 
 	if (!store_adopt_message (store, o->row, thread->id, thread_role_to_string (role), kind,
 	                          adopted, error))
 		return FALSE;
 	if (!*adopted)
 		return TRUE;
-	return apply_role (store, thread, role, side, o->from, o->message_id, now,
-	                   role == THREAD_ROLE_FOLLOW_UP
-	                   ? ", which came before its parent: not forwarded"
-	                   : " (it came before its parent)", error);
+	refused = role == THREAD_ROLE_FOLLOW_UP ? "it came before its parent"
+	                                        : refusal (config, thread, role, o->from, vouched, message);
+	return apply_role (store, thread, role, refused, o->from, o->message_id, now,
+	                   role == THREAD_ROLE_FOLLOW_UP ? NULL : " (it came before its parent)", error);
 }
 
 /* At most MAX_ADOPTED in all, each once (a message in a thread is never
@@ -224,27 +262,37 @@ threading_adopt_orphans (Store *store, const Config *config, const char *thread_
 }
 
 /* A response statement sent by the receiving side of the statement it
- * answers (a chair or AD of its groups, a manager: the answer of the
- * groups, sent as a statement of its own) is a reply to it: the earlier
- * statement is replied and its action taken. One from the sending side
- * (a further statement of the same exchange) changes nothing. */
+ * answers (a chair or AD of its groups, a manager, or the Datatracker
+ * relaying one of those groups' statements: the answer of the groups, sent
+ * as a statement of its own) is a reply to it: the earlier statement is
+ * replied and its action taken, if the response passed the sender checks
+ * itself and our server vouches for its From. One from the sending side (a
+ * further statement of the same exchange) changes nothing. */
 gboolean
 threading_respond (Store *store, const Config *config, const char *responds_to,
-                   const Message *message, const char *response_id, const char *now,
-                   GError **error)
+                   const Message *message, const Statement *response, gboolean sender_ok,
+                   const char *now, GError **error)
 {
-	g_autofree char *detail = g_strdup_printf ("%s responds to it", response_id);
 	g_autoptr (Statement) earlier = NULL;
-	g_autofree char *note = NULL;
+	g_autofree char *detail = NULL, *note = NULL;
+	const char *refused;
 
-	if (!store_add_event (store, responds_to, now, "response", detail, error))
-		return FALSE;
 	earlier = store_get_statement (store, responds_to, error);
 	if (earlier == NULL)
 		return FALSE;
-	if (side_in (message->from, earlier, config) != THREAD_SIDE_RECEIVING)
+	if (!sender_ok)
+		refused = "it was held for its sender";
+	else
+		refused = thread_reply_refused (config, earlier, message->from_address,
+		                                authorize_from_vouched (config, message), response);
+	detail = refused == NULL || side_in (message->from, earlier, config) == THREAD_SIDE_SENDING
+		? g_strdup_printf ("%s responds to it", response->id)
+		: g_strdup_printf ("%s responds to it; not counted as a reply: %s", response->id, refused);
+	if (!store_add_event (store, responds_to, now, "response", detail, error))
+		return FALSE;
+	if (refused != NULL)
 		return TRUE;
-	note = g_strdup_printf (", the response statement %s", response_id);
-	return apply_role (store, earlier, THREAD_ROLE_REPLY, THREAD_SIDE_RECEIVING, message->from,
+	note = g_strdup_printf (", the response statement %s", response->id);
+	return apply_role (store, earlier, THREAD_ROLE_REPLY, NULL, message->from,
 	                   message->message_id, now, note, error);
 }

@@ -25,24 +25,30 @@ gboolean threading_find_responds_to (Store *store, const ThreadKeys *keys, char 
                                      GError **error);
 
 /* Ties @message, just recorded as row @message_row of class @kind, to the
- * thread of @thread_id with its role, and does what the role does: events
- * dated @received; for a follow-up, a forward to the statement's routes
- * composed @now, its outbox row appended to *outbox. */
+ * thread of @thread_id with its role, and does what the role does (events
+ * dated @received): a reply from a receiving-side person our server
+ * vouches for (thread_reply_refused()) marks the statement replied; a
+ * follow-up whose sender passes authorize_sender() for the statement is
+ * forwarded to its routes, composed @now, its outbox row appended to
+ * *outbox; anything else is an event that says why it changed nothing. */
 gboolean threading_join (Txn *txn, const Config *config, const char *thread_id, Message *message,
                          gint64 message_row, MessageClass kind, const char *received,
                          const char *now, GArray **outbox, GError **error);
 
 /* Messages that named @message_id before it came, and joined no thread,
  * join the thread of @thread_id now (events dated @now), and so do those
- * that named them, up to a bound. */
+ * that named them, up to a bound. Their replies count on the same terms
+ * as on arrival; their follow-ups are never forwarded. */
 gboolean threading_adopt_orphans (Store *store, const Config *config, const char *thread_id,
                                   const char *message_id, const char *now, GError **error);
 
-/* The response statement @response_id, from @message, answers the earlier
- * statement @responds_to: an event "response" on it, dated @now, and if
- * its sender speaks for the receiving side, the earlier one is replied. */
+/* The response statement @response (recorded: id set), from @message,
+ * answers the earlier statement @responds_to: an event "response" on it,
+ * dated @now, and if @sender_ok (the response passed authorize_sender():
+ * it was not held for its sender) and thread_reply_refused() allows it,
+ * the earlier one is replied; if not, the event says why. */
 gboolean threading_respond (Store *store, const Config *config, const char *responds_to,
-                            const Message *message, const char *response_id, const char *now,
-                            GError **error);
+                            const Message *message, const Statement *response,
+                            gboolean sender_ok, const char *now, GError **error);
 
 #endif

@@ -222,6 +222,94 @@ in_domains (GPtrArray *domains, const char *address)
 	return FALSE;
 }
 
+/* The group @text names ("Multiprotocol Label Switching", "MPLS WG",
+ * "Multiprotocol Label Switching (mpls)"), unless it names a peer. */
+static const Group *
+group_named (const Config *config, const char *text)
+{
+	const char *open, *close;
+	const Group *group;
+
+	if (text == NULL || *text == '\0' || config_find_org (config, text) != NULL)
+		return NULL;
+	if ((group = config_find_group (config, text)) != NULL)
+		return group;
+	open = strrchr (text, '(');
+	close = open != NULL ? strchr (open, ')') : NULL;
+	if (open == NULL || close == NULL || open == text)
+		return NULL;
+	{
+		g_autofree char *name = g_strstrip (g_strndup (text, (gsize) (open - text)));
+		g_autofree char *acronym = g_strstrip (g_strndup (open + 1, (gsize) (close - open - 1)));
+
+		if (config_find_org (config, name) != NULL)
+			return NULL;
+		group = config_find_group (config, acronym);
+		return group != NULL ? group : config_find_group (config, name);
+	}
+}
+
+const Group *
+thread_own_group (const Config *config, const Statement *statement)
+{
+	return statement != NULL ? group_named (config, statement->from_org_text) : NULL;
+}
+
+static gboolean
+is_trusted_relay (const Config *config, const char *address)
+{
+	for (guint i = 0; config->trusted_relays != NULL && i < config->trusted_relays->len; i++)
+		if (g_ascii_strcasecmp (g_ptr_array_index (config->trusted_relays, i), address) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+static gboolean
+has_group (const Config *config, const Statement *statement, const Group *group)
+{
+	for (guint i = 0; statement->groups != NULL && i < statement->groups->len; i++)
+		if (config_find_group (config, g_ptr_array_index (statement->groups, i)) == group)
+			return TRUE;
+	return FALSE;
+}
+
+gboolean
+thread_receiving_person (const Config *config, const Statement *thread, const char *address,
+                         const Statement *statement)
+{
+	const Org *org = thread->from_org ? config_find_org (config, thread->from_org) : NULL;
+	const Group *own;
+
+	if (address == NULL || *address == '\0')
+		return FALSE;
+	for (guint i = 0; thread->groups != NULL && i < thread->groups->len; i++) {
+		const Group *g = config_find_group (config, g_ptr_array_index (thread->groups, i));
+		if (g != NULL && (mailbox_is (g->list, address) || any_mailbox_is (g->chairs, address)
+		                  || any_mailbox_is (g->ads, address)))
+			return TRUE;
+	}
+	if (org != NULL && any_mailbox_is (org->managers, address))
+		return TRUE;
+	if (!is_trusted_relay (config, address))
+		return FALSE;
+	/* The Datatracker checks who submits for a group or a peer: what it
+	 * relays is the IETF's answer when it is from one of the groups the
+	 * statement went to, and the peer's when the statement was ours. */
+	own = thread_own_group (config, statement);
+	return thread_own_group (config, thread) != NULL || (own != NULL && has_group (config, thread, own));
+}
+
+const char *
+thread_reply_refused (const Config *config, const Statement *thread, const char *address,
+                      gboolean vouched, const Statement *statement)
+{
+	if (!thread_receiving_person (config, thread, address, statement))
+		return THREAD_REFUSED_OUTSIDER;
+	if (!vouched)
+		return THREAD_REFUSED_UNVOUCHED;
+	return NULL;
+}
+
 ThreadSide
 thread_side (const char *address, const Statement *statement,
              const char *original_sender, const Config *config)
@@ -230,13 +318,7 @@ thread_side (const char *address, const Statement *statement,
 
 	if (address == NULL || *address == '\0')
 		return THREAD_SIDE_UNKNOWN;
-	for (guint i = 0; statement->groups != NULL && i < statement->groups->len; i++) {
-		const Group *g = config_find_group (config, g_ptr_array_index (statement->groups, i));
-		if (g != NULL && (mailbox_is (g->list, address) || any_mailbox_is (g->chairs, address)
-		                  || any_mailbox_is (g->ads, address)))
-			return THREAD_SIDE_RECEIVING;
-	}
-	if (org != NULL && any_mailbox_is (org->managers, address))
+	if (thread_receiving_person (config, statement, address, NULL))
 		return THREAD_SIDE_RECEIVING;
 	if (original_sender != NULL && g_ascii_strcasecmp (original_sender, address) == 0)
 		return THREAD_SIDE_SENDING;
@@ -316,28 +398,34 @@ thread_role (const char *kind, ThreadSide side)
 }
 
 ThreadEffect *
-thread_effect_new (const Statement *thread, ThreadRole role, ThreadSide side, const char *from,
+thread_effect_new (const Statement *thread, ThreadRole role, const char *refused, const char *from,
                    const char *message_id, const char *note)
 {
 	ThreadEffect *effect = g_new0 (ThreadEffect, 1);
 	g_autofree char *who = statement_clean_line (from != NULL ? from : "(unknown sender)");
 	const char *id = message_id != NULL ? message_id : "";
+	const char *end = note != NULL ? note : "";
 
-	if (role == THREAD_ROLE_REPLY && side == THREAD_SIDE_RECEIVING) {
+	if (role == THREAD_ROLE_REPLY && refused == NULL) {
 		effect->kind = THREAD_EFFECT_REPLIED;
 		effect->state = thread->state == STATE_CLOSED ? NULL : "replied";
 		effect->event = "replied";
-		effect->detail = g_strdup_printf ("reply from %s <%s>%s", who, id, note ? note : "");
+		effect->detail = g_strdup_printf ("reply from %s <%s>%s", who, id, end);
 	} else if (role == THREAD_ROLE_REPLY) {
 		effect->kind = THREAD_EFFECT_EVENT;
 		effect->event = "reply";
-		effect->detail = g_strdup_printf ("message from %s <%s>, who speaks for neither side: "
-		                                  "state unchanged%s", who, id, note ? note : "");
+		effect->detail = g_strdup_printf ("reply from %s <%s> not counted: %s; state unchanged%s",
+		                                  who, id, refused, end);
+	} else if (role == THREAD_ROLE_FOLLOW_UP && refused == NULL) {
+		effect->kind = THREAD_EFFECT_EVENT;
+		effect->event = "follow-up";
+		effect->detail = g_strdup_printf ("follow-up from %s <%s>, forwarded to the statement's "
+		                                  "routes%s", who, id, end);
 	} else if (role == THREAD_ROLE_FOLLOW_UP) {
 		effect->kind = THREAD_EFFECT_EVENT;
 		effect->event = "follow-up";
-		effect->detail = g_strdup_printf ("follow-up from %s <%s>%s", who, id,
-		                                  note ? note : ", forwarded to the statement's routes");
+		effect->detail = g_strdup_printf ("follow-up from %s <%s> not forwarded: %s%s", who, id,
+		                                  refused, end);
 	}
 	return effect;
 }

@@ -3,7 +3,8 @@
  * store looks the keys up; thread_side() says whether a sender speaks for
  * the receiving side (our groups and managers) or the sending side; the
  * thread policy says whether a message is in the thread it names, its role
- * there, and what that role does to the statement (the caller records it). */
+ * there, whether a reply may change the statement (thread_reply_refused())
+ * and what the role does to the statement (the caller records it). */
 #ifndef LIAISON_THREAD_H
 #define LIAISON_THREAD_H
 
@@ -40,10 +41,41 @@ void thread_find_urls (const char *text, GPtrArray *urls);
 
 typedef enum {
 	THREAD_SIDE_UNKNOWN,
-	THREAD_SIDE_RECEIVING,    /* a list, chair or AD of the statement's groups, or a manager */
+	THREAD_SIDE_RECEIVING,    /* thread_receiving_person() */
 	THREAD_SIDE_SENDING,      /* the original sender, a contact of the statement,
-	                           * or an address in the sending organization's domains */
+	                           * or an address in the sending organization's
+	                           * domains: who it claims to be, not a proof
+	                           * (authorize_sender() is, for a follow-up) */
 } ThreadSide;
+
+/* Whether @statement is the IETF's own: the organization it says it is
+ * from ("From Group:", "From:") is one of our groups. The group, or NULL;
+ * it belongs to @config. */
+const Group *thread_own_group (const Config *config, const Statement *statement);
+
+/* Whether @address (an addr-spec) speaks for the receiving side of
+ * @thread: the list, a chair or an AD of one of its groups (the
+ * directory's, never an address the statement names), a manager of its
+ * organization; or a trusted relay ([liaison] trusted-relays) when @thread
+ * is the IETF's own (thread_own_group(): its answers come through the
+ * Datatracker), or when @statement, what the message itself carries (may
+ * be NULL), is the IETF's own from one of @thread's groups. */
+gboolean thread_receiving_person (const Config *config, const Statement *thread,
+                                  const char *address, const Statement *statement);
+
+/* Why a reply from @address (an addr-spec, may be NULL) may not mark
+ * @thread replied and its action taken: it must come from
+ * thread_receiving_person() (@statement as there), and @vouched
+ * (authorize_from_vouched() of the message) must be TRUE. NULL when it
+ * may; else a static sentence for the event. */
+const char *thread_reply_refused (const Config *config, const Statement *thread,
+                                  const char *address, gboolean vouched,
+                                  const Statement *statement);
+
+#define THREAD_REFUSED_OUTSIDER "the sender is not a list, chair or AD of the " \
+	"statement's groups nor a manager of its organization"
+#define THREAD_REFUSED_UNVOUCHED "our mail server does not vouch for the sender " \
+	"(no DKIM or aligned SPF pass)"
 
 /* Which side @address (an addr-spec) is on for @statement, whose original
  * message came from @original_sender (addr-spec, may be NULL). */
@@ -80,7 +112,8 @@ gboolean thread_is_member (const Statement *statement, const char *thread_id, Th
 
 typedef enum {
 	THREAD_ROLE_REPLY,
-	THREAD_ROLE_FOLLOW_UP,   /* from the sending side: forwarded */
+	THREAD_ROLE_FOLLOW_UP,   /* from the sending side: forwarded when its
+	                          * sender passes authorize_sender() */
 	THREAD_ROLE_AUTO_REPLY,
 	THREAD_ROLE_BOUNCE,
 } ThreadRole;
@@ -111,12 +144,15 @@ typedef struct {
 } ThreadEffect;
 
 /* What the message @message_id (may be NULL) from @from (may be NULL) in
- * the role @role, its sender on @side, does to @thread: a reply from the
- * receiving side marks it replied and its action taken; other replies and
- * follow-ups are recorded as events only; auto-replies and bounces change
- * nothing. @note (may be NULL) ends the event's text; a follow-up without
- * one says it was forwarded. Free with thread_effect_free(). */
-ThreadEffect *thread_effect_new (const Statement *thread, ThreadRole role, ThreadSide side,
+ * the role @role does to @thread. @refused is why the role's effect is
+ * not allowed (for a reply, thread_reply_refused(); for a follow-up,
+ * authorize_sender() or another reason not to forward it), or NULL when it
+ * is. An allowed reply marks the statement replied and its action taken;
+ * a refused one, and any follow-up, is an event only, which says whether
+ * the follow-up was forwarded or why not; auto-replies and bounces change
+ * nothing. @note (may be NULL) ends the event's text. Free with
+ * thread_effect_free(). */
+ThreadEffect *thread_effect_new (const Statement *thread, ThreadRole role, const char *refused,
                                  const char *from, const char *message_id, const char *note);
 void thread_effect_free (ThreadEffect *effect);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThreadEffect, thread_effect_free)
