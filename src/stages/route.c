@@ -80,7 +80,9 @@ route_plan_free (RoutePlan *plan)
 	if (plan == NULL)
 		return;
 	g_ptr_array_unref (plan->routes);
-	g_ptr_array_unref (plan->dropped);
+	/* A plan made by hand (a test's) may have no list of dropped. */
+	if (plan->dropped != NULL)
+		g_ptr_array_unref (plan->dropped);
 	g_free (plan);
 }
 
@@ -337,7 +339,7 @@ route_dropped_text (const RoutePlan *plan, const Config *config, const char *wha
 
 	g_return_val_if_fail (plan != NULL && config != NULL && what != NULL, NULL);
 
-	if (plan->dropped->len == 0)
+	if (plan->dropped == NULL || plan->dropped->len == 0)
 		return NULL;
 	for (guint i = 0; i < plan->routes->len; i++) {
 		const PlannedRoute *r = g_ptr_array_index (plan->routes, i);
