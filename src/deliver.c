@@ -73,20 +73,32 @@ hold_reason_for (const Message *message, MessageClass kind, const Statement *sta
 	return NULL;
 }
 
-/* Holds a statement whose sender may not submit it (SPEC §6). The reason
- * comes first: it matters more than any other. */
+/* Puts @why before the statement's hold reason: it matters more. */
+static void
+hold_first (Statement *statement, const char *why)
+{
+	char *reason = statement->hold_reason != NULL
+		? g_strdup_printf ("%s; %s", why, statement->hold_reason) : g_strdup (why);
+
+	g_free (statement->hold_reason);
+	statement->hold_reason = reason;
+}
+
+/* Holds a statement whose sender may not submit it (SPEC §6); then one
+ * whose forward would have more recipients than max-recipients. */
 static void
 authorize (Statement *statement, const Config *config, const Message *message)
 {
 	const char *denied = authorize_sender (config, statement, message);
-	char *reason;
+	g_autofree char *too_many = NULL;
 
-	if (denied == NULL)
+	if (denied != NULL) {
+		hold_first (statement, denied);
 		return;
-	reason = statement->hold_reason != NULL
-		? g_strdup_printf ("%s; %s", denied, statement->hold_reason) : g_strdup (denied);
-	g_free (statement->hold_reason);
-	statement->hold_reason = reason;
+	}
+	too_many = outgoing_too_many (statement, config, message);
+	if (too_many != NULL)
+		hold_first (statement, too_many);
 }
 
 /* The pure part: what is it, and for whom? */

@@ -185,7 +185,7 @@ delivered "$id1" "list chair ad archive sender"
 
 # 2. statements+ccamp@: the extension reaches liaison.
 m2="$S/06-non-ascii.eml"; id2=$(msgid "$m2")
-sendmail -f juergen.mueller@example.de statements+ccamp@example.org < "$m2"
+sendmail -f juergen.mueller@itu.int statements+ccamp@example.org < "$m2"
 check "sendmail accepts the mail to statements+ccamp@" 0 "$?"
 wait_for 20 logged_times 1 'to=<statements+ccamp@example.org>, relay=liaison.*status=sent' ||
 	not_ok "Postfix delivered it to liaison"

@@ -128,7 +128,10 @@ write_config "database = $T/delivered.db"
 for f in $(for g in "$S"/*.eml; do
 		printf '%s %s\n' "$(date -u -d "$(sed -n 's/^Date: //p' "$g" | head -1)" +%s)" "$g"
 	done | sort -n | cut -d' ' -f2); do
-	"$LIAISON" -c "$CONF" deliver -f sender@example.org < "$f" || not_ok "deliver $f"
+	# The envelope sender the mail server would give: the message's
+	# Return-Path (an unrelated one would hold it: SECURITY.md).
+	rp=$(sed -n 's/^Return-Path: *<\(.*\)>.*/\1/p' "$f" | head -1)
+	"$LIAISON" -c "$CONF" deliver ${rp:+-f "$rp"} < "$f" || not_ok "deliver $f"
 done
 "$LIAISON" -c "$CONF" list --json | jq 'map(del(.received))' > "$T/delivered.json"
 jq 'map(del(.received))' "$T/list1.json" > "$T/reinjected.json"

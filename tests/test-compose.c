@@ -34,6 +34,9 @@ static const char config_text[] =
 	"triage = liaison-coordination@example.org\n"
 	"archive = statements-archive@example.org\n"
 	"[org ITU-T SG15]\n"
+	/* The response contact of the reminder's statement writes from
+	 * example.com: a domain of the organization here. */
+	"domains = itu.int;example.com\n"
 	"managers = Scott Mansfield <scott.mansfield@example.com>\n"
 	"[org ITU-T SG13]\n"
 	"managers = Scott Mansfield <scott.mansfield@example.com>\n"
@@ -406,7 +409,7 @@ test_reminder (void **state)
 	};
 	g_autoptr (Config) config = load_config ();
 	g_autoptr (Statement) s = statement_for (&cases[0], "177163338812.4321.1029384756@mailgw.itu.int");
-	g_autoptr (RoutePlan) plan = route_reminder (s, config);
+	g_autoptr (RoutePlan) plan = route_reminder (s, config, TRUE);
 	g_autoptr (GString) golden = g_string_new (NULL);
 	g_autofree char *path = g_build_filename (SRCDIR, "tests", "data", "compose", "reminder.expected", NULL);
 	g_autofree char *expected = NULL;
@@ -468,7 +471,7 @@ test_reminder_edges (void **state)
 {
 	g_autoptr (Config) config = load_config ();
 	g_autoptr (Statement) s = statement_for (&cases[G_N_ELEMENTS (cases) - 1], "a@b");
-	g_autoptr (RoutePlan) plan = route_reminder (s, config);
+	g_autoptr (RoutePlan) plan = route_reminder (s, config, TRUE);
 	g_autoptr (RoutePlan) empty = g_new0 (RoutePlan, 1);
 	g_autoptr (GMimeMessage) mime = NULL;
 	g_autoptr (GMimeMessage) none = NULL;

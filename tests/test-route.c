@@ -1,7 +1,8 @@
 /* test-route.c: the route plan of SPEC §6, table-driven: each case is a
  * statement (groups, organization, hold), what the original reached and who
  * sent it, and the routes expected, one "address role status message" per
- * route in order. */
+ * route in order. Then max-recipients, the reminders' recipients (SPEC §8)
+ * and which addresses are the directory's. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -30,11 +31,17 @@ static const char config_text[] =
 	"archive = archive@example.org\n"
 	"[org ITU-T SG15]\n"
 	"aliases = SG15\n"
+	"domains = itu.int\n"
 	"managers = Scott Mansfield <scott@example.com>\n"
 	"[org Managers Twice]\n"
+	"domains = example.net\n"
 	"managers = Scott Mansfield <SCOTT@example.com>;Wei Chen <wei@example.org>\n"
 	"[org No Managers]\n"
 	"aliases = Lonely\n"
+	"domains = itu.int\n"
+	"[org Anyone]\n"
+	"senders = any\n"
+	"managers = Ann <ann@example.com>\n"
 	"[group ccamp]\n"
 	"name = Common Control and Measurement Plane\n"
 	"list = ccamp@ietf.org\n"
@@ -122,6 +129,15 @@ static const RouteCase cases[] = {
 	{ "no group resolved and not held: nothing but the managers", "", "ITU-T SG15", NULL, NULL,
 	  NULL, TRUE, NULL,
 	  "scott@example.com manager queued forward; archive@example.org archive queued forward" },
+	{ "max-recipients: the held notice keeps triage first", "ccamp", "Managers Twice",
+	  "unknown organization", NULL, NULL, FALSE, "max-recipients = 2",
+	  "triage@example.org triage queued held; SCOTT@example.com manager queued held" },
+	{ "max-recipients counts what is sent, not what was received", "ccamp", "ITU-T SG15", NULL,
+	  "ccamp@ietf.org;dc@example.net", "greg@itu.int", FALSE, "max-recipients = 4",
+	  "ccamp@ietf.org list already-received forward; dc@example.net chair already-received forward; "
+	  "fz@example.net chair queued forward; jgs@example.org ad queued forward; "
+	  "scott@example.com manager queued forward; archive@example.org archive queued forward; "
+	  "greg@itu.int sender queued ack" },
 };
 
 static char *tmpdir;
@@ -224,30 +240,59 @@ test_recipients (void **state)
 }
 
 /* The recipients of a deadline reminder (SPEC §8): To the chairs, Cc the
- * managers (triage when none) and the response contacts. */
+ * managers (triage when none) and, of a statement whose sender passed the
+ * checks, the response contacts within its organization's domains. */
 static const struct {
 	const char *name;
 	const char *groups;
 	const char *from_org;
 	const char *response;        /* ";"-separated, as the statement wrote them */
+	gboolean sender_checked;
 	const char *expected;        /* "address role field", "; "-joined */
 } reminder_cases[] = {
-	{ "chairs, manager, response contact", "ccamp", "ITU-T SG15", "Greg Jones <greg@itu.int>",
+	{ "chairs, manager, response contact", "ccamp", "ITU-T SG15", "Greg Jones <greg@itu.int>", TRUE,
 	  "dc@example.net chair to; fz@example.net chair to; scott@example.com manager cc; "
 	  "greg@itu.int response cc" },
 	{ "two groups share a chair; two managers, one a response contact too", "ccamp;teas",
-	  "Managers Twice", "wei@example.org;Someone <someone@example.net>",
+	  "Managers Twice", "wei@example.org;Someone <someone@example.net>", TRUE,
 	  "dc@example.net chair to; fz@example.net chair to; lb@example.net chair to; "
 	  "SCOTT@example.com manager cc; wei@example.org manager cc; someone@example.net response cc" },
 	{ "no manager: triage; an unparsable contact is skipped", "ccamp", "No Managers",
-	  "not an address;Greg <greg@itu.int>",
+	  "not an address;Greg <greg@itu.int>", TRUE,
 	  "dc@example.net chair to; fz@example.net chair to; triage@example.org triage cc; "
 	  "greg@itu.int response cc" },
-	{ "unknown group, unknown org", "nosuchgroup", "Nobody", NULL,
+	{ "unknown group, unknown org", "nosuchgroup", "Nobody", "x@nobody.example", TRUE,
 	  "triage@example.org triage cc" },
-	{ "never our own address", "loop", "ITU-T SG15", "statements@example.org",
+	{ "never our own address", "loop", "ITU-T SG15", "statements@example.org", TRUE,
 	  "loopchair@example.net chair to; scott@example.com manager cc" },
+	{ "response contacts outside the organization's domains are not copied", "ccamp", "ITU-T SG15",
+	  "Mallory <mallory@evil.example>;Greg <greg@itu.int.evil.example>;x@fakeitu.int;"
+	  "Sub <sub@lists.itu.int>", TRUE,
+	  "dc@example.net chair to; fz@example.net chair to; scott@example.com manager cc; "
+	  "sub@lists.itu.int response cc" },
+	{ "a sender that failed the checks: no response contact at all", "ccamp", "ITU-T SG15",
+	  "Greg Jones <greg@itu.int>", FALSE,
+	  "dc@example.net chair to; fz@example.net chair to; scott@example.com manager cc" },
+	{ "senders = any with no domains: nobody named is copied", "ccamp", "Anyone",
+	  "x@example.com;y@anywhere.example", TRUE,
+	  "dc@example.net chair to; fz@example.net chair to; ann@example.com manager cc" },
 };
+
+static char *
+describe_reminder (const RoutePlan *plan)
+{
+	GString *got = g_string_new (NULL);
+
+	for (guint j = 0; j < plan->routes->len; j++) {
+		const PlannedRoute *r = g_ptr_array_index (plan->routes, j);
+		assert_int_equal (r->message, ROUTE_MESSAGE_REMINDER);
+		assert_int_equal (r->status, ROUTE_STATUS_QUEUED);
+		g_string_append_printf (got, "%s%s %s %s", j > 0 ? "; " : "", r->address,
+		                        route_role_to_string (r->role),
+		                        r->field == ROUTE_FIELD_TO ? "to" : r->field == ROUTE_FIELD_CC ? "cc" : "bcc");
+	}
+	return g_string_free (got, FALSE);
+}
 
 static void
 test_reminder (void **state)
@@ -258,24 +303,124 @@ test_reminder (void **state)
 	for (gsize i = 0; i < G_N_ELEMENTS (reminder_cases); i++) {
 		g_autoptr (Statement) s = statement_new ();
 		g_autoptr (RoutePlan) plan = NULL;
-		g_autoptr (GString) got = g_string_new (NULL);
+		g_autofree char *got = NULL;
 
 		split_into (reminder_cases[i].groups, s->groups);
 		s->from_org = g_strdup (reminder_cases[i].from_org);
 		split_into (reminder_cases[i].response, s->response_contacts);
-		plan = route_reminder (s, config);
-		for (guint j = 0; j < plan->routes->len; j++) {
-			const PlannedRoute *r = g_ptr_array_index (plan->routes, j);
-			assert_int_equal (r->message, ROUTE_MESSAGE_REMINDER);
-			assert_int_equal (r->status, ROUTE_STATUS_QUEUED);
-			g_string_append_printf (got, "%s%s %s %s", j > 0 ? "; " : "", r->address,
-			                        route_role_to_string (r->role),
-			                        r->field == ROUTE_FIELD_TO ? "to" : r->field == ROUTE_FIELD_CC ? "cc" : "bcc");
-		}
-		if (strcmp (got->str, reminder_cases[i].expected) != 0)
+		/* Technical contacts are never reminded. */
+		g_ptr_array_add (s->technical_contacts, g_strdup ("Tech <tech@itu.int>"));
+		plan = route_reminder (s, config, reminder_cases[i].sender_checked);
+		got = describe_reminder (plan);
+		if (strcmp (got, reminder_cases[i].expected) != 0)
 			fail_msg ("%s:\n  expected: %s\n  got:      %s", reminder_cases[i].name,
-			          reminder_cases[i].expected, got->str);
+			          reminder_cases[i].expected, got);
+		assert_int_equal (plan->dropped->len, 0);
 	}
+}
+
+/* max-recipients on a reminder: response contacts go first, then the
+ * managers; the chairs stay. What was left out is named. */
+static void
+test_reminder_cap (void **state)
+{
+	g_autoptr (Config) config = load_config ("max-recipients = 3");
+	g_autoptr (Statement) s = statement_new ();
+	g_autoptr (RoutePlan) plan = NULL;
+	g_autofree char *got = NULL, *text = NULL;
+
+	(void) state;
+	g_ptr_array_add (s->groups, g_strdup ("ccamp"));
+	s->from_org = g_strdup ("Managers Twice");
+	for (guint i = 0; i < 2000; i++)
+		g_ptr_array_add (s->response_contacts, g_strdup_printf ("R%u <r%u@example.net>", i, i));
+	plan = route_reminder (s, config, TRUE);
+	got = describe_reminder (plan);
+	assert_string_equal (got, "dc@example.net chair to; fz@example.net chair to; "
+	                     "SCOTT@example.com manager cc");
+	assert_int_equal (plan->dropped->len, 2001);
+	assert_string_equal (g_ptr_array_index (plan->dropped, 0), "wei@example.org");
+	assert_string_equal (g_ptr_array_index (plan->dropped, 1), "r0@example.net");
+	text = route_dropped_text (plan, config, "reminder before-7");
+	assert_string_equal (text, "reminder before-7 to 3 of 2004 recipients (max-recipients 3); "
+	                     "left out: wei@example.org, r0@example.net, r1@example.net, r2@example.net, "
+	                     "r3@example.net, r4@example.net, r5@example.net, r6@example.net, "
+	                     "r7@example.net, r8@example.net and 1991 more");
+}
+
+/* A forward over max-recipients: route_too_many() says why it is held;
+ * route_plan() never plans more than the limit. */
+static void
+test_too_many (void **state)
+{
+	g_autoptr (Config) config = load_config ("max-recipients = 5");
+	g_autoptr (Config) roomy = load_config ("max-recipients = 6");
+	g_autoptr (Statement) s = statement_new ();
+	g_autoptr (GPtrArray) received = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (RoutePlan) plan = NULL;
+	g_autoptr (GPtrArray) forward = NULL;
+	g_autofree char *why = NULL, *none = NULL, *held = NULL;
+	RouteOriginal original = { received, NULL, TRUE };
+
+	(void) state;
+	g_ptr_array_add (s->groups, g_strdup ("ccamp"));
+	s->from_org = g_strdup ("ITU-T SG15");
+	/* list, two chairs, AD, manager, archive: six. */
+	why = route_too_many (s, config, &original);
+	assert_string_equal (why, "too many recipients: the forward would go to 6 addresses, "
+	                     "more than max-recipients (5)");
+	none = route_too_many (s, roomy, &original);
+	assert_null (none);
+	plan = route_plan (s, config, &original);
+	forward = route_plan_recipients (plan, ROUTE_MESSAGE_FORWARD);
+	assert_int_equal (forward->len, 5);
+	assert_int_equal (plan->dropped->len, 1);
+	assert_string_equal (g_ptr_array_index (plan->dropped, 0), "archive@example.org");
+	/* Held, it asks nothing more. */
+	s->hold_reason = g_strdup ("unknown organization");
+	held = route_too_many (s, config, &original);
+	assert_null (held);
+}
+
+static void
+test_remove (void **state)
+{
+	g_autoptr (Config) config = load_config (NULL);
+	g_autoptr (Statement) s = statement_new ();
+	g_autoptr (Address) sender = address_parse ("Greg <greg@itu.int>");
+	g_autoptr (RoutePlan) plan = NULL;
+	g_autoptr (GPtrArray) ack = NULL, forward = NULL;
+	RouteOriginal original = { NULL, sender, FALSE };
+
+	(void) state;
+	g_ptr_array_add (s->groups, g_strdup ("ccamp"));
+	s->from_org = g_strdup ("ITU-T SG15");
+	plan = route_plan (s, config, &original);
+	route_plan_remove (plan, ROUTE_MESSAGE_ACK);
+	ack = route_plan_recipients (plan, ROUTE_MESSAGE_ACK);
+	forward = route_plan_recipients (plan, ROUTE_MESSAGE_FORWARD);
+	assert_int_equal (ack->len, 0);
+	assert_int_equal (forward->len, 6);
+}
+
+static void
+test_directory (void **state)
+{
+	static const struct {
+		const char *address;
+		gboolean expected;
+	} addresses[] = {
+		{ "statements@example.org", TRUE }, { "TRIAGE@example.org", TRUE },
+		{ "archive@example.org", TRUE }, { "ccamp@ietf.org", TRUE }, { "lb@example.net", TRUE },
+		{ "jgs@example.org", TRUE }, { "wei@example.org", TRUE }, { "ann@example.com", TRUE },
+		{ "greg@itu.int", FALSE }, { "mallory@evil.example", FALSE }, { "", FALSE },
+	};
+	g_autoptr (Config) config = load_config (NULL);
+
+	(void) state;
+	for (gsize i = 0; i < G_N_ELEMENTS (addresses); i++)
+		if (route_is_directory (config, addresses[i].address) != addresses[i].expected)
+			fail_msg ("%s: expected %d", addresses[i].address, addresses[i].expected);
 }
 
 static void
@@ -317,6 +462,10 @@ main (void)
 		cmocka_unit_test (test_cases),
 		cmocka_unit_test (test_recipients),
 		cmocka_unit_test (test_reminder),
+		cmocka_unit_test (test_reminder_cap),
+		cmocka_unit_test (test_too_many),
+		cmocka_unit_test (test_remove),
+		cmocka_unit_test (test_directory),
 		cmocka_unit_test (test_names),
 	};
 

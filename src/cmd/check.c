@@ -1,6 +1,8 @@
 /* cmd/check.c: `liaison check`. Validates the configuration, the directory
  * and the database, prints one line per problem (on stdout: they are its
- * output), and returns ERROR (exit 1) if there is any. */
+ * output), and returns ERROR (exit 1) if there is any. Warnings (a
+ * setting that leaves a door open, SECURITY.md) are printed too, and do
+ * not change the exit status. */
 #include "config.h"
 
 #include <stdio.h>
@@ -41,6 +43,10 @@ cmd_check (const GlobalOptions *options, int argc, char **argv)
 	}
 	for (guint i = 0; i < problems->len; i++)
 		printf ("%s: %s\n", path, (char *) g_ptr_array_index (problems, i));
+	if (config->authserv_id == NULL || *config->authserv_id == '\0')
+		printf ("%s: warning: authserv-id is not set: senders can be forged (the From and "
+		        "the envelope sender are taken as written); set it to the authserv-id of "
+		        "the mail server's Authentication-Results\n", path);
 	if (problems->len > 0)
 		return LIAISON_STATUS_ERROR;
 	printf ("%s: OK: %u organizations, %u groups\n", path, config->orgs->len, config->groups->len);

@@ -15,6 +15,7 @@
 #include "base/error.h"
 #include "base/gmime-util.h"
 #include "outbound/outbox.h"
+#include "stages/authorize.h"
 #include "stages/remind.h"
 #include "export/render.h"
 #include "stages/route.h"
@@ -68,9 +69,22 @@ plan_reminder (const Config *config, const Statement *s, const char *today)
 	title = statement_clean_line (s->title);
 	r->subject = remind_subject (r->days_left, title);
 	r->message_id = compose_reminder_id (config, s->id, r->stage);
-	r->plan = route_reminder (s, config);
 	r->status = "due";
 	return g_steal_pointer (&r);
+}
+
+/* The recipients of @r: its response contacts are copied only when the
+ * statement's sender passed the checks of SPEC §6 when it came (a
+ * statement held for its sender and routed by hand later did not). */
+static gboolean
+plan_recipients (Store *store, const Config *config, Reminder *r, GError **error)
+{
+	g_autofree char *held = NULL;
+
+	if (!store_held_on_arrival (store, r->statement->id, &held, error))
+		return FALSE;
+	r->plan = route_reminder (r->statement, config, !authorize_is_sender_reason (held));
+	return TRUE;
 }
 
 static gboolean
@@ -79,6 +93,18 @@ has_recipients (const Reminder *r)
 	g_autoptr (GPtrArray) rcpts = route_plan_recipients (r->plan, ROUTE_MESSAGE_REMINDER);
 
 	return rcpts->len > 0;
+}
+
+/* The event that names who max-recipients left out of @r. */
+static gboolean
+note_dropped (Store *store, const Config *config, const Reminder *r, const char *now,
+              GError **error)
+{
+	g_autofree char *what = g_strdup_printf ("reminder %s", r->key);
+	g_autofree char *detail = route_dropped_text (r->plan, config, what);
+
+	return detail == NULL ||
+		store_add_event (store, r->statement->id, now, "recipients-dropped", detail, error);
 }
 
 /* Queues @r in one transaction: asks again, under the write lock, whether
@@ -118,6 +144,8 @@ queue_reminder (Store *store, const Config *config, Reminder *r, const char *tod
 		goto fail;
 	r->outbox = item.row;
 	if (!store_add_reminder (store, s->id, r->key, today, r->outbox, now, error))
+		goto fail;
+	if (!note_dropped (store, config, r, now, error))
 		goto fail;
 
 	if (!txn_commit (&txn, error)) {
@@ -320,6 +348,12 @@ run (CommandContext *ctx, const char *today, gboolean dry_run, gboolean json)
 
 		if (r == NULL)
 			continue;
+		if (!plan_recipients (store, config, r, &error)) {
+			/* What was queued before stays queued: send it. */
+			status = command_fail (command, error);
+			g_clear_error (&error);
+			break;
+		}
 		if (!has_recipients (r)) {
 			command_print_verbatim (command, "%s %s: nobody to remind (no chair, manager, "
 			                        "triage address or response contact)", s->id, r->key);

@@ -7,6 +7,7 @@
 #include "base/gmime-util.h"
 #include "base/statement.h"
 #include "record/outgoing.h"
+#include "stages/authorize.h"
 #include "stages/classify.h"
 
 static void
@@ -26,15 +27,14 @@ add_addresses (InternetAddressList *list, GPtrArray *out)
 	}
 }
 
-RoutePlan *
-outgoing_plan (const Statement *statement, const Config *config, const Message *message,
-               gboolean no_ack)
+/* What the plan is told of the original @message (may be NULL): who had
+ * it directly, and who may get the acknowledgement. *sender and
+ * @recipients hold what @original points to. */
+static void
+describe_original (RouteOriginal *original, GPtrArray *recipients, Address **sender,
+                   const Config *config, const Message *message, gboolean no_ack)
 {
-	g_autoptr (GPtrArray) recipients = g_ptr_array_new_with_free_func (g_free);
-	g_autoptr (Address) sender = NULL;
-	RouteOriginal original = { 0 };
-
-	original.recipients = recipients;
+	*original = (RouteOriginal) { recipients, NULL, FALSE };
 	if (message != NULL && message->mime != NULL) {
 		add_addresses (g_mime_message_get_addresses (message->mime, GMIME_ADDRESS_TYPE_TO),
 		               recipients);
@@ -42,18 +42,38 @@ outgoing_plan (const Statement *statement, const Config *config, const Message *
 		               recipients);
 	}
 	if (message != NULL) {
-		/* Only an address that reads back as one plain mailbox becomes
-		 * a recipient: the name is for display, the address for the
-		 * envelope. */
-		sender = address_parse (message->from);
-		if (sender == NULL)
-			sender = address_parse (message->from_address);
-		original.sender = sender;
-		original.automatic = classify_is_automatic (message);
+		/* Never an address merely named in the message: the envelope
+		 * sender or From of a sender that passed the checks, or nobody
+		 * (SPEC §6). */
+		*sender = authorize_reply_address (config, message);
+		original->sender = *sender;
+		original->automatic = classify_is_automatic (message);
 	}
 	if (no_ack)
-		original.automatic = TRUE;
+		original->automatic = TRUE;
+}
+
+RoutePlan *
+outgoing_plan (const Statement *statement, const Config *config, const Message *message,
+               gboolean no_ack)
+{
+	g_autoptr (GPtrArray) recipients = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (Address) sender = NULL;
+	RouteOriginal original;
+
+	describe_original (&original, recipients, &sender, config, message, no_ack);
 	return route_plan (statement, config, &original);
+}
+
+char *
+outgoing_too_many (const Statement *statement, const Config *config, const Message *message)
+{
+	g_autoptr (GPtrArray) recipients = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (Address) sender = NULL;
+	RouteOriginal original;
+
+	describe_original (&original, recipients, &sender, config, message, FALSE);
+	return route_too_many (statement, config, &original);
 }
 
 static void
@@ -66,6 +86,46 @@ note_rows (GArray **outbox, const OutboxItem *items, guint n_items)
 			*outbox = g_array_new (FALSE, FALSE, sizeof (gint64));
 		g_array_append_val (*outbox, items[k].row);
 	}
+}
+
+/* The acknowledgement to an address outside the directory is not queued
+ * when that address had config->auto_reply_limit messages from us in the
+ * last 24 hours: whoever can forge a From must not make us a mail cannon
+ * (SPEC §6). The statement's events say so. */
+static gboolean
+limit_ack (Txn *txn, const Config *config, const Statement *statement, RoutePlan *plan,
+           const char *now, GError **error)
+{
+	g_autoptr (GPtrArray) rcpts = route_plan_recipients (plan, ROUTE_MESSAGE_ACK);
+	g_autofree char *detail = NULL;
+	const char *address;
+	guint count = 0;
+
+	if (rcpts->len == 0)
+		return TRUE;
+	address = g_ptr_array_index (rcpts, 0);
+	if (route_is_directory (config, address))
+		return TRUE;
+	if (!store_count_recent_mail (txn->store, address, now, &count, error))
+		return FALSE;
+	if (count < config->auto_reply_limit)
+		return TRUE;
+	detail = g_strdup_printf ("acknowledgement to %s not sent: %u already in the last 24 hours "
+	                          "(auto-reply-limit %u)", address, count, config->auto_reply_limit);
+	route_plan_remove (plan, ROUTE_MESSAGE_ACK);
+	return store_add_event (txn->store, statement->id, now, "not-acknowledged", detail, error);
+}
+
+/* The event that names who a capped message left out. */
+static gboolean
+note_dropped (Txn *txn, const Config *config, const Statement *statement, const RoutePlan *plan,
+              const char *now, GError **error)
+{
+	g_autofree char *detail = route_dropped_text (plan, config,
+	                                              statement->hold_reason != NULL ? "held notice" : "forward");
+
+	return detail == NULL ||
+		store_add_event (txn->store, statement->id, now, "recipients-dropped", detail, error);
 }
 
 gboolean
@@ -81,6 +141,9 @@ outgoing_queue_statement (Txn *txn, const Config *config, const Statement *state
 	                      items, ROUTE_N_MESSAGES };
 	gboolean ok;
 
+	if (!limit_ack (txn, config, statement, plan, now, error) ||
+	    !note_dropped (txn, config, statement, plan, now, error))
+		return FALSE;
 	for (int m = 0; m < ROUTE_N_MESSAGES; m++) {
 		ids[m] = compose_message_id (config, statement->id, (RouteMessage) m);
 		items[m] = (OutboxItem) { (RouteMessage) m, compose_message (config, &input, (RouteMessage) m),

@@ -15,14 +15,23 @@
 /* The routes of @statement for its original @message (may be NULL: no
  * original, nobody received it directly): route_plan() with who the
  * original reached directly (To and Cc) and who would get the
- * acknowledgement. @no_ack: no acknowledgement, as for an automatic
+ * acknowledgement (authorize_reply_address()). @no_ack: no acknowledgement, as for an automatic
  * message. Newly allocated. */
 RoutePlan *outgoing_plan (const Statement *statement, const Config *config,
                           const Message *message, gboolean no_ack);
 
+/* route_too_many() for @statement and its original @message: why its
+ * forward cannot go as planned, or NULL. Newly allocated. */
+char *outgoing_too_many (const Statement *statement, const Config *config,
+                         const Message *message);
+
 /* Plans the routes of @statement, just recorded from @message (row
  * @message_row), composes the messages they call for (dated @now) and
- * queues them, and records the routes. Appends the outbox rows to *outbox
+ * queues them, and records the routes. An acknowledgement to an address
+ * outside the directory that had config->auto_reply_limit messages from
+ * us in the 24 hours before @now is left out, with the event
+ * "not-acknowledged"; addresses a capped message left out are named in
+ * the event "recipients-dropped". Appends the outbox rows to *outbox
  * and the routes' addresses to *routes, creating each array when first
  * needed. */
 gboolean outgoing_queue_statement (Txn *txn, const Config *config, const Statement *statement,

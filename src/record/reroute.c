@@ -2,6 +2,7 @@
  * hold lifted, and a forward to whoever has not had it yet. */
 #include "config.h"
 
+#include "base/error.h"
 #include "record/outgoing.h"
 #include "record/reroute.h"
 #include "store/spool.h"
@@ -78,6 +79,14 @@ reroute_statement (Txn *txn, const Config *config, const char *key, GPtrArray *g
 	path = spool_path (config->spool, "msg", raw_sha256);
 	original = message_open_file (path, config->max_message_size, NULL);
 	plan = outgoing_plan (statement, config, original, TRUE);   /* no second acknowledgement */
+	if (plan->dropped->len > 0) {
+		/* A forward cut short would miss someone silently: the person
+		 * who routes it chooses fewer groups, or raises the limit. */
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+		             "%s: the forward would go to more than max-recipients (%u) addresses",
+		             statement->id, config->max_recipients);
+		return FALSE;
+	}
 	message_id = forward_id (txn->store, config, statement->id, error);
 	if (message_id == NULL)
 		return FALSE;

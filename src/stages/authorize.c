@@ -203,18 +203,45 @@ aligned (const char *value, const char *from_domain)
 	       is_subdomain (from_domain, domain);
 }
 
-gboolean
-authorize_authenticated (const char *authserv_id, GPtrArray *results, const char *from_address)
+/* What the topmost verdict of our server must show to vouch. */
+typedef struct {
+	const char *from_domain;     /* a pass counts for a domain aligned with it */
+	const GPtrArray *domains;    /* and with one of these (NULL: any) */
+	gboolean dkim_only;          /* spf=pass does not count */
+} Wanted;
+
+static gboolean
+pass_counts (const char *value, const Wanted *w)
+{
+	g_autofree char *domain = NULL;
+
+	if (!aligned (value, w->from_domain))
+		return FALSE;
+	if (w->domains == NULL)
+		return TRUE;
+	/* The domain our server vouched for must be the organization's: a
+	 * sender who signs for a domain of its own choosing proves only
+	 * that it owns that domain. */
+	domain = domain_of (value);
+	for (guint i = 0; i < w->domains->len; i++)
+		if (aligned (domain, g_ptr_array_index (w->domains, i)))
+			return TRUE;
+	return FALSE;
+}
+
+/* Whether the topmost of our server's headers among @results vouches for
+ * @from_address as @w says. */
+static gboolean
+verdict (const char *authserv_id, GPtrArray *results, const char *from_address, Wanted *w)
 {
 	g_autofree char *from_domain = NULL;
-
-	g_return_val_if_fail (authserv_id != NULL, FALSE);
 
 	if (results == NULL || from_address == NULL || strchr (from_address, '@') == NULL)
 		return FALSE;
 	from_domain = domain_of (from_address);
 	if (*from_domain == '\0')
 		return FALSE;
+	w->from_domain = from_domain;
 
 	for (guint i = 0; i < results->len; i++) {
 		g_autoptr (GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify) resinfo_free);
@@ -228,16 +255,44 @@ authorize_authenticated (const char *authserv_id, GPtrArray *results, const char
 			if (strcmp (r->result, "pass") != 0)
 				continue;
 			if (strcmp (r->method, "dkim") == 0 &&
-			    (aligned (g_hash_table_lookup (r->props, "header.d"), from_domain) ||
-			     aligned (g_hash_table_lookup (r->props, "header.i"), from_domain)))
+			    (pass_counts (g_hash_table_lookup (r->props, "header.d"), w) ||
+			     pass_counts (g_hash_table_lookup (r->props, "header.i"), w)))
 				return TRUE;
 			/* SPF vouches for the envelope's domain, which a forger
 			 * chooses: it counts only when that is the From's. */
-			if (strcmp (r->method, "spf") == 0 &&
-			    aligned (g_hash_table_lookup (r->props, "smtp.mailfrom"), from_domain))
+			if (strcmp (r->method, "spf") == 0 && !w->dkim_only &&
+			    pass_counts (g_hash_table_lookup (r->props, "smtp.mailfrom"), w))
 				return TRUE;
 		}
 		return FALSE;
+	}
+	return FALSE;
+}
+
+gboolean
+authorize_authenticated (const char *authserv_id, GPtrArray *results, const char *from_address)
+{
+	Wanted w = { NULL, NULL, FALSE };
+
+	g_return_val_if_fail (authserv_id != NULL, FALSE);
+
+	return verdict (authserv_id, results, from_address, &w);
+}
+
+gboolean
+authorize_in_domains (const char *address, const GPtrArray *domains)
+{
+	g_autofree char *domain = NULL;
+
+	if (address == NULL || strchr (address, '@') == NULL || domains == NULL)
+		return FALSE;
+	domain = domain_of (address);
+	if (*domain == '\0')
+		return FALSE;
+	for (guint i = 0; i < domains->len; i++) {
+		const char *d = g_ptr_array_index (domains, i);
+		if (*d != '\0' && (strcmp (domain, d) == 0 || is_subdomain (domain, d)))
+			return TRUE;
 	}
 	return FALSE;
 }
@@ -286,6 +341,107 @@ authorize_from_vouched (const Config *config, const Message *message)
 	return authorize_authenticated (config->authserv_id, results, message->from_address);
 }
 
+static gboolean
+has_authserv_id (const Config *config)
+{
+	return config->authserv_id != NULL && *config->authserv_id != '\0';
+}
+
+/* The envelope sender (-f) as an addr-spec, lower case, without angle
+ * brackets; "" for the null sender; NULL when none was given. Newly
+ * allocated. */
+static char *
+envelope_address (const Message *message)
+{
+	g_autofree char *copy = NULL;
+	char *p;
+	gsize len;
+
+	if (message->sender == NULL)
+		return NULL;
+	copy = g_strstrip (g_ascii_strdown (message->sender, -1));
+	p = copy;
+	len = strlen (p);
+	if (len >= 2 && p[0] == '<' && p[len - 1] == '>') {
+		p[len - 1] = '\0';
+		p++;
+	}
+	return g_strdup (p);
+}
+
+/* Whether the envelope sender, if any, is aligned with the From: the
+ * checks without a verdict of our server rest on the two agreeing. */
+static gboolean
+envelope_agrees (const Message *message)
+{
+	g_autofree char *envelope = envelope_address (message);
+	g_autofree char *from_domain = NULL;
+
+	if (envelope == NULL || *envelope == '\0')
+		return TRUE;
+	if (strchr (message->from_address, '@') == NULL)
+		return FALSE;
+	from_domain = domain_of (message->from_address);
+	return strchr (envelope, '@') != NULL && aligned (envelope, from_domain);
+}
+
+static gboolean
+on_list (const GPtrArray *list, const char *address)
+{
+	for (guint i = 0; list != NULL && i < list->len; i++)
+		if (g_ascii_strcasecmp (g_ptr_array_index (list, i), address) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+gboolean
+authorize_is_relay (const Config *config, const Message *message)
+{
+	g_return_val_if_fail (config != NULL, FALSE);
+	g_return_val_if_fail (message != NULL, FALSE);
+
+	return *message->from_address != '\0' && on_list (config->trusted_relays, message->from_address);
+}
+
+/* A relay is judged by its own name: the organization it names was
+ * checked by it. */
+static const char *
+check_relay (const Config *config, const Message *message)
+{
+	if (has_authserv_id (config)) {
+		g_autoptr (GPtrArray) results = results_headers (message);
+		Wanted w = { NULL, NULL, TRUE };
+
+		return verdict (config->authserv_id, results, message->from_address, &w)
+			? NULL : AUTHORIZE_UNAUTHENTICATED;
+	}
+	return envelope_agrees (message) ? NULL : AUTHORIZE_ENVELOPE;
+}
+
+static const char *
+check_direct (const Config *config, const Org *org, const Message *message)
+{
+	const char *from = message->from_address;
+	gboolean chosen = org->senders_any;   /* the directory names no domain */
+
+	if (strchr (from, '@') == NULL)
+		return AUTHORIZE_UNAUTHENTICATED;
+	if (org->authorized->len > 0) {
+		if (!on_list (org->authorized, from))
+			return AUTHORIZE_UNAUTHORIZED;
+		chosen = TRUE;
+	} else if (!org->senders_any && !authorize_in_domains (from, org->domains)) {
+		return AUTHORIZE_OUTSIDE_DOMAINS;
+	}
+	if (has_authserv_id (config)) {
+		g_autoptr (GPtrArray) results = results_headers (message);
+		Wanted w = { NULL, chosen ? NULL : org->domains, FALSE };
+
+		return verdict (config->authserv_id, results, from, &w) ? NULL : AUTHORIZE_UNAUTHENTICATED;
+	}
+	return envelope_agrees (message) ? NULL : AUTHORIZE_ENVELOPE;
+}
+
 const char *
 authorize_sender (const Config *config, const Statement *statement, const Message *message)
 {
@@ -295,17 +451,54 @@ authorize_sender (const Config *config, const Statement *statement, const Messag
 	g_return_val_if_fail (statement != NULL, NULL);
 	g_return_val_if_fail (message != NULL, NULL);
 
-	if (config->authserv_id != NULL && *config->authserv_id != '\0') {
-		g_autoptr (GPtrArray) results = results_headers (message);
-		if (!authorize_authenticated (config->authserv_id, results, message->from_address))
-			return AUTHORIZE_UNAUTHENTICATED;
-	}
 	org = statement->from_org != NULL ? config_find_org (config, statement->from_org) : NULL;
-	if (org != NULL && org->authorized->len > 0) {
-		for (guint i = 0; i < org->authorized->len; i++)
-			if (g_ascii_strcasecmp (g_ptr_array_index (org->authorized, i), message->from_address) == 0)
-				return NULL;
-		return AUTHORIZE_UNAUTHORIZED;
-	}
-	return NULL;
+	if (org == NULL)
+		return AUTHORIZE_UNKNOWN_ORG;
+	if (authorize_is_relay (config, message))
+		return check_relay (config, message);
+	return check_direct (config, org, message);
+}
+
+gboolean
+authorize_is_sender_reason (const char *reason)
+{
+	static const char *const reasons[] = {
+		AUTHORIZE_UNKNOWN_ORG, AUTHORIZE_OUTSIDE_DOMAINS, AUTHORIZE_UNAUTHORIZED,
+		AUTHORIZE_UNAUTHENTICATED, AUTHORIZE_ENVELOPE,
+	};
+
+	for (gsize i = 0; reason != NULL && i < G_N_ELEMENTS (reasons); i++)
+		if (g_str_has_prefix (reason, reasons[i]))
+			return TRUE;
+	return FALSE;
+}
+
+Address *
+authorize_reply_address (const Config *config, const Message *message)
+{
+	g_autoptr (Address) from = NULL;
+	g_autofree char *envelope = NULL;
+
+	g_return_val_if_fail (config != NULL, NULL);
+	g_return_val_if_fail (message != NULL, NULL);
+
+	if (authorize_is_relay (config, message))
+		return NULL;
+	/* Only an address that reads back as one plain mailbox: the name is
+	 * for display, the address for the envelope. */
+	from = address_parse (message->from);
+	if (from == NULL)
+		from = address_parse (message->from_address);
+	if (from == NULL || !authorize_from_vouched (config, message))
+		return NULL;
+	envelope = envelope_address (message);
+	if (envelope == NULL)
+		return g_steal_pointer (&from);
+	/* The null sender asks for no answer (RFC 3834); one not aligned with
+	 * the From may be anyone's. */
+	if (*envelope == '\0' || !envelope_agrees (message))
+		return NULL;
+	if (g_ascii_strcasecmp (envelope, from->address) == 0)
+		return g_steal_pointer (&from);
+	return address_parse (envelope);
 }

@@ -1,7 +1,9 @@
-/* authorize.h: who may submit a statement (SPEC §6). An organization's
- * `authorized` list, and, with `[liaison] authserv-id`, the verdict of our
- * own mail server in its Authentication-Results header (RFC 8601). Pure: it
- * reads the parsed message and the configuration. */
+/* authorize.h: who may submit a statement (SPEC §6), and who may get an
+ * automatic answer. The directory (an organization's domains, its
+ * `authorized` list, `senders = any`, the trusted relays), the envelope
+ * sender, and, with `[liaison] authserv-id`, the verdict of our own mail
+ * server in its Authentication-Results header (RFC 8601). Pure: it reads
+ * the parsed message and the configuration. SECURITY.md tells the whole. */
 #ifndef LIAISON_AUTHORIZE_H
 #define LIAISON_AUTHORIZE_H
 
@@ -9,16 +11,58 @@
 #include "input/message.h"
 #include "base/statement.h"
 
-#define AUTHORIZE_UNAUTHENTICATED "unauthenticated sender"
+/* The reasons a sender may not submit, each the start of a hold reason. */
+#define AUTHORIZE_UNKNOWN_ORG "unknown organization"
+#define AUTHORIZE_OUTSIDE_DOMAINS "sender outside the organization's domains"
 #define AUTHORIZE_UNAUTHORIZED "unauthorized sender"
+#define AUTHORIZE_UNAUTHENTICATED "unauthenticated sender"
+#define AUTHORIZE_ENVELOPE "envelope sender not aligned with From"
 
 /* Why the sender of @message may not submit @statement (from_org
- * resolved): AUTHORIZE_UNAUTHENTICATED when config->authserv_id is set and
- * authorize_authenticated() says no; AUTHORIZE_UNAUTHORIZED when the
- * sending organization has an authorized list without the From address.
- * NULL when the sender may submit. A static string. */
+ * resolved), or NULL when it may. A static string, one of:
+ *
+ * AUTHORIZE_UNKNOWN_ORG: statement->from_org is not in the directory.
+ *
+ * For a message from a trusted relay (authorize_is_relay()), which checks
+ * its own submitters, nothing more is asked of the organization named:
+ * only that the relay is itself, AUTHORIZE_UNAUTHENTICATED when
+ * config->authserv_id is set and our server shows no dkim=pass for the
+ * relay's domain, AUTHORIZE_ENVELOPE when it is unset and an envelope
+ * sender is given that is not aligned with the From.
+ *
+ * For direct mail, in this order: AUTHORIZE_UNAUTHORIZED when the
+ * organization has an authorized list without the From address;
+ * AUTHORIZE_OUTSIDE_DOMAINS when it has none, does not say `senders =
+ * any`, and the From's domain is not one of its domains or a subdomain of
+ * one; then, with config->authserv_id, AUTHORIZE_UNAUTHENTICATED unless the
+ * topmost Authentication-Results of our server shows dkim=pass or
+ * spf=pass for a domain aligned with the From's that is one of the
+ * organization's (for an address on its authorized list, or under
+ * `senders = any`, the From's own domain will do: the directory chose the
+ * address, or anyone); without it, AUTHORIZE_ENVELOPE when an envelope
+ * sender is given that is not aligned with the From. */
 const char *authorize_sender (const Config *config, const Statement *statement,
                               const Message *message);
+
+/* Whether @reason (a hold reason, perhaps "REASON; other reasons") says
+ * the sender failed authorize_sender(). */
+gboolean authorize_is_sender_reason (const char *reason);
+
+/* Whether the From of @message is one of config->trusted_relays. */
+gboolean authorize_is_relay (const Config *config, const Message *message);
+
+/* Where an automatic answer to @message (an acknowledgement) may go, once
+ * its sender passed authorize_sender(): the envelope sender when one is
+ * given and it is aligned with the From (with the From's display name
+ * when it is the From's address); nobody when one is given that is not;
+ * the From when none is given. Nobody for a trusted relay, for a From
+ * that is not one plain mailbox, or, with config->authserv_id, for a From
+ * our server does not vouch for. Newly allocated, or NULL. */
+Address *authorize_reply_address (const Config *config, const Message *message);
+
+/* Whether the domain of @address (an addr-spec) is one of @domains (lower
+ * case) or a subdomain of one. */
+gboolean authorize_in_domains (const char *address, const GPtrArray *domains);
 
 /* Whether our own server vouches for the From of @message: TRUE when
  * config->authserv_id is unset (there is no verdict to read: the checks rest

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "stages/authorize.h"
 #include "stages/route.h"
 
 const char *
@@ -79,6 +80,9 @@ route_plan_free (RoutePlan *plan)
 	if (plan == NULL)
 		return;
 	g_ptr_array_unref (plan->routes);
+	/* A plan made by hand (a test's) may have no list of dropped. */
+	if (plan->dropped != NULL)
+		g_ptr_array_unref (plan->dropped);
 	g_free (plan);
 }
 
@@ -88,7 +92,26 @@ typedef struct {
 	const RouteOriginal *original;
 	RoutePlan *plan;
 	GHashTable *seen;        /* lower-case addresses already planned */
+	guint cap;               /* the most queued routes per message; 0: none */
+	guint queued[ROUTE_MESSAGE_REMINDER + 1];
 } Planner;
+
+static void
+planner_init (Planner *p, const Config *config, const RouteOriginal *original, guint cap)
+{
+	*p = (Planner) { config, original, g_new0 (RoutePlan, 1), NULL, cap, { 0 } };
+	p->plan->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) planned_route_free);
+	p->plan->dropped = g_ptr_array_new_with_free_func (g_free);
+	p->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/* The plan; the rest of the planner is freed. */
+static RoutePlan *
+planner_finish (Planner *p)
+{
+	g_hash_table_unref (p->seen);
+	return p->plan;
+}
 
 static gboolean
 received_directly (const RouteOriginal *original, const char *address)
@@ -103,13 +126,16 @@ received_directly (const RouteOriginal *original, const char *address)
 
 /* Adds one route unless its address is empty, ours, or planned already.
  * @check_received: a route that the original reached directly is kept but
- * marked already-received, so that show says why it was not sent. */
+ * marked already-received, so that show says why it was not sent. A route
+ * to be sent past the planner's cap is dropped instead: the earlier roles
+ * are the ones that must not miss it. */
 static void
 add (Planner *p, const char *address, const char *name, RouteRole role,
      RouteMessage message, RouteField field, gboolean check_received)
 {
 	g_autofree char *key = NULL;
 	PlannedRoute *route;
+	RouteStatus status;
 
 	if (address == NULL || *address == '\0')
 		return;
@@ -119,6 +145,15 @@ add (Planner *p, const char *address, const char *name, RouteRole role,
 	if (g_hash_table_contains (p->seen, key))
 		return;
 	g_hash_table_add (p->seen, g_steal_pointer (&key));
+	status = check_received && received_directly (p->original, address)
+		? ROUTE_STATUS_ALREADY_RECEIVED : ROUTE_STATUS_QUEUED;
+	if (status == ROUTE_STATUS_QUEUED) {
+		if (p->cap > 0 && p->queued[message] >= p->cap) {
+			g_ptr_array_add (p->plan->dropped, g_strdup (address));
+			return;
+		}
+		p->queued[message]++;
+	}
 
 	route = g_new0 (PlannedRoute, 1);
 	route->address = g_strdup (address);
@@ -126,8 +161,7 @@ add (Planner *p, const char *address, const char *name, RouteRole role,
 	route->role = role;
 	route->message = message;
 	route->field = field;
-	route->status = check_received && received_directly (p->original, address)
-		? ROUTE_STATUS_ALREADY_RECEIVED : ROUTE_STATUS_QUEUED;
+	route->status = status;
 	g_ptr_array_add (p->plan->routes, route);
 }
 
@@ -209,43 +243,79 @@ plan_ack (Planner *p)
 	     ROUTE_MESSAGE_ACK, ROUTE_FIELD_TO, FALSE);
 }
 
-RoutePlan *
-route_plan (const Statement *statement, const Config *config, const RouteOriginal *original)
+static RoutePlan *
+plan_statement (const Statement *statement, const Config *config, const RouteOriginal *original,
+                guint cap)
 {
-	g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-	RoutePlan *plan;
 	Planner p;
 
-	g_return_val_if_fail (statement != NULL, NULL);
-	g_return_val_if_fail (config != NULL, NULL);
-
-	plan = g_new0 (RoutePlan, 1);
-	plan->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) planned_route_free);
-	p = (Planner) { config, original, plan, seen };
-
+	planner_init (&p, config, original, cap);
 	if (statement->hold_reason != NULL) {
 		plan_held (&p, statement);
-		return plan;
+	} else {
+		plan_forward (&p, statement);
+		plan_ack (&p);
 	}
-	plan_forward (&p, statement);
-	plan_ack (&p);
-	return plan;
+	return planner_finish (&p);
 }
 
 RoutePlan *
-route_reminder (const Statement *statement, const Config *config)
+route_plan (const Statement *statement, const Config *config, const RouteOriginal *original)
 {
-	g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-	RoutePlan *plan;
+	g_return_val_if_fail (statement != NULL, NULL);
+	g_return_val_if_fail (config != NULL, NULL);
+
+	return plan_statement (statement, config, original, config->max_recipients);
+}
+
+char *
+route_too_many (const Statement *statement, const Config *config, const RouteOriginal *original)
+{
+	g_autoptr (RoutePlan) plan = NULL;
+	g_autoptr (GPtrArray) rcpts = NULL;
+
+	g_return_val_if_fail (statement != NULL, NULL);
+	g_return_val_if_fail (config != NULL, NULL);
+
+	if (statement->hold_reason != NULL || config->max_recipients == 0)
+		return NULL;
+	plan = plan_statement (statement, config, original, 0);
+	rcpts = route_plan_recipients (plan, ROUTE_MESSAGE_FORWARD);
+	if (rcpts->len <= config->max_recipients)
+		return NULL;
+	return g_strdup_printf ("too many recipients: the forward would go to %u addresses, "
+	                        "more than max-recipients (%u)", rcpts->len, config->max_recipients);
+}
+
+/* The response contacts a reminder may copy: the statement's text names
+ * them, so only those that read back as one mailbox, at an address of the
+ * sending organization, of a statement whose sender passed the checks. */
+static void
+add_response_contacts (Planner *p, const Statement *statement)
+{
+	const Org *org = statement->from_org != NULL
+		? config_find_org (p->config, statement->from_org) : NULL;
+
+	if (org == NULL)
+		return;
+	for (guint i = 0; statement->response_contacts != NULL && i < statement->response_contacts->len; i++) {
+		g_autoptr (Address) m = address_parse (g_ptr_array_index (statement->response_contacts, i));
+		if (m != NULL && authorize_in_domains (m->address, org->domains))
+			add (p, m->address, m->name, ROUTE_ROLE_RESPONSE, ROUTE_MESSAGE_REMINDER,
+			     ROUTE_FIELD_CC, FALSE);
+	}
+}
+
+RoutePlan *
+route_reminder (const Statement *statement, const Config *config, gboolean sender_checked)
+{
 	Planner p;
 
 	g_return_val_if_fail (statement != NULL, NULL);
 	g_return_val_if_fail (config != NULL, NULL);
 
-	plan = g_new0 (RoutePlan, 1);
-	plan->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) planned_route_free);
-	p = (Planner) { config, NULL, plan, seen };
-
+	planner_init (&p, config, NULL, config->max_recipients);
+	/* In order of who must not miss it: the cap drops from the end. */
 	for (guint i = 0; statement->groups != NULL && i < statement->groups->len; i++) {
 		const Group *group = config_find_group (config, g_ptr_array_index (statement->groups, i));
 		if (group != NULL)
@@ -253,15 +323,90 @@ route_reminder (const Statement *statement, const Config *config)
 			               ROUTE_FIELD_TO, FALSE);
 	}
 	add_managers (&p, statement, ROUTE_MESSAGE_REMINDER, ROUTE_FIELD_CC, FALSE, TRUE);
-	/* The response contacts are the statement's text: only what reads
-	 * back as one mailbox becomes a recipient. */
-	for (guint i = 0; statement->response_contacts != NULL && i < statement->response_contacts->len; i++) {
-		g_autoptr (Address) m = address_parse (g_ptr_array_index (statement->response_contacts, i));
-		if (m != NULL)
-			add (&p, m->address, m->name, ROUTE_ROLE_RESPONSE, ROUTE_MESSAGE_REMINDER,
-			     ROUTE_FIELD_CC, FALSE);
+	if (sender_checked)
+		add_response_contacts (&p, statement);
+	return planner_finish (&p);
+}
+
+/* How many dropped addresses an event names; the rest are counted. */
+#define DROPPED_NAMED 10
+
+char *
+route_dropped_text (const RoutePlan *plan, const Config *config, const char *what)
+{
+	GString *text;
+	guint kept = 0;
+
+	g_return_val_if_fail (plan != NULL && config != NULL && what != NULL, NULL);
+
+	if (plan->dropped == NULL || plan->dropped->len == 0)
+		return NULL;
+	for (guint i = 0; i < plan->routes->len; i++) {
+		const PlannedRoute *r = g_ptr_array_index (plan->routes, i);
+		kept += r->status == ROUTE_STATUS_QUEUED;
 	}
-	return plan;
+	text = g_string_new (NULL);
+	g_string_append_printf (text, "%s to %u of %u recipients (max-recipients %u); left out: ", what,
+	                        kept, kept + plan->dropped->len, config->max_recipients);
+	for (guint i = 0; i < plan->dropped->len && i < DROPPED_NAMED; i++)
+		g_string_append_printf (text, "%s%s", i > 0 ? ", " : "",
+		                        (const char *) g_ptr_array_index (plan->dropped, i));
+	if (plan->dropped->len > DROPPED_NAMED)
+		g_string_append_printf (text, " and %u more", plan->dropped->len - DROPPED_NAMED);
+	return g_string_free (text, FALSE);
+}
+
+void
+route_plan_remove (RoutePlan *plan, RouteMessage message)
+{
+	g_return_if_fail (plan != NULL);
+
+	for (guint i = plan->routes->len; i > 0; i--) {
+		const PlannedRoute *r = g_ptr_array_index (plan->routes, i - 1);
+		if (r->message == message)
+			g_ptr_array_remove_index (plan->routes, i - 1);
+	}
+}
+
+static gboolean
+in_mailboxes (const GPtrArray *mailboxes, const char *address)
+{
+	for (guint i = 0; mailboxes != NULL && i < mailboxes->len; i++) {
+		const Address *m = g_ptr_array_index (mailboxes, i);
+		if (g_ascii_strcasecmp (m->address, address) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static gboolean
+is_same (const char *configured, const char *address)
+{
+	return configured != NULL && g_ascii_strcasecmp (configured, address) == 0;
+}
+
+gboolean
+route_is_directory (const Config *config, const char *address)
+{
+	g_return_val_if_fail (config != NULL, FALSE);
+
+	if (address == NULL || *address == '\0')
+		return FALSE;
+	if (is_same (config->address, address) || is_same (config->triage, address) ||
+	    is_same (config->archive, address))
+		return TRUE;
+	for (guint i = 0; i < config->groups->len; i++) {
+		const Group *g = g_ptr_array_index (config->groups, i);
+		if ((g->list != NULL && is_same (g->list->address, address)) ||
+		    in_mailboxes (g->chairs, address) || in_mailboxes (g->ads, address))
+			return TRUE;
+	}
+	for (guint i = 0; i < config->orgs->len; i++) {
+		const Org *o = g_ptr_array_index (config->orgs, i);
+		if (in_mailboxes (o->managers, address))
+			return TRUE;
+	}
+	return FALSE;
 }
 
 GPtrArray *

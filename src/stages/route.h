@@ -56,6 +56,8 @@ typedef struct {
 
 typedef struct {
 	GPtrArray *routes;       /* PlannedRoute*, in the order they are recorded */
+	GPtrArray *dropped;      /* char*: addresses left out because their
+	                          * message had config->max_recipients already */
 } RoutePlan;
 
 /* What the plan needs to know of the original message. */
@@ -73,24 +75,53 @@ typedef struct {
  * set): for an open statement, To the groups' lists, Cc their chairs and
  * ADs and the sending organization's managers (the triage address when it
  * has none), Bcc the archive, each marked already-received when it was in
- * the original's To or Cc, and an acknowledgement to the sender unless
- * @original says automatic, config->acknowledge is off, or the sender
- * receives the forward anyway. A held statement goes To the triage address
- * and Cc the organization's managers only, and is not acknowledged. No
- * address appears twice (compared case-insensitively; the first role
- * wins) and our own address never appears. Newly allocated. */
+ * the original's To or Cc, and an acknowledgement to @original's sender
+ * (who must have passed the sender checks: authorize_reply_address())
+ * unless @original says automatic, config->acknowledge is off, or the
+ * sender receives the forward anyway. A held statement goes To the
+ * triage address and Cc the organization's managers only, and is not
+ * acknowledged. No address appears twice (compared case-insensitively;
+ * the first role wins) and our own address never appears. No message has
+ * more than config->max_recipients queued routes: the routes past it are
+ * left out, in plan->dropped (route_too_many() says beforehand whether a
+ * forward would lose any). Newly allocated. */
 RoutePlan *route_plan (const Statement *statement, const Config *config,
                        const RouteOriginal *original);
 void route_plan_free (RoutePlan *plan);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RoutePlan, route_plan_free)
 
+/* Why @statement, open, cannot be forwarded as route_plan() would plan it:
+ * its forward would have more than config->max_recipients envelope
+ * recipients. Newly allocated "too many recipients: ...", or NULL. */
+char *route_too_many (const Statement *statement, const Config *config,
+                      const RouteOriginal *original);
+
 /* The recipients of a deadline reminder of @statement (SPEC §8), all of
  * message ROUTE_MESSAGE_REMINDER and status QUEUED: To the chairs of its
  * destination groups, Cc the sending organization's managers (the triage
- * address when it has none, as for the forward) and the statement's
- * response contacts (those that read as a mailbox). No address twice, never
- * our own. Empty when there is nobody to remind. Newly allocated. */
-RoutePlan *route_reminder (const Statement *statement, const Config *config);
+ * address when it has none, as for the forward) and, when
+ * @sender_checked (its sender passed the checks of SPEC §6 on arrival),
+ * those of its response contacts that read as a mailbox within the
+ * organization's domains; nobody else named in the statement. No address
+ * twice, never our own, at most config->max_recipients: the rest (response
+ * contacts first) in plan->dropped. Empty when there is nobody to remind.
+ * Newly allocated. */
+RoutePlan *route_reminder (const Statement *statement, const Config *config,
+                           gboolean sender_checked);
+
+/* What @plan->dropped says, for an event: "held notice to 3 of 5
+ * recipients (max-recipients 3); left out: a@x, b@y". @what names the
+ * message. Newly allocated; NULL when nothing was dropped. */
+char *route_dropped_text (const RoutePlan *plan, const Config *config, const char *what);
+
+/* Removes the routes of @message from @plan (an acknowledgement over the
+ * day's limit). */
+void route_plan_remove (RoutePlan *plan, RouteMessage message);
+
+/* Whether @address is one the directory names as a receiver: our own, the
+ * triage and archive addresses, a group's list, chairs and ADs, an
+ * organization's managers. Mail to these is never capped per day. */
+gboolean route_is_directory (const Config *config, const char *address);
 
 /* The envelope recipients of @message in @plan: the addresses of its
  * queued routes, in order. Borrowed strings (they belong to @plan) in a

@@ -357,6 +357,21 @@ gboolean store_statement_message (Store *store, const char *statement_id, gint64
 gboolean store_count_routes (Store *store, const char *statement_id, guint *count,
                              GError **error);
 
+/* ---------------------------------------------------------------------- */
+/* The trust boundary (SPEC §6) */
+
+/* Sets *count to the routes to @address (compared case-insensitively)
+ * carried by outgoing mail created in the 24 hours before @now (ISO 8601
+ * UTC), sent or not: what the auto-reply limit counts. */
+gboolean store_count_recent_mail (Store *store, const char *address, const char *now,
+                                  guint *count, GError **error);
+
+/* Sets *reason to why @statement_id was held when it arrived (the detail
+ * of its first "held" event; "" when that has none), newly allocated, or
+ * NULL when it was not held. */
+gboolean store_held_on_arrival (Store *store, const char *statement_id, char **reason,
+                                GError **error);
+
 /* Writes a consistent copy of the database into the new file @path
  * (VACUUM INTO; the connection may be read-only). For `reinject --dry-run`,
  * which delivers into a scratch copy. */
