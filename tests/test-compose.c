@@ -250,6 +250,9 @@ test_golden (void **state)
 	}
 }
 
+/* Our forward's Message-ID for LS-2026-0007 under TESTLIB_SECRET. */
+#define FORWARD_ID "LS-2026-0007.oizhtcyovihwho2ww56j5ly635@example.org"
+
 /* Composing twice gives the same bytes; the Message-IDs are ours. */
 static void
 test_deterministic (void **state)
@@ -269,10 +272,57 @@ test_deterministic (void **state)
 		g_autofree char *y = serialise (g_ptr_array_index (b, i));
 		assert_string_equal (x, y);
 	}
-	assert_string_equal (id, "LS-2026-0007.forward@example.org");
+	assert_string_equal (id, FORWARD_ID);
 	assert_string_equal (g_mime_message_get_message_id (g_ptr_array_index (a, 0)), id);
 	assert_string_equal (g_mime_message_get_message_id (g_ptr_array_index (a, 1)),
-	                     "LS-2026-0007.ack@example.org");
+	                     "LS-2026-0007.6y5zmcf42prbibp4awadvxlqbj@example.org");
+}
+
+/* Our Message-IDs and VERP tokens under TESTLIB_SECRET, as an independent
+ * implementation computes them: HMAC-SHA256 keyed with the secret's text,
+ * the first 26 base32 digits (Python: base64.b32encode (hmac.new (key,
+ * text, sha256).digest ())[:26].lower ()). */
+static void
+test_keyed_ids (void **state)
+{
+	g_autoptr (Config) config = load_config ();
+	g_autoptr (Config) other = load_config ();
+	g_autofree char *forward = compose_message_id (config, "LS-2026-0007", ROUTE_MESSAGE_FORWARD);
+	g_autofree char *again = compose_message_id (config, "LS-2026-0007", ROUTE_MESSAGE_FORWARD);
+	g_autofree char *held = compose_message_id (config, "LS-2026-0007", ROUTE_MESSAGE_HELD);
+	g_autofree char *other_forward = NULL, *other_reminder = NULL, *other_verp = NULL;
+	g_autofree char *reminder = compose_reminder_id (config, "LS-2026-0007", 7);
+	g_autofree char *token = compose_bounce_token (config, forward);
+	g_autofree char *verp = compose_bounce_address (config, forward);
+	g_autofree char *verp_of_token = compose_verp_address (config, token);
+
+	(void) state;
+	/* Stable: the same inputs and secret give the same id. */
+	assert_string_equal (forward, FORWARD_ID);
+	assert_string_equal (again, forward);
+	assert_string_equal (held, "LS-2026-0007.4luwxu32hqebcohmmjz55ozmyt@example.org");
+	/* Not today's unkeyed forms, which anyone could compute. */
+	assert_string_not_equal (forward, "LS-2026-0007.forward@example.org");
+	assert_string_not_equal (reminder, "LS-2026-0007.remind-before-7@example.org");
+	assert_null (strstr (forward, "forward"));
+	/* The envelope sender of the forward. */
+	assert_string_equal (token, "iyydluyrxodlvwpq5qmoyfimg6");
+	assert_string_equal (verp, "statements+bounce-iyydluyrxodlvwpq5qmoyfimg6@example.org");
+	assert_string_equal (verp_of_token, verp);
+
+	/* Another secret: every id and token differs. */
+	g_strlcpy (other->secret, "ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+	           sizeof other->secret);
+	other_forward = compose_message_id (other, "LS-2026-0007", ROUTE_MESSAGE_FORWARD);
+	other_reminder = compose_reminder_id (other, "LS-2026-0007", 7);
+	other_verp = compose_bounce_address (other, forward);
+	assert_string_not_equal (other_forward, forward);
+	assert_true (g_str_has_prefix (other_forward, "LS-2026-0007."));
+	assert_true (g_str_has_suffix (other_forward, "@example.org"));
+	assert_string_not_equal (other_reminder, reminder);
+	assert_string_not_equal (other_verp, verp);
+	/* Different kinds, different ids. */
+	assert_string_not_equal (held, forward);
 }
 
 static gboolean
@@ -392,16 +442,16 @@ test_reminder (void **state)
 		const char *days_line;
 	} rows[] = {
 		{ 7, 7, "Subject: [Liaison deadline in one week] LS on OTN control plane extensions for 800G and 1.6T interfaces",
-		  "LS-2026-0007.remind-before-7@example.org",
+		  "LS-2026-0007.6mguew3isshltvjfuy2p4f464f@example.org",
 		  "The deadline of liaison statement LS-2026-0007 is 2026-12-15, in 7 days,\n", "\nDays left: 7\n" },
 		{ 7, 6, "Subject: [Liaison deadline in six days] LS on OTN",
-		  "LS-2026-0007.remind-before-7@example.org",
+		  "LS-2026-0007.6mguew3isshltvjfuy2p4f464f@example.org",
 		  "The deadline of liaison statement LS-2026-0007 is 2026-12-15, in 6 days,\n", "\nDays left: 6\n" },
 		{ 0, 0, "Subject: [Liaison deadline today] LS on OTN",
-		  "LS-2026-0007.remind-before-0@example.org",
+		  "LS-2026-0007.hfdtlg2buigemax6xukjuuybpg@example.org",
 		  "The deadline of liaison statement LS-2026-0007 is 2026-12-15, today,\n", "\nDays left: 0\n" },
 		{ -3, -3, "Subject: [Liaison OUT OF DATE] LS on OTN",
-		  "LS-2026-0007.remind-overdue-3@example.org",
+		  "LS-2026-0007.6bory7vwldkba5rdvkourpbn7e@example.org",
 		  "The deadline of liaison statement LS-2026-0007 was 2026-12-15, 3 days ago,\n", "\nDays overdue: 3\n" },
 	};
 	g_autoptr (Config) config = load_config ();
@@ -527,8 +577,8 @@ test_follow_up (void **state)
 	g_autofree char *forward_id = compose_numbered_id (config, "LS-2026-0007", "forward", 3);
 
 	(void) state;
-	assert_string_equal (follow_up_id, "LS-2026-0007.follow-up-42@example.org");
-	assert_string_equal (forward_id, "LS-2026-0007.forward-3@example.org");
+	assert_string_equal (follow_up_id, "LS-2026-0007.de3lroz5f462avvupmzjcbhtzn@example.org");
+	assert_string_equal (forward_id, "LS-2026-0007.rmtowkmegzwbqk45lavr7o4npu@example.org");
 	for (gsize i = 0; i < G_N_ELEMENTS (follow_up_subject_cases); i++) {
 		g_autofree char *subject = compose_follow_up_subject ("LS-2026-0007",
 		                                                      follow_up_subject_cases[i].subject,
@@ -572,6 +622,7 @@ main (void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test (test_golden),
 		cmocka_unit_test (test_deterministic),
+		cmocka_unit_test (test_keyed_ids),
 		cmocka_unit_test (test_injection),
 		cmocka_unit_test (test_summary),
 		cmocka_unit_test (test_reminder),

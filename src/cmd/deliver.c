@@ -159,7 +159,7 @@ cmd_deliver (const GlobalOptions *options, int argc, char **argv)
 		return defer (error, NULL);
 	guard_init (config->time_limit);
 
-	if (!spool_prepare (config->spool, &error))
+	if (!spool_prepare (config->spool, &error) || !command_load_secret (config, &error))
 		return defer (error, NULL);
 	message = message_spool_fd (STDIN_FILENO, config->spool, config->max_message_size, &error);
 	if (message == NULL)

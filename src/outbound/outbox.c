@@ -19,6 +19,7 @@
 #include "base/guard.h"
 #include "base/hash.h"
 #include "outbound/outbox.h"
+#include "stages/compose.h"
 #include "store/spool.h"
 
 /* The least time a hand-over is given, and what is kept back for
@@ -84,7 +85,7 @@ outbox_queue (Txn *txn, OutboxQueue *queue, GError **error)
 
 	for (guint k = 0; k < queue->n_items; k++) {
 		OutboxItem *item = &queue->items[k];
-		g_autofree char *tmp = NULL, *sha256 = NULL;
+		g_autofree char *tmp = NULL, *sha256 = NULL, *sender = NULL;
 		StoreOutgoing out = { 0 };
 		gint64 size = 0;
 
@@ -98,7 +99,8 @@ outbox_queue (Txn *txn, OutboxQueue *queue, GError **error)
 		out.message_row = queue->message_row;
 		out.kind = item->kind;
 		out.message_id = item->message_id;
-		out.sender = queue->sender;
+		sender = compose_bounce_address (queue->config, item->message_id);
+		out.sender = sender;
 		out.sha256 = sha256;
 		out.size = size;
 		out.created = queue->now;

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "stages/bounce.h"
 #include "stages/compose.h"
 #include "base/gmime-util.h"
 
@@ -19,24 +20,96 @@ our_domain (const Config *config)
 	return at != NULL && at[1] != '\0' ? at + 1 : "localhost";
 }
 
+/* The keyed hash of @text: HMAC-SHA256 keyed with the spool's secret,
+ * its first 130 bits in lower-case base32, 26 characters. Without the
+ * secret nobody can compute it; with it, the same text always gives the
+ * same hash, so that a rebuild reproduces our ids. */
+static char *
+keyed_hash (const Config *config, const char *text)
+{
+	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+	g_autoptr (GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *) config->secret,
+	                                     strlen (config->secret));
+	guint8 digest[32];
+	gsize len = sizeof digest;
+	char out[27];
+
+	g_hmac_update (hmac, (const guchar *) text, -1);
+	g_hmac_get_digest (hmac, digest, &len);
+	for (int i = 0; i < 26; i++) {
+		int bit = i * 5;
+		guint pair = (guint) digest[bit / 8] << 8 | digest[bit / 8 + 1];
+
+		out[i] = alphabet[(pair >> (11 - bit % 8)) & 31];
+	}
+	out[26] = '\0';
+	return g_strdup (out);
+}
+
+/* "LS-2026-0007.HASH@example.org", HASH the keyed hash of the statement
+ * id and @what ("forward", "follow-up-42", "remind-before-7"). */
+static char *
+keyed_id (const Config *config, const char *statement_id, const char *what)
+{
+	g_autofree char *text = g_strdup_printf ("message-id\n%s\n%s", statement_id, what);
+	g_autofree char *hash = keyed_hash (config, text);
+
+	return g_strdup_printf ("%s.%s@%s", statement_id, hash, our_domain (config));
+}
+
 char *
 compose_message_id (const Config *config, const char *statement_id, RouteMessage message)
 {
-	g_return_val_if_fail (config != NULL, NULL);
+	g_return_val_if_fail (config != NULL && config->secret[0] != '\0', NULL);
 	g_return_val_if_fail (statement_id != NULL, NULL);
 
-	return g_strdup_printf ("%s.%s@%s", statement_id, route_message_to_string (message),
-	                        our_domain (config));
+	return keyed_id (config, statement_id, route_message_to_string (message));
 }
 
 char *
 compose_numbered_id (const Config *config, const char *statement_id, const char *kind, gint64 n)
 {
-	g_return_val_if_fail (config != NULL, NULL);
-	g_return_val_if_fail (statement_id != NULL, NULL);
+	g_autofree char *what = NULL;
 
-	return g_strdup_printf ("%s.%s-%" G_GINT64_FORMAT "@%s", statement_id, kind, n,
-	                        our_domain (config));
+	g_return_val_if_fail (config != NULL && config->secret[0] != '\0', NULL);
+	g_return_val_if_fail (statement_id != NULL && kind != NULL, NULL);
+
+	what = g_strdup_printf ("%s-%" G_GINT64_FORMAT, kind, n);
+	return keyed_id (config, statement_id, what);
+}
+
+char *
+compose_bounce_token (const Config *config, const char *message_id)
+{
+	g_autofree char *text = NULL;
+
+	g_return_val_if_fail (config != NULL && config->secret[0] != '\0', NULL);
+	g_return_val_if_fail (message_id != NULL, NULL);
+
+	text = g_strdup_printf ("verp\n%s", message_id);
+	return keyed_hash (config, text);
+}
+
+char *
+compose_verp_address (const Config *config, const char *token)
+{
+	const char *at;
+
+	g_return_val_if_fail (config != NULL && config->address != NULL && token != NULL, NULL);
+
+	at = strrchr (config->address, '@');
+	if (at == NULL)
+		return g_strdup_printf ("%s+" BOUNCE_TOKEN_PREFIX "%s", config->address, token);
+	return g_strdup_printf ("%.*s+" BOUNCE_TOKEN_PREFIX "%s%s", (int) (at - config->address),
+	                        config->address, token, at);
+}
+
+char *
+compose_bounce_address (const Config *config, const char *message_id)
+{
+	g_autofree char *token = compose_bounce_token (config, message_id);
+
+	return token != NULL ? compose_verp_address (config, token) : NULL;
 }
 
 char *
@@ -467,11 +540,13 @@ char *
 compose_reminder_id (const Config *config, const char *statement_id, RemindStage stage)
 {
 	g_autofree char *key = remind_stage_key (stage);
+	g_autofree char *what = NULL;
 
-	g_return_val_if_fail (config != NULL, NULL);
+	g_return_val_if_fail (config != NULL && config->secret[0] != '\0', NULL);
 	g_return_val_if_fail (statement_id != NULL, NULL);
 
-	return g_strdup_printf ("%s.remind-%s@%s", statement_id, key, our_domain (config));
+	what = g_strdup_printf ("remind-%s", key);
+	return keyed_id (config, statement_id, what);
 }
 
 /* "in one week (7 days left)", "today", "3 days ago": when the deadline
