@@ -47,6 +47,19 @@ our_id () {
 		WHERE s.ls_id = '$1' AND o.kind = '$2' ORDER BY o.id LIMIT 1 OFFSET $(( ${3:-1} - 1 ))"
 }
 
+# with_our_ids FILE: FILE with each of our Message-IDs in the unkeyed form
+# the fixtures were written in (LS-2026-0001.forward@example.org) replaced
+# by the one we sent (our_id), on stdout.
+with_our_ids () {
+	set -- "$1" ""
+	for old in $(grep -o '[A-Z]*-[0-9]*-[0-9]*\.\(forward\|ack\|held\)@example\.org' "$1" | sort -u); do
+		new=$(our_id "${old%%.*}" "$(echo "$old" | sed 's/^[^.]*\.\([a-z]*\)@.*/\1/')")
+		[ -n "$new" ] && set -- "$1" "$2 -e s/$(echo "$old" | sed 's/\./\\./g')/$new/g"
+	done
+	# shellcheck disable=SC2086
+	sed -e '' $2 "$1"
+}
+
 ok () { checks=$((checks + 1)); echo "ok - $*"; }
 not_ok () { checks=$((checks + 1)); failures=$((failures + 1)); echo "not ok - $*"; }
 
