@@ -144,8 +144,11 @@ message_id_ok (const char *id)
 
 	if (id == NULL || *id == '\0')
 		return FALSE;
+	/* Folded onto a line of its own, " <id>" must fit in RFC 5322's 998
+	 * characters; anything shorter is kept (a long id dropped would cut
+	 * our forward from its thread). */
 	len = strlen (id);
-	if (len > 250)
+	if (len > 990)
 		return FALSE;
 	for (const char *p = id; *p; p++) {
 		unsigned char c = (unsigned char) *p;
@@ -369,7 +372,7 @@ add_recipients (GMimeMessage *mime, const RoutePlan *plan, RouteMessage message)
 
 		if (r->message != message || r->field == ROUTE_FIELD_BCC)
 			continue;
-		name = statement_clean_line (r->name);
+		name = compose_header_text (r->name);
 		g_mime_message_add_mailbox (mime, r->field == ROUTE_FIELD_TO ? GMIME_ADDRESS_TYPE_TO
 		                                                            : GMIME_ADDRESS_TYPE_CC,
 		                            name, r->address);
@@ -387,14 +390,62 @@ plan_has (const RoutePlan *plan, RouteMessage message)
 	return FALSE;
 }
 
+/* @text as it may stand in a header of ours: cleaned of control
+ * characters, with any encoded-word it holds (RFC 2047: a title that says
+ * "=?utf-8?q?a=0D=0AFake: header?=" literally) decoded and cleaned again,
+ * as often as that changes it, and any "=?" left broken ("= ?"), so that
+ * no mail reader decodes it into line breaks or other controls. GMime
+ * then encodes what is not ASCII itself. Newly allocated. */
+char *
+compose_header_text (const char *text)
+{
+	g_autofree char *current = statement_clean_line (text);
+
+	for (int i = 0; i < 8 && strstr (current, "=?") != NULL; i++) {
+		g_autofree char *decoded = g_mime_utils_header_decode_text (NULL, current);
+		g_autofree char *clean = statement_clean_line (decoded);
+
+		if (strcmp (clean, current) == 0)
+			break;
+		g_free (current);
+		current = g_steal_pointer (&clean);
+	}
+	if (strstr (current, "=?") != NULL) {
+		g_auto (GStrv) parts = g_strsplit (current, "=?", -1);
+
+		g_free (current);
+		current = g_strjoinv ("= ?", parts);
+	}
+	return g_steal_pointer (&current);
+}
+
+/* Sets the header @name to <@id>. GMime folds no message id: one too long
+ * for the header's line goes on a continuation line of its own
+ * (message_id_ok() keeps that within 998 characters). */
+static void
+set_reference (GMimeObject *obj, const char *name, const char *id)
+{
+	g_autofree char *ref = g_strdup_printf ("<%s>", id);
+	GMimeHeader *header;
+
+	g_mime_object_set_header (obj, name, ref, NULL);
+	if (strlen (name) + 2 + strlen (ref) <= 78)
+		return;
+	header = g_mime_header_list_get_header (g_mime_object_get_header_list (obj), name);
+	if (header != NULL) {
+		g_autofree char *raw = g_strdup_printf ("\n %s\n", ref);
+		g_mime_header_set_raw_value (header, raw);
+	}
+}
+
 /* Our headers, the same on every message we send. */
 static void
 set_headers (GMimeMessage *mime, const Config *config, const Statement *s, const RoutePlan *plan,
              RouteMessage message, const char *id, const char *now, const char *subject)
 {
 	GMimeObject *obj = GMIME_OBJECT (mime);
-	g_autofree char *clean_subject = statement_clean_line (subject);
-	g_autofree char *our_name = statement_clean_line (config->name);
+	g_autofree char *clean_subject = compose_header_text (subject);
+	g_autofree char *our_name = compose_header_text (config->name);
 	g_autoptr (GDateTime) date = g_date_time_new_from_iso8601 (now, NULL);
 
 	g_mime_message_add_mailbox (mime, GMIME_ADDRESS_TYPE_FROM, our_name, config->address);
@@ -405,9 +456,8 @@ set_headers (GMimeMessage *mime, const Config *config, const Statement *s, const
 	g_mime_message_set_date (mime, date);
 	g_mime_message_set_message_id (mime, id);
 	if (message_id_ok (s->message_id)) {
-		g_autofree char *ref = g_strdup_printf ("<%s>", s->message_id);
-		g_mime_object_set_header (obj, "In-Reply-To", ref, NULL);
-		g_mime_object_set_header (obj, "References", ref, NULL);
+		set_reference (obj, "In-Reply-To", s->message_id);
+		set_reference (obj, "References", s->message_id);
 	}
 	g_mime_object_set_header (obj, "Auto-Submitted", "auto-generated", NULL);
 	g_mime_object_set_header (obj, "X-Loop", config->address, NULL);

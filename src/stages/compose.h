@@ -66,6 +66,12 @@ char *compose_verp_address (const Config *config, const char *token);
  * bounce to it names the message it bounces. Newly allocated. */
 char *compose_bounce_address (const Config *config, const char *message_id);
 
+/* @text made safe for a header of ours: no control characters, and no
+ * encoded-word (RFC 2047) that a mail reader could decode into any: each
+ * is decoded (and the result cleaned) until none is left, and a "=?" that
+ * remains becomes "= ?". Newly allocated. */
+char *compose_header_text (const char *text);
+
 /* The subject of the forward of a follow-up to @statement_id: the
  * follow-up's @subject (else the statement's @title; either may be NULL),
  * with our tag "[ID] " before it unless it carries the tag already. Newly
