@@ -186,13 +186,14 @@ serialise (GMimeMessage *mime)
 /* Every message the case's plan calls for, composed. Array of
  * GMimeMessage* in the order forward, ack, held. */
 static GPtrArray *
-compose_case (const Config *config, const ComposeCase *c, Message *original, Statement **out)
+compose_case_with_id (const Config *config, const ComposeCase *c, Message *original,
+                      const char *message_id, Statement **out)
 {
 	GPtrArray *messages = g_ptr_array_new_with_free_func (g_object_unref);
 	g_autoptr (GPtrArray) received = g_ptr_array_new_with_free_func (g_free);
 	g_autoptr (Address) sender = c->sender != NULL ? address_parse (c->sender) : NULL;
 	g_autoptr (RoutePlan) plan = NULL;
-	Statement *s = statement_for (c, original->message_id);
+	Statement *s = statement_for (c, message_id);
 	RouteOriginal ro = { received, sender, FALSE };
 	ComposeInput input;
 
@@ -215,6 +216,13 @@ compose_case (const Config *config, const ComposeCase *c, Message *original, Sta
 	}
 	*out = s;
 	return messages;
+}
+
+/* The same, for the original's own Message-ID. */
+static GPtrArray *
+compose_case (const Config *config, const ComposeCase *c, Message *original, Statement **out)
+{
+	return compose_case_with_id (config, c, original, original->message_id, out);
 }
 
 static void
@@ -323,6 +331,83 @@ test_keyed_ids (void **state)
 	assert_string_not_equal (other_verp, verp);
 	/* Different kinds, different ids. */
 	assert_string_not_equal (held, forward);
+}
+
+/* What we put in a header: never an encoded-word that a reader decodes
+ * into control characters. Each row: the text given, and what
+ * compose_header_text() makes of it. */
+static const struct {
+	const char *text, *expected;
+} header_text_cases[] = {
+	{ "LS on OTN control plane", "LS on OTN control plane" },
+	{ "J\xc3\xbcrgen M\xc3\xbcller", "J\xc3\xbcrgen M\xc3\xbcller" },
+	{ "line\r\nFake: header", "line Fake: header" },
+	/* Taken literally from a label: decoded, its CR LF cleaned. */
+	{ "=?utf-8?q?a=0D=0AFake: header?=", "a Fake: header" },
+	{ "x =?us-ascii?b?dGVzdA0KWC1FdmlsOiAx?= y", "x test X-Evil: 1 y" },
+	/* Encoded twice: decoded until nothing is left to decode. */
+	{ "=?utf-8?q?=3D=3Futf-8=3Fq=3Fb=3D0A=3D0Dc=3F=3D?=", "b c" },
+	/* Not an encoded-word, but a lenient reader might make one of it. */
+	{ "a =? b ?= c", "a = ? b ?= c" },
+	{ "=?utf-8?x?broken?=", "= ?utf-8?x?broken?=" },
+	{ NULL, "" },
+};
+
+/* Each case, and each as the Subject of a message written out and parsed
+ * back: what a reader decodes has no control character. */
+static void
+test_header_text (void **state)
+{
+	(void) state;
+	for (gsize i = 0; i < G_N_ELEMENTS (header_text_cases); i++) {
+		g_autofree char *got = compose_header_text (header_text_cases[i].text);
+		g_autoptr (GMimeMessage) mime = g_mime_message_new (FALSE);
+		g_autofree char *written = NULL;
+		g_autoptr (GMimeStream) stream = NULL;
+		g_autoptr (GMimeParser) parser = NULL;
+		g_autoptr (GMimeMessage) back = NULL;
+		const char *read_back;
+
+		assert_string_equal (got, header_text_cases[i].expected);
+		assert_null (strstr (got, "=?"));
+		g_mime_message_set_subject (mime, got, "utf-8");
+		written = g_mime_object_to_string (GMIME_OBJECT (mime), NULL);
+		stream = g_mime_stream_mem_new_with_buffer (written, strlen (written));
+		parser = g_mime_parser_new_with_stream (stream);
+		back = g_mime_parser_construct_message (parser, NULL);
+		assert_non_null (back);
+		read_back = g_mime_message_get_subject (back);
+		assert_string_equal (read_back != NULL ? read_back : "", got);
+		for (const char *p = got; *p; p++)
+			assert_true ((unsigned char) *p >= 0x20 && *p != 0x7f);
+	}
+}
+
+/* A very long Message-ID of the original (900 characters) still gives our
+ * forward In-Reply-To and References, folded within RFC 5322's lines. */
+static void
+test_long_reference (void **state)
+{
+	g_autoptr (Config) config = load_config ();
+	g_autoptr (Message) original = open_original ("datatracker");
+	g_autoptr (Statement) s = NULL;
+	g_autoptr (GPtrArray) out = NULL;
+	g_autofree char *local = g_strnfill (888, 'r');
+	g_autofree char *id = g_strdup_printf ("%s@example.net", local);
+	g_autofree char *ref = g_strdup_printf ("<%s>", id);
+	g_autofree char *text = NULL;
+	g_auto (GStrv) lines = NULL;
+
+	(void) state;
+	out = compose_case_with_id (config, &cases[0], original, id, &s);
+	assert_true (out->len >= 1);
+	text = serialise (g_ptr_array_index (out, 0));
+	assert_string_equal (g_mime_object_get_header (GMIME_OBJECT (g_ptr_array_index (out, 0)), "In-Reply-To"), ref);
+	assert_non_null (strstr (text, "In-Reply-To:\n <"));
+	assert_non_null (strstr (text, "References:\n <"));
+	lines = g_strsplit (text, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++)
+		assert_true (strlen (lines[i]) <= 998);
 }
 
 static gboolean
@@ -623,6 +708,8 @@ main (void)
 		cmocka_unit_test (test_golden),
 		cmocka_unit_test (test_deterministic),
 		cmocka_unit_test (test_keyed_ids),
+		cmocka_unit_test (test_header_text),
+		cmocka_unit_test (test_long_reference),
 		cmocka_unit_test (test_injection),
 		cmocka_unit_test (test_summary),
 		cmocka_unit_test (test_reminder),
