@@ -118,7 +118,13 @@ deliver "$T/m.eml" -r statements@example.org
 check "a short secret: deliver exits 75" 75 "$rc"
 check "it says why" 1 "$(grep -c '^4\.[0-9.]* liaison: the secret .* is not 32 bytes' "$T/stderr")"
 check "and records nothing" 0 "$(sql "SELECT count(*) FROM messages WHERE message_id = 'short-secret@example.net'")"
+check "check says so" 1 "$("$LIAISON" -c "$CONF" check | grep -c 'the secret .* is not 32 bytes')"
 cp -p "$T/secret.saved" "$T/spool/secret"
+"$LIAISON" -c "$CONF" check > /dev/null
+check "check passes the secret" 0 "$?"
+chmod 644 "$T/spool/secret"
+check "check finds a secret others may read" 1 "$("$LIAISON" -c "$CONF" check | grep -c 'the secret .* may be read by others')"
+chmod 600 "$T/spool/secret"
 
 # --- Bounces. dsn ID RCPT [RETURNED-MESSAGE-ID]: a DSN saying RCPT
 # failed, with In-Reply-To our forward (which anyone can write), returning

@@ -182,3 +182,24 @@ secret_exists (const char *spool)
 
 	return g_file_test (path, G_FILE_TEST_EXISTS);
 }
+
+void
+secret_check (const char *spool, GPtrArray *problems)
+{
+	g_autofree char *path = g_build_filename (spool, "secret", NULL);
+	g_autoptr (GError) error = NULL;
+	guint8 bytes[SECRET_SIZE];
+	gboolean missing = FALSE;
+	struct stat st;
+
+	if (!read_secret (path, bytes, &missing, &error)) {
+		if (!missing)
+			g_ptr_array_add (problems, g_strdup (error->message));
+		return;
+	}
+	memset (bytes, 0, sizeof bytes);
+	if (stat (path, &st) == 0 && (st.st_mode & 077) != 0)
+		g_ptr_array_add (problems, g_strdup_printf ("the secret %s may be read by others than "
+		                                            "its owner (mode %03o): chmod 600 it",
+		                                            path, (unsigned) (st.st_mode & 0777)));
+}

@@ -18,6 +18,12 @@
  * the like), never replaced: nothing must be sent under another key. */
 char *secret_load (const char *spool, GError **error);
 
+/* `check`'s look at SPOOL/secret: appends a sentence to @problems (char*)
+ * when it exists but cannot be read, is not SECRET_SIZE bytes, or others
+ * than its owner may read it. A missing one is no problem: the first
+ * command that sends mail creates it. */
+void secret_check (const char *spool, GPtrArray *problems);
+
 /* TRUE when @spool has a secret file (whatever its state). */
 gboolean secret_exists (const char *spool);
 
