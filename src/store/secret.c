@@ -161,7 +161,9 @@ secret_load (const char *spool, GError **error)
 			liaison_set_errno (error, errno, "cannot create the spool directory");
 			return NULL;
 		}
-		if (!create_secret (spool, path, error) || !read_secret (path, bytes, &missing, error)) {
+		if (!create_secret (spool, path, error))
+			return NULL;
+		if (!read_secret (path, bytes, &missing, error)) {
 			if (missing)
 				g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_IO,
 				             "the secret %s vanished", path);
