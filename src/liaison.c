@@ -91,12 +91,13 @@ main (int argc, char **argv)
 
 	/* The locale's character set, for GLib's conversions of what we
 	 * print; arguments are UTF-8 whatever it says (deliver reads its
-	 * envelope as bytes, see cmd/deliver.c). Numbers and dates stay in
-	 * the C locale's form: what we compose and export must not depend on
+	 * envelope as bytes, see cmd/deliver.c). Numbers, dates and sorting
+	 * stay the C locale's: what we compose and export must not depend on
 	 * the environment of the MTA that runs us. */
 	setlocale (LC_ALL, "");
 	setlocale (LC_NUMERIC, "C");
 	setlocale (LC_TIME, "C");
+	setlocale (LC_COLLATE, "C");
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
