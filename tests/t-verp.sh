@@ -107,6 +107,33 @@ other=$(sqlite3 -batch -noheader "$T/other.db" "SELECT message_id FROM outbox WH
 check "another secret: another Message-ID" yes \
 	"$(echo "$other" | grep -qx "$KEYED" && [ "$other" != "$fwd1" ] && echo yes)"
 check "another secret file" no "$(cmp -s "$T/spool/secret" "$T/other-spool/secret" && echo yes || echo no)"
+# Four deliveries at once into a spool without a secret: one secret, used
+# by all (the messages they cause carry ids of the one key: delivered
+# again into another register with that spool, the same ids).
+sed -e "s|^database *=.*|database = $T/race.db|" -e "s|^spool *=.*|spool = $T/race-spool|" "$CONF" > "$T/race.conf"
+for i in 1 2 3 4; do
+	sed "s/^Message-ID: .*/Message-ID: <race-$i@example.net>/" "$S/03-response-opsawg.eml" > "$T/race-$i.eml"
+	"$LIAISON" -c "$T/race.conf" deliver -r statements@example.org < "$T/race-$i.eml" > /dev/null 2>&1 &
+done
+wait
+check "four deliveries at once: all recorded" 4 \
+	"$(sqlite3 -batch -noheader "$T/race.db" "SELECT count(*) FROM messages")"
+check "one secret, no temporary one left" "secret" "$(ls -A "$T/race-spool" | grep secret)"
+sqlite3 -batch -noheader "$T/race.db" "SELECT m.message_id, o.kind, o.message_id FROM outbox o
+	JOIN messages m ON m.id = o.message ORDER BY m.message_id, o.kind" > "$T/race.1"
+sed -i "s|^database *=.*|database = $T/race2.db|" "$T/race.conf"
+for i in 4 3 2 1; do
+	"$LIAISON" -c "$T/race.conf" deliver -r statements@example.org < "$T/race-$i.eml" > /dev/null 2>&1
+done
+sqlite3 -batch -noheader "$T/race2.db" "SELECT m.message_id, o.kind, o.message_id FROM outbox o
+	JOIN messages m ON m.id = o.message ORDER BY m.message_id, o.kind" > "$T/race.2"
+# Statement ids follow the order of arrival; our ids follow them.
+check "their ids are of the one secret" "$(sed 's/LS-2026-000[0-9]\.[a-z2-7]*@/X@/' "$T/race.1" | sort)" \
+	"$(sed 's/LS-2026-000[0-9]\.[a-z2-7]*@/X@/' "$T/race.2" | sort)"
+check "(4 statements, 8 messages)" 8 "$(wc -l < "$T/race.1")"
+check "every id of the first register is one of the second's" "" \
+	"$(cut -d'|' -f3 "$T/race.1" | sort | comm -23 - "$(cut -d'|' -f3 "$T/race.2" | sort > "$T/race.ids"; echo "$T/race.ids")")"
+
 mv "$T/first.db" "$T/liaison.db"
 rm -f "$T/liaison.db-wal" "$T/liaison.db-shm"
 
