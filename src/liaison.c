@@ -2,6 +2,7 @@
  * place that picks an exit status: status_to_exit(). */
 #include "config.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,16 @@ main (int argc, char **argv)
 {
 	GlobalOptions options = { NULL };
 	int i;
+
+	/* The locale's character set, for GLib's conversions of what we
+	 * print; arguments are UTF-8 whatever it says (deliver reads its
+	 * envelope as bytes, see cmd/deliver.c). Numbers, dates and sorting
+	 * stay the C locale's: what we compose and export must not depend on
+	 * the environment of the MTA that runs us. */
+	setlocale (LC_ALL, "");
+	setlocale (LC_NUMERIC, "C");
+	setlocale (LC_TIME, "C");
+	setlocale (LC_COLLATE, "C");
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];

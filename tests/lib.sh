@@ -25,6 +25,39 @@ write_config () {
 			sed -i "s|^\[liaison\]|[liaison]\n$kv|" "$CONF"
 		fi
 	done
+	plant_secret
+}
+
+# The spool's secret (SPEC §9), 32 bytes, fixed in the tests so that our
+# Message-IDs are the same in every run; write_config puts it in place
+# unless there is one. t-verp.sh removes it to see it created.
+TEST_SECRET='liaison test secret 0123456789ab'
+plant_secret () {
+	mkdir -p "$T/spool"
+	[ -f "$T/spool/secret" ] || (umask 077; printf '%s' "$TEST_SECRET" > "$T/spool/secret")
+	# The scratch directory's owner runs liaison (mta.sh's account).
+	chown --reference="$T" "$T/spool" "$T/spool/secret" 2> /dev/null || :
+}
+
+# our_id LS-ID KIND [N]: the Message-ID (without <>) of the statement's
+# Nth (default first) outgoing message of KIND (forward, ack, held,
+# follow-up, reminder), from the outbox.
+our_id () {
+	sql "SELECT o.message_id FROM outbox o JOIN statements s ON s.id = o.statement
+		WHERE s.ls_id = '$1' AND o.kind = '$2' ORDER BY o.id LIMIT 1 OFFSET $(( ${3:-1} - 1 ))"
+}
+
+# with_our_ids FILE: FILE with each of our Message-IDs in the unkeyed form
+# the fixtures were written in (LS-2026-0001.forward@example.org) replaced
+# by the one we sent (our_id), on stdout.
+with_our_ids () {
+	set -- "$1" ""
+	for old in $(grep -o '[A-Z]*-[0-9]*-[0-9]*\.\(forward\|ack\|held\)@example\.org' "$1" | sort -u); do
+		new=$(our_id "${old%%.*}" "$(echo "$old" | sed 's/^[^.]*\.\([a-z]*\)@.*/\1/')")
+		[ -n "$new" ] && set -- "$1" "$2 -e s/$(echo "$old" | sed 's/\./\\./g')/$new/g"
+	done
+	# shellcheck disable=SC2086
+	sed -e '' $2 "$1"
 }
 
 ok () { checks=$((checks + 1)); echo "ok - $*"; }

@@ -124,8 +124,9 @@ for e in EACCES EIO; do
 	check "configuration unreadable ($e): exits 75" 75 "$rc"
 	check "configuration unreadable ($e): one line, 4.3.5" "1 4.3.5" "$lines ${line%% *}"
 done
+# (write_config planted the spool's secret: nothing else may be there.)
 check "nothing created without a configuration" "no" \
-	"$([ -e "$T/liaison.db" ] || [ -e "$T/spool" ] && echo yes || echo no)"
+	"$([ -e "$T/liaison.db" ] || [ -n "$(find "$T/spool" -mindepth 1 ! -name secret 2> /dev/null)" ] && echo yes || echo no)"
 
 # ---------------------------------------------------------------------
 # The writes, then the fsyncs, of the very first delivery fail in turn:
@@ -203,6 +204,15 @@ for case in "liaison.db:EACCES" "liaison.db:EROFS" "spool/:EROFS" "spool/:EACCES
 	faulty LIAISON_FAULT_OPS=openw LIAISON_FAULT_ERRNO=$e LIAISON_FAULT_PATH="$T/$where" -- "$T/m.eml"
 	expect_clean_75 "read-only $where ($e)" 4.3.0 "$before"
 	retry "read-only $where ($e)"
+done
+
+# The spool's secret cannot be read (EIO, EACCES): nothing is composed
+# under another key; the retry records the message.
+for e in EIO EACCES; do
+	new_message; before=$(count_rows)
+	faulty LIAISON_FAULT_OPS=open LIAISON_FAULT_ERRNO=$e LIAISON_FAULT_PATH="$T/spool/secret" -- "$T/m.eml"
+	expect_clean_75 "unreadable secret ($e)" 4.3.0 "$before"
+	retry "unreadable secret ($e)"
 done
 
 # The disk is full (or the quota reached), or fails, when the message is

@@ -44,8 +44,11 @@ deliver "$S/01-action-ccamp.eml"
 check "deliver exits 0 while sendmail fails" 0 "$rc"
 check "stderr is quiet" "" "$(cat "$T/stderr")"
 check "sendmail was tried for the forward and the acknowledgement" 2 "$(calls)"
+fwd_sender=$(sql "SELECT sender FROM outbox WHERE message_id = '$(our_id LS-2026-0001 forward)'")
+check "the forward's envelope sender is its VERP address" yes \
+	"$(echo "$fwd_sender" | grep -qx 'statements+bounce-[a-z2-7]\{26\}@example.org' && echo yes)"
 check "the argument vector" \
-	"-oi -f statements@example.org -- ccamp@ietf.org dc@example.net fz@example.net jgs@example.org statements-archive@example.org" \
+	"-oi -f $fwd_sender -- ccamp@ietf.org dc@example.net fz@example.net jgs@example.org statements-archive@example.org" \
 	"$(head -1 "$T/argv.log")"
 check "never -t" 0 "$(grep -c -- ' -t' "$T/argv.log")"
 check "the routes are queued" \
@@ -83,7 +86,7 @@ LIAISON_NOW=2026-11-27T10:20:00Z queue run > "$T/run.txt"
 check "queue run says what it sent" "queue run: 2 sent, 0 deferred, 0 failed" "$(tail -1 "$T/run.txt")"
 check "each message was handed over once more" 6 "$(calls)"
 check "the last two calls were the forward and the acknowledgement" \
-	"LS-2026-0001.ack@example.org LS-2026-0001.forward@example.org" \
+	"$(our_id LS-2026-0001 ack) $(our_id LS-2026-0001 forward)" \
 	"$(handed 5 6 | tr '\n' ' ' | sed 's/ $//')"
 check "the routes are sent" \
 	"ccamp@ietf.org sent; dc@example.net sent; fz@example.net sent; jgs@example.org sent; scott.mansfield@example.com already-received; statements-archive@example.org sent; tsbsg15@itu.int sent" \
@@ -133,9 +136,9 @@ rm "$T/slow"
 check "deliver exits 0 when sendmail hangs" 0 "$rc"
 check "within its time limit" yes "$([ "$elapsed" -lt 12 ] && echo yes || echo "no: ${elapsed}s")"
 check "the hung message stays queued" "queued" \
-	"$(sql "SELECT state FROM outbox WHERE message_id = 'LS-2026-0007.forward@example.org'")"
+	"$(sql "SELECT state FROM outbox WHERE message_id = '$(our_id LS-2026-0007 forward)'")"
 check "with the reason" 1 \
-	"$(sql "SELECT count(*) FROM outbox WHERE message_id = 'LS-2026-0007.forward@example.org' AND last_error LIKE '%did not finish%'")"
+	"$(sql "SELECT count(*) FROM outbox WHERE message_id = '$(our_id LS-2026-0007 forward)' AND last_error LIKE '%did not finish%'")"
 LIAISON_NOW=2026-11-29T12:00:00Z queue run > "$T/run.txt"
 check "queue run sends it later" 0 "$(sql "SELECT count(*) FROM outbox WHERE state != 'sent'")"
 

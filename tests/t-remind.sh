@@ -14,6 +14,12 @@ R="$LIAISON -c $CONF remind"
 header () { sed '/^$/q' "$1" | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n[ \t]\+/ /g' | sed -n "s/^$2: //Ip" | head -1; }
 envelope () { sed -n '1s/^X-Liaison-Envelope-To: //p' "$1"; }
 out_file () { grep -l -i "^Message-Id: <$1>" "$O"/* 2>/dev/null | head -1; }
+# reminder_id LS-ID STAGE: the Message-ID of the reminder STAGE (before-7,
+# overdue-3) of the statement, from the store.
+reminder_id () {
+	sql "SELECT o.message_id FROM reminders r JOIN outbox o ON o.id = r.outbox
+		JOIN statements s ON s.id = r.statement WHERE s.ls_id = '$1' AND r.stage = '$2'"
+}
 outbox_count () { ls "$O" 2>/dev/null | wc -l; }
 # Everything remind writes: the rows it adds and the files it sends.
 footprint () {
@@ -136,16 +142,21 @@ check "the database records the same, each stage once" \
 check "no Message-ID twice in the outbox" "" \
 	"$(grep -h -i '^Message-Id:' "$O"/* | sort | uniq -d)"
 # The outbox itself: each reminder's Message-ID once, under its subject.
-awk 'function flush () { if (id != "") { sub(/\].*/, "]", subj); gsub(/[<>]/, "", id); print id " " subj }; id = ""; subj = "" }
+awk 'function flush () { if (id != "" && subj != "") { sub(/\].*/, "]", subj); gsub(/[<>]/, "", id); print id " " subj }; id = ""; subj = "" }
      FNR == 1 { flush(); head = 1 }
      !head { next }
      /^$/ { head = 0; next }
-     tolower($0) ~ /^message-id: <ls-[0-9-]*\.remind-/ { id = $2 }
-     /^Subject: / { subj = substr($0, 10) }
+     tolower($0) ~ /^message-id: </ { id = $2 }
+     /^Subject: \[Liaison / { subj = substr($0, 10) }
      END { flush() }' \
 	"$O"/* | sort > "$T/outbox-reminders"
-awk '{ printf "%s.remind-%s@example.org %s", $2, $3, $4; for (i = 5; i <= NF; i++) printf " %s", $i; print "" }' \
-	"$T/expected" | sort > "$T/expected-outbox"
+# The Message-ID each reminder recorded (keyed: see compose.h), with the
+# subject expected.
+while read -r day id stage rest; do
+	echo "$(reminder_id "$id" "$stage") $rest"
+done < "$T/expected" | sort > "$T/expected-outbox"
+check "each reminder's Message-ID is keyed" "" \
+	"$(cut -d' ' -f1 "$T/expected-outbox" | grep -v '^LS-2026-[0-9]*\.[a-z2-7]\{26\}@example\.org$')"
 if diff -u "$T/expected-outbox" "$T/outbox-reminders" > "$T/diff"; then
 	ok "the outbox holds each of those reminders once, with its subject"
 else
@@ -160,7 +171,7 @@ check "the stages missed on 2026-12-08, -11 and -12 are not sent late, but the l
 	"$(sql "SELECT group_concat (stage, ' ') FROM (SELECT r.stage FROM reminders r JOIN statements s ON s.id = r.statement WHERE s.ls_id = 'LS-2026-0001' AND r.stage LIKE 'before-%' ORDER BY r.id)")"
 
 # One reminder in full: headers (SPEC §9), recipients (§8) and text.
-f=$(out_file LS-2026-0001.remind-before-1@example.org)
+f=$(out_file "$(reminder_id LS-2026-0001 before-1)")
 check "the one-day reminder of LS-2026-0001 is in the outbox" yes "$([ -n "$f" ] && echo yes)"
 check "its subject" "[Liaison deadline tomorrow] LS on OTN control plane extensions for 800G and 1.6T interfaces" \
 	"$(header "$f" Subject)"
@@ -178,16 +189,16 @@ check "the text says the deadline and the days left" 2 \
 	"$(grep -c -e '^Deadline: 2026-12-15$' -e '^Days left: 1$' "$f")"
 check "and how to mark the action taken" 1 "$(grep -c '^    liaison taken LS-2026-0001$' "$f")"
 check "the overdue notices count the days" 1 \
-	"$(grep -c '^Days overdue: 3$' "$(out_file LS-2026-0001.remind-overdue-3@example.org)")"
+	"$(grep -c '^Days overdue: 3$' "$(out_file "$(reminder_id LS-2026-0001 overdue-3)")")"
 check "LS-2026-0007 reminds the MPLS chairs" "ohaddad@example.net, srichter@example.net, scott.mansfield@example.com" \
-	"$(envelope "$(out_file LS-2026-0007.remind-before-14@example.org)")"
+	"$(envelope "$(out_file "$(reminder_id LS-2026-0007 before-14)")")"
 check "show --json has a reminder event per stage" 19 \
 	"$("$LIAISON" -c "$CONF" show --json LS-2026-0001 | jq '[.events[] | select(.type == "reminder")] | length')"
 # LS-2026-0010's response contact writes from broadband-forum.org, BBF's.
 check "the reminders' recipients are recorded, sent, the response contact with the role response" \
 	"robert.hale@broadband-forum.org|response|sent" \
 	"$(sql "SELECT r.address, r.role, r.status FROM routes r JOIN outbox o ON o.id = r.outbox
-	        WHERE o.kind = 'reminder' AND r.role = 'response' AND o.message_id = 'LS-2026-0010.remind-before-7@example.org'")"
+	        WHERE o.kind = 'reminder' AND r.role = 'response' AND o.message_id = '$(reminder_id LS-2026-0010 before-7)'")"
 check "but they are not routes of the statement in show" 0 \
 	"$("$LIAISON" -c "$CONF" show --json LS-2026-0010 | jq '[.routes[] | select(.role == "response")] | length')"
 check "a response contact outside its organization's domains gets no reminder" 0 \
@@ -214,13 +225,13 @@ $R --today 2027-02-12 > /dev/null 2>"$T/err"
 rc=$?
 sed -i "s|^method *=.*|method = maildir|" "$CONF"
 check "a failing transport: remind still exits 0" 0 "$rc"
-check "it says the reminder was deferred" 1 "$(grep -c 'LS-2026-0004 <LS-2026-0004.remind-before-14@example.org>: deferred' "$T/err")"
+check "it says the reminder was deferred" 1 "$(grep -c "LS-2026-0004 <$(reminder_id LS-2026-0004 before-14)>: deferred" "$T/err")"
 check "the reminder is recorded and queued" "queued" \
 	"$(sql "SELECT o.state FROM reminders r JOIN outbox o ON o.id = r.outbox WHERE r.stage = 'before-14' AND r.statement = (SELECT id FROM statements WHERE ls_id = 'LS-2026-0004')")"
 check "the next run queues nothing more" "remind 2027-02-12: 0 reminders queued, 0 sent, 0 deferred, 0 failed" \
 	"$($R --today 2027-02-12 2>&1)"
 "$LIAISON" -c "$CONF" queue run --all > /dev/null 2>&1
-check "queue run hands it over" 1 "$(grep -l -c 'LS-2026-0004.remind-before-14@example.org' "$O"/* | wc -l)"
+check "queue run hands it over" 1 "$(grep -l -c "$(reminder_id LS-2026-0004 before-14)" "$O"/* | wc -l)"
 
 # Three runs at once on the same day: one reminder, one message.
 before=$(outbox_count)

@@ -31,7 +31,7 @@ done
 check "13 messages in the outbox" 13 "$(outbox_count)"
 check "nothing left queued" 0 "$("$LIAISON" -c "$CONF" queue list --json | jq length)"
 
-f=$(out_file LS-2026-0001.forward@example.org)
+f=$(out_file "$(our_id LS-2026-0001 forward)")
 check "the forward of LS-2026-0001 is in the outbox" yes "$([ -n "$f" ] && echo yes)"
 check "its envelope: list, chairs, AD, archive; not the manager who had it" \
 	"ccamp@ietf.org, dc@example.net, fz@example.net, jgs@example.org, statements-archive@example.org" \
@@ -58,30 +58,30 @@ check "show --json routes of LS-2026-0001" \
 	"ccamp@ietf.org list sent; dc@example.net chair sent; fz@example.net chair sent; jgs@example.org ad sent; scott.mansfield@example.com manager already-received; statements-archive@example.org archive sent; tsbsg15@itu.int sender sent" \
 	"$(routes LS-2026-0001)"
 
-a=$(out_file LS-2026-0001.ack@example.org)
+a=$(out_file "$(our_id LS-2026-0001 ack)")
 check "the acknowledgement goes to the sender" "tsbsg15@itu.int" "$(envelope "$a")"
 check "it names the statement id" 1 "$(grep -c 'recorded as LS-2026-0001\.' "$a")"
 check "it does not carry the original" 0 "$(grep -c '^Content-Type: message/rfc822' "$a")"
-check "the Datatracker's notification is not acknowledged" "" "$(out_file LS-2026-0002.ack@example.org)"
+check "the Datatracker's notification is not acknowledged" "" "$(our_id LS-2026-0002 ack)"
 
 # 03 was copied to the opsawg list: the list already has it.
 check "show --json routes of LS-2026-0003 (list already-received)" \
 	"opsawg@ietf.org list already-received; cdubois@example.net chair sent; bmartin@example.net chair sent; praman@example.org ad sent; maria.santos@example.com manager already-received; statements-archive@example.org archive sent; liaisons@broadband-forum.org sender sent" \
 	"$(routes LS-2026-0003)"
 check "its forward skips the list" "cdubois@example.net, bmartin@example.net, praman@example.org, statements-archive@example.org" \
-	"$(envelope "$(out_file LS-2026-0003.forward@example.org)")"
+	"$(envelope "$(out_file "$(our_id LS-2026-0003 forward)")")"
 
 # 04 names three groups: each list, each chair and AD once.
-f=$(out_file LS-2026-0004.forward@example.org)
+f=$(out_file "$(our_id LS-2026-0004 forward)")
 check "LS-2026-0004 goes to three lists" "teas@ietf.org, detnet@ietf.org, mpls@ietf.org" "$(header "$f" To)"
 check "no address twice in its envelope" "" "$(envelope "$f" | tr ',' '\n' | sed 's/^ *//' | sort | uniq -d)"
 
 # 08 is held: only triage and BBF's manager hear of it.
-h=$(out_file LS-2026-0008.held@example.org)
+h=$(out_file "$(our_id LS-2026-0008 held)")
 check "the held statement's notice goes to triage and the manager" \
 	"liaison-coordination@example.org, maria.santos@example.com" "$(envelope "$h")"
 check "it says why" 1 "$(grep -c '^Reason: unresolved destination group' "$h")"
-check "a held statement is not forwarded" "" "$(out_file LS-2026-0008.forward@example.org)"
+check "a held statement is not forwarded" "" "$(our_id LS-2026-0008 forward)"
 check "show --json routes of the held statement" \
 	"liaison-coordination@example.org triage sent; maria.santos@example.com manager sent" "$(routes LS-2026-0008)"
 check "every route of every statement is sent or already-received" "" \
@@ -101,20 +101,20 @@ check "a redelivered statement exits 0" 0 "$rc"
 check "a redelivered statement sends nothing" "$before" "$(outbox_count)"
 
 # Our own forward, fed back (a list that echoes): a loop, recorded, nothing sent.
-deliver "$(out_file LS-2026-0001.forward@example.org)"
+deliver "$(out_file "$(our_id LS-2026-0001 forward)")"
 check "our own forward exits 0" 0 "$rc"
-check "it is recorded as a loop" 1 "$(sql "SELECT count(*) FROM messages WHERE kind = 'loop' AND message_id = 'LS-2026-0001.forward@example.org'")"
+check "it is recorded as a loop" 1 "$(sql "SELECT count(*) FROM messages WHERE kind = 'loop' AND message_id = '$(our_id LS-2026-0001 forward)'")"
 check "a loop sends nothing" "$before" "$(outbox_count)"
 check "a loop creates no statement" 8 "$(sql 'SELECT count(*) FROM statements')"
 
 # An out-of-office answer to the forward: recorded, nothing sent.
-cat > "$T/ooo.eml" <<'EOF'
+cat > "$T/ooo.eml" <<EOF
 From: Fatai Zhang <fz@example.net>
 To: statements@example.org
 Subject: Automatic reply: [LS-2026-0001] LS on OTN control plane extensions
 Auto-Submitted: auto-replied
 Message-ID: <ooo-1@example.net>
-In-Reply-To: <LS-2026-0001.forward@example.org>
+In-Reply-To: <$(our_id LS-2026-0001 forward)>
 
 I am out of the office until Monday.
 EOF
@@ -123,8 +123,11 @@ check "an auto-reply exits 0" 0 "$rc"
 check "it is recorded as an auto-reply" auto-reply "$(sql "SELECT kind FROM messages WHERE message_id = 'ooo-1@example.net'")"
 check "an auto-reply sends nothing" "$before" "$(outbox_count)"
 
-# A DSN for the forward: the failed recipient's route is marked failed.
-cp "$top_srcdir/tests/data/bounces/dsn-forward.eml" "$T/dsn.eml"
+# A DSN for the forward (to our plain address, as broken software sends
+# them) returning its headers: the failed recipient's route is marked
+# failed. The fixture's id is the form before ids were keyed.
+sed "s/LS-2026-0001\.forward@example\.org/$(our_id LS-2026-0001 forward)/" \
+	"$top_srcdir/tests/data/bounces/dsn-forward.eml" > "$T/dsn.eml"
 deliver "$T/dsn.eml" -f ""
 check "a bounce exits 0" 0 "$rc"
 check "it is recorded as a bounce" bounce "$(sql "SELECT kind FROM messages WHERE message_id = 'dsn-1@mx.example.net'")"
@@ -137,9 +140,21 @@ check "the bounce is in the statement's thread" bounce \
 	"$("$LIAISON" -c "$CONF" show --json LS-2026-0001 | jq -r '.thread[] | select(.message_id == "dsn-1@mx.example.net") | .role')"
 check "a bounce sends nothing" "$before" "$(outbox_count)"
 
-# An old-style bounce of the acknowledgement, without a DSN part.
-cp "$top_srcdir/tests/data/bounces/old-style-ack.eml" "$T/bounce2.eml"
-deliver "$T/bounce2.eml" -f ""
+# An old-style bounce of the acknowledgement, without a DSN part and
+# returning nothing: sent to our plain address, naming the
+# acknowledgement only in its In-Reply-To (which anyone writes), it is not
+# ours and changes nothing; to the acknowledgement's VERP address, it is.
+sed "s/LS-2026-0001\.ack@example\.org/$(our_id LS-2026-0001 ack)/" \
+	"$top_srcdir/tests/data/bounces/old-style-ack.eml" > "$T/bounce2.eml"
+deliver "$T/bounce2.eml" -f "" -r statements@example.org
+check "an old-style bounce to our plain address exits 0" 0 "$rc"
+check "it marks nothing" "tsbsg15@itu.int sender sent" \
+	"$(routes LS-2026-0001 | tr ';' '\n' | sed 's/^ //' | grep '^tsbsg15')"
+check "an event says it was not ours" 1 \
+	"$("$LIAISON" -c "$CONF" show --json LS-2026-0001 | jq '[.events[] | select(.type == "bounce" and (.detail | test("not ours")))] | length')"
+ack_sender=$(sql "SELECT sender FROM outbox WHERE message_id = '$(our_id LS-2026-0001 ack)'")
+sed 's/bounce-2@/bounce-2b@/' "$T/bounce2.eml" > "$T/bounce2b.eml"
+deliver "$T/bounce2b.eml" -f "" -r "$ack_sender"
 check "an old-style bounce marks the acknowledgement failed" "tsbsg15@itu.int sender failed" \
 	"$(routes LS-2026-0001 | tr ';' '\n' | sed 's/^ //' | grep '^tsbsg15')"
 

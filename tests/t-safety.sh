@@ -77,7 +77,7 @@ check "the subject was cleaned" "New Liaison Statement Bcc: evil@example.com" \
 	"$(sql "SELECT subject FROM messages WHERE message_id = 'inject-1@itu.int'")"
 check "no route goes to evil" 0 "$(sql "SELECT count(*) FROM routes WHERE address LIKE '%evil%'")"
 check "the acknowledgement went to the sender alone" "tsbsg15@itu.int" \
-	"$(envelope "$(out_file LS-2026-0001.ack@example.org)")"
+	"$(envelope "$(out_file "$(our_id LS-2026-0001 ack)")")"
 
 # ---------------------------------------------------------------------------
 # Who may submit.
@@ -96,9 +96,9 @@ check "an unauthorized sender's statement is held" "held|unauthorized sender" \
 check "only triage and the organization's managers hear of it" \
 	"liaison-coordination@example.org triage sent; scott.mansfield@example.com manager sent" "$(routes "$id")"
 check "one message: the held notice" 1 "$(( $(outbox_count) - before ))"
-check "it is not acknowledged to the sender" "" "$(out_file "$id.ack@example.org")"
-check "it is not forwarded" "" "$(out_file "$id.forward@example.org")"
-check "the notice says why" 1 "$(grep -c '^Reason: unauthorized sender$' "$(out_file "$id.held@example.org")")"
+check "it is not acknowledged to the sender" "" "$(our_id "$id" ack)"
+check "it is not forwarded" "" "$(our_id "$id" forward)"
+check "the notice says why" 1 "$(grep -c '^Reason: unauthorized sender$' "$(out_file "$(our_id "$id" held)")")"
 
 # With authserv-id set, our server's verdict decides.
 write_config "authserv-id = mx.example.org"
@@ -120,7 +120,7 @@ id=$(sql "SELECT s.ls_id FROM statements s JOIN messages m ON m.id = s.message W
 check "a forged Authentication-Results below ours does not count" "held|unauthenticated sender" \
 	"$(sql "SELECT state, hold_reason FROM statements WHERE ls_id = '$id'")"
 check "and only the held notice went out" "liaison-coordination@example.org, scott.mansfield@example.com" \
-	"$(envelope "$(out_file "$id.held@example.org")")"
+	"$(envelope "$(out_file "$(our_id "$id" held)")")"
 check "one message" 1 "$(( $(outbox_count) - before ))"
 
 new_id dkimfail < "$S/01-action-ccamp.eml" | ar "mx.example.org; dkim=fail header.d=itu.int" > "$T/dkimfail.eml"

@@ -104,13 +104,17 @@ check "the test message has its dot lines" 3 "$(grep -c '^\.' "$T/dots.eml")"
 deliver "$T/dots.eml"
 check "deliver over SMTP exits 0" 0 "$rc"
 check "two messages were accepted" 2 "$(grep -c '^DATA' "$T/envelope.log")"
-check "the envelope sender" "MAIL FROM:<statements@example.org>" "$(head -1 "$T/envelope.log")"
+check "the envelope sender is the forward's VERP address" \
+	"MAIL FROM:<$(sql "SELECT sender FROM outbox WHERE message_id = '$(our_id LS-2026-0001 forward)'")>" \
+	"$(head -1 "$T/envelope.log")"
+check "which is statements+bounce-TOKEN@" yes \
+	"$(head -1 "$T/envelope.log" | grep -qx 'MAIL FROM:<statements+bounce-[a-z2-7]\{26\}@example.org>' && echo yes)"
 check "the forward's recipients" \
 	"RCPT TO:<ccamp@ietf.org> RCPT TO:<dc@example.net> RCPT TO:<refuse-fz@example.net> RCPT TO:<jgs@example.org> RCPT TO:<statements-archive@example.org>" \
 	"$(sed -n '2,6p' "$T/envelope.log" | tr '\n' ' ' | sed 's/ $//')"
 check "lines end in CR LF on the wire" "$(wc -l < "$T/msg.1")" "$(grep -c "$(printf '\r')$" "$T/msg.1")"
 tr -d '\r' < "$T/msg.1" > "$T/msg1.txt"
-queued=$(grep -l '^Message-Id: <LS-2026-0001.forward@example.org>' "$T"/spool/out/*/*)
+queued=$(grep -l "^Message-Id: <$(our_id LS-2026-0001 forward)>" "$T"/spool/out/*/*)
 check "the forward arrives as queued, dot lines and all" "" "$(diff "$queued" "$T/msg1.txt")"
 check "dot lines arrive whole" 6 "$(grep -c '^\.' "$T/msg1.txt")"
 check "the refused chair's route is failed, the others sent" \

@@ -53,17 +53,19 @@ check "the events say so (the forward and the ack sent after)" "received,replied
 export LIAISON_NOW=2026-11-30T12:00:00Z
 for m in 01-reply-by-references 02-reply-by-subject-tag 04-reply-by-id-in-body \
          05-reply-by-datatracker-url 07-auto-reply; do
-	deliver "$D/$m.eml"
+	with_our_ids "$D/$m.eml" > "$T/$m.eml"
+	deliver "$T/$m.eml"
 	check "deliver $m exits 0" 0 "$rc"
 done
 
 check "LS-2026-0001: the original is the statement" statement \
 	"$(role LS-2026-0001 177163338812.4321.1029384756@mailgw.itu.int)"
-check "LS-2026-0001: our forward is in the thread" forward "$(role LS-2026-0001 LS-2026-0001.forward@example.org)"
+fwd1=$(our_id LS-2026-0001 forward)
+check "LS-2026-0001: our forward is in the thread" forward "$(role LS-2026-0001 "$fwd1")"
 check "LS-2026-0001: a reply by References to our forward" reply "$(role LS-2026-0001 ccamp-reply-1@example.net)"
-check "its parent is our forward" LS-2026-0001.forward@example.org "$(parent LS-2026-0001 ccamp-reply-1@example.net)"
+check "its parent is our forward" "$fwd1" "$(parent LS-2026-0001 ccamp-reply-1@example.net)"
 check "thread finds the statement by our forward's Message-ID" LS-2026-0001 \
-	"$(field '<LS-2026-0001.forward@example.org>' id)"
+	"$(field "<$fwd1>" id)"
 check "LS-2026-0001 is replied" replied "$(field LS-2026-0001 state)"
 check "LS-2026-0001 action taken" true "$(field LS-2026-0001 action_taken)"
 check "the replied event names the reply" 1 \
@@ -90,7 +92,10 @@ check "its recipients are not routes of the statement" "$routes_before" \
 	"$(lq show --json LS-2026-0001 | jq '.routes | length')"
 check "it is a follow-up" follow-up "$(role LS-2026-0001 sg15-follow-up-1@example.com)"
 check "one more message in the outbox" $((before + 1)) "$(outbox_count)"
-f=$(grep -l -i "^Message-Id: <LS-2026-0001.follow-up-[0-9]*@example.org>" "$O"/* | head -1)
+fup=$(our_id LS-2026-0001 follow-up)
+check "the follow-up's forward has a keyed id of its own" yes \
+	"$(echo "$fup" | grep -qx 'LS-2026-0001\.[a-z2-7]\{26\}@example\.org' && [ "$fup" != "$fwd1" ] && echo yes)"
+f=$(grep -l -i "^Message-Id: <$fup>" "$O"/* | head -1)
 check "it is the forward of the follow-up" yes "$([ -n "$f" ] && echo yes)"
 check "to the statement's list, chairs, AD, manager and archive" \
 	"ccamp@ietf.org, dc@example.net, fz@example.net, jgs@example.org, scott.mansfield@example.com, statements-archive@example.org" \
@@ -98,7 +103,7 @@ check "to the statement's list, chairs, AD, manager and archive" \
 check "under our tag" yes "$(grep -q '^Subject: \[LS-2026-0001\] Re: LS on OTN' "$f" && echo yes)"
 check "the follow-up is attached" yes "$(grep -q '^Message-ID: <sg15-follow-up-1@example.com>' "$f" && echo yes)"
 check "the forward of the follow-up is in the thread" forward \
-	"$(role LS-2026-0001 "$(sed -n 's/^Message-I[dD]: <\(LS-2026-0001.follow-up-[0-9]*@example.org\)>$/\1/p' "$f" | head -1)")"
+	"$(role LS-2026-0001 "$fup")"
 check "a follow-up leaves the state" replied "$(field LS-2026-0001 state)"
 deliver "$D/01-follow-up.eml"
 check "a follow-up delivered again is a duplicate: nothing more sent" $((before + 1)) "$(outbox_count)"
@@ -117,7 +122,8 @@ check "LS-2026-0001 records the response" 1 \
 # References that go round in a circle: a names b and p, b names a and p,
 # p (in the thread of LS-2026-0001) names a. a and b wait for p.
 for m in loop-a loop-b loop-p; do
-	deliver "$D/$m.eml"
+	with_our_ids "$D/$m.eml" > "$T/$m.eml"
+	deliver "$T/$m.eml"
 	check "deliver $m exits 0" 0 "$rc"
 done
 check "p is a reply" reply "$(role LS-2026-0001 loop-p@example.net)"
@@ -161,13 +167,15 @@ check "routed: open" open "$(field LS-2026-0008 state)"
 check "routed: the group is its destination" opsawg "$(lq show --json LS-2026-0008 | jq -r '.to.groups | join(",")')"
 check "routed: the event names the group" "to opsawg" "$(lq show --json LS-2026-0008 | jq -r '[.events[] | select(.type == "routed")][0].detail')"
 check "routed: one forward sent" $((before + 1)) "$(outbox_count)"
-f=$(grep -l -i "^Message-Id: <LS-2026-0008.forward@example.org>" "$O"/* | head -1)
+f=$(grep -l -i "^Message-Id: <$(our_id LS-2026-0008 forward)>" "$O"/* | head -1)
 check "routed: to the list, chairs and archive" yes \
 	"$(sed -n '1s/^X-Liaison-Envelope-To: //p' "$f" | grep -q 'opsawg@ietf.org' && echo yes)"
 lq route LS-2026-0008 ccamp >/dev/null; rc=$?
 check "re-route exits 0" 0 "$rc"
-check "re-routed: a forward with an id of its own" 1 \
-	"$(grep -l -i '^Message-Id: <LS-2026-0008.forward-[0-9]*@example.org>' "$O"/* | wc -l)"
+fwd8b=$(our_id LS-2026-0008 forward 2)
+check "re-routed: a forward with an id of its own" yes \
+	"$([ -n "$fwd8b" ] && [ "$fwd8b" != "$(our_id LS-2026-0008 forward)" ] && echo yes)"
+check "re-routed: the forward is in the outbox" 1 "$(grep -l -i "^Message-Id: <$fwd8b>" "$O"/* | wc -l)"
 check "re-routed: the forwards are in the thread" "forward forward" \
 	"$(lq thread --json LS-2026-0008 | jq -r '[.thread[] | select(.role == "forward") | .role] | join(" ")')"
 lq close LS-2026-0008 >/dev/null && lq reopen LS-2026-0008 >/dev/null
@@ -225,7 +233,7 @@ LIAISON_NOW=2026-11-30T08:00:00Z "$LIAISON" -c "$CONF" reinject "$T/01.mbox" >/d
 check "reinject exits 0" 0 "$?"
 check "reinject: received when it arrived (2 October), not now" 2026-10-02 \
 	"$(sqlite3 -batch -noheader "$T/reinject.db" "SELECT substr(received, 1, 10) FROM statements")"
-f=$(grep -l -i "^Message-Id: <RI-2026-0001.forward@example.org>" "$O"/* | head -1)
+f=$(grep -l -i "^Message-Id: <$(sqlite3 -batch -noheader "$T/reinject.db" "SELECT message_id FROM outbox WHERE kind = 'forward'")>" "$O"/* | head -1)
 check "reinject: the forward is dated now" "Mon, 30 Nov 2026 08:00:00 +0000" \
 	"$(sed -n 's/^Date: //p' "$f" | head -1)"
 write_config

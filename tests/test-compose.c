@@ -189,13 +189,14 @@ serialise (GMimeMessage *mime)
 /* Every message the case's plan calls for, composed. Array of
  * GMimeMessage* in the order forward, ack, held. */
 static GPtrArray *
-compose_case (const Config *config, const ComposeCase *c, Message *original, Statement **out)
+compose_case_with_id (const Config *config, const ComposeCase *c, Message *original,
+                      const char *message_id, Statement **out)
 {
 	GPtrArray *messages = g_ptr_array_new_with_free_func (g_object_unref);
 	g_autoptr (GPtrArray) received = g_ptr_array_new_with_free_func (g_free);
 	g_autoptr (Address) sender = c->sender != NULL ? address_parse (c->sender) : NULL;
 	g_autoptr (RoutePlan) plan = NULL;
-	Statement *s = statement_for (c, original->message_id);
+	Statement *s = statement_for (c, message_id);
 	RouteOriginal ro = { received, sender, FALSE };
 	ComposeInput input;
 
@@ -218,6 +219,13 @@ compose_case (const Config *config, const ComposeCase *c, Message *original, Sta
 	}
 	*out = s;
 	return messages;
+}
+
+/* The same, for the original's own Message-ID. */
+static GPtrArray *
+compose_case (const Config *config, const ComposeCase *c, Message *original, Statement **out)
+{
+	return compose_case_with_id (config, c, original, original->message_id, out);
 }
 
 static void
@@ -253,6 +261,9 @@ test_golden (void **state)
 	}
 }
 
+/* Our forward's Message-ID for LS-2026-0007 under TESTLIB_SECRET. */
+#define FORWARD_ID "LS-2026-0007.oizhtcyovihwho2ww56j5ly635@example.org"
+
 /* Composing twice gives the same bytes; the Message-IDs are ours. */
 static void
 test_deterministic (void **state)
@@ -272,10 +283,134 @@ test_deterministic (void **state)
 		g_autofree char *y = serialise (g_ptr_array_index (b, i));
 		assert_string_equal (x, y);
 	}
-	assert_string_equal (id, "LS-2026-0007.forward@example.org");
+	assert_string_equal (id, FORWARD_ID);
 	assert_string_equal (g_mime_message_get_message_id (g_ptr_array_index (a, 0)), id);
 	assert_string_equal (g_mime_message_get_message_id (g_ptr_array_index (a, 1)),
-	                     "LS-2026-0007.ack@example.org");
+	                     "LS-2026-0007.6y5zmcf42prbibp4awadvxlqbj@example.org");
+}
+
+/* Our Message-IDs and VERP tokens under TESTLIB_SECRET, as an independent
+ * implementation computes them: HMAC-SHA256 keyed with the secret's text,
+ * the first 26 base32 digits (Python: base64.b32encode (hmac.new (key,
+ * text, sha256).digest ())[:26].lower ()). */
+static void
+test_keyed_ids (void **state)
+{
+	g_autoptr (Config) config = load_config ();
+	g_autoptr (Config) other = load_config ();
+	g_autofree char *forward = compose_message_id (config, "LS-2026-0007", ROUTE_MESSAGE_FORWARD);
+	g_autofree char *again = compose_message_id (config, "LS-2026-0007", ROUTE_MESSAGE_FORWARD);
+	g_autofree char *held = compose_message_id (config, "LS-2026-0007", ROUTE_MESSAGE_HELD);
+	g_autofree char *other_forward = NULL, *other_reminder = NULL, *other_verp = NULL;
+	g_autofree char *reminder = compose_reminder_id (config, "LS-2026-0007", 7);
+	g_autofree char *token = compose_bounce_token (config, forward);
+	g_autofree char *verp = compose_bounce_address (config, forward);
+	g_autofree char *verp_of_token = compose_verp_address (config, token);
+
+	(void) state;
+	/* Stable: the same inputs and secret give the same id. */
+	assert_string_equal (forward, FORWARD_ID);
+	assert_string_equal (again, forward);
+	assert_string_equal (held, "LS-2026-0007.4luwxu32hqebcohmmjz55ozmyt@example.org");
+	/* Not today's unkeyed forms, which anyone could compute. */
+	assert_string_not_equal (forward, "LS-2026-0007.forward@example.org");
+	assert_string_not_equal (reminder, "LS-2026-0007.remind-before-7@example.org");
+	assert_null (strstr (forward, "forward"));
+	/* The envelope sender of the forward. */
+	assert_string_equal (token, "iyydluyrxodlvwpq5qmoyfimg6");
+	assert_string_equal (verp, "statements+bounce-iyydluyrxodlvwpq5qmoyfimg6@example.org");
+	assert_string_equal (verp_of_token, verp);
+
+	/* Another secret: every id and token differs. */
+	g_strlcpy (other->secret, "ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+	           sizeof other->secret);
+	other_forward = compose_message_id (other, "LS-2026-0007", ROUTE_MESSAGE_FORWARD);
+	other_reminder = compose_reminder_id (other, "LS-2026-0007", 7);
+	other_verp = compose_bounce_address (other, forward);
+	assert_string_not_equal (other_forward, forward);
+	assert_true (g_str_has_prefix (other_forward, "LS-2026-0007."));
+	assert_true (g_str_has_suffix (other_forward, "@example.org"));
+	assert_string_not_equal (other_reminder, reminder);
+	assert_string_not_equal (other_verp, verp);
+	/* Different kinds, different ids. */
+	assert_string_not_equal (held, forward);
+}
+
+/* What we put in a header: never an encoded-word that a reader decodes
+ * into control characters. Each row: the text given, and what
+ * compose_header_text() makes of it. */
+static const struct {
+	const char *text, *expected;
+} header_text_cases[] = {
+	{ "LS on OTN control plane", "LS on OTN control plane" },
+	{ "J\xc3\xbcrgen M\xc3\xbcller", "J\xc3\xbcrgen M\xc3\xbcller" },
+	{ "line\r\nFake: header", "line Fake: header" },
+	/* Taken literally from a label: decoded, its CR LF cleaned. */
+	{ "=?utf-8?q?a=0D=0AFake: header?=", "a Fake: header" },
+	{ "x =?us-ascii?b?dGVzdA0KWC1FdmlsOiAx?= y", "x test X-Evil: 1 y" },
+	/* Encoded twice: decoded until nothing is left to decode. */
+	{ "=?utf-8?q?=3D=3Futf-8=3Fq=3Fb=3D0A=3D0Dc=3F=3D?=", "b c" },
+	/* Not an encoded-word, but a lenient reader might make one of it. */
+	{ "a =? b ?= c", "a = ? b ?= c" },
+	{ "=?utf-8?x?broken?=", "= ?utf-8?x?broken?=" },
+	{ NULL, "" },
+};
+
+/* Each case, and each as the Subject of a message written out and parsed
+ * back: what a reader decodes has no control character. */
+static void
+test_header_text (void **state)
+{
+	(void) state;
+	for (gsize i = 0; i < G_N_ELEMENTS (header_text_cases); i++) {
+		g_autofree char *got = compose_header_text (header_text_cases[i].text);
+		g_autoptr (GMimeMessage) mime = g_mime_message_new (FALSE);
+		g_autofree char *written = NULL;
+		g_autoptr (GMimeStream) stream = NULL;
+		g_autoptr (GMimeParser) parser = NULL;
+		g_autoptr (GMimeMessage) back = NULL;
+		const char *read_back;
+
+		assert_string_equal (got, header_text_cases[i].expected);
+		assert_null (strstr (got, "=?"));
+		g_mime_message_set_subject (mime, got, "utf-8");
+		written = g_mime_object_to_string (GMIME_OBJECT (mime), NULL);
+		stream = g_mime_stream_mem_new_with_buffer (written, strlen (written));
+		parser = g_mime_parser_new_with_stream (stream);
+		back = g_mime_parser_construct_message (parser, NULL);
+		assert_non_null (back);
+		read_back = g_mime_message_get_subject (back);
+		assert_string_equal (read_back != NULL ? read_back : "", got);
+		for (const char *p = got; *p; p++)
+			assert_true ((unsigned char) *p >= 0x20 && *p != 0x7f);
+	}
+}
+
+/* A very long Message-ID of the original (900 characters) still gives our
+ * forward In-Reply-To and References, folded within RFC 5322's lines. */
+static void
+test_long_reference (void **state)
+{
+	g_autoptr (Config) config = load_config ();
+	g_autoptr (Message) original = open_original ("datatracker");
+	g_autoptr (Statement) s = NULL;
+	g_autoptr (GPtrArray) out = NULL;
+	g_autofree char *local = g_strnfill (888, 'r');
+	g_autofree char *id = g_strdup_printf ("%s@example.net", local);
+	g_autofree char *ref = g_strdup_printf ("<%s>", id);
+	g_autofree char *text = NULL;
+	g_auto (GStrv) lines = NULL;
+
+	(void) state;
+	out = compose_case_with_id (config, &cases[0], original, id, &s);
+	assert_true (out->len >= 1);
+	text = serialise (g_ptr_array_index (out, 0));
+	assert_string_equal (g_mime_object_get_header (GMIME_OBJECT (g_ptr_array_index (out, 0)), "In-Reply-To"), ref);
+	assert_non_null (strstr (text, "In-Reply-To:\n <"));
+	assert_non_null (strstr (text, "References:\n <"));
+	lines = g_strsplit (text, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++)
+		assert_true (strlen (lines[i]) <= 998);
 }
 
 static gboolean
@@ -395,16 +530,16 @@ test_reminder (void **state)
 		const char *days_line;
 	} rows[] = {
 		{ 7, 7, "Subject: [Liaison deadline in one week] LS on OTN control plane extensions for 800G and 1.6T interfaces",
-		  "LS-2026-0007.remind-before-7@example.org",
+		  "LS-2026-0007.6mguew3isshltvjfuy2p4f464f@example.org",
 		  "The deadline of liaison statement LS-2026-0007 is 2026-12-15, in 7 days,\n", "\nDays left: 7\n" },
 		{ 7, 6, "Subject: [Liaison deadline in six days] LS on OTN",
-		  "LS-2026-0007.remind-before-7@example.org",
+		  "LS-2026-0007.6mguew3isshltvjfuy2p4f464f@example.org",
 		  "The deadline of liaison statement LS-2026-0007 is 2026-12-15, in 6 days,\n", "\nDays left: 6\n" },
 		{ 0, 0, "Subject: [Liaison deadline today] LS on OTN",
-		  "LS-2026-0007.remind-before-0@example.org",
+		  "LS-2026-0007.hfdtlg2buigemax6xukjuuybpg@example.org",
 		  "The deadline of liaison statement LS-2026-0007 is 2026-12-15, today,\n", "\nDays left: 0\n" },
 		{ -3, -3, "Subject: [Liaison OUT OF DATE] LS on OTN",
-		  "LS-2026-0007.remind-overdue-3@example.org",
+		  "LS-2026-0007.6bory7vwldkba5rdvkourpbn7e@example.org",
 		  "The deadline of liaison statement LS-2026-0007 was 2026-12-15, 3 days ago,\n", "\nDays overdue: 3\n" },
 	};
 	g_autoptr (Config) config = load_config ();
@@ -530,8 +665,8 @@ test_follow_up (void **state)
 	g_autofree char *forward_id = compose_numbered_id (config, "LS-2026-0007", "forward", 3);
 
 	(void) state;
-	assert_string_equal (follow_up_id, "LS-2026-0007.follow-up-42@example.org");
-	assert_string_equal (forward_id, "LS-2026-0007.forward-3@example.org");
+	assert_string_equal (follow_up_id, "LS-2026-0007.de3lroz5f462avvupmzjcbhtzn@example.org");
+	assert_string_equal (forward_id, "LS-2026-0007.rmtowkmegzwbqk45lavr7o4npu@example.org");
 	for (gsize i = 0; i < G_N_ELEMENTS (follow_up_subject_cases); i++) {
 		g_autofree char *subject = compose_follow_up_subject ("LS-2026-0007",
 		                                                      follow_up_subject_cases[i].subject,
@@ -575,6 +710,9 @@ main (void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test (test_golden),
 		cmocka_unit_test (test_deterministic),
+		cmocka_unit_test (test_keyed_ids),
+		cmocka_unit_test (test_header_text),
+		cmocka_unit_test (test_long_reference),
 		cmocka_unit_test (test_injection),
 		cmocka_unit_test (test_summary),
 		cmocka_unit_test (test_reminder),

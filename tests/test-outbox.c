@@ -535,6 +535,53 @@ test_bounce_reading (void **state)
 	assert_false (is_dsn);
 	assert_int_equal (failed_b->len, 0);
 	assert_non_null (strstr (text, "greg@itu.int"));
+
+	/* Only what a bounce returns counts as naming our mail: the old
+	 * bounce's In-Reply-To does not. */
+	{
+		g_autoptr (GPtrArray) returned_a = bounce_returned_ids (a);
+		g_autoptr (GPtrArray) returned_b = bounce_returned_ids (b);
+
+		assert_int_equal (returned_a->len, 1);
+		assert_string_equal (g_ptr_array_index (returned_a, 0), "LS-2026-0001.forward@example.org");
+		assert_int_equal (returned_b->len, 0);
+	}
+}
+
+/* The VERP token a bounce came to: from -e, else from -r when it is our
+ * address with +bounce-TOKEN; nothing else. */
+static void
+test_bounce_token (void **state)
+{
+	static const struct {
+		const char *recipient, *extension, *expected;
+	} rows[] = {
+		{ "statements+bounce-abcdefghijklmnopqrstuvwxyz@example.org", NULL, "abcdefghijklmnopqrstuvwxyz" },
+		{ "Statements+Bounce-ABC234@Example.ORG", NULL, "abc234" },
+		{ NULL, "bounce-abc234", "abc234" },
+		{ "statements+bounce-abc234@example.org", "ccamp", NULL },   /* -e wins */
+		{ "statements@example.org", NULL, NULL },
+		{ "statements+ccamp@example.org", NULL, NULL },
+		{ "statements+bounce-@example.org", NULL, NULL },
+		{ "statements+bounce-abc!1@example.org", NULL, NULL },     /* not base32 */
+		{ "other+bounce-abc234@example.org", NULL, NULL },
+		{ "statements+bounce-abc234@example.com", NULL, NULL },
+		{ "xstatements+bounce-abc234@example.org", NULL, NULL },
+		{ NULL, "bounce-", NULL },
+		{ NULL, NULL, NULL },
+	};
+
+	(void) state;
+	for (gsize i = 0; i < G_N_ELEMENTS (rows); i++) {
+		g_autoptr (Message) m = testlib_message_from_text (old_bounce);
+		g_autofree char *token = NULL;
+
+		m->recipient = g_strdup (rows[i].recipient);
+		m->extension = g_strdup (rows[i].extension);
+		token = bounce_token (m, "statements@example.org");
+		assert_string_equal (token != NULL ? token : "(none)",
+		                     rows[i].expected != NULL ? rows[i].expected : "(none)");
+	}
 }
 
 /* The maildir transport: a file in new/, its first header the envelope,
@@ -577,8 +624,8 @@ test_maildir (void **state)
 	lines = g_strsplit (text, "\n", -1);
 	for (guint i = 0; lines[i] != NULL; i++)
 		assert_true (strlen (lines[i]) <= 998);
-	assert_true (g_str_has_suffix (text, "\nSubject: x\n\nbody\n"));
-	unfolded = g_strndup (text, strstr (text, "\nSubject: ") - text);
+	assert_true (g_str_has_suffix (text, "\nReturn-Path: <statements@example.org>\nSubject: x\n\nbody\n"));
+	unfolded = g_strndup (text, strstr (text, "\nReturn-Path: ") - text);
 	{
 		g_autoptr (GRegex) fold = g_regex_new ("\n ", 0, 0, NULL);
 		g_autofree char *joined = g_regex_replace_literal (fold, unfolded, -1, 0, " ", 0, NULL);
@@ -645,6 +692,7 @@ main (void)
 		cmocka_unit_test_setup_teardown (test_maildir_group, setup, teardown),
 		cmocka_unit_test (test_backoff),
 		cmocka_unit_test (test_bounce_reading),
+		cmocka_unit_test (test_bounce_token),
 	};
 
 	return cmocka_run_group_tests (tests, NULL, NULL);

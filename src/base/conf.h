@@ -74,6 +74,11 @@ typedef struct {
 	/* Problems found while reading that do not stop the program, one
 	 * sentence each ("group ccamp: no list address"). check prints them. */
 	GPtrArray *problems;     /* char* */
+
+	/* Not from the file: the spool's secret (src/store/secret.h) as hex,
+	 * the key of our Message-IDs and VERP tokens (compose.h). "" until
+	 * a command that sends mail loads it (command_load_secret()). */
+	char secret[65];
 } Config;
 
 /* Reads @path. Returns NULL with LIAISON_ERROR_CONFIG when the file cannot be

@@ -12,6 +12,7 @@
 #include "cmd/common.h"
 #include "base/conf.h"
 #include "base/error.h"
+#include "store/secret.h"
 #include "store/store.h"
 
 LiaisonStatus
@@ -32,6 +33,7 @@ cmd_check (const GlobalOptions *options, int argc, char **argv)
 		return LIAISON_STATUS_ERROR;
 	}
 	config_check (config, problems);
+	secret_check (config->spool, problems);
 	if (access (config->database, F_OK) == 0) {
 		g_autoptr (Store) store = store_open_readonly (config->database,
 		                                               COMMAND_BUSY_TIMEOUT_MS, &error);

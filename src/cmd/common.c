@@ -9,6 +9,7 @@
 
 #include "cmd/common.h"
 #include "base/error.h"
+#include "store/secret.h"
 
 /* ------------------------------------------------------------ errors */
 
@@ -186,6 +187,18 @@ command_load_config (CommandContext *context, const GlobalOptions *options, GErr
 {
 	context->config = config_load (config_default_path (options->config_path), error);
 	return context->config != NULL;
+}
+
+gboolean
+command_load_secret (Config *config, GError **error)
+{
+	g_autofree char *secret = secret_load (config->spool, error);
+
+	if (secret == NULL)
+		return FALSE;
+	G_STATIC_ASSERT (sizeof config->secret == 2 * SECRET_SIZE + 1);
+	g_strlcpy (config->secret, secret, sizeof config->secret);
+	return TRUE;
 }
 
 gboolean

@@ -107,6 +107,12 @@ gboolean command_load_config (CommandContext *context, const GlobalOptions *opti
 gboolean command_open_store (CommandContext *context, CommandAccess access,
                              guint busy_timeout_ms, GError **error);
 
+/* Loads the spool's secret into @config->secret (secret_load(): created
+ * when missing). Only the commands that compose mail call it, so that a
+ * reading command run by another user never creates it. Errors are
+ * temporary. */
+gboolean command_load_secret (Config *config, GError **error);
+
 /* command_load_config(), then command_open_store(). */
 gboolean command_open (CommandContext *context, const GlobalOptions *options,
                        CommandAccess access, guint busy_timeout_ms, GError **error);

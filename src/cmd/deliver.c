@@ -17,9 +17,96 @@
 #include "deliver.h"
 #include "base/error.h"
 #include "base/guard.h"
+#include "base/statement.h"
 #include "outbound/outbox.h"
 #include "store/spool.h"
 #include "outbound/transport.h"
+
+/* An envelope argument as UTF-8: invalid bytes become U+FFFD (never a
+ * reason to defer), control characters go. NULL for NULL. */
+static char *
+envelope_argument (const char *value)
+{
+	g_autofree char *valid = value != NULL ? g_utf8_make_valid (value, -1) : NULL;
+
+	return valid != NULL ? statement_clean_line (valid) : NULL;
+}
+
+/* The first of the environment variables @names that is set and not
+ * empty, or NULL. */
+static const char *
+first_env (const char *const *names)
+{
+	for (; *names != NULL; names++) {
+		const char *value = g_getenv (*names);
+		if (value != NULL && *value != '\0')
+			return value;
+	}
+	return NULL;
+}
+
+/* The address of a Delivered-To or X-Original-To value: without <> and
+ * white space, cleaned; NULL when it is not one address. As reinject
+ * reads them from a mailbox (mailbox-file.c), so that a rebuild gets the
+ * same recipient. */
+static char *
+header_address (const char *value)
+{
+	g_autofree char *copy = NULL;
+	char *p;
+
+	if (value == NULL)
+		return NULL;
+	copy = statement_clean_line (value);
+	p = g_strstrip (copy);
+	if (*p == '<') {
+		char *close = strchr (p, '>');
+
+		p++;
+		if (close != NULL)
+			*close = '\0';
+	}
+	p = g_strstrip (p);
+	if (*p == '\0' || strchr (p, ' ') != NULL || strchr (p, ',') != NULL)
+		return NULL;
+	return g_strdup (p);
+}
+
+/* The recipient the message's topmost X-Original-To, else its topmost
+ * Delivered-To, names (the delivering MTA adds them). Newly allocated, or
+ * NULL. */
+static char *
+recipient_from_headers (const Message *message)
+{
+	GMimeObject *obj = message->mime != NULL ? GMIME_OBJECT (message->mime) : NULL;
+	char *found;
+
+	if (obj == NULL)
+		return NULL;
+	found = header_address (g_mime_object_get_header (obj, "X-Original-To"));
+	return found != NULL ? found : header_address (g_mime_object_get_header (obj, "Delivered-To"));
+}
+
+/* Without -r and -e (procmail, Sieve), the recipient and its extension
+ * from what the delivery agent says (SPEC §11): $ORIGINAL_RECIPIENT, then
+ * $RECIPIENT (Postfix's local(8); Dovecot's ORIG_RECIPIENT), and
+ * $EXTENSION; else the message's X-Original-To or Delivered-To. */
+static void
+envelope_from_environment (Message *message)
+{
+	static const char *const recipients[] = { "ORIGINAL_RECIPIENT", "ORIG_RECIPIENT", "RECIPIENT", NULL };
+	static const char *const extensions[] = { "EXTENSION", NULL };
+	const char *value;
+
+	if (message->recipient != NULL || message->extension != NULL)
+		return;
+	if ((value = first_env (recipients)) != NULL)
+		message->recipient = envelope_argument (value);
+	else
+		message->recipient = recipient_from_headers (message);
+	if ((value = first_env (extensions)) != NULL)
+		message->extension = envelope_argument (value);
+}
 
 /* How long deliver waits for the database's write lock: half its own time
  * limit, so that it still has time to roll back and say why. */
@@ -136,9 +223,13 @@ cmd_deliver (const GlobalOptions *options, int argc, char **argv)
 	DeliverResult result = { 0 };
 	gint64 started = g_get_monotonic_time ();
 	GOptionEntry entries[] = {
-		{ "sender", 'f', 0, G_OPTION_ARG_STRING, &sender, "envelope sender", "SENDER" },
-		{ "recipient", 'r', 0, G_OPTION_ARG_STRING, &recipient, "envelope recipient", "RECIPIENT" },
-		{ "extension", 'e', 0, G_OPTION_ARG_STRING, &extension, "recipient extension (statements+EXT@)", "EXT" },
+		/* FILENAME: the bytes as given, not converted from the locale's
+		 * character set (under LANG=C a UTF-8 address would not
+		 * convert, and every SMTPUTF8 message would be deferred). They
+		 * are taken as UTF-8 below. */
+		{ "sender", 'f', 0, G_OPTION_ARG_FILENAME, &sender, "envelope sender", "SENDER" },
+		{ "recipient", 'r', 0, G_OPTION_ARG_FILENAME, &recipient, "envelope recipient", "RECIPIENT" },
+		{ "extension", 'e', 0, G_OPTION_ARG_FILENAME, &extension, "recipient extension (statements+EXT@)", "EXT" },
 		{ NULL }
 	};
 
@@ -159,14 +250,15 @@ cmd_deliver (const GlobalOptions *options, int argc, char **argv)
 		return defer (error, NULL);
 	guard_init (config->time_limit);
 
-	if (!spool_prepare (config->spool, &error))
+	if (!spool_prepare (config->spool, &error) || !command_load_secret (config, &error))
 		return defer (error, NULL);
 	message = message_spool_fd (STDIN_FILENO, config->spool, config->max_message_size, &error);
 	if (message == NULL)
 		return defer (error, NULL);
-	message->sender = g_strdup (sender);
-	message->recipient = g_strdup (recipient);
-	message->extension = g_strdup (extension);
+	message->sender = envelope_argument (sender);
+	message->recipient = envelope_argument (recipient);
+	message->extension = envelope_argument (extension);
+	envelope_from_environment (message);
 
 	store = store_open (config->database, busy_timeout_ms (config), &error);
 	if (store == NULL)

@@ -20,6 +20,7 @@
 #include "base/guard.h"
 #include "input/mailbox.h"
 #include "outbound/outbox.h"
+#include "store/secret.h"
 #include "store/spool.h"
 #include "outbound/transport.h"
 
@@ -647,7 +648,18 @@ cmd_reinject (const GlobalOptions *options, int argc, char **argv)
 	guard_init (0);
 	progress.enabled = isatty (STDERR_FILENO);
 
+	/* The spool's secret keys our Message-IDs; a dry run uses it when
+	 * there is one and creates none in the real spool. */
+	if (!dry_run || secret_exists (ctx.config->spool)) {
+		if (!command_load_secret (ctx.config, &error)) {
+			print_error (NULL, error->message);
+			return LIAISON_STATUS_TEMPFAIL;
+		}
+	}
 	store = open_store (ctx.config, dry_run, &scratch_config, &scratch, &error);
+	if (store != NULL && dry_run && scratch_config.secret[0] == '\0' &&
+	    !command_load_secret (&scratch_config, &error))
+		g_clear_pointer (&store, store_close);
 	if (store == NULL) {
 		print_error (NULL, error->message);
 		scratch_clear (&scratch_config, scratch);

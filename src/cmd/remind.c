@@ -19,6 +19,7 @@
 #include "stages/remind.h"
 #include "export/render.h"
 #include "stages/route.h"
+#include "store/secret.h"
 #include "store/spool.h"
 #include "store/store.h"
 #include "outbound/transport.h"
@@ -120,7 +121,7 @@ queue_reminder (Store *store, const Config *config, Reminder *r, const char *tod
 	g_auto (Txn) txn = TXN_INIT;
 	OutboxItem item = { ROUTE_MESSAGE_REMINDER, NULL,
 	                    route_message_to_string (ROUTE_MESSAGE_REMINDER), r->message_id, 0 };
-	OutboxQueue queue = { s->id, 0, config->address, now, r->plan,
+	OutboxQueue queue = { s->id, 0, config, now, r->plan,
 	                      s->routes != NULL ? s->routes->len : 0, &item, 1 };
 	gboolean due = FALSE;
 
@@ -422,6 +423,11 @@ cmd_remind (const GlobalOptions *options, int argc, char **argv)
 
 	command_context_init (&ctx, command);
 	if (!command_load_config (&ctx, options, &error))
+		return command_fail (command, error);
+	/* A dry run creates no secret: with none yet, its ids are only shown. */
+	if (dry_run && !secret_exists (ctx.config->spool))
+		g_strlcpy (ctx.config->secret, "dry-run", sizeof ctx.config->secret);
+	else if (!command_load_secret (ctx.config, &error))
 		return command_fail (command, error);
 	return run (&ctx, today, dry_run, json);
 }

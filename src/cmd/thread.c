@@ -322,7 +322,7 @@ cmd_route (const GlobalOptions *options, int argc, char **argv)
 		return command_usage_error (command, "%s",
 		                            argc < 2 ? "missing statement id" : "missing group");
 	command_context_init (&ctx, command);
-	if (!command_load_config (&ctx, options, &error))
+	if (!command_load_config (&ctx, options, &error) || !command_load_secret (ctx.config, &error))
 		return command_fail (command, error);
 	if (!resolve_groups (command, ctx.config, argv + 2, argc - 2, groups))
 		return LIAISON_STATUS_ERROR;

@@ -19,6 +19,7 @@
 #include "base/guard.h"
 #include "base/hash.h"
 #include "outbound/outbox.h"
+#include "stages/compose.h"
 #include "store/spool.h"
 
 /* The least time a hand-over is given, and what is kept back for
@@ -84,7 +85,7 @@ outbox_queue (Txn *txn, OutboxQueue *queue, GError **error)
 
 	for (guint k = 0; k < queue->n_items; k++) {
 		OutboxItem *item = &queue->items[k];
-		g_autofree char *tmp = NULL, *sha256 = NULL;
+		g_autofree char *tmp = NULL, *sha256 = NULL, *sender = NULL;
 		StoreOutgoing out = { 0 };
 		gint64 size = 0;
 
@@ -98,7 +99,8 @@ outbox_queue (Txn *txn, OutboxQueue *queue, GError **error)
 		out.message_row = queue->message_row;
 		out.kind = item->kind;
 		out.message_id = item->message_id;
-		out.sender = queue->sender;
+		sender = compose_bounce_address (queue->config, item->message_id);
+		out.sender = sender;
 		out.sha256 = sha256;
 		out.size = size;
 		out.created = queue->now;
@@ -264,7 +266,36 @@ set_failure (Handover *h, const GError *send_error, const OutboxOptions *options
 	}
 }
 
-/* Hands over one claimed row. */
+/* TRUE when the file @path no longer has the SHA-256 @sha256 recorded
+ * when it was queued. A file that cannot be read is not said to have
+ * changed: the transport's own open fails, and the row is tried again. */
+static gboolean
+file_changed (const char *path, const char *sha256)
+{
+	g_autoptr (Hash) sum = hash_new ();
+	g_autofree char *hex = NULL;
+	char buf[65536];
+	ssize_t n;
+	int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return FALSE;
+	while ((n = read (fd, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close (fd);
+			return FALSE;
+		}
+		hash_update (sum, buf, (gsize) n);
+	}
+	close (fd);
+	hex = hash_hex (sum);
+	return g_ascii_strcasecmp (hex, sha256) != 0;
+}
+
+/* Hands over one claimed row, unless its file changed since it was
+ * queued: what we recorded is what we send, or nothing. */
 static void
 hand_over (const Config *config, Transport *transport, Handover *h, gboolean grouped,
            guint timeout, const OutboxOptions *options)
@@ -276,6 +307,10 @@ hand_over (const Config *config, Transport *transport, Handover *h, gboolean gro
 		/* Every route was refused or bounced already. */
 		h->outcome = STORE_OUTBOX_FAILED;
 		h->text = g_strdup ("no recipient left");
+	} else if (file_changed (path, h->entry->sha256)) {
+		h->outcome = STORE_OUTBOX_FAILED;
+		h->text = g_strdup_printf ("not sent: the file %s changed since it was queued "
+		                           "(its SHA-256 is not the one recorded)", path);
 	} else if (transport_send (transport, h->entry->sender, h->entry->recipients, path, timeout,
 	                           h->refused, &send_error)) {
 		h->outcome = STORE_OUTBOX_SENT;

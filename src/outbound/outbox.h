@@ -35,7 +35,9 @@ typedef struct {
 typedef struct {
 	const char *statement_id;
 	gint64 message_row;      /* the message that caused it; 0: none */
-	const char *sender;      /* our address: the envelope sender */
+	/* Our address and secret: each row's envelope sender is its VERP
+	 * address, compose_bounce_address() of its Message-ID. */
+	const Config *config;
 	const char *now;         /* ISO 8601 UTC: created, and the routes' stamp */
 	const RoutePlan *plan;
 	guint first_position;    /* the statement's route position of the first route */
@@ -44,7 +46,8 @@ typedef struct {
 } OutboxQueue;
 
 /* Queues @queue inside @txn: for each item with a message, in order, its
- * spool file (outbox_write(), then txn_add_temp()) and its outbox row;
+ * spool file (outbox_write(), then txn_add_temp()) and its outbox row
+ * (sender: the item's VERP address);
  * then the routes of @queue->plan whose message is one of the items', in
  * plan order, at positions from first_position on, a queued route carried
  * by its item's row. Sets each item's row. Errors are temporary; the

@@ -3,15 +3,20 @@
 #ifndef LIAISON_BOUNCES_H
 #define LIAISON_BOUNCES_H
 
+#include "base/conf.h"
 #include "input/message.h"
 #include "store/store.h"
 
-/* Marks failed, at @now, the routes of each outbox row @message (a bounce,
- * recorded as row @message_row) names, with an event for each (or one
- * saying it names no failed recipient), and links the message to the first
- * such row's statement. Adds the routes marked to *bounced. Inside the
+/* Marks failed, at @now, the routes of the outbox row that @message (a
+ * bounce, recorded as row @message_row) returns to, with an event for each
+ * (or one saying it names no failed recipient), and links the message to
+ * that row's statement. The row is the one whose VERP envelope sender
+ * carries the token the bounce came to (bounce_token()), else the one
+ * whose Message-ID its returned message or headers carry; a bounce with
+ * neither changes nothing (an event says so when it names a message of
+ * ours otherwise). Adds the routes marked to *bounced. Inside the
  * transaction. */
-gboolean bounces_record (Store *store, const Message *message, gint64 message_row,
-                         const char *now, guint *bounced, GError **error);
+gboolean bounces_record (Store *store, const Config *config, const Message *message,
+                         gint64 message_row, const char *now, guint *bounced, GError **error);
 
 #endif

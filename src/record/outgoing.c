@@ -137,7 +137,7 @@ outgoing_queue_statement (Txn *txn, const Config *config, const Statement *state
 	ComposeInput input = { statement, plan, message->mime, now, message->raw_sha256, NULL, NULL, NULL };
 	OutboxItem items[ROUTE_N_MESSAGES] = { { 0 } };
 	char *ids[ROUTE_N_MESSAGES] = { NULL };
-	OutboxQueue queue = { statement->id, message_row, config->address, now, plan, 0,
+	OutboxQueue queue = { statement->id, message_row, config, now, plan, 0,
 	                      items, ROUTE_N_MESSAGES };
 	gboolean ok;
 
@@ -174,7 +174,7 @@ outgoing_queue_forward (Txn *txn, const Config *config, const ComposeInput *inpu
 {
 	g_autoptr (GMimeMessage) mime = compose_message (config, input, ROUTE_MESSAGE_FORWARD);
 	OutboxItem item = { ROUTE_MESSAGE_FORWARD, mime, kind, NULL, 0 };
-	OutboxQueue queue = { input->statement->id, message_row, config->address, now, input->plan, 0,
+	OutboxQueue queue = { input->statement->id, message_row, config, now, input->plan, 0,
 	                      &item, 1 };
 
 	if (mime == NULL)

@@ -152,6 +152,74 @@ collect_ids (GMimeObject *obj, gpointer data)
 	}
 }
 
+/* collect_ids() of what was returned: the bounce's own headers and
+ * text parts are left out. */
+static void
+collect_returned_ids (GMimeObject *obj, gpointer data)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type (obj);
+
+	if (GMIME_IS_MESSAGE_PART (obj) ||
+	    (GMIME_IS_PART (obj) && ct != NULL &&
+	     g_mime_content_type_is_type (ct, "text", "rfc822-headers")))
+		collect_ids (obj, data);
+	else if (GMIME_IS_PART (obj) && ct != NULL &&
+	         g_mime_content_type_is_type (ct, "message", "global-headers")) {
+		g_autofree char *text = part_content (GMIME_PART (obj));
+		if (text != NULL)
+			ids_from_headers_text (text, data);
+	}
+}
+
+GPtrArray *
+bounce_returned_ids (const Message *message)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+
+	g_return_val_if_fail (message != NULL, out);
+
+	if (message->mime != NULL)
+		walk (g_mime_message_get_mime_part (message->mime), collect_returned_ids, out, 0);
+	return out;
+}
+
+/* A token is base32 (compose.c); anything else is nobody's. */
+static char *
+checked_token (const char *text, gssize len)
+{
+	g_autofree char *token = g_ascii_strdown (text, len);
+
+	if (*token == '\0' || strspn (token, "abcdefghijklmnopqrstuvwxyz234567") != strlen (token))
+		return NULL;
+	return g_steal_pointer (&token);
+}
+
+char *
+bounce_token (const Message *message, const char *our_address)
+{
+	const char *rcpt = message->recipient, *at, *our_at;
+	gsize local;
+
+	g_return_val_if_fail (message != NULL, NULL);
+
+	if (message->extension != NULL && *message->extension != '\0')
+		return g_str_has_prefix (message->extension, BOUNCE_TOKEN_PREFIX)
+		       ? checked_token (message->extension + strlen (BOUNCE_TOKEN_PREFIX), -1) : NULL;
+	if (rcpt == NULL || our_address == NULL)
+		return NULL;
+	at = strrchr (rcpt, '@');
+	our_at = strrchr (our_address, '@');
+	if (at == NULL || our_at == NULL || g_ascii_strcasecmp (at, our_at) != 0)
+		return NULL;
+	local = (gsize) (our_at - our_address);
+	if ((gsize) (at - rcpt) <= local + 1 + strlen (BOUNCE_TOKEN_PREFIX) ||
+	    g_ascii_strncasecmp (rcpt, our_address, local) != 0 || rcpt[local] != '+' ||
+	    g_ascii_strncasecmp (rcpt + local + 1, BOUNCE_TOKEN_PREFIX, strlen (BOUNCE_TOKEN_PREFIX)) != 0)
+		return NULL;
+	rcpt += local + 1 + strlen (BOUNCE_TOKEN_PREFIX);
+	return checked_token (rcpt, at - rcpt);
+}
+
 GPtrArray *
 bounce_message_ids (const Message *message)
 {

@@ -12,6 +12,22 @@
  * without duplicates. Newly allocated array of char*. */
 GPtrArray *bounce_message_ids (const Message *message);
 
+/* The Message-IDs (without <>) of what the bounce returns: of a returned
+ * message (message/rfc822, message/global) or of returned headers
+ * (text/rfc822-headers, message/global-headers), at any depth; not its
+ * own In-Reply-To or References, which anyone writes. Newly allocated
+ * array of char*. */
+GPtrArray *bounce_returned_ids (const Message *message);
+
+/* The extension of our VERP envelope senders: "statements+bounce-TOKEN@". */
+#define BOUNCE_TOKEN_PREFIX "bounce-"
+
+/* The VERP token the bounce was sent to: from the recipient extension
+ * (-e, $EXTENSION) "bounce-TOKEN", else from the recipient
+ * "LOCAL+bounce-TOKEN@DOMAIN" when LOCAL@DOMAIN is @our_address (case
+ * aside). NULL when neither names one. Newly allocated. */
+char *bounce_token (const Message *message, const char *our_address);
+
 /* The recipients a DSN reports as failed: the Final-Recipient (else the
  * Original-Recipient) of each per-recipient block of a
  * message/delivery-status part whose Action is "failed". Lower-case

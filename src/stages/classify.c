@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "stages/bounce.h"
 #include "stages/classify.h"
 #include "base/gmime-util.h"
 
@@ -98,6 +99,25 @@ is_daemon_address (const char *address)
 	return strcmp (local, "mailer-daemon") == 0 || strcmp (local, "postmaster") == 0;
 }
 
+/* TRUE when @sender is our address or one of our VERP envelope senders
+ * (statements+bounce-TOKEN@example.org). */
+static gboolean
+is_our_sender (const char *sender, const char *ours)
+{
+	const char *at = sender != NULL ? strrchr (sender, '@') : NULL;
+	const char *our_at = strrchr (ours, '@');
+	gsize local = our_at != NULL ? (gsize) (our_at - ours) : 0;
+
+	if (sender == NULL)
+		return FALSE;
+	if (g_ascii_strcasecmp (sender, ours) == 0)
+		return TRUE;
+	return at != NULL && our_at != NULL && g_ascii_strcasecmp (at, our_at) == 0 &&
+	       g_ascii_strncasecmp (sender, ours, local) == 0 &&
+	       g_ascii_strncasecmp (sender + local, "+" BOUNCE_TOKEN_PREFIX,
+	                            strlen ("+" BOUNCE_TOKEN_PREFIX)) == 0;
+}
+
 static gboolean
 is_loop (const Message *message, const Config *config)
 {
@@ -105,7 +125,7 @@ is_loop (const Message *message, const Config *config)
 		return TRUE;
 	if (g_ascii_strcasecmp (message->from_address, config->address) == 0)
 		return TRUE;
-	return message->sender != NULL && g_ascii_strcasecmp (message->sender, config->address) == 0;
+	return is_our_sender (message->sender, config->address);
 }
 
 static gboolean

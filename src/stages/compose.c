@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "stages/bounce.h"
 #include "stages/compose.h"
 #include "base/gmime-util.h"
 
@@ -19,24 +20,96 @@ our_domain (const Config *config)
 	return at != NULL && at[1] != '\0' ? at + 1 : "localhost";
 }
 
+/* The keyed hash of @text: HMAC-SHA256 keyed with the spool's secret,
+ * its first 130 bits in lower-case base32, 26 characters. Without the
+ * secret nobody can compute it; with it, the same text always gives the
+ * same hash, so that a rebuild reproduces our ids. */
+static char *
+keyed_hash (const Config *config, const char *text)
+{
+	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+	g_autoptr (GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *) config->secret,
+	                                     strlen (config->secret));
+	guint8 digest[32];
+	gsize len = sizeof digest;
+	char out[27];
+
+	g_hmac_update (hmac, (const guchar *) text, -1);
+	g_hmac_get_digest (hmac, digest, &len);
+	for (int i = 0; i < 26; i++) {
+		int bit = i * 5;
+		guint pair = (guint) digest[bit / 8] << 8 | digest[bit / 8 + 1];
+
+		out[i] = alphabet[(pair >> (11 - bit % 8)) & 31];
+	}
+	out[26] = '\0';
+	return g_strdup (out);
+}
+
+/* "LS-2026-0007.HASH@example.org", HASH the keyed hash of the statement
+ * id and @what ("forward", "follow-up-42", "remind-before-7"). */
+static char *
+keyed_id (const Config *config, const char *statement_id, const char *what)
+{
+	g_autofree char *text = g_strdup_printf ("message-id\n%s\n%s", statement_id, what);
+	g_autofree char *hash = keyed_hash (config, text);
+
+	return g_strdup_printf ("%s.%s@%s", statement_id, hash, our_domain (config));
+}
+
 char *
 compose_message_id (const Config *config, const char *statement_id, RouteMessage message)
 {
-	g_return_val_if_fail (config != NULL, NULL);
+	g_return_val_if_fail (config != NULL && config->secret[0] != '\0', NULL);
 	g_return_val_if_fail (statement_id != NULL, NULL);
 
-	return g_strdup_printf ("%s.%s@%s", statement_id, route_message_to_string (message),
-	                        our_domain (config));
+	return keyed_id (config, statement_id, route_message_to_string (message));
 }
 
 char *
 compose_numbered_id (const Config *config, const char *statement_id, const char *kind, gint64 n)
 {
-	g_return_val_if_fail (config != NULL, NULL);
-	g_return_val_if_fail (statement_id != NULL, NULL);
+	g_autofree char *what = NULL;
 
-	return g_strdup_printf ("%s.%s-%" G_GINT64_FORMAT "@%s", statement_id, kind, n,
-	                        our_domain (config));
+	g_return_val_if_fail (config != NULL && config->secret[0] != '\0', NULL);
+	g_return_val_if_fail (statement_id != NULL && kind != NULL, NULL);
+
+	what = g_strdup_printf ("%s-%" G_GINT64_FORMAT, kind, n);
+	return keyed_id (config, statement_id, what);
+}
+
+char *
+compose_bounce_token (const Config *config, const char *message_id)
+{
+	g_autofree char *text = NULL;
+
+	g_return_val_if_fail (config != NULL && config->secret[0] != '\0', NULL);
+	g_return_val_if_fail (message_id != NULL, NULL);
+
+	text = g_strdup_printf ("verp\n%s", message_id);
+	return keyed_hash (config, text);
+}
+
+char *
+compose_verp_address (const Config *config, const char *token)
+{
+	const char *at;
+
+	g_return_val_if_fail (config != NULL && config->address != NULL && token != NULL, NULL);
+
+	at = strrchr (config->address, '@');
+	if (at == NULL)
+		return g_strdup_printf ("%s+" BOUNCE_TOKEN_PREFIX "%s", config->address, token);
+	return g_strdup_printf ("%.*s+" BOUNCE_TOKEN_PREFIX "%s%s", (int) (at - config->address),
+	                        config->address, token, at);
+}
+
+char *
+compose_bounce_address (const Config *config, const char *message_id)
+{
+	g_autofree char *token = compose_bounce_token (config, message_id);
+
+	return token != NULL ? compose_verp_address (config, token) : NULL;
 }
 
 char *
@@ -71,8 +144,11 @@ message_id_ok (const char *id)
 
 	if (id == NULL || *id == '\0')
 		return FALSE;
+	/* Folded onto a line of its own, " <id>" must fit in RFC 5322's 998
+	 * characters; anything shorter is kept (a long id dropped would cut
+	 * our forward from its thread). */
 	len = strlen (id);
-	if (len > 250)
+	if (len > 990)
 		return FALSE;
 	for (const char *p = id; *p; p++) {
 		unsigned char c = (unsigned char) *p;
@@ -296,7 +372,7 @@ add_recipients (GMimeMessage *mime, const RoutePlan *plan, RouteMessage message)
 
 		if (r->message != message || r->field == ROUTE_FIELD_BCC)
 			continue;
-		name = statement_clean_line (r->name);
+		name = compose_header_text (r->name);
 		g_mime_message_add_mailbox (mime, r->field == ROUTE_FIELD_TO ? GMIME_ADDRESS_TYPE_TO
 		                                                            : GMIME_ADDRESS_TYPE_CC,
 		                            name, r->address);
@@ -314,14 +390,62 @@ plan_has (const RoutePlan *plan, RouteMessage message)
 	return FALSE;
 }
 
+/* @text as it may stand in a header of ours: cleaned of control
+ * characters, with any encoded-word it holds (RFC 2047: a title that says
+ * "=?utf-8?q?a=0D=0AFake: header?=" literally) decoded and cleaned again,
+ * as often as that changes it, and any "=?" left broken ("= ?"), so that
+ * no mail reader decodes it into line breaks or other controls. GMime
+ * then encodes what is not ASCII itself. Newly allocated. */
+char *
+compose_header_text (const char *text)
+{
+	g_autofree char *current = statement_clean_line (text);
+
+	for (int i = 0; i < 8 && strstr (current, "=?") != NULL; i++) {
+		g_autofree char *decoded = g_mime_utils_header_decode_text (NULL, current);
+		g_autofree char *clean = statement_clean_line (decoded);
+
+		if (strcmp (clean, current) == 0)
+			break;
+		g_free (current);
+		current = g_steal_pointer (&clean);
+	}
+	if (strstr (current, "=?") != NULL) {
+		g_auto (GStrv) parts = g_strsplit (current, "=?", -1);
+
+		g_free (current);
+		current = g_strjoinv ("= ?", parts);
+	}
+	return g_steal_pointer (&current);
+}
+
+/* Sets the header @name to <@id>. GMime folds no message id: one too long
+ * for the header's line goes on a continuation line of its own
+ * (message_id_ok() keeps that within 998 characters). */
+static void
+set_reference (GMimeObject *obj, const char *name, const char *id)
+{
+	g_autofree char *ref = g_strdup_printf ("<%s>", id);
+	GMimeHeader *header;
+
+	g_mime_object_set_header (obj, name, ref, NULL);
+	if (strlen (name) + 2 + strlen (ref) <= 78)
+		return;
+	header = g_mime_header_list_get_header (g_mime_object_get_header_list (obj), name);
+	if (header != NULL) {
+		g_autofree char *raw = g_strdup_printf ("\n %s\n", ref);
+		g_mime_header_set_raw_value (header, raw);
+	}
+}
+
 /* Our headers, the same on every message we send. */
 static void
 set_headers (GMimeMessage *mime, const Config *config, const Statement *s, const RoutePlan *plan,
              RouteMessage message, const char *id, const char *now, const char *subject)
 {
 	GMimeObject *obj = GMIME_OBJECT (mime);
-	g_autofree char *clean_subject = statement_clean_line (subject);
-	g_autofree char *our_name = statement_clean_line (config->name);
+	g_autofree char *clean_subject = compose_header_text (subject);
+	g_autofree char *our_name = compose_header_text (config->name);
 	g_autoptr (GDateTime) date = g_date_time_new_from_iso8601 (now, NULL);
 
 	g_mime_message_add_mailbox (mime, GMIME_ADDRESS_TYPE_FROM, our_name, config->address);
@@ -332,9 +456,8 @@ set_headers (GMimeMessage *mime, const Config *config, const Statement *s, const
 	g_mime_message_set_date (mime, date);
 	g_mime_message_set_message_id (mime, id);
 	if (message_id_ok (s->message_id)) {
-		g_autofree char *ref = g_strdup_printf ("<%s>", s->message_id);
-		g_mime_object_set_header (obj, "In-Reply-To", ref, NULL);
-		g_mime_object_set_header (obj, "References", ref, NULL);
+		set_reference (obj, "In-Reply-To", s->message_id);
+		set_reference (obj, "References", s->message_id);
 	}
 	g_mime_object_set_header (obj, "Auto-Submitted", "auto-generated", NULL);
 	g_mime_object_set_header (obj, "X-Loop", config->address, NULL);
@@ -467,11 +590,13 @@ char *
 compose_reminder_id (const Config *config, const char *statement_id, RemindStage stage)
 {
 	g_autofree char *key = remind_stage_key (stage);
+	g_autofree char *what = NULL;
 
-	g_return_val_if_fail (config != NULL, NULL);
+	g_return_val_if_fail (config != NULL && config->secret[0] != '\0', NULL);
 	g_return_val_if_fail (statement_id != NULL, NULL);
 
-	return g_strdup_printf ("%s.remind-%s@%s", statement_id, key, our_domain (config));
+	what = g_strdup_printf ("remind-%s", key);
+	return keyed_id (config, statement_id, what);
 }
 
 /* "in one week (7 days left)", "today", "3 days ago": when the deadline

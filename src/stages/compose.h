@@ -35,18 +35,42 @@ typedef struct {
 	const char *text;
 } ComposeInput;
 
-/* Our Message-ID for @message of the statement @statement_id, without <>:
- * "LS-2026-0007.forward@example.org" (the domain of our address).
- * Deterministic, so that composing twice gives the same id. Newly
- * allocated. */
+/* Our Message-IDs are unguessable but stable (SPEC §9): the statement id,
+ * then a keyed hash (HMAC-SHA256 with config->secret, the spool's secret,
+ * 26 base32 characters) of the statement id and what the message is, then
+ * our domain: "LS-2026-0007.k3x...q@example.org". The same statement, kind
+ * and secret give the same id (composing twice, or a rebuild with the
+ * spool kept); without the secret nobody can compute it. config->secret
+ * must be loaded (a programming error otherwise). */
+
+/* Our Message-ID for @message of the statement @statement_id, without <>,
+ * keyed with "forward", "ack", "held". Newly allocated. */
 char *compose_message_id (const Config *config, const char *statement_id, RouteMessage message);
 
-/* Our Message-ID for a further forward of @statement_id, without <>:
- * "LS-2026-0007.KIND-N@example.org" (a follow-up's, numbered by its
- * message row; a re-route's, by the statement's route count). Newly
- * allocated. */
+/* Our Message-ID for a further forward of @statement_id, without <>,
+ * keyed with "KIND-N" (a follow-up's, numbered by its message row; a
+ * re-route's, by the statement's route count). Newly allocated. */
 char *compose_numbered_id (const Config *config, const char *statement_id, const char *kind,
                            gint64 n);
+
+/* The VERP token of the message we send as @message_id (without <>): a
+ * keyed hash of it, 26 base32 characters. Newly allocated. */
+char *compose_bounce_token (const Config *config, const char *message_id);
+
+/* Our address with "+bounce-@token" (BOUNCE_TOKEN_PREFIX, bounce.h)
+ * before the @. Newly allocated. */
+char *compose_verp_address (const Config *config, const char *token);
+
+/* The envelope sender of the message @message_id: our address with
+ * "+bounce-TOKEN" before the @ (statements+bounce-TOKEN@example.org). A
+ * bounce to it names the message it bounces. Newly allocated. */
+char *compose_bounce_address (const Config *config, const char *message_id);
+
+/* @text made safe for a header of ours: no control characters, and no
+ * encoded-word (RFC 2047) that a mail reader could decode into any: each
+ * is decoded (and the result cleaned) until none is left, and a "=?" that
+ * remains becomes "= ?". Newly allocated. */
+char *compose_header_text (const char *text);
 
 /* The subject of the forward of a follow-up to @statement_id: the
  * follow-up's @subject (else the statement's @title; either may be NULL),
@@ -69,9 +93,9 @@ char *compose_follow_up_text (const Statement *thread, const char *from);
  * plan has no route for @message. */
 GMimeMessage *compose_message (const Config *config, const ComposeInput *input, RouteMessage message);
 
-/* Our Message-ID for the reminder @stage of @statement_id, without <>:
- * "LS-2026-0007.remind-before-7@example.org", "...remind-overdue-3@...".
- * Deterministic: one stage of one statement has one id. Newly allocated. */
+/* Our Message-ID for the reminder @stage of @statement_id, without <>,
+ * keyed with "remind-before-7", "remind-overdue-3" (see above): one
+ * stage of one statement has one id. Newly allocated. */
 char *compose_reminder_id (const Config *config, const char *statement_id, RemindStage stage);
 
 /* The deadline reminder @stage of @statement (id, title, deadline and

@@ -16,6 +16,7 @@ typedef enum {
 	Q_OUTBOX_LIST,
 	Q_OUTBOX_GET,
 	Q_OUTBOX_BY_MESSAGE_ID,
+	Q_OUTBOX_BY_SENDER,
 	Q_OUTBOX_RECIPIENTS,
 	Q_OUTBOX_ROUTES,
 	Q_OUTBOX_FILES,
@@ -75,6 +76,11 @@ static const char *const query_sql[N_QUERIES] = {
 	[Q_OUTBOX_BY_MESSAGE_ID] =
 		"SELECT " OUTBOX_COLUMNS " FROM outbox o LEFT JOIN statements s ON s.id = o.statement "
 		"WHERE o.message_id = ?1",
+	/* A VERP envelope sender names one row. No index: bounces are rare
+	 * and the outbox is small next to the messages. */
+	[Q_OUTBOX_BY_SENDER] =
+		"SELECT " OUTBOX_COLUMNS " FROM outbox o LEFT JOIN statements s ON s.id = o.statement "
+		"WHERE o.sender = ?1 ORDER BY o.id LIMIT 1",
 	[Q_OUTBOX_RECIPIENTS] =
 		"SELECT address FROM routes WHERE outbox = ?1 AND status = 'queued' ORDER BY position, id",
 	[Q_OUTBOX_ROUTES] =
@@ -321,6 +327,27 @@ store_find_outbox (Store *store, const char *message_id, GError **error)
 		return NULL;
 	bind = (Binder) { st, SQLITE_OK };
 	bind_text (&bind, 1, id);
+	if (bind.rc != SQLITE_OK) {
+		store_sql_error (store, bind.rc, error);
+		return NULL;
+	}
+	return outbox_one (store, st, error);
+}
+
+StoreOutbox *
+store_find_outbox_by_sender (Store *store, const char *sender, GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+	Binder bind;
+
+	g_return_val_if_fail (store != NULL, NULL);
+	g_return_val_if_fail (sender != NULL, NULL);
+
+	st = query (store, Q_OUTBOX_BY_SENDER, error);
+	if (st == NULL)
+		return NULL;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_text (&bind, 1, sender);
 	if (bind.rc != SQLITE_OK) {
 		store_sql_error (store, bind.rc, error);
 		return NULL;

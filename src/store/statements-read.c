@@ -98,7 +98,12 @@ static const char *const query_sql[N_QUERIES] = {
 		"   ORDER BY r.position LIMIT 1) AS parent "
 		" FROM messages m WHERE m.statement = ?1 "
 		" UNION ALL "
-		" SELECT o.message_id, o.sender, o.created, 'forward', o.created, 1, o.id, "
+		" SELECT o.message_id, "
+		/* Our address, not the VERP envelope sender of the row. */
+		"  CASE WHEN instr (o.sender, '+bounce-') > 0 "
+		"   THEN substr (o.sender, 1, instr (o.sender, '+bounce-') - 1) "
+		"    || substr (o.sender, instr (o.sender, '@')) ELSE o.sender END, "
+		"  o.created, 'forward', o.created, 1, o.id, "
 		"  (SELECT p.message_id FROM messages p WHERE p.id = o.message) "
 		" FROM outbox o WHERE o.statement = ?1 AND o.kind IN ('forward', 'follow-up')"
 		") ORDER BY at, src, n",

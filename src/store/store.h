@@ -240,6 +240,9 @@ GPtrArray *store_list_outbox (Store *store, gboolean all, GError **error);
  * set when there is none. */
 StoreOutbox *store_get_outbox (Store *store, gint64 id, GError **error);
 StoreOutbox *store_find_outbox (Store *store, const char *message_id, GError **error);
+/* The row whose envelope sender is @sender (a VERP address), or NULL
+ * without @error set when there is none. */
+StoreOutbox *store_find_outbox_by_sender (Store *store, const char *sender, GError **error);
 
 /* The ids of the rows due at @now: queued with next_attempt <= @now (any
  * queued one with @ignore_schedule), and with @stale_before non-NULL the

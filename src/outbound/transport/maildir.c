@@ -1,7 +1,8 @@
 /* transport/maildir.c: "sends" by writing each outgoing message into a
  * Maildir (tmp/, then renamed into new/ under a unique name), with a first
- * header X-Liaison-Envelope-To naming its envelope recipients. For demos
- * and tests: nothing leaves the machine.
+ * header X-Liaison-Envelope-To naming its envelope recipients, then a
+ * Return-Path with its envelope sender. For demos and tests: nothing
+ * leaves the machine.
  *
  * Alone, each message is fsynced in tmp/, renamed, and new/ fsynced. In a
  * group (transport_group_begin()), the messages are written into tmp/
@@ -153,6 +154,9 @@ maildir_send (Transport *transport, const char *sender, GPtrArray *recipients,
 		line += strlen (rcpt) + 2;
 	}
 	g_string_append_c (head, '\n');
+	/* The envelope sender (our VERP address), where a delivery agent
+	 * records it. */
+	g_string_append_printf (head, "Return-Path: <%s>\n", sender);
 
 	in_fd = open (path, O_RDONLY | O_CLOEXEC);
 	if (in_fd < 0)
@@ -191,7 +195,6 @@ maildir_send (Transport *transport, const char *sender, GPtrArray *recipients,
 	/* In new/ it is delivered: a directory that will not fsync changes
 	 * nothing about that. */
 	(void) fsync_dir (new_dir);
-	(void) sender;
 	(void) timeout;
 	(void) refused;
 	return TRUE;
