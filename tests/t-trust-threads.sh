@@ -259,7 +259,7 @@ check "a conflict: exactly one message sent" $((n_out + 1)) "$(outbox_count)"
 check "a conflict: it went to triage" 1 "$(since "$TRIAGE")"
 check "a conflict: nothing to the sender" 0 "$(since tsbsg15@itu.int)"
 check "a conflict: nothing to the list" 0 "$(since ccamp@ietf.org)"
-f=$(grep -l -i "^Message-Id: <LS-2026-0001.conflict-[0-9]*@example.org>" "$O"/* | head -1)
+f=$(grep -l -i -F "Message-Id: <$(our_id LS-2026-0001 conflict)>" "$O"/* | head -1)
 check "a conflict: the notice's envelope is triage alone" "$TRIAGE" \
 	"$(sed -n '1s/^X-Liaison-Envelope-To: //p' "$f")"
 check "a conflict: the notice's To is triage alone" "To: $TRIAGE" "$(grep -m1 '^To: ' "$f")"

@@ -109,7 +109,7 @@ held_to () {
 	check "$1: the reason" "$2" "$(reason "$1")"
 	check "$1: the held event says why" "$2" "$(event "$1" held)"
 	check "$1: one message, the held notice, to $3" "1 $3" \
-		"$(sql "SELECT count(*) FROM outbox o JOIN statements s ON s.id = o.statement WHERE s.ls_id = '$(stmt "$1")'") $(envelope "$(grep -l "^Message-Id: <$(stmt "$1").held@" "$O"/*)")"
+		"$(sql "SELECT count(*) FROM outbox o JOIN statements s ON s.id = o.statement WHERE s.ls_id = '$(stmt "$1")'") $(envelope "$(grep -l -F "Message-Id: <$(our_id "$(stmt "$1")" held)>" "$O"/*)")"
 }
 
 CONTACT="Nobody <nobody@forum.invalid>" mk unknown "Someone <someone@some-forum.example>" "Some Forum (some-forum)"
