@@ -135,8 +135,10 @@ item_compare (gconstpointer a, gconstpointer b)
 {
 	const Item *x = a, *y = b;
 
-	if (x->entry->date != y->entry->date)
-		return x->entry->date < y->entry->date ? -1 : 1;
+	/* By arrival (SPEC §12), not by the sender's Date: ids are numbered
+	 * in the order the messages came, as deliver numbered them. */
+	if (x->entry->arrival != y->entry->arrival)
+		return x->entry->arrival < y->entry->arrival ? -1 : 1;
 	if (x->source != y->source)
 		return x->source < y->source ? -1 : 1;
 	return x->entry->number < y->entry->number ? -1 : x->entry->number > y->entry->number;
