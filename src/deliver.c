@@ -19,6 +19,7 @@
 #include "stages/extract.h"
 #include "stages/resolve.h"
 #include "stages/thread.h"
+#include "store/journal.h"
 #include "store/txn.h"
 
 void
@@ -48,6 +49,7 @@ typedef struct {
 	gboolean in_thread;
 	const char *hold;        /* why it is held, or NULL */
 	gint64 message_row;
+	const char *replay_id;   /* `rebuild`: the id the journal says it got */
 } Delivery;
 
 static void
@@ -193,6 +195,10 @@ record_statement (Delivery *d, GError **error)
 	statement->received = g_strdup (d->received);
 	g_free (statement->message_id);
 	statement->message_id = g_strdup (d->message->message_id);
+	/* A rebuild gives it the id it got when it came (store_add_statement()
+	 * checks it is still free). */
+	g_free (statement->id);
+	statement->id = g_strdup (d->replay_id);
 	if (!store_add_statement (d->txn.store, statement, d->message_row, d->config->id_prefix, error))
 		return FALSE;
 	result->statement_id = g_strdup (statement->id);
@@ -252,12 +258,27 @@ record (Delivery *d, GError **error)
 	return TRUE;
 }
 
-gboolean
-deliver_message_at (Store *store, const Config *config, Message *message, const char *received,
-                    const char *now, DeliverResult *result, GError **error)
+/* The journal's line of the arrival, written before the commit. */
+static gboolean
+journal (Delivery *d, GError **error)
+{
+	const Message *m = d->message;
+	gboolean created = d->result->kind == CLASS_STATEMENT && !d->result->conflict;
+	JournalArrival a = {
+		d->received, d->now, m->raw_sha256, m->dedupe_hash, m->message_id, m->sender,
+		m->recipient, m->extension, m->oversized, created ? d->result->statement_id : NULL,
+	};
+
+	return journal_arrival (d->txn.store, &a, error);
+}
+
+static gboolean
+deliver (Store *store, const Config *config, Message *message, const char *received,
+         const char *now, const char *replay_id, DeliverResult *result, GError **error)
 {
 	g_auto (Delivery) d = { config, message, received, now, result, TXN_INIT };
 
+	d.replay_id = replay_id;
 	understand (&d);
 
 	/* The recording part, under the write lock. */
@@ -270,13 +291,27 @@ deliver_message_at (Store *store, const Config *config, Message *message, const 
 		result->duplicate = TRUE;
 		return TRUE;
 	}
-	if (place (&d, error) && record (&d, error) && txn_commit (&d.txn, error))
+	if (place (&d, error) && record (&d, error) && journal (&d, error) && txn_commit (&d.txn, error))
 		return TRUE;
 
 fail:
 	txn_rollback (&d.txn);
 	deliver_result_clear (result);
 	return FALSE;
+}
+
+gboolean
+deliver_message_at (Store *store, const Config *config, Message *message, const char *received,
+                    const char *now, DeliverResult *result, GError **error)
+{
+	return deliver (store, config, message, received, now, NULL, result, error);
+}
+
+gboolean
+deliver_replay (Store *store, const Config *config, Message *message, const char *received,
+                const char *now, const char *id, DeliverResult *result, GError **error)
+{
+	return deliver (store, config, message, received, now, id, result, error);
 }
 
 gboolean
@@ -288,16 +323,23 @@ deliver_message (Store *store, const Config *config, Message *message,
 
 gboolean
 deliver_route (Store *store, const Config *config, const char *key, GPtrArray *groups,
-               const char *now, DeliverResult *result, GError **error)
+               const char *by, const char *now, DeliverResult *result, GError **error)
 {
 	g_auto (Txn) txn = TXN_INIT;
+	g_autoptr (GPtrArray) args = g_ptr_array_new ();
 
 	g_return_val_if_fail (groups != NULL && groups->len > 0, FALSE);
 
 	if (!txn_begin (&txn, store, config->spool, error))
 		return FALSE;
+	for (guint i = 0; i < groups->len; i++)
+		g_ptr_array_add (args, g_ptr_array_index (groups, i));
+	g_ptr_array_add (args, NULL);
 	if (reroute_statement (&txn, config, key, groups, now, &result->outbox, &result->statement_id,
-	                       error) && txn_commit (&txn, error))
+	                       error) &&
+	    journal_action (store, "route", result->statement_id, (const char *const *) args->pdata,
+	                    by, now, error) &&
+	    txn_commit (&txn, error))
 		return TRUE;
 	txn_rollback (&txn);
 	deliver_result_clear (result);

@@ -45,6 +45,14 @@ gboolean deliver_message_at (Store *store, const Config *config, Message *messag
                              const char *received, const char *now, DeliverResult *result,
                              GError **error);
 
+/* `rebuild`: deliver_message_at() for a message the journal recorded,
+ * which gets the statement id @id (NULL: none) it got then; an id taken
+ * already is an error. Composes and queues the mail it causes, as it did
+ * then; sending is the caller's (and `rebuild` sends nothing). */
+gboolean deliver_replay (Store *store, const Config *config, Message *message,
+                         const char *received, const char *now, const char *id,
+                         DeliverResult *result, GError **error);
+
 /* `route`: routes the statement @key (an id or a Message-ID of its
  * thread) to @groups (char*, canonical group names, at least one): they
  * replace its destination groups, its hold ends, a forward to the new
@@ -52,8 +60,10 @@ gboolean deliver_message_at (Store *store, const Config *config, Message *messag
  * that received the original directly are already-received; no second
  * acknowledgement), a held statement becomes open, and the event "routed"
  * names the groups. One transaction of its own; result->outbox holds what
- * to hand over after it. LIAISON_ERROR_NOT_FOUND for an unknown @key. */
+ * to hand over after it. The action is journaled with @by, who did it.
+ * LIAISON_ERROR_NOT_FOUND for an unknown @key. */
 gboolean deliver_route (Store *store, const Config *config, const char *key, GPtrArray *groups,
-                        const char *now, DeliverResult *result, GError **error);
+                        const char *by, const char *now, DeliverResult *result,
+                        GError **error);
 
 #endif

@@ -22,16 +22,17 @@ static const Command commands[] = {
 	{ "list", cmd_list, "list [--state S] [--purpose P] [--from ORG] [--to GROUP] [--overdue] [--json]" },
 	{ "show", cmd_show, "show ID [--json]" },
 	{ "thread", cmd_thread, "thread ID [--json]" },
-	{ "route", cmd_route, "route ID GROUP..." },
-	{ "close", cmd_close, "close ID" },
-	{ "reopen", cmd_reopen, "reopen ID" },
-	{ "taken", cmd_taken, "taken ID" },
+	{ "route", cmd_route, "route ID GROUP... [--by WHO]" },
+	{ "close", cmd_close, "close ID [--by WHO]" },
+	{ "reopen", cmd_reopen, "reopen ID [--by WHO]" },
+	{ "taken", cmd_taken, "taken ID [--by WHO]" },
 	{ "search", cmd_search, "search QUERY [--json] [--limit N]" },
 	{ "remind", cmd_remind, "remind [--dry-run] [--today YYYY-MM-DD] [--json]" },
 	{ "queue", cmd_queue, "queue [list|run] [--all] [--json] [--interrupted]" },
 	{ "reinject", cmd_reinject, "reinject [--dry-run] [--resend] SOURCE..." },
 	{ "export", cmd_export, "export --format json|csv|atom|html [-o PATH]" },
 	{ "check", cmd_check, "check" },
+	{ "rebuild", cmd_rebuild, "rebuild [--force]" },
 };
 
 static void

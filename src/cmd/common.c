@@ -9,6 +9,7 @@
 
 #include "cmd/common.h"
 #include "base/error.h"
+#include "store/journal.h"
 #include "store/secret.h"
 
 /* ------------------------------------------------------------ errors */
@@ -209,9 +210,11 @@ command_open_store (CommandContext *context, CommandAccess access, guint busy_ti
 
 	if (!g_file_test (database, G_FILE_TEST_EXISTS))
 		return TRUE;
-	if (access == COMMAND_WRITE)
+	if (access == COMMAND_WRITE) {
 		context->store = store_open (database, busy_timeout_ms, error);
-	else
+		if (context->store != NULL && !journal_attach (context->store, context->config->spool, error))
+			g_clear_pointer (&context->store, store_close);
+	} else
 		context->store = store_open_readonly (database, busy_timeout_ms, error);
 	return context->store != NULL;
 }

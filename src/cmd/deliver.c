@@ -19,6 +19,7 @@
 #include "base/guard.h"
 #include "base/statement.h"
 #include "outbound/outbox.h"
+#include "store/journal.h"
 #include "store/spool.h"
 #include "outbound/transport.h"
 
@@ -261,7 +262,7 @@ cmd_deliver (const GlobalOptions *options, int argc, char **argv)
 	envelope_from_environment (message);
 
 	store = store_open (config->database, busy_timeout_ms (config), &error);
-	if (store == NULL)
+	if (store == NULL || !journal_attach (store, config->spool, &error))
 		return defer (error, message->message_id);
 	now = command_now ();
 	if (!deliver_message (store, config, message, now, &result, &error))

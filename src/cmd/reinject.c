@@ -21,6 +21,7 @@
 #include "input/mailbox.h"
 #include "outbound/outbox.h"
 #include "store/secret.h"
+#include "store/journal.h"
 #include "store/spool.h"
 #include "outbound/transport.h"
 
@@ -193,9 +194,14 @@ open_store (const Config *config, gboolean dry_run, Config *scratch_config, char
 	g_autofree char *database = NULL;
 
 	if (!dry_run) {
+		g_autoptr (Store) store = NULL;
+
 		if (!spool_prepare (config->spool, error))
 			return NULL;
-		return store_open (config->database, BUSY_TIMEOUT_MS, error);
+		store = store_open (config->database, BUSY_TIMEOUT_MS, error);
+		if (store == NULL || !journal_attach (store, config->spool, error))
+			return NULL;
+		return g_steal_pointer (&store);
 	}
 
 	*scratch = g_dir_make_tmp ("liaison-dry-run.XXXXXX", NULL);

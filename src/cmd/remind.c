@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "cmd/actions.h"
 #include "cmd/common.h"
 #include "stages/compose.h"
 #include "base/conf.h"
@@ -19,6 +20,7 @@
 #include "stages/remind.h"
 #include "export/render.h"
 #include "stages/route.h"
+#include "store/journal.h"
 #include "store/secret.h"
 #include "store/spool.h"
 #include "store/store.h"
@@ -144,7 +146,8 @@ queue_reminder (Store *store, const Config *config, Reminder *r, const char *tod
 	if (!outbox_queue (&txn, &queue, error))
 		goto fail;
 	r->outbox = item.row;
-	if (!store_add_reminder (store, s->id, r->key, today, r->outbox, now, error))
+	if (!store_add_reminder (store, s->id, r->key, today, r->outbox, now, error) ||
+	    !journal_reminder (store, s->id, r->key, today, now, error))
 		goto fail;
 	if (!note_dropped (store, config, r, now, error))
 		goto fail;
@@ -164,6 +167,32 @@ fail:
 	r->outbox = 0;
 	g_prefix_error (error, "%s %s: ", s->id, r->key);
 	return FALSE;
+}
+
+gboolean
+remind_replay (Store *store, const Config *config, const char *statement_id, const char *stage,
+               const char *day, const char *at, GError **error)
+{
+	g_autoptr (Statement) s = store_get_statement (store, statement_id, error);
+	g_autoptr (Reminder) r = NULL;
+	gboolean queued = FALSE;
+
+	if (s == NULL)
+		return FALSE;
+	r = plan_reminder (config, s, day);
+	if (r == NULL || strcmp (r->key, stage) != 0) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+		             "%s: the reminder %s is not due on %s with this configuration",
+		             statement_id, stage, day);
+		return FALSE;
+	}
+	if (!plan_recipients (store, config, r, error) ||
+	    !queue_reminder (store, config, r, day, at, &queued, error))
+		return FALSE;
+	if (!queued)
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+		             "%s: the reminder %s was no longer due", statement_id, stage);
+	return queued;
 }
 
 static void

@@ -16,6 +16,8 @@
 #include "base/error.h"
 #include "outbound/outbox.h"
 #include "export/render.h"
+#include "cmd/actions.h"
+#include "store/journal.h"
 #include "store/store.h"
 #include "outbound/transport.h"
 
@@ -186,60 +188,111 @@ plan_change (const Statement *statement, Change change, const char **state, cons
 	g_assert_not_reached ();
 }
 
+static gboolean
+change_of (const char *kind, Change *change)
+{
+	static const char *const names[] = { "close", "reopen", "taken" };
+
+	for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+		if (strcmp (kind, names[i]) == 0) {
+			*change = (Change) i;
+			return TRUE;
+		}
+	return FALSE;
+}
+
+gboolean
+action_change_state (Store *store, const char *kind, const char *key, const char *by,
+                     const char *at, char **id, const char **done, const char **nothing,
+                     GError **error)
+{
+	g_autoptr (Statement) statement = NULL;
+	const char *state, *event = NULL;
+	int action_taken;
+	Change change;
+
+	g_return_val_if_fail (change_of (kind, &change), FALSE);
+
+	*nothing = NULL;
+	if (!store_begin (store, error))
+		return FALSE;
+	statement = store_get_statement (store, key, error);
+	if (statement == NULL)
+		goto fail;
+	*nothing = plan_change (statement, change, &state, &event, &action_taken);
+	*done = change == CHANGE_TAKEN ? "action taken" : state;
+	if (*nothing == NULL &&
+	    (!store_set_state (store, statement->id, state, action_taken, at, event, "by hand", error)
+	     || !journal_action (store, kind, statement->id, NULL, by, at, error)))
+		goto fail;
+	if (*nothing != NULL)
+		store_rollback (store);
+	else if (!store_commit (store, error))
+		goto fail;
+	if (id != NULL)
+		*id = g_strdup (statement->id);
+	return TRUE;
+
+fail:
+	store_rollback (store);
+	return FALSE;
+}
+
+/* --by WHO: who did it, for the journal; the login name by default. */
+static char *by_option;
+
+static const GOptionEntry by_entries[] = {
+	{ "by", 0, 0, G_OPTION_ARG_STRING, &by_option, "Who does it (default: the login name)", "WHO" },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL }
+};
+
+static const char *
+who (void)
+{
+	return by_option != NULL && *by_option != '\0' ? by_option : g_get_user_name ();
+}
+
 static LiaisonStatus
-change_state (const GlobalOptions *options, const char *command, Change change,
+change_state (const GlobalOptions *options, const char *command,
               const char *summary, int argc, char **argv)
 {
 	g_autoptr (GOptionContext) context = NULL;
 	g_autoptr (GError) error = NULL;
 	g_auto (CommandContext) ctx = { 0 };
-	g_autoptr (Statement) statement = NULL;
 	g_autofree char *now = command_now ();
-	const char *state, *event = NULL, *done;
-	int action_taken;
+	g_autofree char *id = NULL;
+	const char *nothing = NULL, *done = NULL;
 
-	context = command_option_context_new (command, "ID", summary, NULL);
+	context = command_option_context_new (command, "ID", summary, by_entries);
 	if (!g_option_context_parse (context, &argc, &argv, &error))
 		return command_usage_error (command, "%s", error->message);
 	if (check_one_id (command, argc) != LIAISON_STATUS_OK)
 		return LIAISON_STATUS_USAGE;
 	command_context_init (&ctx, command);
-	if (!command_open (&ctx, options, COMMAND_WRITE, COMMAND_BUSY_TIMEOUT_MS, &error)
-	    || (ctx.store != NULL && !store_begin (ctx.store, &error)))
+	if (!command_open (&ctx, options, COMMAND_WRITE, COMMAND_BUSY_TIMEOUT_MS, &error))
 		return command_fail (command, error);
-	statement = command_find_statement (&ctx, argv[1], &error);
-	if (statement == NULL) {
-		if (ctx.store != NULL)
-			store_rollback (ctx.store);
+	if (ctx.store == NULL)
+		return command_not_found (command, argv[1]);
+	if (!action_change_state (ctx.store, command, argv[1], who (), now, &id, &done, &nothing,
+	                          &error))
 		return command_lookup_failed (command, argv[1], error);
-	}
-
-	done = plan_change (statement, change, &state, &event, &action_taken);
-	if (done != NULL) {
-		store_rollback (ctx.store);
-		printf ("%s: %s, nothing changed\n", statement->id, done);
-		return LIAISON_STATUS_OK;
-	}
-	if (!store_set_state (ctx.store, statement->id, state, action_taken, now, event, "by hand",
-	                      &error) || !store_commit (ctx.store, &error)) {
-		store_rollback (ctx.store);
-		return command_fail (command, error);
-	}
-	printf ("%s: %s\n", statement->id,
-	        change == CHANGE_TAKEN ? "action taken" : state);
+	if (nothing != NULL)
+		printf ("%s: %s, nothing changed\n", id, nothing);
+	else
+		printf ("%s: %s\n", id, done);
 	return LIAISON_STATUS_OK;
 }
 
 LiaisonStatus
 cmd_close (const GlobalOptions *options, int argc, char **argv)
 {
-	return change_state (options, "close", CHANGE_CLOSE, "Closes a statement.", argc, argv);
+	return change_state (options, "close", "Closes a statement.", argc, argv);
 }
 
 LiaisonStatus
 cmd_reopen (const GlobalOptions *options, int argc, char **argv)
 {
-	return change_state (options, "reopen", CHANGE_REOPEN,
+	return change_state (options, "reopen",
 	                     "Reopens a closed statement: held if it was never routed, replied "
 	                     "if it had a reply, else open.", argc, argv);
 }
@@ -247,7 +300,7 @@ cmd_reopen (const GlobalOptions *options, int argc, char **argv)
 LiaisonStatus
 cmd_taken (const GlobalOptions *options, int argc, char **argv)
 {
-	return change_state (options, "taken", CHANGE_TAKEN,
+	return change_state (options, "taken",
 	                     "Marks a statement's action as taken (no more reminders; its state "
 	                     "stays).", argc, argv);
 }
@@ -315,7 +368,7 @@ cmd_route (const GlobalOptions *options, int argc, char **argv)
 
 	context = command_option_context_new (command, "ID GROUP...", "Routes a held statement (or "
 	                                      "re-routes one) to the named groups, which become its "
-	                                      "destination groups.", NULL);
+	                                      "destination groups.", by_entries);
 	if (!g_option_context_parse (context, &argc, &argv, &error))
 		return command_usage_error (command, "%s", error->message);
 	if (argc < 3)
@@ -330,7 +383,7 @@ cmd_route (const GlobalOptions *options, int argc, char **argv)
 		return command_fail (command, error);
 	if (ctx.store == NULL)
 		return command_not_found (command, argv[1]);
-	if (!deliver_route (ctx.store, ctx.config, argv[1], groups, now, &result, &error))
+	if (!deliver_route (ctx.store, ctx.config, argv[1], groups, who (), now, &result, &error))
 		return command_lookup_failed (command, argv[1], error);
 
 	status = send_routed (command, &ctx, result.outbox, now);

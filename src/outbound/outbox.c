@@ -20,6 +20,7 @@
 #include "base/hash.h"
 #include "outbound/outbox.h"
 #include "stages/compose.h"
+#include "store/journal.h"
 #include "store/spool.h"
 
 /* The least time a hand-over is given, and what is kept back for
@@ -344,7 +345,9 @@ record (Store *store, const Handover *h, const char *token, const char *now, GEr
 		break;
 	}
 	return store_finish_outbox (store, h->entry->id, token, h->outcome, now, h->next_attempt,
-	                            h->text, h->refused, type, detail, error);
+	                            h->text, h->refused, type, detail, error) &&
+	       journal_handover (store, h->entry->message_id, h->outcome, now, h->next_attempt,
+	                         h->text, h->refused, type, detail, error);
 }
 
 /* Records the outcomes of @group in one transaction. A row whose claim is

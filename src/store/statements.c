@@ -314,6 +314,31 @@ next_seq (Store *store, int year, gint64 *seq, GError **error)
 	return TRUE;
 }
 
+/* The year and number of the id @id ("PREFIX-YEAR-NNNN"). */
+static gboolean
+given_id (const char *id, int *year, gint64 *seq, GError **error)
+{
+	const char *dash = strrchr (id, '-');
+	const char *prev = dash != NULL && dash > id ? g_strrstr_len (id, dash - id, "-") : NULL;
+	char *end = NULL;
+	gint64 y, n;
+
+	if (prev == NULL)
+		goto bad;
+	y = g_ascii_strtoll (prev + 1, &end, 10);
+	if (end != dash || y < 1 || y > 9999)
+		goto bad;
+	n = g_ascii_strtoll (dash + 1, &end, 10);
+	if (*end != '\0' || n < 1)
+		goto bad;
+	*year = (int) y;
+	*seq = n;
+	return TRUE;
+bad:
+	g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED, "not a statement id: %s", id);
+	return FALSE;
+}
+
 /* What a new statement's row holds besides the Statement's fields. */
 typedef struct {
 	const char *id;          /* "LS-2026-0007" */
@@ -391,10 +416,19 @@ add_statement (Store *store, Statement *statement, gint64 message_row, const cha
 	StatementKey key = { NULL, 0, 0, message_row, NULL };
 	gint64 row = 0;
 
-	if (!received_year (store, statement, message_row, &received, &key.year, error) ||
-	    !next_seq (store, key.year, &key.seq, error))
+	if (!received_year (store, statement, message_row, &received, &key.year, error))
 		return FALSE;
-	id = g_strdup_printf ("%s-%04d-%04" G_GINT64_FORMAT, id_prefix, key.year, key.seq);
+	if (statement->id != NULL) {
+		/* `rebuild`: the id it got before (a taken one fails as
+		 * UNIQUE). */
+		if (!given_id (statement->id, &key.year, &key.seq, error))
+			return FALSE;
+		id = g_strdup (statement->id);
+	} else {
+		if (!next_seq (store, key.year, &key.seq, error))
+			return FALSE;
+		id = g_strdup_printf ("%s-%04d-%04" G_GINT64_FORMAT, id_prefix, key.year, key.seq);
+	}
 	key.id = id;
 	key.received = received;
 	if (!insert_statement (store, statement, &key, &row, error) ||

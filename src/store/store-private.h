@@ -17,6 +17,8 @@ struct Store {
 	GHashTable *queries;     /* SQL text (by address) -> sqlite3_stmt */
 	gboolean batch;          /* inside store_batch_begin(): store_begin()
 	                          * and friends use a savepoint */
+	char *journal;           /* SPOOL/journal once journal_attach()ed, or
+	                          * NULL: nothing is journaled */
 };
 
 /* ---------------------------------------------------------------------- */

@@ -422,6 +422,7 @@ store_close (Store *store)
 	/* Closing inside a transaction rolls it back. */
 	sqlite3_close (store->db);
 	g_free (store->path);
+	g_free (store->journal);
 	g_free (store);
 }
 

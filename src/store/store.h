@@ -84,7 +84,8 @@ gint64 store_add_message (Store *store, const StoreMessage *message, GError **er
 
 /* Inserts @statement (fields, contacts, groups, references, attachments)
  * for the message @message_row, allocating the next id "PREFIX-YEAR-NNNN"
- * for the year of statement->received, which it sets in statement->id.
+ * for the year of statement->received, which it sets in statement->id;
+ * or, when statement->id is set (`rebuild`), that id, which must be free.
  * statement->state and hold_reason are stored as they are. Adds the event
  * "received" (or "held" with the reason). */
 gboolean store_add_statement (Store *store, Statement *statement, gint64 message_row,

@@ -1,0 +1,30 @@
+/* cmd/actions.h: the manual actions on a statement, as the commands do
+ * them (cmd/thread.c) and as `rebuild` replays them from the journal. A
+ * new action (promote, dismiss, a mail command) is one more function here
+ * and one more case in cmd/rebuild.c's replay_action(). */
+#ifndef LIAISON_CMD_ACTIONS_H
+#define LIAISON_CMD_ACTIONS_H
+
+#include <glib.h>
+
+#include "base/conf.h"
+#include "store/store.h"
+
+/* `close`, `reopen` or `taken` (@kind) of the statement @key (an id or a
+ * Message-ID), by @by at @at, in one transaction of its own, journaled
+ * (journal_action()). Sets *@id (newly allocated, may be NULL) to the
+ * statement's id, *@done to its new state ("action taken" for taken),
+ * and *@nothing to why nothing was to be done ("already closed") or NULL.
+ * LIAISON_ERROR_NOT_FOUND for an unknown @key. */
+gboolean action_change_state (Store *store, const char *kind, const char *key, const char *by,
+                              const char *at, char **id, const char **done,
+                              const char **nothing, GError **error);
+
+/* `rebuild`: queues (composes, records, journals nothing: the store has no
+ * journal attached) the reminder @stage of @statement_id that `remind`
+ * queued on @day at @at (cmd/remind.c). An error when it is not due with
+ * today's configuration. */
+gboolean remind_replay (Store *store, const Config *config, const char *statement_id,
+                        const char *stage, const char *day, const char *at, GError **error);
+
+#endif

@@ -1,0 +1,371 @@
+/* cmd/rebuild.c: `liaison rebuild [--force]` (SPEC §12): recreates the
+ * database from the spool, its journal and its secret alone. Each record
+ * of the journal is replayed in order: an arrival through the deliver
+ * pipeline with its time, envelope and id (deliver_replay()); a manual
+ * action as its command does it; a hand-over result marks its outgoing
+ * message as the journal says; a reminder is queued again. Mail is
+ * composed (the same bytes, the same Message-IDs, keyed by the spool's
+ * secret) and queued, never sent. The new database is built beside the
+ * old path and renamed into place at the end; an existing database is
+ * refused unless --force, which moves it aside as DATABASE.bak.
+ * Returns OK; ERROR when it could not rebuild, or when some records
+ * could not be replayed (the database is rebuilt without them); USAGE. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "cmd/actions.h"
+#include "cmd/common.h"
+#include "deliver.h"
+#include "base/error.h"
+#include "store/journal.h"
+#include "store/secret.h"
+#include "store/spool.h"
+#include "store/store.h"
+
+static const char command[] = "rebuild";
+
+typedef struct {
+	guint arrivals, statements, actions, handovers, reminders;
+	guint skipped;           /* arrivals whose commit had failed, or gone */
+	guint failed;            /* records that could not be replayed */
+} Tally;
+
+typedef struct {
+	Store *store;
+	const Config *config;
+	GHashTable *last;        /* dedupe key -> the index of its last arrival */
+	Tally tally;
+} Replay;
+
+static char *
+dedupe_key (const JournalRecord *r)
+{
+	/* arrival RECEIVED NOW RAW DEDUPE MESSAGE_ID ... */
+	return g_strconcat (journal_field (r, 5) != NULL ? journal_field (r, 5) : "", " ",
+	                    journal_field (r, 4), NULL);
+}
+
+/* The last arrival line of each message: an earlier one is of a delivery
+ * whose commit failed after its line was written (the retry wrote
+ * another). */
+static GHashTable *
+last_arrivals (GPtrArray *records)
+{
+	GHashTable *last = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+	for (guint i = 0; i < records->len; i++) {
+		const JournalRecord *r = g_ptr_array_index (records, i);
+
+		if (g_strcmp0 (journal_field (r, 0), "arrival") == 0 && journal_field (r, 4) != NULL)
+			g_hash_table_insert (last, dedupe_key (r), GUINT_TO_POINTER (i + 1));
+	}
+	return last;
+}
+
+static gboolean
+replay_arrival (Replay *rp, const JournalRecord *r, guint index, GError **error)
+{
+	g_autofree char *key = dedupe_key (r);
+	g_autofree char *path = NULL;
+	g_autoptr (Message) message = NULL;
+	const char *raw = journal_field (r, 3), *id = journal_field (r, 10);
+	DeliverResult result = { 0 };
+	gboolean ok;
+
+	if (GPOINTER_TO_UINT (g_hash_table_lookup (rp->last, key)) != index + 1 || raw == NULL) {
+		rp->tally.skipped++;
+		return TRUE;
+	}
+	path = spool_path (rp->config->spool, "msg", raw);
+	if (!g_file_test (path, G_FILE_TEST_EXISTS)) {
+		/* Its commit failed and the file went with it. */
+		rp->tally.skipped++;
+		return TRUE;
+	}
+	message = message_open_file (path, rp->config->max_message_size, error);
+	if (message == NULL)
+		return FALSE;
+	message->sender = g_strdup (journal_field (r, 6));
+	message->recipient = g_strdup (journal_field (r, 7));
+	message->extension = g_strdup (journal_field (r, 8));
+	message->oversized |= g_strcmp0 (journal_field (r, 9), "oversized") == 0;
+	ok = deliver_replay (rp->store, rp->config, message, journal_field (r, 1),
+	                     journal_field (r, 2), id != NULL && *id != '\0' ? id : NULL, &result, error);
+	if (ok && result.duplicate)
+		rp->tally.skipped++;
+	else if (ok) {
+		rp->tally.arrivals++;
+		rp->tally.statements += id != NULL && *id != '\0';
+	}
+	deliver_result_clear (&result);
+	return ok;
+}
+
+static gboolean
+replay_action (Replay *rp, const JournalRecord *r, GError **error)
+{
+	const char *at = journal_field (r, 1), *by = journal_field (r, 2);
+	const char *kind = journal_field (r, 3), *id = journal_field (r, 4);
+
+	if (kind == NULL || id == NULL) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED, "an action without its statement");
+		return FALSE;
+	}
+	if (strcmp (kind, "route") == 0) {
+		g_autoptr (GPtrArray) groups = g_ptr_array_new ();
+		DeliverResult result = { 0 };
+		gboolean ok;
+
+		for (guint i = 5; i < r->len; i++)
+			g_ptr_array_add (groups, (gpointer) journal_field (r, i));
+		if (groups->len == 0)
+			return TRUE;
+		ok = deliver_route (rp->store, rp->config, id, groups, by, at, &result, error);
+		deliver_result_clear (&result);
+		return ok;
+	}
+	if (strcmp (kind, "close") == 0 || strcmp (kind, "reopen") == 0 || strcmp (kind, "taken") == 0) {
+		const char *done = NULL, *nothing = NULL;
+
+		return action_change_state (rp->store, kind, id, by, at, NULL, &done, &nothing, error);
+	}
+	g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED, "an action this version does not know: %s",
+	             kind);
+	return FALSE;
+}
+
+static gboolean
+outcome_of (const char *name, StoreOutboxOutcome *outcome)
+{
+	if (g_strcmp0 (name, "sent") == 0)
+		*outcome = STORE_OUTBOX_SENT;
+	else if (g_strcmp0 (name, "deferred") == 0)
+		*outcome = STORE_OUTBOX_DEFERRED;
+	else if (g_strcmp0 (name, "failed") == 0)
+		*outcome = STORE_OUTBOX_FAILED;
+	else
+		return FALSE;
+	return TRUE;
+}
+
+/* Marks the outgoing message as the journal says, without sending it:
+ * claimed and finished as outbox_send() did. A row no longer queued (a
+ * line repeated by a retry) is left alone. */
+static gboolean
+replay_handover (Replay *rp, const JournalRecord *r, GError **error)
+{
+	const char *at = journal_field (r, 1), *refused_text = journal_field (r, 6);
+	g_autoptr (StoreOutbox) entry = NULL;
+	g_autoptr (GPtrArray) refused = g_ptr_array_new_with_free_func (g_free);
+	StoreOutboxOutcome outcome;
+	gboolean claimed = FALSE;
+
+	if (!outcome_of (journal_field (r, 3), &outcome) || journal_field (r, 2) == NULL) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED, "a hand-over without its outcome");
+		return FALSE;
+	}
+	entry = store_find_outbox (rp->store, journal_field (r, 2), error);
+	if (entry == NULL) {
+		if (error != NULL && *error == NULL)
+			g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+			             "no outgoing message <%s>", journal_field (r, 2));
+		return FALSE;
+	}
+	if (refused_text != NULL) {
+		g_auto (GStrv) parts = g_strsplit (refused_text, "\n", -1);
+		for (guint i = 0; parts[i] != NULL; i++)
+			g_ptr_array_add (refused, g_strdup (parts[i]));
+	}
+	if (!store_begin (rp->store, error))
+		return FALSE;
+	if (!store_claim_outbox (rp->store, entry->id, "rebuild", (gint64) getpid (), at, NULL,
+	                         &claimed, error))
+		goto fail;
+	if (claimed &&
+	    !store_finish_outbox (rp->store, entry->id, "rebuild", outcome, at, journal_field (r, 4),
+	                          journal_field (r, 5), refused, journal_field (r, 7),
+	                          journal_field (r, 8), error))
+		goto fail;
+	return store_commit (rp->store, error);
+
+fail:
+	store_rollback (rp->store);
+	return FALSE;
+}
+
+/* One record; FALSE with @error set when it could not be replayed. */
+static gboolean
+replay_one (Replay *rp, const JournalRecord *r, guint index, GError **error)
+{
+	const char *kind = journal_field (r, 0);
+
+	if (g_strcmp0 (kind, "arrival") == 0)
+		return replay_arrival (rp, r, index, error);
+	if (g_strcmp0 (kind, "action") == 0) {
+		rp->tally.actions++;
+		return replay_action (rp, r, error);
+	}
+	if (g_strcmp0 (kind, "handover") == 0) {
+		rp->tally.handovers++;
+		return replay_handover (rp, r, error);
+	}
+	if (g_strcmp0 (kind, "reminder") == 0) {
+		rp->tally.reminders++;
+		return remind_replay (rp->store, rp->config, journal_field (r, 2), journal_field (r, 3),
+		                      journal_field (r, 4), journal_field (r, 1), error);
+	}
+	return TRUE;             /* "journal" and kinds of a later version */
+}
+
+/* Replays @records into @store. A temporary error (busy, I/O, disk full)
+ * stops it; any other failure of one record is said, counted, and the
+ * replay goes on. */
+static gboolean
+replay (Replay *rp, GPtrArray *records, GError **error)
+{
+	for (guint i = 0; i < records->len; i++) {
+		g_autoptr (GError) local = NULL;
+
+		if (replay_one (rp, g_ptr_array_index (records, i), i, &local))
+			continue;
+		if (liaison_error_is_temporary (local)) {
+			g_propagate_error (error, g_steal_pointer (&local));
+			g_prefix_error (error, "journal record %u: ", i + 1);
+			return FALSE;
+		}
+		rp->tally.failed++;
+		command_print_errorf (command, "journal record %u (%s) not replayed: %s", i + 1,
+		                      journal_field (g_ptr_array_index (records, i), 0), local->message);
+	}
+	return TRUE;
+}
+
+/* Moves @from (and its -wal and -shm) to @to. */
+static gboolean
+move_database (const char *from, const char *to, GError **error)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+
+	for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++) {
+		g_autofree char *a = g_strconcat (from, suffixes[i], NULL);
+		g_autofree char *b = g_strconcat (to, suffixes[i], NULL);
+
+		if (rename (a, b) < 0 && (errno != ENOENT || i == 0)) {
+			g_autofree char *what = g_strdup_printf ("cannot move %s to %s", a, b);
+			liaison_set_errno (error, errno, what);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+static void
+remove_database (const char *path)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+	for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++) {
+		g_autofree char *p = g_strconcat (path, suffixes[i], NULL);
+		(void) unlink (p);
+	}
+}
+
+/* Builds the database at @scratch from the journal @records. */
+static gboolean
+build (const Config *config, const char *scratch, GPtrArray *records, Tally *tally, GError **error)
+{
+	g_autoptr (Store) store = NULL;
+	g_autoptr (GHashTable) last = last_arrivals (records);
+	Replay rp = { NULL, config, last, { 0 } };
+
+	remove_database (scratch);
+	store = store_open (scratch, COMMAND_BUSY_TIMEOUT_MS, error);
+	if (store == NULL)
+		return FALSE;
+	rp.store = store;
+	/* One transaction: nothing of it is seen before it is whole, and
+	 * the database it writes is renamed into place only then. */
+	if (!store_batch_begin (store, error))
+		return FALSE;
+	if (!replay (&rp, records, error)) {
+		store_batch_rollback (store);
+		return FALSE;
+	}
+	if (!store_batch_commit (store, error))
+		return FALSE;
+	*tally = rp.tally;
+	return TRUE;
+}
+
+static LiaisonStatus
+run (CommandContext *ctx, gboolean force)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) records = NULL;
+	const Config *config = ctx->config;
+	g_autofree char *journal = journal_path (config->spool);
+	g_autofree char *scratch = g_strconcat (config->database, ".rebuild", NULL);
+	g_autofree char *backup = g_strconcat (config->database, ".bak", NULL);
+	gboolean exists = g_file_test (config->database, G_FILE_TEST_EXISTS);
+	guint torn = 0;
+	Tally tally = { 0 };
+
+	if (exists && !force) {
+		command_print_errorf (command, "the database %s exists: rebuild --force moves it aside "
+		                      "as %s and rebuilds", config->database, backup);
+		return LIAISON_STATUS_ERROR;
+	}
+	if (!secret_exists (config->spool)) {
+		command_print_errorf (command, "%s/secret is missing: the Message-IDs of the mail we "
+		                      "sent could not be the same", config->spool);
+		return LIAISON_STATUS_ERROR;
+	}
+	records = journal_read (journal, &torn, &error);
+	if (records == NULL || !command_load_secret (ctx->config, &error) ||
+	    !build (config, scratch, records, &tally, &error)) {
+		remove_database (scratch);
+		return command_fail (command, error);
+	}
+	if ((exists && !move_database (config->database, backup, &error)) ||
+	    !move_database (scratch, config->database, &error))
+		return command_fail (command, error);
+	if (torn > 0)
+		command_print_errorf (command, "%u damaged journal line%s ignored (a torn last line "
+		                      "after a crash is one)", torn, torn == 1 ? "" : "s");
+	printf ("rebuild: %u messages (%u statements), %u actions, %u hand-overs, %u reminders "
+	        "replayed; %u skipped; %u not replayed; nothing sent\n", tally.arrivals,
+	        tally.statements, tally.actions, tally.handovers, tally.reminders, tally.skipped,
+	        tally.failed);
+	return tally.failed > 0 ? LIAISON_STATUS_ERROR : LIAISON_STATUS_OK;
+}
+
+LiaisonStatus
+cmd_rebuild (const GlobalOptions *options, int argc, char **argv)
+{
+	g_autoptr (GOptionContext) context = NULL;
+	g_autoptr (GError) error = NULL;
+	g_auto (CommandContext) ctx = { 0 };
+	gboolean force = FALSE;
+	const GOptionEntry entries[] = {
+		{ "force", 0, 0, G_OPTION_ARG_NONE, &force,
+		  "Rebuild even though the database exists; it is moved aside as DATABASE.bak", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+
+	context = command_option_context_new (command, NULL, "Recreates the database from the "
+	                                      "spool, its journal and its secret; sends nothing.",
+	                                      entries);
+	if (!g_option_context_parse (context, &argc, &argv, &error))
+		return command_usage_error (command, "%s", error->message);
+	if (argc > 1)
+		return command_usage_error (command, "unexpected argument '%s'", argv[1]);
+	command_context_init (&ctx, command);
+	if (!command_load_config (&ctx, options, &error))
+		return command_fail (command, error);
+	return run (&ctx, force);
+}

@@ -1,0 +1,234 @@
+/* journal-seed.c: the journal of an installation older than it, written
+ * once from its database (journal_seed()), so that `rebuild` covers its
+ * history too: the arrivals in the order of their rows, with their ids;
+ * the manual actions from the events table (close, reopen, taken "by
+ * hand", and routed); the hand-over results from the events and the
+ * outbox; the reminders sent. Each at its time, merged in time order. */
+#include "config.h"
+
+#include <string.h>
+
+#include "store/journal.h"
+#include "store/store-private.h"
+
+enum {
+	Q_ARRIVALS,
+	Q_OTHERS,
+};
+
+static const char *const query_sql[] = {
+	[Q_ARRIVALS] =
+		"SELECT m.received, COALESCE ((SELECT min (o.created) FROM outbox o WHERE o.message = m.id), "
+		"m.received), m.raw_sha256, m.dedupe_hash, m.message_id, m.env_sender, "
+		"m.env_recipient, m.env_extension, "
+		"CASE WHEN m.hold_reason = 'message larger than max-message-size' THEN 'oversized' "
+		"ELSE '' END, "
+		"(SELECT s.ls_id FROM statements s WHERE s.message = m.id) "
+		"FROM messages m ORDER BY m.id",
+	/* Every other record as (at, kind, fields...), in time order; at one
+	 * time, actions and reminders before the hand-overs they cause. */
+	[Q_OTHERS] =
+		"SELECT at, kind, a, b, c, d FROM ("
+		" SELECT e.at AS at, 1 AS o, e.id AS i, 'action' AS kind,"
+		"  CASE e.type WHEN 'closed' THEN 'close' WHEN 'reopened' THEN 'reopen'"
+		"   WHEN 'action-taken' THEN 'taken' ELSE 'route' END AS a, s.ls_id AS b,"
+		"  e.detail AS c, NULL AS d"
+		" FROM events e JOIN statements s ON s.id = e.statement"
+		" WHERE (e.type IN ('closed', 'reopened', 'action-taken') AND e.detail = 'by hand')"
+		"  OR e.type = 'routed'"
+		" UNION ALL"
+		" SELECT r.created, 1, r.id + 1000000000, 'reminder', s.ls_id, r.stage, r.day, NULL"
+		" FROM reminders r JOIN statements s ON s.id = r.statement"
+		" UNION ALL"
+		" SELECT e.at, 2, e.id, 'handover', e.type, e.detail, o.next_attempt, o.last_error"
+		" FROM events e LEFT JOIN outbox o"
+		"  ON instr (e.detail, '<' || o.message_id || '>') > 0"
+		" WHERE e.type IN ('sent', 'send-failed', 'deferred')"
+		" UNION ALL"
+		" SELECT COALESCE (o.sent, o.created), 2, o.id + 1000000000, 'handover',"
+		"  CASE o.state WHEN 'sent' THEN 'sent' ELSE 'send-failed' END,"
+		"  o.kind || ' <' || o.message_id || '>', NULL, o.last_error"
+		" FROM outbox o WHERE o.statement IS NULL AND o.state IN ('sent', 'failed')"
+		") ORDER BY at, o, i",
+};
+
+static void
+add_line (GString *out, const char *const *fields, guint n)
+{
+	journal_format (out, fields, n);
+}
+
+static void
+arrival_line (sqlite3_stmt *st, GString *out)
+{
+	const char *fields[11] = { "arrival" };
+
+	for (int i = 0; i < 10; i++)
+		fields[i + 1] = (const char *) sqlite3_column_text (st, i);
+	add_line (out, fields, G_N_ELEMENTS (fields));
+}
+
+/* The Message-ID between the first <> of @detail, newly allocated. */
+static char *
+bracketed (const char *detail)
+{
+	const char *open = detail != NULL ? strchr (detail, '<') : NULL;
+	const char *close = open != NULL ? strchr (open, '>') : NULL;
+
+	return close != NULL ? g_strndup (open + 1, (gsize) (close - open - 1)) : NULL;
+}
+
+static void
+handover_line (sqlite3_stmt *st, const char *at, GString *out)
+{
+	const char *type = (const char *) sqlite3_column_text (st, 2);
+	const char *detail = (const char *) sqlite3_column_text (st, 3);
+	g_autofree char *message_id = bracketed (detail);
+	const char *text = NULL;
+	gboolean deferred = g_strcmp0 (type, "deferred") == 0;
+	const char *outcome = g_strcmp0 (type, "sent") == 0 ? "sent" : deferred ? "deferred" : "failed";
+
+	if (message_id == NULL)
+		return;
+	if (g_strcmp0 (type, "sent") != 0) {
+		const char *gt = strchr (detail, '>');
+		const char *colon = gt != NULL ? strstr (gt, ": ") : NULL;
+		text = colon != NULL ? colon + 2 : (const char *) sqlite3_column_text (st, 5);
+	}
+	{
+		const char *fields[] = {
+			"handover", at, message_id, outcome,
+			deferred ? (const char *) sqlite3_column_text (st, 4) : NULL, text, NULL, type,
+			detail,
+		};
+		add_line (out, fields, G_N_ELEMENTS (fields));
+	}
+}
+
+/* A route's groups from its event's detail: "to a, b" and maybe
+ * " (nobody new to send to)". */
+static char **
+route_groups (const char *detail)
+{
+	g_autofree char *names = g_strdup (detail != NULL && g_str_has_prefix (detail, "to ")
+	                                   ? detail + 3 : "");
+	char *paren = strstr (names, " (");
+
+	if (paren != NULL)
+		*paren = '\0';
+	return g_strsplit (names, ", ", -1);
+}
+
+static void
+other_line (sqlite3_stmt *st, GString *out)
+{
+	const char *at = (const char *) sqlite3_column_text (st, 0);
+	const char *kind = (const char *) sqlite3_column_text (st, 1);
+	const char *a = (const char *) sqlite3_column_text (st, 2);
+	const char *b = (const char *) sqlite3_column_text (st, 3);
+
+	if (g_strcmp0 (kind, "handover") == 0) {
+		handover_line (st, at, out);
+	} else if (g_strcmp0 (kind, "reminder") == 0) {
+		const char *fields[] = { "reminder", at, a, b, (const char *) sqlite3_column_text (st, 4) };
+		add_line (out, fields, G_N_ELEMENTS (fields));
+	} else {
+		g_auto (GStrv) groups = g_strcmp0 (a, "route") == 0
+			? route_groups ((const char *) sqlite3_column_text (st, 4)) : NULL;
+		g_autoptr (GPtrArray) fields = g_ptr_array_new ();
+
+		g_ptr_array_add (fields, (gpointer) "action");
+		g_ptr_array_add (fields, (gpointer) at);
+		g_ptr_array_add (fields, (gpointer) "database");
+		g_ptr_array_add (fields, (gpointer) a);
+		g_ptr_array_add (fields, (gpointer) b);
+		for (guint i = 0; groups != NULL && groups[i] != NULL; i++)
+			g_ptr_array_add (fields, groups[i]);
+		add_line (out, (const char *const *) fields->pdata, fields->len);
+	}
+}
+
+/* The lines of @st, one per row, each with its time (its first field):
+ * GPtrArray of char* "AT\tLINE". */
+static gboolean
+collect (Store *store, sqlite3_stmt *st, gboolean arrivals, GPtrArray *lines, GError **error)
+{
+	g_autofree char *last = g_strdup ("");
+	int r;
+
+	while ((r = step (store, st, error)) > 0) {
+		g_autoptr (GString) line = g_string_new (NULL);
+		const char *at = (const char *) sqlite3_column_text (st, arrivals ? 1 : 0);
+
+		if (arrivals)
+			arrival_line (st, line);
+		else
+			other_line (st, line);
+		if (line->len == 0)
+			continue;
+		/* Arrivals keep the order of their rows: a message processed
+		 * later is never placed before one processed earlier. */
+		if (at == NULL || (arrivals && strcmp (at, last) < 0))
+			at = last;
+		else {
+			g_free (last);
+			last = g_strdup (at);
+		}
+		g_ptr_array_add (lines, g_strdup_printf ("%s\t%s", at, line->str));
+	}
+	return r == 0;
+}
+
+static gsize
+time_len (const char *line)
+{
+	return (gsize) (strchr (line, '\t') - line);
+}
+
+/* -1, 0, 1: which of two "AT\tLINE" entries comes first by time. */
+static int
+by_time (const char *a, const char *b)
+{
+	gsize la = time_len (a), lb = time_len (b);
+	int c = strncmp (a, b, MIN (la, lb));
+
+	return c != 0 ? c : (la > lb) - (la < lb);
+}
+
+gboolean
+journal_seed (Store *store, const char *spool, GError **error)
+{
+	g_autoptr (GPtrArray) arrivals = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GPtrArray) others = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GString) out = g_string_new (NULL);
+	g_autofree char *path = journal_path (spool);
+	g_autoptr (GDateTime) clock = g_date_time_new_now_utc ();
+	g_autofree char *now = g_date_time_format (clock, "%Y-%m-%dT%H:%M:%SZ");
+	const char *head[] = { "journal", JOURNAL_VERSION, now };
+	guint i = 0, j = 0;
+
+	{
+		g_auto (StoreQuery) a = query (store, Q_ARRIVALS, error);
+		if (a == NULL || !collect (store, a, TRUE, arrivals, error))
+			return FALSE;
+	}
+	{
+		g_auto (StoreQuery) o = query (store, Q_OTHERS, error);
+		if (o == NULL || !collect (store, o, FALSE, others, error))
+			return FALSE;
+	}
+	journal_format (out, head, G_N_ELEMENTS (head));
+	/* Merged by time; an arrival first when the times are equal. */
+	while (i < arrivals->len || j < others->len) {
+		const char *next;
+
+		if (j >= others->len || (i < arrivals->len &&
+		                         by_time (g_ptr_array_index (arrivals, i),
+		                                  g_ptr_array_index (others, j)) <= 0))
+			next = g_ptr_array_index (arrivals, i++);
+		else
+			next = g_ptr_array_index (others, j++);
+		g_string_append (out, strchr (next, '\t') + 1);
+	}
+	return journal_write_new (path, out->str, error);
+}
