@@ -337,10 +337,10 @@ run (CommandContext *ctx, gboolean force)
 	if (torn > 0)
 		command_print_errorf (command, "%u damaged journal line%s ignored (a torn last line "
 		                      "after a crash is one)", torn, torn == 1 ? "" : "s");
-	printf ("rebuild: %u messages (%u statements), %u actions, %u hand-overs, %u reminders "
+	printf ("rebuild: %u messages (%u statements), %u actions, %u hand-overs, %u reminder%s "
 	        "replayed; %u skipped; %u not replayed; nothing sent\n", tally.arrivals,
-	        tally.statements, tally.actions, tally.handovers, tally.reminders, tally.skipped,
-	        tally.failed);
+	        tally.statements, tally.actions, tally.handovers, tally.reminders,
+	        tally.reminders == 1 ? "" : "s", tally.skipped, tally.failed);
 	return tally.failed > 0 ? LIAISON_STATUS_ERROR : LIAISON_STATUS_OK;
 }
 
