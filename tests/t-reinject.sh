@@ -124,7 +124,10 @@ else
 fi
 # deliver, one message at a time in the order they arrived, gives the same
 # statements too (received is deliver's clock there, so it is left out).
-write_config "database = $T/delivered.db"
+# A database of its own has a spool of its own: the spool's journal is
+# one database's history (SPEC 12), and deliver refuses another's.
+write_config "database = $T/delivered.db" "spool = $T/delivered-spool"
+mkdir -p "$T/delivered-spool" && cp -p "$T/spool/secret" "$T/delivered-spool/secret"
 for f in $(for g in "$S"/*.eml; do
 		printf '%s %s\n' "$(date -u -d "$(sed -n 's/^Date: //p' "$g" | head -1)" +%s)" "$g"
 	done | sort -n | cut -d' ' -f2); do

@@ -227,7 +227,10 @@ check "its replied event names the response statement" 1 \
 
 # reinject: the time of receipt is the arrival time, but the mail it causes
 # is written now, and dated so.
-write_config "database = $T/reinject.db" "id-prefix = RI"
+# (A register of its own has a spool of its own: the spool's journal is
+# one register's history, SPEC 12.)
+write_config "database = $T/reinject.db" "id-prefix = RI" "spool = $T/reinject-spool"
+mkdir -p "$T/reinject-spool" && cp -p "$T/spool/secret" "$T/reinject-spool/secret"
 { echo "From tsbsg15@itu.int Fri Oct  2 12:05:00 2026"; cat "$S/01-action-ccamp.eml"; echo; } > "$T/01.mbox"
 LIAISON_NOW=2026-11-30T08:00:00Z "$LIAISON" -c "$CONF" reinject "$T/01.mbox" >/dev/null 2>&1
 check "reinject exits 0" 0 "$?"

@@ -95,6 +95,10 @@ ids () { sql "SELECT o.kind, s.ls_id, o.message_id, o.sender FROM outbox o JOIN 
 ids > "$T/ids.1"
 cp "$T/liaison.db" "$T/first.db"
 rm -f "$T/liaison.db" "$T/liaison.db-wal" "$T/liaison.db-shm"
+# A new register on the spool (its journal, the first register's history,
+# set aside: deliver would refuse to write after it; t-journal.sh has
+# rebuild).
+mv "$T/spool/journal" "$T/journal.first"
 deliver "$S/01-action-ccamp.eml" -f tsbsg15@itu.int -r statements@example.org
 deliver "$S/03-response-opsawg.eml" -f liaisons@broadband-forum.org -r statements@example.org
 ids > "$T/ids.2"
@@ -122,6 +126,9 @@ check "one secret, no temporary one left" "secret" "$(ls -A "$T/race-spool" | gr
 sqlite3 -batch -noheader "$T/race.db" "SELECT m.message_id, o.kind, o.message_id FROM outbox o
 	JOIN messages m ON m.id = o.message ORDER BY m.message_id, o.kind" > "$T/race.1"
 sed -i "s|^database *=.*|database = $T/race2.db|" "$T/race.conf"
+# Another register on that spool begins a journal of its own (the old one
+# is the first register's history, which deliver would not write to).
+mv "$T/race-spool/journal" "$T/race-spool/journal.first"
 for i in 4 3 2 1; do
 	"$LIAISON" -c "$T/race.conf" deliver -r statements@example.org < "$T/race-$i.eml" > /dev/null 2>&1
 done
@@ -136,6 +143,7 @@ check "every id of the first register is one of the second's" "" \
 
 mv "$T/first.db" "$T/liaison.db"
 rm -f "$T/liaison.db-wal" "$T/liaison.db-shm"
+mv "$T/journal.first" "$T/spool/journal"
 
 # An unreadable or short secret defers: nothing is sent under another key.
 cp -p "$T/spool/secret" "$T/secret.saved"

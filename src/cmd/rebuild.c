@@ -296,6 +296,10 @@ build (const Config *config, const char *scratch, GPtrArray *records, Tally *tal
 		store_batch_rollback (store);
 		return FALSE;
 	}
+	if (!journal_adopt (store, config->spool, error)) {
+		store_batch_rollback (store);
+		return FALSE;
+	}
 	if (!store_batch_commit (store, error))
 		return FALSE;
 	*tally = rp.tally;

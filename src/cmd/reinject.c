@@ -195,12 +195,18 @@ open_store (const Config *config, gboolean dry_run, Config *scratch_config, char
 
 	if (!dry_run) {
 		g_autoptr (Store) store = NULL;
+		g_autofree char *moved = NULL;
 
 		if (!spool_prepare (config->spool, error))
 			return NULL;
 		store = store_open (config->database, BUSY_TIMEOUT_MS, error);
-		if (store == NULL || !journal_attach (store, config->spool, error))
+		if (store == NULL || !journal_attach_restart (store, config->spool, &moved, error))
 			return NULL;
+		/* A note, not an error: a new history begins. */
+		if (moved != NULL)
+			printf ("reinject: a new journal begins with this empty database; the old one "
+			        "is kept as %s (liaison rebuild would have kept its manual actions)\n",
+			        moved);
 		return g_steal_pointer (&store);
 	}
 

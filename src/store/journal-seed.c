@@ -196,7 +196,7 @@ by_time (const char *a, const char *b)
 }
 
 gboolean
-journal_seed (Store *store, const char *spool, GError **error)
+journal_seed (Store *store, const char *spool, const char *token, GError **error)
 {
 	g_autoptr (GPtrArray) arrivals = g_ptr_array_new_with_free_func (g_free);
 	g_autoptr (GPtrArray) others = g_ptr_array_new_with_free_func (g_free);
@@ -204,7 +204,7 @@ journal_seed (Store *store, const char *spool, GError **error)
 	g_autofree char *path = journal_path (spool);
 	g_autoptr (GDateTime) clock = g_date_time_new_now_utc ();
 	g_autofree char *now = g_date_time_format (clock, "%Y-%m-%dT%H:%M:%SZ");
-	const char *head[] = { "journal", JOURNAL_VERSION, now };
+	const char *head[] = { "journal", JOURNAL_VERSION, now, token };
 	guint i = 0, j = 0;
 
 	{

@@ -184,37 +184,6 @@ journal_write_new (const char *path, const char *text, GError **error)
 	return fsync_dir_of (path, error);
 }
 
-static gboolean
-seed_if_missing (Store *store, const char *spool, const char *path, GError **error)
-{
-	if (g_file_test (path, G_FILE_TEST_EXISTS))
-		return TRUE;
-	/* Under the write lock: a second process waits, then finds it. */
-	if (!store_begin (store, error))
-		return FALSE;
-	if (!g_file_test (path, G_FILE_TEST_EXISTS) && !journal_seed (store, spool, error)) {
-		store_rollback (store);
-		g_prefix_error (error, "cannot write the journal from the database: ");
-		return FALSE;
-	}
-	return store_commit (store, error);
-}
-
-gboolean
-journal_attach (Store *store, const char *spool, GError **error)
-{
-	g_autofree char *path = NULL;
-
-	g_return_val_if_fail (store != NULL && spool != NULL, FALSE);
-
-	path = journal_path (spool);
-	if (!spool_prepare (spool, error) || !seed_if_missing (store, spool, path, error))
-		return FALSE;
-	g_free (store->journal);
-	store->journal = g_steal_pointer (&path);
-	return TRUE;
-}
-
 gboolean
 journal_arrival (Store *store, const JournalArrival *a, GError **error)
 {
@@ -380,4 +349,204 @@ const char *
 journal_field (const JournalRecord *record, guint i)
 {
 	return i < record->len ? g_ptr_array_index (record, i) : NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Which database a journal belongs to: a token in its first record and in
+ * the database's table journal (schema.c), written together when the
+ * journal is created. A database without the token of the journal beside
+ * it is not the one the journal describes. */
+
+enum {
+	Q_GET_TOKEN,
+	Q_SET_TOKEN,
+};
+
+static const char *const query_sql[] = {
+	[Q_GET_TOKEN] = "SELECT token FROM journal WHERE id = 1",
+	[Q_SET_TOKEN] = "INSERT OR REPLACE INTO journal (id, token) VALUES (1, ?1)",
+};
+
+/* The database's token into *@token (NULL when it has none). */
+static gboolean
+get_token (Store *store, char **token, GError **error)
+{
+	g_auto (StoreQuery) st = query (store, Q_GET_TOKEN, error);
+	int r;
+
+	*token = NULL;
+	if (st == NULL)
+		return FALSE;
+	r = step (store, st, error);
+	if (r > 0)
+		*token = column_dup (st, 0);
+	return r >= 0;
+}
+
+static gboolean
+set_token (Store *store, const char *token, GError **error)
+{
+	g_auto (StoreQuery) st = query (store, Q_SET_TOKEN, error);
+	Binder bind = { st, SQLITE_OK };
+
+	if (st == NULL)
+		return FALSE;
+	bind_text (&bind, 1, token);
+	if (bind.rc != SQLITE_OK)
+		return store_sql_error (store, bind.rc, error);
+	return run (store, st, error);
+}
+
+char *
+journal_new_token (void)
+{
+	return g_strdup_printf ("%08x%08x%08x%08x", g_random_int (), g_random_int (),
+	                        g_random_int (), g_random_int ());
+}
+
+/* The token of the journal at @path (its first record), or NULL. */
+static char *
+journal_token (const char *path)
+{
+	char buf[4096];
+	FILE *f = fopen (path, "re");
+	JournalRecord *head = NULL;
+	char *token = NULL;
+
+	if (f == NULL)
+		return NULL;
+	if (fgets (buf, sizeof buf, f) != NULL && strchr (buf, '\n') != NULL)
+		head = parse_line (buf, strcspn (buf, "\n"));
+	fclose (f);
+	if (head != NULL && g_strcmp0 (journal_field (head, 0), "journal") == 0)
+		token = g_strdup (journal_field (head, 3));
+	if (head != NULL)
+		g_ptr_array_unref (head);
+	return token;
+}
+
+/* Whether the journal at @path records an arrival. */
+static gboolean
+has_arrivals (const char *path)
+{
+	g_autoptr (GPtrArray) records = NULL;
+	guint skipped = 0;
+
+	records = journal_read (path, &skipped, NULL);
+	for (guint i = 0; records != NULL && i < records->len; i++)
+		if (g_strcmp0 (journal_field (g_ptr_array_index (records, i), 0), "arrival") == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Whether the journal at @path, with @token, describes the database whose
+ * token is @ours: the same token; or the database has none yet (it
+ * predates the token) and has messages, or the journal has none. */
+static gboolean
+belongs (Store *store, const char *path, const char *token, const char *ours, GError **error)
+{
+	gint64 messages = 0, statements = 0, held = 0;
+
+	if (ours != NULL)
+		return g_strcmp0 (token, ours) == 0;
+	if (!store_count (store, &messages, &statements, &held, error))
+		return FALSE;
+	return messages > 0 || !has_arrivals (path);
+}
+
+/* Under the write lock: makes the journal at @path the database's, writing
+ * it from the database when it is missing; a journal of another database
+ * (or of this one before it was lost) is refused, or with @restart moved
+ * aside (*@moved). */
+static gboolean
+settle (Store *store, const char *spool, const char *path, gboolean restart, char **moved,
+        GError **error)
+{
+	g_autofree char *ours = NULL;
+	g_autofree char *token = NULL;
+	g_autoptr (GError) local = NULL;
+
+	if (!get_token (store, &ours, error))
+		return FALSE;
+	if (g_file_test (path, G_FILE_TEST_EXISTS)) {
+		token = journal_token (path);
+		if (belongs (store, path, token, ours, &local))
+			return token == NULL || g_strcmp0 (token, ours) == 0 || set_token (store, token, error);
+		if (local != NULL) {
+			g_propagate_error (error, g_steal_pointer (&local));
+			return FALSE;
+		}
+		if (!restart) {
+			g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_IO,
+			             "%s is the history of another database than %s (was it lost?): "
+			             "run `liaison rebuild --force` to recreate it", path, store->path);
+			return FALSE;
+		}
+		*moved = g_strdup_printf ("%s.%" G_GINT64_FORMAT, path, g_get_real_time () / G_USEC_PER_SEC);
+		if (rename (path, *moved) < 0) {
+			g_autofree char *what = g_strdup_printf ("cannot move %s aside", path);
+			liaison_set_errno (error, errno, what);
+			return FALSE;
+		}
+	}
+	g_free (token);
+	token = ours != NULL ? g_strdup (ours) : journal_new_token ();
+	if (!journal_seed (store, spool, token, error)) {
+		g_prefix_error (error, "cannot write the journal from the database: ");
+		return FALSE;
+	}
+	return ours != NULL || set_token (store, token, error);
+}
+
+static gboolean
+attach (Store *store, const char *spool, gboolean restart, char **moved, GError **error)
+{
+	g_autofree char *path = NULL;
+	g_autofree char *ours = NULL;
+	g_autofree char *token = NULL;
+
+	g_return_val_if_fail (store != NULL && spool != NULL, FALSE);
+
+	path = journal_path (spool);
+	if (!spool_prepare (spool, error) || !get_token (store, &ours, error))
+		return FALSE;
+	token = journal_token (path);
+	/* The usual case needs no lock: the journal is this database's. */
+	if (ours == NULL || g_strcmp0 (ours, token) != 0) {
+		/* Under the write lock: a second process waits, then finds it
+		 * settled. */
+		if (!store_begin (store, error))
+			return FALSE;
+		if (!settle (store, spool, path, restart, moved, error)) {
+			store_rollback (store);
+			return FALSE;
+		}
+		if (!store_commit (store, error))
+			return FALSE;
+	}
+	g_free (store->journal);
+	store->journal = g_steal_pointer (&path);
+	return TRUE;
+}
+
+gboolean
+journal_adopt (Store *store, const char *spool, GError **error)
+{
+	g_autofree char *path = journal_path (spool);
+	g_autofree char *token = journal_token (path);
+
+	return token == NULL || set_token (store, token, error);
+}
+
+gboolean
+journal_attach (Store *store, const char *spool, GError **error)
+{
+	return attach (store, spool, FALSE, NULL, error);
+}
+
+gboolean
+journal_attach_restart (Store *store, const char *spool, char **moved, GError **error)
+{
+	*moved = NULL;
+	return attach (store, spool, TRUE, moved, error);
 }

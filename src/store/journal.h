@@ -18,7 +18,7 @@
 #include "store/store.h"
 
 /* The journal's kinds of record, as the first field names them:
- *   journal VERSION AT
+ *   journal VERSION AT TOKEN   (the first: TOKEN names the database)
  *   arrival RECEIVED NOW RAW_SHA256 DEDUPE MESSAGE_ID SENDER RECIPIENT
  *           EXTENSION FLAGS STATEMENT_ID
  *   action  AT BY KIND ID ARG...
@@ -27,11 +27,28 @@
 #define JOURNAL_VERSION "1"
 
 /* Makes @store write its records to @spool's journal from now on. When the
- * journal does not exist yet and the database holds messages (an
- * installation older than the journal), it is first written once from the
- * database (journal_seed()), under the store's write lock. Errors are
- * temporary (I/O, database busy). */
+ * journal does not exist yet, it is written, under the store's write
+ * lock: from the database when it holds messages (an installation older
+ * than the journal: journal_seed()), else with its first record alone.
+ * The journal's first record and the database share a token; a database
+ * that is not the journal's (one created after the database was lost,
+ * while the journal holds its history) is refused: a temporary error, so
+ * that `deliver` defers until `rebuild` has recreated it and no id is
+ * given twice. Other errors are temporary too (I/O, database busy). */
 gboolean journal_attach (Store *store, const char *spool, GError **error);
+
+/* The same for `reinject`, which may start a new history in an empty
+ * database: a journal that is not the database's is moved aside as
+ * SPOOL/journal.TIME (*@moved, newly allocated; NULL when nothing was
+ * moved) and a new one begun. */
+gboolean journal_attach_restart (Store *store, const char *spool, char **moved, GError **error);
+
+/* `rebuild`: marks the database of @store as the one the journal of
+ * @spool describes (inside the caller's transaction). */
+gboolean journal_adopt (Store *store, const char *spool, GError **error);
+
+/* A new random token for the first record of a journal. Newly allocated. */
+char *journal_new_token (void);
 
 /* The journal's path in @spool. Newly allocated. */
 char *journal_path (const char *spool);
@@ -88,11 +105,11 @@ const char *journal_field (const JournalRecord *record, guint i);
 /* Journal lines into @out (for journal_seed()). */
 void journal_format (GString *out, const char *const *fields, guint n);
 
-/* Writes the journal of @spool from the database of @store when it has
- * none (journal-seed.c): the arrivals in the database's order with their
- * ids, the manual events, the hand-over results and the reminders, each
- * at its time. Runs inside the caller's transaction. */
-gboolean journal_seed (Store *store, const char *spool, GError **error);
+/* Writes the journal of @spool, first record naming @token, from the
+ * database of @store (journal-seed.c): the arrivals in the database's
+ * order with their ids, the manual events, the hand-over results and the
+ * reminders, each at its time. Runs inside the caller's transaction. */
+gboolean journal_seed (Store *store, const char *spool, const char *token, GError **error);
 
 /* Writes @text to @path as a new file (a temporary file renamed over it),
  * fsynced with its directory. */

@@ -261,6 +261,16 @@ static const Migration migrations[] = {
 	  "CREATE INDEX IF NOT EXISTS statements_title ON statements (title COLLATE NOCASE, received, id);\n"
 	  "DROP INDEX IF EXISTS statements_url;\n"
 	  "PRAGMA user_version = 7;\n" },
+	{ 8,
+	  /* Which journal (SPOOL/journal, journal.c) describes this
+	   * database: the token of its first record. A database without it
+	   * beside a journal with messages is one created after the database
+	   * was lost, which must be rebuilt, not written to. */
+	  "CREATE TABLE journal (\n"
+	  "	id            INTEGER PRIMARY KEY CHECK (id = 1),\n"
+	  "	token         TEXT NOT NULL\n"
+	  ");\n"
+	  "PRAGMA user_version = 8;\n" },
 };
 
 int
