@@ -266,7 +266,7 @@ static const Migration migrations[] = {
 	   * database: the token of its first record. A database without it
 	   * beside a journal with messages is one created after the database
 	   * was lost, which must be rebuilt, not written to. */
-	  "CREATE TABLE journal (\n"
+	  "CREATE TABLE IF NOT EXISTS journal (\n"
 	  "	id            INTEGER PRIMARY KEY CHECK (id = 1),\n"
 	  "	token         TEXT NOT NULL\n"
 	  ");\n"
