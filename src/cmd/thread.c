@@ -1,7 +1,9 @@
 /* cmd/thread.c: `liaison thread`, the tree of a statement's thread, and the
  * commands that change a statement's state by hand: `close`, `reopen`,
  * `taken` and `route`. The writing ones take the write lock (BEGIN
- * IMMEDIATE) and record an event saying what changed.
+ * IMMEDIATE), record an event saying what changed, and journal it with
+ * who did it (--by); `rebuild` replays them through action_change_state()
+ * and deliver_route().
  * Returns OK, ERROR (one line on stderr) or USAGE. */
 #include "config.h"
 
