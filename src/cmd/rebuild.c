@@ -94,13 +94,27 @@ replay_arrival (Replay *rp, const JournalRecord *r, guint index, GError **error)
 	message->recipient = g_strdup (journal_field (r, 7));
 	message->extension = g_strdup (journal_field (r, 8));
 	message->oversized |= g_strcmp0 (journal_field (r, 9), "oversized") == 0;
+	if (id != NULL && *id == '\0')
+		id = NULL;
 	ok = deliver_replay (rp->store, rp->config, message, journal_field (r, 1),
-	                     journal_field (r, 2), id != NULL && *id != '\0' ? id : NULL, &result, error);
-	if (ok && result.duplicate)
+	                     journal_field (r, 2), id, &result, error);
+	if (ok && result.duplicate) {
 		rp->tally.skipped++;
-	else if (ok) {
+	} else if (ok) {
+		gboolean created = result.kind == CLASS_STATEMENT && !result.conflict;
+
 		rp->tally.arrivals++;
-		rp->tally.statements += id != NULL && *id != '\0';
+		rp->tally.statements += created;
+		/* A newer version may read a message otherwise than the one
+		 * that recorded it: recorded all the same, and said. */
+		if (created != (id != NULL)) {
+			g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+			             "<%s> is now %s, but was %s when it came",
+			             message->message_id != NULL ? message->message_id : raw,
+			             created ? "a statement" : message_class_to_string (result.kind),
+			             id != NULL ? id : "no statement");
+			ok = FALSE;
+		}
 	}
 	deliver_result_clear (&result);
 	return ok;
