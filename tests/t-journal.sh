@@ -51,7 +51,12 @@ act taken LS-2026-0010
 act close LS-2026-0012
 LIAISON_NOW=2026-12-04T08:00:00Z "$LIAISON" -c "$CONF" remind --today 2026-12-04 > /dev/null 2>> "$T/act.err" ||
 	errors=$((errors + 1))
+# A resend queues a message's mail again, and sends it.
+{ echo "From tsbsg15@itu.int Fri Oct  2 12:05:00 2026"; cat "$S/01-action-ccamp.eml"; echo; } > "$T/01.mbox"
+LIAISON_NOW=2026-12-05T08:00:00Z "$LIAISON" -c "$CONF" reinject --resend "$T/01.mbox" > /dev/null \
+	2>> "$T/act.err" || errors=$((errors + 1))
 check "every delivery and action exits 0" "0 " "$errors $(cat "$T/deliver.err" "$T/act.err")"
+check "the resend is journaled" 1 "$(grep -c '^[0-9a-f]* requeue	' "$T/spool/journal")"
 check "fifty messages recorded" 50 "$(sql "SELECT count(*) FROM messages")"
 check "Date and arrival disagree" 1 \
 	"$([ "$(sql "SELECT count(*) FROM messages a JOIN messages b ON a.id < b.id

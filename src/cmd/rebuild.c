@@ -212,6 +212,27 @@ fail:
 	return FALSE;
 }
 
+/* `reinject --resend`: the mail of a message queued again. */
+static gboolean
+replay_requeue (Replay *rp, const JournalRecord *r, GError **error)
+{
+	g_autoptr (GArray) rows = NULL;
+
+	if (journal_field (r, 3) == NULL) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED, "a requeue without its message");
+		return FALSE;
+	}
+	if (!store_begin (rp->store, error))
+		return FALSE;
+	rows = store_requeue_message (rp->store, journal_field (r, 2), journal_field (r, 3),
+	                              journal_field (r, 1), error);
+	if (rows == NULL || !store_commit (rp->store, error)) {
+		store_rollback (rp->store);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /* One record; FALSE with @error set when it could not be replayed. */
 static gboolean
 replay_one (Replay *rp, const JournalRecord *r, guint index, GError **error)
@@ -228,6 +249,8 @@ replay_one (Replay *rp, const JournalRecord *r, guint index, GError **error)
 		rp->tally.handovers++;
 		return replay_handover (rp, r, error);
 	}
+	if (g_strcmp0 (kind, "requeue") == 0)
+		return replay_requeue (rp, r, error);
 	if (g_strcmp0 (kind, "reminder") == 0) {
 		rp->tally.reminders++;
 		return remind_replay (rp->store, rp->config, journal_field (r, 2), journal_field (r, 3),

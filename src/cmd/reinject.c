@@ -301,7 +301,9 @@ requeue (Store *store, const Message *message, DeliverResult *result, GError **e
 		return FALSE;
 	result->outbox = store_requeue_message (store, message->message_id, message->dedupe_hash,
 	                                        now, error);
-	if (result->outbox == NULL || !store_commit (store, error)) {
+	if (result->outbox == NULL ||
+	    !journal_requeue (store, message->message_id, message->dedupe_hash, now, error) ||
+	    !store_commit (store, error)) {
 		store_rollback (store);
 		return FALSE;
 	}

@@ -3,7 +3,8 @@
  * history too: the arrivals in the order of their rows, with their ids;
  * the manual actions from the events table (close, reopen, taken "by
  * hand", and routed); the hand-over results from the events and the
- * outbox; the reminders sent. Each at its time, merged in time order. */
+ * outbox (a second one of a message: a `reinject --resend` before it);
+ * the reminders sent. Each at its time, merged in time order. */
 #include "config.h"
 
 #include <string.h>
@@ -28,27 +29,30 @@ static const char *const query_sql[] = {
 	/* Every other record as (at, kind, fields...), in time order; at one
 	 * time, actions and reminders before the hand-overs they cause. */
 	[Q_OTHERS] =
-		"SELECT at, kind, a, b, c, d FROM ("
+		"SELECT at, kind, a, b, c, d, e, f FROM ("
 		" SELECT e.at AS at, 1 AS o, e.id AS i, 'action' AS kind,"
 		"  CASE e.type WHEN 'closed' THEN 'close' WHEN 'reopened' THEN 'reopen'"
 		"   WHEN 'action-taken' THEN 'taken' ELSE 'route' END AS a, s.ls_id AS b,"
-		"  e.detail AS c, NULL AS d"
+		"  e.detail AS c, NULL AS d, NULL AS e, NULL AS f"
 		" FROM events e JOIN statements s ON s.id = e.statement"
 		" WHERE (e.type IN ('closed', 'reopened', 'action-taken') AND e.detail = 'by hand')"
 		"  OR e.type = 'routed'"
 		" UNION ALL"
-		" SELECT r.created, 1, r.id + 1000000000, 'reminder', s.ls_id, r.stage, r.day, NULL"
+		" SELECT r.created, 1, r.id + 1000000000, 'reminder', s.ls_id, r.stage, r.day, NULL,"
+		"  NULL, NULL"
 		" FROM reminders r JOIN statements s ON s.id = r.statement"
 		" UNION ALL"
-		" SELECT e.at, 2, e.id, 'handover', e.type, e.detail, o.next_attempt, o.last_error"
+		" SELECT e.at, 2, e.id, 'handover', e.type, e.detail, o.next_attempt, o.last_error,"
+		"  m.message_id, m.dedupe_hash"
 		" FROM events e LEFT JOIN outbox o"
 		"  ON instr (e.detail, '<' || o.message_id || '>') > 0"
+		" LEFT JOIN messages m ON m.id = o.message"
 		" WHERE e.type IN ('sent', 'send-failed', 'deferred')"
 		" UNION ALL"
 		" SELECT COALESCE (o.sent, o.created), 2, o.id + 1000000000, 'handover',"
 		"  CASE o.state WHEN 'sent' THEN 'sent' ELSE 'send-failed' END,"
-		"  o.kind || ' <' || o.message_id || '>', NULL, o.last_error"
-		" FROM outbox o WHERE o.statement IS NULL AND o.state IN ('sent', 'failed')"
+		"  o.kind || ' <' || o.message_id || '>', NULL, o.last_error, m.message_id, m.dedupe_hash"
+		" FROM outbox o LEFT JOIN messages m ON m.id = o.message WHERE o.statement IS NULL AND o.state IN ('sent', 'failed')"
 		") ORDER BY at, o, i",
 };
 
@@ -78,8 +82,40 @@ bracketed (const char *detail)
 	return close != NULL ? g_strndup (open + 1, (gsize) (close - open - 1)) : NULL;
 }
 
+/* A second hand-over of one of our messages was a `reinject --resend`,
+ * which queued the mail of its incoming message again: a requeue record
+ * before it. @finished maps each incoming message ("MESSAGE_ID DEDUPE")
+ * to the set of our messages of it handed over since. */
 static void
-handover_line (sqlite3_stmt *st, const char *at, GString *out)
+requeue_line (sqlite3_stmt *st, const char *at, const char *message_id, gboolean finished_now,
+              GHashTable *finished, GString *out)
+{
+	const char *incoming = (const char *) sqlite3_column_text (st, 6);
+	const char *dedupe = (const char *) sqlite3_column_text (st, 7);
+	g_autofree char *key = NULL;
+	GHashTable *done;
+
+	if (dedupe == NULL)
+		return;
+	key = g_strconcat (incoming != NULL ? incoming : "", " ", dedupe, NULL);
+	done = g_hash_table_lookup (finished, key);
+	if (done != NULL && g_hash_table_contains (done, message_id)) {
+		const char *fields[] = { "requeue", at, incoming, dedupe };
+
+		journal_format (out, fields, G_N_ELEMENTS (fields));
+		g_hash_table_remove_all (done);
+	}
+	if (!finished_now)
+		return;
+	if (done == NULL) {
+		done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+		g_hash_table_insert (finished, g_steal_pointer (&key), done);
+	}
+	g_hash_table_add (done, g_strdup (message_id));
+}
+
+static void
+handover_line (sqlite3_stmt *st, const char *at, GHashTable *finished, GString *out)
 {
 	const char *type = (const char *) sqlite3_column_text (st, 2);
 	const char *detail = (const char *) sqlite3_column_text (st, 3);
@@ -90,6 +126,7 @@ handover_line (sqlite3_stmt *st, const char *at, GString *out)
 
 	if (message_id == NULL)
 		return;
+	requeue_line (st, at, message_id, !deferred, finished, out);
 	if (g_strcmp0 (type, "sent") != 0) {
 		const char *gt = strchr (detail, '>');
 		const char *colon = gt != NULL ? strstr (gt, ": ") : NULL;
@@ -120,7 +157,7 @@ route_groups (const char *detail)
 }
 
 static void
-other_line (sqlite3_stmt *st, GString *out)
+other_line (sqlite3_stmt *st, GHashTable *finished, GString *out)
 {
 	const char *at = (const char *) sqlite3_column_text (st, 0);
 	const char *kind = (const char *) sqlite3_column_text (st, 1);
@@ -128,7 +165,7 @@ other_line (sqlite3_stmt *st, GString *out)
 	const char *b = (const char *) sqlite3_column_text (st, 3);
 
 	if (g_strcmp0 (kind, "handover") == 0) {
-		handover_line (st, at, out);
+		handover_line (st, at, finished, out);
 	} else if (g_strcmp0 (kind, "reminder") == 0) {
 		const char *fields[] = { "reminder", at, a, b, (const char *) sqlite3_column_text (st, 4) };
 		add_line (out, fields, G_N_ELEMENTS (fields));
@@ -154,6 +191,8 @@ static gboolean
 collect (Store *store, sqlite3_stmt *st, gboolean arrivals, GPtrArray *lines, GError **error)
 {
 	g_autofree char *last = g_strdup ("");
+	g_autoptr (GHashTable) finished = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+	                                                         (GDestroyNotify) g_hash_table_unref);
 	int r;
 
 	while ((r = step (store, st, error)) > 0) {
@@ -163,7 +202,7 @@ collect (Store *store, sqlite3_stmt *st, gboolean arrivals, GPtrArray *lines, GE
 		if (arrivals)
 			arrival_line (st, line);
 		else
-			other_line (st, line);
+			other_line (st, finished, line);
 		if (line->len == 0)
 			continue;
 		/* Arrivals keep the order of their rows: a message processed

@@ -258,6 +258,15 @@ journal_reminder (Store *store, const char *statement_id, const char *stage, con
 	return append_record (store, fields, G_N_ELEMENTS (fields), error);
 }
 
+gboolean
+journal_requeue (Store *store, const char *message_id, const char *dedupe_hash, const char *at,
+                 GError **error)
+{
+	const char *fields[] = { "requeue", at, message_id, dedupe_hash };
+
+	return append_record (store, fields, G_N_ELEMENTS (fields), error);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Reading */
 

@@ -23,7 +23,8 @@
  *           EXTENSION FLAGS STATEMENT_ID
  *   action  AT BY KIND ID ARG...
  *   handover AT MESSAGE_ID OUTCOME NEXT_ATTEMPT ERROR REFUSED EVENT DETAIL
- *   reminder AT STATEMENT_ID STAGE DAY */
+ *   reminder AT STATEMENT_ID STAGE DAY
+ *   requeue AT MESSAGE_ID DEDUPE   (`reinject --resend`) */
 #define JOURNAL_VERSION "1"
 
 /* Makes @store write its records to @spool's journal from now on. When the
@@ -88,6 +89,11 @@ gboolean journal_handover (Store *store, const char *message_id, StoreOutboxOutc
 /* The reminder @stage of @statement_id, due on @day, was queued at @at. */
 gboolean journal_reminder (Store *store, const char *statement_id, const char *stage,
                            const char *day, const char *at, GError **error);
+
+/* `reinject --resend` queued again, at @at, the mail that the recorded
+ * message (@message_id, may be NULL, and @dedupe_hash) caused. */
+gboolean journal_requeue (Store *store, const char *message_id, const char *dedupe_hash,
+                          const char *at, GError **error);
 
 /* One record read back: its fields, the first its kind (char*, a field
  * may be NULL). */
