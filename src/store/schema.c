@@ -261,6 +261,25 @@ static const Migration migrations[] = {
 	  "CREATE INDEX IF NOT EXISTS statements_title ON statements (title COLLATE NOCASE, received, id);\n"
 	  "DROP INDEX IF EXISTS statements_url;\n"
 	  "PRAGMA user_version = 7;\n" },
+	{ 8,
+	  /* Issue 17: which way a statement goes (SPEC §7, §10): 'incoming'
+	   * from a peer to our groups, 'outgoing' for the IETF's own (from
+	   * one of our groups to a peer); the documents it links to (the
+	   * Datatracker's Attachments: list, title and URL); and the look-up
+	   * of a statement by another of its identifiers ("SG15-LS123"),
+	   * which tells a second arrival of the same statement. */
+	  "ALTER TABLE statements ADD COLUMN direction TEXT NOT NULL DEFAULT 'incoming'\n"
+	  "	CHECK (direction IN ('incoming', 'outgoing'));\n"
+	  "CREATE TABLE statement_links (\n"
+	  "	statement     INTEGER NOT NULL REFERENCES statements (id) ON DELETE CASCADE,\n"
+	  "	position      INTEGER NOT NULL,\n"
+	  "	title         TEXT,\n"
+	  "	url           TEXT,\n"
+	  "	PRIMARY KEY (statement, position)\n"
+	  ") WITHOUT ROWID;\n"
+	  "CREATE INDEX statement_refs_other ON statement_refs (value COLLATE NOCASE)\n"
+	  "	WHERE kind = 'other';\n"
+	  "PRAGMA user_version = 8;\n" },
 };
 
 int

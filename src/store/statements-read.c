@@ -17,6 +17,7 @@ typedef enum {
 	Q_GET_GROUPS,
 	Q_GET_REFS,
 	Q_GET_INVERSE,
+	Q_GET_LINKS,
 	Q_GET_ATTACHMENTS,
 	Q_GET_ROUTES,
 	Q_GET_EVENTS,
@@ -25,6 +26,7 @@ typedef enum {
 	Q_MANY_GROUPS,
 	Q_MANY_REFS,
 	Q_MANY_INVERSE,
+	Q_MANY_LINKS,
 	Q_MANY_ATTACHMENTS,
 	Q_MANY_ROUTES,
 	N_QUERIES
@@ -72,6 +74,8 @@ static const char *const query_sql[N_QUERIES] = {
 		"SELECT s.ls_id, r.relation FROM statement_refs r JOIN statements s ON s.id = r.statement "
 		"WHERE r.target = ?1 AND r.kind = 'related' AND r.relation IS NOT NULL "
 		"ORDER BY s.received, s.id, r.position",
+	[Q_GET_LINKS] =
+		"SELECT title, url FROM statement_links WHERE statement = ?1 ORDER BY position",
 	[Q_GET_ATTACHMENTS] =
 		"SELECT filename, content_type, size, sha256, text FROM attachments "
 		"WHERE statement = ?1 ORDER BY position, id",
@@ -129,6 +133,9 @@ static const char *const query_sql[N_QUERIES] = {
 		"WHERE r.target BETWEEN ?1 AND ?2 "
 		"AND r.kind = 'related' AND r.relation IS NOT NULL "
 		"ORDER BY r.target, s.received, s.id, r.position",
+	[Q_MANY_LINKS] =
+		"SELECT statement, title, url FROM statement_links "
+		"WHERE statement BETWEEN ?1 AND ?2 ORDER BY statement, position",
 	[Q_MANY_ATTACHMENTS] =
 		"SELECT statement, filename, content_type, size, sha256, text FROM attachments "
 		"WHERE statement BETWEEN ?1 AND ?2 ORDER BY statement, position, id",
@@ -166,6 +173,7 @@ store_statement_from_row (sqlite3_stmt *st, gboolean with_body, gint64 *row)
 	s->from_org_text = column_dup (st, COL_FROM_ORG_TEXT);
 	s->from_contact = column_dup (st, COL_FROM_CONTACT);
 	s->message_id = column_dup (st, COL_MESSAGE_ID);
+	s->direction = direction_from_string ((const char *) sqlite3_column_text (st, COL_DIRECTION));
 	if (with_body)
 		s->body = column_dup (st, COL_BODY);
 	return s;
@@ -269,6 +277,16 @@ inverse_from_row (Statement *s, sqlite3_stmt *st, int c)
 }
 
 static void
+link_from_row (Statement *s, sqlite3_stmt *st, int c)
+{
+	Link *link = g_new0 (Link, 1);
+
+	link->title = column_dup (st, c);
+	link->url = column_dup (st, c + 1);
+	g_ptr_array_add (s->links, link);
+}
+
+static void
 attachment_from_row (Statement *s, sqlite3_stmt *st, int c)
 {
 	Attachment *a = g_new0 (Attachment, 1);
@@ -354,6 +372,7 @@ store_fill_common (Store *store, Statement *s, gint64 row, GError **error)
 	       fill (store, Q_GET_GROUPS, group_from_row, s, row, error) &&
 	       fill (store, Q_GET_REFS, ref_from_row, s, row, error) &&
 	       fill (store, Q_GET_INVERSE, inverse_from_row, s, row, error) &&
+	       fill (store, Q_GET_LINKS, link_from_row, s, row, error) &&
 	       fill (store, Q_GET_ATTACHMENTS, attachment_from_row, s, row, error) &&
 	       fill (store, Q_GET_ROUTES, route_from_row, s, row, error);
 }
@@ -441,6 +460,7 @@ fill_common_many (Store *store, GPtrArray *list, GArray *rows, gboolean brief, G
 		{ Q_MANY_REFS, ref_from_row },
 		/* After the statement's own references, as in store_fill_common(). */
 		{ Q_MANY_INVERSE, inverse_from_row },
+		{ Q_MANY_LINKS, link_from_row },
 		{ Q_MANY_ATTACHMENTS, attachment_from_row },
 		{ Q_MANY_ROUTES, route_from_row },
 	};

@@ -16,6 +16,7 @@ typedef enum {
 	Q_ADD_CONTACT,
 	Q_ADD_GROUP,
 	Q_ADD_REF,
+	Q_ADD_LINK,
 	Q_ADD_ATTACHMENT,
 	Q_ADD_ROUTE,
 	Q_ADD_EVENT,
@@ -32,8 +33,8 @@ static const char *const query_sql[N_QUERIES] = {
 	[Q_ADD_STATEMENT] =
 		"INSERT INTO statements (ls_id, year, seq, message, state, hold_reason, "
 		"action_taken, layout, title, purpose, submitted, deadline, received, url, "
-		"from_org, from_org_text, from_contact, body) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+		"from_org, from_org_text, from_contact, body, direction) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
 	[Q_ADD_CONTACT] =
 		"INSERT INTO statement_contacts (statement, kind, position, value) VALUES (?1, ?2, ?3, ?4)",
 	[Q_ADD_GROUP] =
@@ -41,6 +42,8 @@ static const char *const query_sql[N_QUERIES] = {
 	[Q_ADD_REF] =
 		"INSERT INTO statement_refs (statement, kind, position, value, target, relation) "
 		"VALUES (?1, ?2, ?3, ?4, (SELECT id FROM statements WHERE ls_id = ?5), ?6)",
+	[Q_ADD_LINK] =
+		"INSERT INTO statement_links (statement, position, title, url) VALUES (?1, ?2, ?3, ?4)",
 	[Q_ADD_ATTACHMENT] =
 		"INSERT INTO attachments (statement, position, filename, content_type, size, sha256, text) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -174,6 +177,28 @@ add_related (Store *store, gint64 row, GPtrArray *related, GError **error)
 		if (rel->id != NULL &&
 		    !add_ref (store, row, "related", i, rel->id, rel->id,
 		              rel->relation != NULL ? rel->relation : "responds-to", error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+add_links (Store *store, gint64 row, GPtrArray *links, GError **error)
+{
+	for (guint i = 0; links != NULL && i < links->len; i++) {
+		const Link *link = g_ptr_array_index (links, i);
+		g_auto (StoreQuery) st = query (store, Q_ADD_LINK, error);
+		Binder bind = { st, SQLITE_OK };
+
+		if (st == NULL)
+			return FALSE;
+		bind_int64 (&bind, 1, row);
+		bind_int64 (&bind, 2, i);
+		bind_text (&bind, 3, link->title);
+		bind_text (&bind, 4, link->url);
+		if (bind.rc != SQLITE_OK)
+			return store_sql_error (store, bind.rc, error);
+		if (!run (store, st, error))
 			return FALSE;
 	}
 	return TRUE;
@@ -351,6 +376,7 @@ insert_statement (Store *store, const Statement *statement, const StatementKey *
 	bind_text (&bind, 16, statement->from_org_text);
 	bind_text (&bind, 17, statement->from_contact);
 	bind_text (&bind, 18, statement->body);
+	bind_text (&bind, 19, direction_to_string (statement->direction));
 	if (bind.rc != SQLITE_OK)
 		return store_sql_error (store, bind.rc, error);
 	if (!run (store, st, error))
@@ -360,7 +386,7 @@ insert_statement (Store *store, const Statement *statement, const StatementKey *
 }
 
 /* The parts of the statement row @row, in this order: contacts, groups,
- * references, related statements, attachments, routes. */
+ * references, links, related statements, attachments, routes. */
 static gboolean
 add_parts (Store *store, gint64 row, const Statement *statement, GError **error)
 {
@@ -373,6 +399,7 @@ add_parts (Store *store, gint64 row, const Statement *statement, GError **error)
 	       add_refs (store, row, "reference", statement->references, error) &&
 	       add_refs (store, row, "other", statement->other_identifiers, error) &&
 	       add_refs (store, row, "attachment-title", statement->attachment_titles, error) &&
+	       add_links (store, row, statement->links, error) &&
 	       add_related (store, row, statement->related, error) &&
 	       add_attachments (store, row, statement->attachments, error) &&
 	       add_routes (store, row, statement->routes, error);

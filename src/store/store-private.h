@@ -163,12 +163,12 @@ GPtrArray *store_read_statements (Store *store, sqlite3_stmt *st, gboolean brief
 #define STATEMENT_COLUMNS \
 	"s.id, s.ls_id, s.state, s.hold_reason, s.action_taken, s.layout, s.title, " \
 	"s.purpose, s.submitted, s.deadline, s.received, s.url, s.from_org, " \
-	"s.from_org_text, s.from_contact, m.message_id"
+	"s.from_org_text, s.from_contact, m.message_id, s.direction"
 
 enum {
 	COL_ROW, COL_LS_ID, COL_STATE, COL_HOLD_REASON, COL_ACTION_TAKEN, COL_LAYOUT,
 	COL_TITLE, COL_PURPOSE, COL_SUBMITTED, COL_DEADLINE, COL_RECEIVED, COL_URL,
-	COL_FROM_ORG, COL_FROM_ORG_TEXT, COL_FROM_CONTACT, COL_MESSAGE_ID, COL_BODY,
+	COL_FROM_ORG, COL_FROM_ORG_TEXT, COL_FROM_CONTACT, COL_MESSAGE_ID, COL_DIRECTION, COL_BODY,
 };
 
 /* fts.c: (re)writes the search index's row of the statement row @row from
