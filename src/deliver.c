@@ -16,7 +16,9 @@
 #include "record/reroute.h"
 #include "record/threading.h"
 #include "stages/authorize.h"
+#include "stages/direction.h"
 #include "stages/extract.h"
+#include "stages/links.h"
 #include "stages/resolve.h"
 #include "stages/thread.h"
 #include "store/txn.h"
@@ -85,13 +87,18 @@ hold_first (Statement *statement, const char *why)
 }
 
 /* Holds a statement whose sender may not submit it (SPEC §6); then one
- * whose forward would have more recipients than max-recipients. */
+ * whose forward would have more recipients than max-recipients. The
+ * IETF's own statements had their sender checked by direction_resolve(),
+ * and go to nobody but the archive. */
 static void
 authorize (Statement *statement, const Config *config, const Message *message)
 {
-	const char *denied = authorize_sender (config, statement, message);
+	const char *denied;
 	g_autofree char *too_many = NULL;
 
+	if (statement->direction == DIRECTION_OUTGOING)
+		return;
+	denied = authorize_sender (config, statement, message);
 	if (denied != NULL) {
 		hold_first (statement, denied);
 		return;
@@ -107,8 +114,11 @@ understand (Delivery *d)
 {
 	if (!d->message->oversized)
 		d->statement = extract_statement (d->message);
-	if (d->statement != NULL)
+	if (d->statement != NULL) {
 		resolve_statement (d->statement, d->config, d->message);
+		direction_resolve (d->statement, d->config, d->message);
+		links_find (d->statement, d->message);
+	}
 	d->keys = thread_keys_new (d->message, d->statement, d->config->id_prefix);
 }
 
@@ -199,10 +209,13 @@ record_statement (Delivery *d, GError **error)
 	if (!outgoing_queue_statement (&d->txn, d->config, statement, d->message, d->message_row,
 	                               d->now, &result->outbox, &result->routes, error))
 		return FALSE;
-	/* It answers for its groups only if its own sender passed. */
+	/* It answers for its groups only if its own sender passed (for the
+	 * IETF's own, direction_resolve()'s check). */
 	return d->responds_to == NULL ||
 		threading_respond (d->txn.store, d->config, d->responds_to, d->message, statement,
-		                   authorize_sender (d->config, statement, d->message) == NULL,
+		                   statement->direction == DIRECTION_OUTGOING
+		                   ? !authorize_is_sender_reason (statement->hold_reason)
+		                   : authorize_sender (d->config, statement, d->message) == NULL,
 		                   d->received, error);
 }
 

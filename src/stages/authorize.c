@@ -459,6 +459,19 @@ authorize_sender (const Config *config, const Statement *statement, const Messag
 	return check_direct (config, org, message);
 }
 
+const char *
+authorize_known_sender (const Config *config, const Message *message)
+{
+	g_return_val_if_fail (config != NULL, NULL);
+	g_return_val_if_fail (message != NULL, NULL);
+
+	if (authorize_is_relay (config, message))
+		return check_relay (config, message);
+	if (has_authserv_id (config))
+		return authorize_from_vouched (config, message) ? NULL : AUTHORIZE_UNAUTHENTICATED;
+	return envelope_agrees (message) ? NULL : AUTHORIZE_ENVELOPE;
+}
+
 gboolean
 authorize_is_sender_reason (const char *reason)
 {

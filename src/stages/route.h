@@ -80,7 +80,9 @@ typedef struct {
  * unless @original says automatic, config->acknowledge is off, or the
  * sender receives the forward anyway. A held statement goes To the
  * triage address and Cc the organization's managers only, and is not
- * acknowledged. No address appears twice (compared case-insensitively;
+ * acknowledged. An open outgoing statement (the IETF's own, which our
+ * groups wrote) goes to the archive alone (Bcc), unacknowledged. No
+ * address appears twice (compared case-insensitively;
  * the first role wins) and our own address never appears. No message has
  * more than config->max_recipients queued routes: the routes past it are
  * left out, in plan->dropped (route_too_many() says beforehand whether a
