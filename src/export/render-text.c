@@ -435,6 +435,7 @@ card_fields (GString *out, const Statement *statement)
 	card_line (out, "Received", statement->received);
 	card_line (out, "Message-ID", statement->message_id);
 	card_line (out, "Layout", render_layout_name (statement->layout));
+	card_line (out, "Direction", direction_to_string (statement->direction));
 	if (statement->url != NULL)
 		card_line (out, "URL", statement->url);
 	if (statement->other_identifiers != NULL && statement->other_identifiers->len > 0)
@@ -472,6 +473,23 @@ card_attachments (GString *out, const GPtrArray *attachments)
 		                                  size, sha));
 	}
 	card_section (out, "Attachments", rows);
+}
+
+/* The documents the statement links to (the Datatracker's Attachments:
+ * list); no section when there are none. */
+static void
+card_links (GString *out, const GPtrArray *links)
+{
+	g_autoptr(GPtrArray) rows = rows_new ();
+
+	if (links == NULL || links->len == 0)
+		return;
+	for (guint i = 0; i < links->len; i++) {
+		const Link *link = g_ptr_array_index (links, i);
+
+		g_ptr_array_add (rows, cells_new (2, link->title, link->url));
+	}
+	card_section (out, "Links", rows);
 }
 
 static void
@@ -550,6 +568,7 @@ render_statement_card (GString *out, const Statement *statement, const char *tod
 	card_fields (out, statement);
 	card_related (out, statement->related);
 	card_attachments (out, statement->attachments);
+	card_links (out, statement->links);
 	card_routes (out, statement->routes);
 	card_thread (out, statement->thread);
 	card_events (out, statement->events);

@@ -12,6 +12,11 @@
  * it, the list form. Newly allocated node. */
 JsonNode *render_statement_json (const Statement *statement, gboolean full, const char *today);
 
+/* The statement's other identifiers ("SG15-LS123"), joined with ", ", as
+ * JSON's "other_identifiers" and the exports give them; NULL when it has
+ * none. Newly allocated. */
+char *render_other_identifiers (const Statement *statement);
+
 /* Pretty-printed JSON text of @node with a final newline. Newly allocated. */
 char *render_json_to_string (JsonNode *node);
 
