@@ -47,6 +47,8 @@ typedef struct {
 	char *thread_id;         /* the thread its keys name, or NULL */
 	ThreadVia via;
 	char *responds_to;       /* the statement a response statement answers */
+	char *same_as;           /* the statement it is another arrival of */
+	const char *same_how;    /* how that was told (store_find_same()) */
 	gboolean in_thread;
 	const char *hold;        /* why it is held, or NULL */
 	gint64 message_row;
@@ -60,6 +62,7 @@ delivery_clear (Delivery *d)
 	g_clear_pointer (&d->keys, thread_keys_free);
 	g_clear_pointer (&d->thread_id, g_free);
 	g_clear_pointer (&d->responds_to, g_free);
+	g_clear_pointer (&d->same_as, g_free);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Delivery, delivery_clear)
 
@@ -149,6 +152,12 @@ place (Delivery *d, GError **error)
 			thread_relate (statement, d->responds_to);
 	}
 	d->hold = hold_reason_for (d->message, result->kind, statement);
+	/* A statement that would be routed and was recorded before (sent
+	 * directly, then by the Datatracker; re-sent with a new Message-ID)
+	 * is that statement again. */
+	if (result->kind == CLASS_STATEMENT && d->hold == NULL && d->seen != STORE_SEEN_CONFLICT &&
+	    !store_find_same (store, statement, d->received, &d->same_as, &d->same_how, error))
+		return FALSE;
 	if (d->seen == STORE_SEEN_CONFLICT) {
 		/* Someone reused a Message-ID: keep the message, let a person
 		 * decide. */
@@ -219,6 +228,26 @@ record_statement (Delivery *d, GError **error)
 		                   d->received, error);
 }
 
+/* Another arrival of the statement d->same_as joins its thread as a
+ * copy, with an event; it is not forwarded or acknowledged again, and
+ * gets no id of its own. What it carries that the statement lacks (the
+ * Datatracker's URL and links) completes it. */
+static gboolean
+record_copy (Delivery *d, GError **error)
+{
+	Store *store = d->txn.store;
+	g_autofree char *from = statement_clean_line (d->message->from != NULL ? d->message->from
+	                                                                      : "(unknown sender)");
+	g_autofree char *detail = g_strdup_printf ("also received via %s <%s> (%s); not forwarded again",
+	                                           from, d->message->message_id != NULL
+	                                           ? d->message->message_id : "", d->same_how);
+
+	d->result->statement_id = g_strdup (d->same_as);
+	return store_link_message (store, d->message_row, d->same_as, "copy", error) &&
+	       store_add_event (store, d->same_as, d->received, "also-received", detail, error) &&
+	       store_complete_statement (store, d->same_as, d->statement, error);
+}
+
 /* A reply, an auto-reply or a bounce in a thread joins it; then the replies
  * that came before this message join its thread. */
 static gboolean
@@ -236,7 +265,8 @@ record_thread (Delivery *d, GError **error)
 	}
 	if (result->conflict || d->message->message_id == NULL || kind == CLASS_LOOP)
 		return TRUE;
-	joined = kind == CLASS_STATEMENT ? d->statement->id : d->in_thread ? d->thread_id : NULL;
+	joined = kind != CLASS_STATEMENT ? (d->in_thread ? d->thread_id : NULL)
+		: d->same_as != NULL ? d->same_as : d->statement->id;
 	return joined == NULL ||
 		threading_adopt_orphans (d->txn.store, d->config, joined, d->message->message_id,
 		                         d->received, error);
@@ -253,7 +283,8 @@ record (Delivery *d, GError **error)
 	if (result->conflict && !conflict_notify (&d->txn, d->config, d->message, d->message_row,
 	                                          d->now, &result->outbox, error))
 		return FALSE;
-	if (result->kind == CLASS_STATEMENT && !result->conflict && !record_statement (d, error))
+	if (result->kind == CLASS_STATEMENT && !result->conflict &&
+	    !(d->same_as != NULL ? record_copy (d, error) : record_statement (d, error)))
 		return FALSE;
 	if (result->kind == CLASS_BOUNCE && !result->conflict &&
 	    !bounces_record (d->txn.store, d->config, d->message, d->message_row, d->received,

@@ -29,6 +29,9 @@ typedef enum {
 	Q_MANY_LINKS,
 	Q_MANY_ATTACHMENTS,
 	Q_MANY_ROUTES,
+	Q_SAME_BY_URL,
+	Q_SAME_BY_OTHER,
+	Q_SAME_BY_TITLE,
 	N_QUERIES
 } QueryId;
 
@@ -147,6 +150,26 @@ static const char *const query_sql[N_QUERIES] = {
 		"AND (r.outbox IS NULL OR r.outbox NOT IN "
 		"(SELECT id FROM outbox WHERE kind IN ('reminder', 'follow-up'))) "
 		"ORDER BY statement, position, id",
+	/* Another arrival of a statement recorded before (store_find_same()):
+	 * the same Datatracker page (the expression of the index of
+	 * migration 7), the same other identifier, or the same organization,
+	 * title and submission date (when one of them has no date, received
+	 * within a month of the other's). Never a held one. */
+	[Q_SAME_BY_URL] =
+		"SELECT ls_id FROM statements WHERE url IS NOT NULL "
+		"AND lower (rtrim (replace (url, 'http://', 'https://'), '/')) "
+		"= lower (rtrim (replace (?1, 'http://', 'https://'), '/')) "
+		"AND state != 'held' ORDER BY received DESC, id DESC LIMIT 1",
+	[Q_SAME_BY_OTHER] =
+		"SELECT s.ls_id FROM statement_refs r JOIN statements s ON s.id = r.statement "
+		"WHERE r.kind = 'other' AND r.value = ?1 COLLATE NOCASE AND s.state != 'held' "
+		"ORDER BY s.received DESC, s.id DESC LIMIT 1",
+	[Q_SAME_BY_TITLE] =
+		"SELECT ls_id FROM statements WHERE title = ?1 COLLATE NOCASE AND state != 'held' "
+		"AND liaison_name_key (coalesce (from_org, from_org_text)) = liaison_name_key (?2) "
+		"AND (submitted = ?3 OR ((submitted IS NULL OR ?3 IS NULL) "
+		"AND abs (julianday (coalesce (submitted, received)) - julianday (?4)) <= 31)) "
+		"ORDER BY received DESC, id DESC LIMIT 1",
 };
 
 Statement *
@@ -631,4 +654,68 @@ store_get_statement (Store *store, const char *key, GError **error)
 fail:
 	g_prefix_error (error, "cannot read statement %s: ", key);
 	return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The same statement, arriving again */
+
+/* The ls_id the query @id finds with @a .. @d bound (NULL: SQL NULL), or
+ * NULL; *failed on an error. */
+static char *
+find_same (Store *store, QueryId id, const char *a, const char *b, const char *c, const char *d,
+           gboolean *failed, GError **error)
+{
+	g_auto (StoreQuery) st = query (store, id, error);
+	Binder bind = { st, SQLITE_OK };
+	int r;
+
+	*failed = st == NULL;
+	if (st == NULL)
+		return NULL;
+	bind_text (&bind, 1, a);
+	if (id == Q_SAME_BY_TITLE) {
+		bind_text (&bind, 2, b);
+		bind_text (&bind, 3, c);
+		bind_text (&bind, 4, d);
+	}
+	if (bind.rc != SQLITE_OK) {
+		*failed = TRUE;
+		store_sql_error (store, bind.rc, error);
+		return NULL;
+	}
+	r = step (store, st, error);
+	*failed = r < 0;
+	return r > 0 ? column_dup (st, 0) : NULL;
+}
+
+gboolean
+store_find_same (Store *store, const Statement *statement, const char *received, char **id,
+                 const char **how, GError **error)
+{
+	const char *org = statement->from_org != NULL ? statement->from_org : statement->from_org_text;
+	gboolean failed = FALSE;
+
+	g_return_val_if_fail (store != NULL && statement != NULL && id != NULL, FALSE);
+
+	*id = NULL;
+	if (statement->url != NULL) {
+		*how = "the same Datatracker page";
+		*id = find_same (store, Q_SAME_BY_URL, statement->url, NULL, NULL, NULL, &failed, error);
+	}
+	for (guint i = 0; *id == NULL && !failed && i < statement->other_identifiers->len; i++) {
+		*how = "the same identifier";
+		*id = find_same (store, Q_SAME_BY_OTHER, g_ptr_array_index (statement->other_identifiers, i),
+		                 NULL, NULL, NULL, &failed, error);
+	}
+	if (*id == NULL && !failed && statement->title != NULL && org != NULL) {
+		*how = "the same organization, title and date";
+		*id = find_same (store, Q_SAME_BY_TITLE, statement->title, org, statement->submitted,
+		                 statement->submitted != NULL ? statement->submitted : received,
+		                 &failed, error);
+	}
+	if (failed) {
+		g_prefix_error (error, "cannot look for an earlier arrival of a statement: ");
+		return FALSE;
+	}
+	return TRUE;
 }

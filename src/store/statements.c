@@ -24,6 +24,8 @@ typedef enum {
 	Q_SET_STATE,
 	Q_SET_GROUPS_CLEAR,
 	Q_STATEMENT_MESSAGE,
+	Q_COMPLETE_URL,
+	Q_HAS_LINKS,
 	N_QUERIES
 } QueryId;
 
@@ -66,6 +68,8 @@ static const char *const query_sql[N_QUERIES] = {
 	[Q_STATEMENT_MESSAGE] =
 		"SELECT m.id, m.raw_sha256 FROM statements s JOIN messages m ON m.id = s.message "
 		"WHERE s.ls_id = ?1",
+	[Q_COMPLETE_URL] = "UPDATE statements SET url = ?2 WHERE ls_id = ?1 AND url IS NULL",
+	[Q_HAS_LINKS] = "SELECT count(*) FROM statement_links WHERE statement = ?1",
 };
 
 int
@@ -581,4 +585,53 @@ store_statement_message (Store *store, const char *statement_id, gint64 *message
 	*message_row = sqlite3_column_int64 (st, 0);
 	*raw_sha256 = column_dup (st, 1);
 	return TRUE;
+}
+
+gboolean
+store_complete_statement (Store *store, const char *statement_id, const Statement *copy,
+                          GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+	Binder bind;
+	gint64 row = 0;
+	char *count = NULL;
+	int r;
+
+	g_return_val_if_fail (store != NULL && statement_id != NULL && copy != NULL, FALSE);
+
+	r = store_statement_row (store, statement_id, &row, error);
+	if (r == 0)
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_NOT_FOUND, "no statement %s", statement_id);
+	if (r <= 0)
+		goto fail;
+	if (copy->url != NULL) {
+		st = query (store, Q_COMPLETE_URL, error);
+		if (st == NULL)
+			goto fail;
+		bind = (Binder) { st, SQLITE_OK };
+		bind_text (&bind, 1, statement_id);
+		bind_text (&bind, 2, copy->url);
+		if (bind.rc != SQLITE_OK) {
+			store_sql_error (store, bind.rc, error);
+			goto fail;
+		}
+		if (!run (store, st, error))
+			goto fail;
+	}
+	if (copy->links->len == 0)
+		return TRUE;
+	r = lookup_text (store, Q_HAS_LINKS, row, &count, error);
+	if (r < 0)
+		goto fail;
+	if (g_strcmp0 (count, "0") != 0) {
+		g_free (count);
+		return TRUE;
+	}
+	g_free (count);
+	if (add_links (store, row, copy->links, error))
+		return TRUE;
+
+fail:
+	g_prefix_error (error, "cannot complete %s: ", statement_id);
+	return FALSE;
 }

@@ -310,6 +310,22 @@ typedef enum {
 	STORE_THREAD_TITLE,      /* the title (case-insensitive), the newest first */
 } StoreThreadKey;
 
+/* The statement, not held, that @statement (extracted and resolved, not
+ * recorded; received at @received) is another arrival of: one with the
+ * same Datatracker URL, else one of its other identifiers, else the same
+ * organization and title and the same submission date (when either has
+ * none, received or submitted within 31 days). *id newly allocated, or
+ * NULL when there is none; *how a static phrase for the event ("the same
+ * Datatracker page"). Inside the caller's transaction. */
+gboolean store_find_same (Store *store, const Statement *statement, const char *received,
+                          char **id, const char **how, GError **error);
+
+/* What another arrival @copy of the statement @statement_id carries that
+ * the statement lacks: its Datatracker URL when it has none, its links
+ * when it has none. */
+gboolean store_complete_statement (Store *store, const char *statement_id,
+                                   const Statement *copy, GError **error);
+
 /* The id of the statement that @key of kind @kind names, newly
  * allocated; NULL without @error set when none does. */
 char *store_find_thread (Store *store, StoreThreadKey kind, const char *key, GError **error);
