@@ -21,8 +21,11 @@ for f in "$S"/*.eml; do
 	deliver "$f"
 done
 # A hostile statement: markup and a formula in its title and contact.
+# (Each derived statement has a Datatracker page of its own: with the
+# first's, it would be the first arriving again.)
 first=$(ls "$S"/*.eml | head -1)
 sed -e 's/^Message-I[Dd]: <\(.*\)>/Message-ID: <hostile-\1>/' \
+    -e 's|/liaison/[0-9]*/|/liaison/9901/|' \
     -e 's/^Title: .*/Title: Test "quotes", <script>alert(1)<\/script> \& <b>bold<\/b>/' \
     -e 's/^Response Contact[^:]*: .*/Response Contacts: =HYPERLINK("x") <evil@example.com>/' \
     "$first" > "$T/hostile.eml"
@@ -34,6 +37,7 @@ check "the hostile statement is recorded" 1 \
 # which HTML forbids. (printf's octal escapes: sed's would not be portable.)
 bad=$(printf 'Control\001 \010chars\013 \014in\033 a \357\277\276title\357\277\277 \177and\302\205 more')
 sed -e 's/^Message-I[Dd]: <\(.*\)>/Message-ID: <controls-\1>/' \
+    -e 's|/liaison/[0-9]*/|/liaison/9902/|' \
     -e "s/^Title: .*/Title: $bad/" "$first" > "$T/controls.eml"
 deliver "$T/controls.eml"
 check "the statement with control characters is recorded" 1 \
@@ -90,11 +94,13 @@ fi
 check "export --format csv exits 0" 0 "$?"
 check "CSV has a header and a row per statement" "$((n + 1))" "$(wc -l < "$T/export.csv")"
 check "CSV lines end with CR LF" "$((n + 1))" "$(grep -c "$(printf '\r')\$" "$T/export.csv")"
-check "CSV header" "id,state,overdue,action_taken,title,purpose,layout,submitted,received,deadline,from_org,from_contact,to_groups,to_contacts,cc,response_contacts,technical_contacts,related,message_id,attachments" \
+check "CSV header" "id,state,overdue,action_taken,title,purpose,layout,submitted,received,deadline,from_org,from_contact,to_groups,to_contacts,cc,response_contacts,technical_contacts,related,message_id,attachments,direction,url,other_identifiers,links" \
 	"$(head -n 1 "$T/export.csv" | tr -d '\r')"
 check "CSV quotes a field with quotes and commas" 1 \
 	"$(grep -c ',"Test ""quotes"", <script>alert(1)</script> & <b>bold</b>",' "$T/export.csv")"
 check "CSV defuses a formula" 1 "$(grep -c ",\"'=HYPERLINK(\"\"x\"\") <evil@example.com>\"," "$T/export.csv")"
+check "CSV ends a row with direction, url, other identifiers and links" yes \
+	"$(grep -q ',incoming,https://datatracker.ietf.org/liaison/2117/,,ORAN-LS-2026-117 LS on transport network slicing for the fronthaul <https://datatracker.ietf.org/documents/LIAISON/[^>]*>.$' "$T/export.csv" && echo yes)"
 check "CSV ids in list order" "$(jq -r '.[].id' "$T/list.json" | tr '\n' ' ')" \
 	"$(tail -n +2 "$T/export.csv" | cut -d, -f1 | tr '\n' ' ')"
 
@@ -124,7 +130,12 @@ check "the title with controls is in the feed without them" 1 \
 "$LIAISON" -c "$CONF" export --format atom > "$T/feed2.atom"
 check "ids do not change from one export to the next" "" \
 	"$(diff "$T/feed.atom" "$T/feed2.atom" | grep '<id>')"
-check "without the pages, entries have no link" 0 "$(grep -c '<link ' "$T/feed.atom")"
+check "without the pages, entries have no link to one" 0 "$(grep -c '<link rel="alternate"' "$T/feed.atom")"
+check "entries link to their Datatracker page" yes \
+	"$(grep -q '^    <link rel="via" type="text/html" href="https://datatracker.ietf.org/liaison/2101/"/>$' "$T/feed.atom" && echo yes)"
+check "and to the documents of its Attachments list" yes \
+	"$(grep -q '^    <link rel="related" href="https://datatracker.ietf.org/documents/LIAISON/[^"]*" title="ORAN-LS-2026-117 LS on transport network slicing for the fronthaul"/>$' "$T/feed.atom" && echo yes)"
+check "entries say their direction" "$n" "$(grep -c '^    <category term="incoming"/>$' "$T/feed.atom")"
 mkdir -p "$T/feeddir"
 "$LIAISON" -c "$CONF" export --format atom -o "$T/feeddir"
 check "-o DIR writes DIR/feed.atom with links to the pages" "$n" \
@@ -163,6 +174,10 @@ overdue=$(sql "SELECT ls_id FROM statements WHERE deadline = '2026-12-15' AND st
 check "an overdue statement is marked" yes \
 	"$(grep -q "<li class=\"overdue\"><a href=\"$overdue.html\"" "$T/site/index.html" && echo yes)"
 check "a near deadline is marked" yes "$(grep -q '<li class="soon">' "$T/site/index.html" && echo yes)"
+check "the page says the direction" yes \
+	"$(grep -q '<dt>Direction</dt><dd>incoming</dd>' "$T/site/$overdue.html" && echo yes)"
+check "a page links the documents of the Attachments list" 1 \
+	"$(cat "$T"/site/*.html | grep -c '<dt>Links</dt><dd><a href="https://datatracker.ietf.org/documents/LIAISON/[^"]*">ORAN-LS-2026-117 LS on transport network slicing for the fronthaul</a></dd>')"
 check "the page has its attachments, routes, thread and events" 4 \
 	"$(grep -cE '<h2>(Attachments|Routes|Thread|Events)</h2>' "$T/site/$overdue.html")"
 

@@ -86,6 +86,8 @@ summary (const Statement *s)
 	const char *org = export_statement_org (s);
 	g_autofree char *groups = join (s->groups);
 
+	if (s->direction == DIRECTION_OUTGOING)
+		g_string_append (text, "The IETF's own statement: ");
 	g_string_append (text, (guint) s->purpose < G_N_ELEMENTS (purposes) ? purposes[s->purpose]
 	                 : purposes[PURPOSE_NONE]);
 	if (org != NULL)
@@ -96,6 +98,39 @@ summary (const Statement *s)
 		g_string_append_printf (text, "; reply by %s", s->deadline);
 	g_string_append_printf (text, " (%s).", state_to_string (s->state));
 	return g_string_free (text, FALSE);
+}
+
+/* A web address, as a link may take it: a sender's "javascript:" is no
+ * link. */
+static gboolean
+is_web (const char *url)
+{
+	return url != NULL && (g_str_has_prefix (url, "https://") || g_str_has_prefix (url, "http://"));
+}
+
+/* The statement's Datatracker page (rel="via") and the documents it links
+ * to (rel="related", with their titles). */
+static void
+append_links (GString *out, const Statement *s)
+{
+	if (is_web (s->url)) {
+		g_string_append (out, "    <link rel=\"via\" type=\"text/html\" href=\"");
+		export_append_escaped (out, s->url);
+		g_string_append (out, "\"/>\n");
+	}
+	for (guint i = 0; s->links != NULL && i < s->links->len; i++) {
+		const Link *l = g_ptr_array_index (s->links, i);
+
+		if (!is_web (l->url))
+			continue;
+		g_string_append (out, "    <link rel=\"related\" href=\"");
+		export_append_escaped (out, l->url);
+		if (l->title != NULL) {
+			g_string_append (out, "\" title=\"");
+			export_append_escaped (out, l->title);
+		}
+		g_string_append (out, "\"/>\n");
+	}
 }
 
 static void
@@ -137,6 +172,10 @@ append_entry (GString *out, const ExportContext *context, const Statement *s)
 		export_append_escaped (out, purpose_to_string (s->purpose));
 		g_string_append (out, "\"/>\n");
 	}
+	g_string_append (out, "    <category term=\"");
+	export_append_escaped (out, direction_to_string (s->direction));
+	g_string_append (out, "\"/>\n");
+	append_links (out, s);
 	element (out, "    ", "summary", text);
 	g_string_append (out, "  </entry>\n");
 }
