@@ -168,24 +168,15 @@ refusal (const Config *config, const Group *group, const Message *message)
 	return NULL;
 }
 
-/* Drops resolve's "unresolved destination group" from the hold reason
- * ("REASON; REASON"): an outgoing statement has no group of ours to go
- * to. */
+/* Drops resolve's "unresolved destination group: To: X; To: Y": an
+ * outgoing statement has no group of ours to go to. resolve sets it only
+ * when there was no reason before, so it is the whole reason. */
 static void
 drop_unresolved (Statement *statement)
 {
-	g_auto (GStrv) parts = NULL;
-	g_autoptr (GPtrArray) kept = g_ptr_array_new ();
-
-	if (statement->hold_reason == NULL)
-		return;
-	parts = g_strsplit (statement->hold_reason, "; ", -1);
-	for (guint i = 0; parts[i] != NULL; i++)
-		if (!g_str_has_prefix (parts[i], "unresolved destination group"))
-			g_ptr_array_add (kept, parts[i]);
-	g_free (statement->hold_reason);
-	g_ptr_array_add (kept, NULL);
-	statement->hold_reason = kept->len > 1 ? g_strjoinv ("; ", (char **) kept->pdata) : NULL;
+	if (statement->hold_reason != NULL &&
+	    g_str_has_prefix (statement->hold_reason, "unresolved destination group"))
+		g_clear_pointer (&statement->hold_reason, g_free);
 }
 
 void
