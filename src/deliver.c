@@ -31,6 +31,7 @@ deliver_result_clear (DeliverResult *result)
 	g_clear_pointer (&result->outbox, g_array_unref);
 	g_clear_pointer (&result->routes, g_ptr_array_unref);
 	result->bounced_routes = 0;
+	result->copy = FALSE;
 }
 
 /* One message on its way: what the steps share. */
@@ -243,6 +244,7 @@ record_copy (Delivery *d, GError **error)
 	                                           ? d->message->message_id : "", d->same_how);
 
 	d->result->statement_id = g_strdup (d->same_as);
+	d->result->copy = TRUE;
 	return store_link_message (store, d->message_row, d->same_as, "copy", error) &&
 	       store_add_event (store, d->same_as, d->received, "also-received", detail, error) &&
 	       store_complete_statement (store, d->same_as, d->statement, error);

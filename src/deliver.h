@@ -16,6 +16,8 @@ typedef struct {
 	MessageClass kind;
 	gboolean duplicate;      /* already recorded: nothing was written */
 	gboolean conflict;       /* its Message-ID was recorded with other content */
+	gboolean copy;           /* another arrival of the statement statement_id,
+	                          * recorded in its thread: nothing was sent */
 	char *statement_id;      /* the statement recorded, or the one whose
 	                          * thread the message joined; or NULL */
 	char *hold_reason;       /* why it was held, or NULL */

@@ -271,7 +271,7 @@ cmd_deliver (const GlobalOptions *options, int argc, char **argv)
 	syslog (LOG_INFO, "message-id=<%s> class=%s%s id=%s%s%s routes=%s duration=%.0fms",
 	        message->message_id ? message->message_id : "",
 	        message_class_to_string (result.kind),
-	        result.duplicate ? " duplicate" : "",
+	        result.duplicate ? " duplicate" : result.copy ? " copy" : "",
 	        result.statement_id ? result.statement_id : "-",
 	        result.hold_reason ? " held=" : "",
 	        result.hold_reason ? result.hold_reason : "",
