@@ -4,7 +4,8 @@
 # tests/data/outgoing (see its README). An incoming statement; the
 # Datatracker's notification of CCAMP's response to it, first as forged by
 # an outsider (held, changes nothing), then as the Datatracker sends it
-# (outgoing, the original replied, its reminders stop); one statement sent
+# (outgoing, the original replied, its reminders stop), and the peer's
+# answer to it (the response replied); one statement sent
 # directly by the TSB and again through the Datatracker, and re-sent. Then
 # the same response under authserv-id, unauthenticated.
 . "$top_srcdir/tests/lib.sh"
@@ -89,6 +90,17 @@ done
 check "no reminder for the original after the response" 1 "$(reminders_of "$orig")"
 check "nor for the response" 0 "$(reminders_of "$resp")"
 check "the original is not overdue" false "$(LIAISON_TODAY=2027-02-01 lq show --json "$orig" | jq -r .overdue)"
+
+# SG15 answers CCAMP's response, directly from the TSB (who may submit for
+# SG15): the peer is the receiving side of the IETF's own statement, so
+# the response is replied.
+export LIAISON_NOW=2027-02-02T10:20:00Z
+deliver "$D/07-peer-answer.eml"
+check "deliver SG15's answer exits 0" 0 "$rc"
+answer=$(ls_of SG15-LS140.20270202@itu.int)
+check "it is incoming, routed" "incoming open" "$(j "$answer" '"\(.direction) \(.state)"')"
+check "it responds to the response" "$resp responds-to" "$(j "$answer" '.related[] | "\(.id) \(.relation)"')"
+check "the response is replied" "replied true" "$(j "$resp" '"\(.state) \(.action_taken)"')"
 
 # One statement sent directly by the TSB, then by the Datatracker, then
 # re-sent with a new Message-ID: one statement, forwarded once, one id.
