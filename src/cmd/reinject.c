@@ -476,10 +476,12 @@ batch_full (const Batch *batch)
 	       g_get_monotonic_time () - batch->started >= BATCH_USEC;
 }
 
+/* A statement that arrived again (a copy, recorded in the first arrival's
+ * thread) counts with the duplicates: it is no new statement. */
 static void
 count (Tally *tally, const DeliverResult *result)
 {
-	if (result->duplicate)
+	if (result->duplicate || result->copy)
 		tally->duplicates++;
 	else if (result->kind == CLASS_STATEMENT && result->statement_id != NULL && result->hold_reason != NULL)
 		tally->held++;

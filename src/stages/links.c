@@ -74,6 +74,10 @@ links_find (Statement *statement, const Message *message)
 			if (g_strcmp0 (t->origin, statement->origin) == 0)
 				text = t->text;
 		}
+		/* The body, when the origin names no text (a statement made by
+		 * hand). */
+		if (text == NULL && texts->len > 0)
+			text = ((const MessageText *) g_ptr_array_index (texts, 0))->text;
 	}
 	links_from_text (statement->attachment_titles, text, statement->links);
 }
