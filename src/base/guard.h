@@ -3,7 +3,7 @@
  * registered here (spool files not yet committed); SQLite rolls back the
  * uncommitted transaction by itself (the WAL frames of an unfinished
  * transaction are never read). Everything the handler does is
- * async-signal-safe. */
+ * async-signal-safe. Registering and forgetting a path costs O(1). */
 #ifndef LIAISON_GUARD_H
 #define LIAISON_GUARD_H
 
