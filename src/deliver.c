@@ -15,6 +15,7 @@
 #include "record/outgoing.h"
 #include "record/reroute.h"
 #include "record/threading.h"
+#include "base/guard.h"
 #include "stages/authorize.h"
 #include "stages/extract.h"
 #include "stages/resolve.h"
@@ -270,8 +271,19 @@ deliver_message_at (Store *store, const Config *config, Message *message, const 
 		result->duplicate = TRUE;
 		return TRUE;
 	}
-	if (place (&d, error) && record (&d, error) && txn_commit (&d.txn, error))
-		return TRUE;
+	if (place (&d, error) && record (&d, error)) {
+		gboolean committed;
+
+		/* Once committed, the message is recorded: a time limit or a
+		 * signal after this must say so (guard_recorded()). */
+		guard_block ();
+		committed = txn_commit (&d.txn, error);
+		if (committed)
+			guard_recorded ();
+		guard_unblock ();
+		if (committed)
+			return TRUE;
+	}
 
 fail:
 	txn_rollback (&d.txn);

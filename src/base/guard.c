@@ -26,6 +26,9 @@ typedef struct GuardPath {
 static GuardPath *volatile paths;
 static GHashTable *by_path;      /* path (in the node) -> GuardPath* */
 static int block_depth;
+/* guard_one_message() was called, and guard_recorded(): the message is
+ * committed, so a stop says so and exits 0. */
+static volatile sig_atomic_t one_message, recorded;
 
 /* The handler's message: util_write_raw() and strlen() are
  * async-signal-safe, and a failed write leaves nothing to do but exit. */
@@ -38,6 +41,13 @@ say (const char *text)
 static void
 on_signal (int signo)
 {
+	if (one_message && recorded) {
+		/* Committed: nothing of ours is to be removed, and the MTA
+		 * must not deliver it again. What was not sent stays queued. */
+		say (signo == SIGALRM ? "liaison: time limit reached after the message was recorded\n"
+		                      : "liaison: stopped by a signal after the message was recorded\n");
+		_exit (0);
+	}
 	for (GuardPath *p = paths; p != NULL; p = p->next)
 		(void) unlink (p->path);
 	if (signo == SIGALRM)
@@ -170,4 +180,16 @@ guard_forget_all (void)
 		g_free (p);
 	}
 	guard_unblock ();
+}
+
+void
+guard_one_message (void)
+{
+	one_message = 1;
+}
+
+void
+guard_recorded (void)
+{
+	recorded = 1;
 }
