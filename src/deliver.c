@@ -67,6 +67,8 @@ hold_reason_for (const Message *message, MessageClass kind, const Statement *sta
 {
 	if (message->oversized && kind == CLASS_OTHER)
 		return "message larger than max-message-size";
+	if (message->too_complex != NULL && kind == CLASS_OTHER)
+		return message->too_complex;
 	if (kind == CLASS_OTHER)
 		return "not a liaison statement";
 	if (kind == CLASS_STATEMENT && statement->hold_reason != NULL)
