@@ -14,6 +14,7 @@
 
 #include "base/conf.h"
 #include "input/document.h"
+#include "input/document-child.h"
 #include "stages/extract.h"
 #include "input/message.h"
 #include "stages/resolve.h"
@@ -147,7 +148,15 @@ extract_file (const char *path, char **why)
 	g_autoptr (GPtrArray) texts = NULL;
 	GString *out;
 
+	DocumentLimits limits;
+
 	if (message == NULL) {
+		*why = g_strdup_printf ("%s: %s", path, error->message);
+		return NULL;
+	}
+	/* As deliver does: the documents read in a child first. */
+	document_limits_init (&limits, 0);
+	if (!document_child_read (message, &limits, NULL, NULL, &error)) {
 		*why = g_strdup_printf ("%s: %s", path, error->message);
 		return NULL;
 	}
