@@ -360,6 +360,65 @@ test_documents (void **state)
 	assert_true (n >= 4);
 }
 
+/* The child's limits for a given time-limit. */
+static void
+test_document_limits (void **state)
+{
+	static const struct {
+		guint time_limit, cpu, wall;
+	} cases[] = {
+		{ 0, 10, 15 }, { 120, 10, 15 }, { 600, 10, 15 }, { 30, 3, 5 }, { 8, 1, 2 }, { 1, 1, 2 },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		DocumentLimits limits;
+
+		document_limits_init (&limits, cases[i].time_limit);
+		assert_int_equal (limits.cpu_seconds, cases[i].cpu);
+		assert_int_equal (limits.wall_seconds, cases[i].wall);
+		assert_true (limits.memory >= DOCUMENT_CHILD_MEMORY);
+		assert_int_equal (limits.output, DOCUMENT_CHILD_OUTPUT);
+	}
+	for (int l = DOCUMENT_LIMIT_CPU; l <= DOCUMENT_LIMIT_CRASH; l++)
+		assert_int_equal (document_limit_from_string (document_limit_to_string (l)), l);
+	assert_null (document_limit_to_string (DOCUMENT_LIMIT_NONE));
+	assert_int_equal (document_limit_from_string ("no such limit"), DOCUMENT_LIMIT_NONE);
+}
+
+/* A document read in a child: its text; none for a damaged one; and the
+ * output limit, which a small one shows without depending on time. */
+static void
+test_document_child (void **state)
+{
+	g_autofree char *path = g_build_filename (SRCDIR, "tests", "data", "documents", "two-pages.pdf", NULL);
+	g_autofree char *data = NULL;
+	g_autofree char *direct = NULL;
+	char *text = NULL;
+	DocumentLimits limits;
+	DocumentLimit limit;
+	gsize len;
+
+	if (!document_supported ())
+		skip ();
+	assert_true (g_file_get_contents (path, &data, &len, NULL));
+	document_limits_init (&limits, 0);
+	direct = document_pdf_text ((const guint8 *) data, len, NULL);
+	assert_true (document_child_text (&limits, DOCUMENT_PDF, (const guint8 *) data, len, &text, &limit, NULL));
+	assert_int_equal (limit, DOCUMENT_LIMIT_NONE);
+	assert_string_equal (text, direct);
+	g_clear_pointer (&text, g_free);
+
+	assert_true (document_child_text (&limits, DOCUMENT_PDF, (const guint8 *) "%PDF-1.4\n%%EOF\n", 15,
+	                                  &text, &limit, NULL));
+	assert_int_equal (limit, DOCUMENT_LIMIT_NONE);
+	assert_null (text);
+
+	limits.output = 10;
+	assert_true (document_child_text (&limits, DOCUMENT_PDF, (const guint8 *) data, len, &text, &limit, NULL));
+	assert_int_equal (limit, DOCUMENT_LIMIT_OUTPUT);
+	assert_null (text);
+}
+
 /* Documents that are no documents, from memory. */
 static void
 test_document_errors (void **state)
@@ -674,6 +733,8 @@ main (void)
 		cmocka_unit_test (test_layouts),
 		cmocka_unit_test (test_documents),
 		cmocka_unit_test (test_document_errors),
+		cmocka_unit_test (test_document_limits),
+		cmocka_unit_test (test_document_child),
 	};
 	g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
 	g_autofree char *dir = g_build_filename (SRCDIR, "tests", "data", "extract", NULL);
