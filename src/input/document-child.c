@@ -251,6 +251,8 @@ document_child_text (const DocumentLimits *limits, DocumentKind kind, const guin
 	g_return_val_if_fail (kind == DOCUMENT_PDF || kind == DOCUMENT_DOCX, FALSE);
 	*text = NULL;
 	*limit = DOCUMENT_LIMIT_NONE;
+	/* Opened once here, inherited by every child. */
+	(void) document_load_readers ();
 	if (!g_unix_open_pipe (fds, FD_CLOEXEC, NULL)) {
 		liaison_set_errno (error, errno, "cannot read a document: pipe");
 		return FALSE;

@@ -624,7 +624,19 @@ document_docx_text (const guint8 *data, gsize len, GError **error)
 	return statement_clean_text (out->str);
 }
 
+gboolean
+document_load_readers (void)
+{
+	return docs_load ("documents", NULL);
+}
+
 #else /* !WITH_DOCUMENTS */
+
+gboolean
+document_load_readers (void)
+{
+	return FALSE;
+}
 
 char *
 document_pdf_text (const guint8 *data, gsize len, GError **error)

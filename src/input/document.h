@@ -65,6 +65,12 @@ DocumentKind document_bytes_kind (DocumentKind kind, const guint8 *data, gsize l
 char *document_pdf_text (const guint8 *data, gsize len, GError **error);
 char *document_docx_text (const guint8 *data, gsize len, GError **error);
 
+/* Opens the PDF and DOCX libraries (dlopen) now, once per process, so
+ * that the children of document_child_text() inherit them instead of
+ * each opening them again. FALSE when they cannot be (or support is not
+ * built in); reading a document then says why. */
+gboolean document_load_readers (void);
+
 /* TRUE when PDF and DOCX support is built in (WITH_DOCUMENTS). */
 gboolean document_supported (void);
 
