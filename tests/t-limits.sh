@@ -132,6 +132,7 @@ sed -e 's|^method *=.*|method = sendmail|' -e "s|^\[delivery\]|[delivery]\nsendm
 check "stopped after the commit: exits 0" 0 "$?"
 check "stopped after the commit: says it is recorded" \
 	"liaison: stopped by a signal after the message was recorded" "$(cat "$T/stderr")"
+check "stopped after the commit: no temporary file left" "" "$(ls "$T/spool/tmp")"
 check "stopped after the commit: recorded" 1 \
 	"$(sql "SELECT count(*) FROM messages WHERE message_id = '177163338812.4321.1029384756@mailgw.itu.int'")"
 finish

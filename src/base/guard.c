@@ -41,15 +41,17 @@ say (const char *text)
 static void
 on_signal (int signo)
 {
+	/* After a commit the files it named are forgotten already: what
+	 * is left are temporary files (the incoming message's copy). */
+	for (GuardPath *p = paths; p != NULL; p = p->next)
+		(void) unlink (p->path);
 	if (one_message && recorded) {
-		/* Committed: nothing of ours is to be removed, and the MTA
-		 * must not deliver it again. What was not sent stays queued. */
+		/* Committed: the MTA must not deliver it again. What was not
+		 * sent stays queued. */
 		say (signo == SIGALRM ? "liaison: time limit reached after the message was recorded\n"
 		                      : "liaison: stopped by a signal after the message was recorded\n");
 		_exit (0);
 	}
-	for (GuardPath *p = paths; p != NULL; p = p->next)
-		(void) unlink (p->path);
 	if (signo == SIGALRM)
 		say ("4.4.7 liaison: time limit reached, nothing recorded\n");
 	else
