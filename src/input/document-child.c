@@ -48,6 +48,9 @@
 #endif
 #define MEMORY_SCALE (ADDRESS_LIMIT_WORKS ? 1 : 4)
 
+/* The most characters of a document's name that a note repeats. */
+#define MAX_NAME_CHARS 200
+
 /* How often the parent looks at the child's memory and the clock. */
 #define WATCH_MS 50
 
@@ -340,6 +343,14 @@ read_part (GMimePart *part, gpointer user_data)
 	if (limit != DOCUMENT_LIMIT_NONE && walk->notes != NULL) {
 		g_autofree char *name = statement_clean_line (g_mime_part_get_filename (part));
 
+		/* A sender's name is no reason for a long event. */
+		if (g_utf8_strlen (name, -1) > MAX_NAME_CHARS) {
+			char *cut = g_utf8_substring (name, 0, MAX_NAME_CHARS);
+
+			g_free (name);
+			name = g_strconcat (cut, "...", NULL);
+			g_free (cut);
+		}
 		g_ptr_array_add (walk->notes, g_strdup_printf ("document %s: text not extracted: %s",
 		                                               *name != '\0' ? name : "(unnamed)",
 		                                               document_limit_to_string (limit)));
