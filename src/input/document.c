@@ -1,6 +1,7 @@
 /* document.c: the text of attachments. Statements often travel only as a PDF
  * or a Word document behind a one-line cover mail; poppler-glib reads the
- * first and libgsf with libxml2 the second (word/document.xml). */
+ * first and libgsf with libxml2 the second (word/document.xml), always in
+ * a child process under limits (document-child.c), never in deliver's. */
 #include "config.h"
 
 #include <string.h>
