@@ -78,9 +78,11 @@ document_limits_init (DocumentLimits *limits, guint time_limit)
 {
 	limits->cpu_seconds = DOCUMENT_CHILD_CPU_SECONDS;
 	limits->wall_seconds = DOCUMENT_CHILD_WALL_SECONDS;
+	limits->total_seconds = DOCUMENT_TOTAL_SECONDS;
 	if (time_limit > 0) {
 		limits->cpu_seconds = CLAMP (time_limit / 8, 1, DOCUMENT_CHILD_CPU_SECONDS);
 		limits->wall_seconds = CLAMP (time_limit / 6, 2, DOCUMENT_CHILD_WALL_SECONDS);
+		limits->total_seconds = CLAMP (time_limit / 3, 2, DOCUMENT_TOTAL_SECONDS);
 	}
 	limits->memory = (guint64) DOCUMENT_CHILD_MEMORY * MEMORY_SCALE;
 	limits->output = DOCUMENT_CHILD_OUTPUT;
@@ -294,6 +296,7 @@ typedef struct {
 	const DocumentLimits *limits;
 	const DocumentCache *cache;
 	GPtrArray *notes;
+	gint64 deadline;         /* monotonic: the end of total_seconds */
 	GError *error;
 } ReadWalk;
 
@@ -308,10 +311,23 @@ outcome (ReadWalk *walk, DocumentKind kind, GByteArray *bytes, const char *sha25
 
 	if (cache != NULL && cache->lookup != NULL)
 		found = cache->lookup (cache->data, sha256, text, limit, &walk->error);
+	gint64 left = (walk->deadline - g_get_monotonic_time ()) / G_USEC_PER_SEC;
+	DocumentLimits limits = *walk->limits;
+
 	if (found != 0)
 		return found > 0;
-	if (!document_child_text (walk->limits, kind, bytes->data, bytes->len, text, limit, &walk->error))
+	if (left <= 0) {
+		/* The message's documents have had their time. */
+		*limit = DOCUMENT_LIMIT_TIME;
+		return TRUE;
+	}
+	limits.wall_seconds = (guint) MIN ((gint64) limits.wall_seconds, left);
+	if (!document_child_text (&limits, kind, bytes->data, bytes->len, text, limit, &walk->error))
 		return FALSE;
+	/* A time limit shortened by the others' time says nothing certain
+	 * of this document: not recorded, a retry reads it again. */
+	if (*limit == DOCUMENT_LIMIT_TIME && limits.wall_seconds < walk->limits->wall_seconds)
+		return TRUE;
 	return cache == NULL || cache->save == NULL ||
 		cache->save (cache->data, sha256, *text, *limit, &walk->error);
 }
@@ -361,9 +377,10 @@ gboolean
 document_child_read (Message *message, const DocumentLimits *limits, const DocumentCache *cache,
                      GPtrArray *notes, GError **error)
 {
-	ReadWalk walk = { limits, cache, notes, NULL };
+	ReadWalk walk = { limits, cache, notes, 0, NULL };
 
 	g_return_val_if_fail (message != NULL && limits != NULL, FALSE);
+	walk.deadline = g_get_monotonic_time () + (gint64) limits->total_seconds * G_USEC_PER_SEC;
 	message_foreach_attachment (message, read_part, &walk);
 	if (walk.error != NULL) {
 		g_propagate_error (error, walk.error);

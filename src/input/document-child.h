@@ -17,6 +17,10 @@
  * shorter one): the text of a statement takes well under a second. */
 #define DOCUMENT_CHILD_CPU_SECONDS 10
 #define DOCUMENT_CHILD_WALL_SECONDS 15
+/* The wall-clock time all the documents of one message may take together:
+ * past it the rest are not read ("time limit"), so that many documents
+ * cannot add up to deliver's time limit. */
+#define DOCUMENT_TOTAL_SECONDS 40
 /* Resident memory (four times as much in AddressSanitizer builds). */
 #define DOCUMENT_CHILD_MEMORY (256 * 1024 * 1024)
 /* The most text the child may hand back: the parsers keep 2 MiB, which
@@ -41,6 +45,7 @@ DocumentLimit document_limit_from_string (const char *text);
 typedef struct {
 	guint cpu_seconds;
 	guint wall_seconds;
+	guint total_seconds;     /* for all the documents of a message */
 	guint64 memory;          /* bytes of resident memory */
 	gsize output;            /* bytes of text */
 } DocumentLimits;
@@ -48,7 +53,8 @@ typedef struct {
 /* The limits for a process whose own deadline is @time_limit seconds (0:
  * none): the constants above, the times scaled down to an eighth (CPU)
  * and a sixth (wall clock) of a shorter @time_limit, never under 1 and
- * 2 s, so that a document never uses up deliver's whole deadline. */
+ * 2 s, and the total to a third, never under 2 s, so that documents
+ * never use up deliver's whole deadline. */
 void document_limits_init (DocumentLimits *limits, guint time_limit);
 
 /* Reads @data (a PDF or a DOCX, as @kind says) in a child process under
@@ -77,7 +83,10 @@ typedef struct {
  * messages included) that has none yet, through @cache (NULL: none) or a
  * child (document_child_text), and leaves it on the part for
  * document_part_text(). For each document a limit stopped, adds to
- * @notes (char*) "document NAME: text not extracted: LIMIT". FALSE with
+ * @notes (char*) "document NAME: text not extracted: LIMIT". Once
+ * @limits->total_seconds have passed, the documents left are not read
+ * (a "time limit" that is not recorded in @cache, since the document
+ * itself may be harmless). FALSE with
  * @error (temporary) when a child could not be started or the cache
  * failed. */
 gboolean document_child_read (Message *message, const DocumentLimits *limits,
