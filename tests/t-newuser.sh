@@ -69,4 +69,31 @@ else
 	echo "# skipped: unwritable directories (as root, needs setpriv, nobody and nogroup)"
 fi
 
+
+# 3. queue run says how many messages wait for a later attempt. A fake
+# sendmail that defers (75) while $T/fail exists.
+write_config "method = sendmail"
+sed -i "s|^\[delivery\]|[delivery]\nsendmail = $T/sendmail|" "$CONF"
+printf '#!/bin/sh\ncat > /dev/null\n[ -f "%s/fail" ] && exit 75\nexit 0\n' "$T" > "$T/sendmail"
+chmod +x "$T/sendmail"
+: > "$T/fail"
+deliver "$S/01-action-ccamp.eml"
+first=$(sql "SELECT count(*) FROM outbox WHERE state = 'queued'")
+LIAISON_NOW=2026-11-27T10:06:00Z "$LIAISON" -c "$CONF" queue run > "$T/out" 2> "$T/err"
+check "a run while sendmail defers: none sent, all waiting" \
+	"queue run: 0 sent, 0 failed, $first waiting for a later attempt" "$(tail -1 "$T/out")"
+LIAISON_NOW=2026-11-27T10:12:00Z deliver "$S/02-information-detnet.eml"
+second=$(($(sql "SELECT count(*) FROM outbox WHERE state = 'queued'") - first))
+check "the second statement's mail is queued too" yes "$([ "$second" -gt 0 ] && echo yes)"
+# The mail system is back; one of the first statement's messages changed in
+# the spool (so it is never sent); the second's are not due yet.
+rm "$T/fail"
+sha=$(sql "SELECT o.sha256 FROM outbox o JOIN statements s ON s.id = o.statement WHERE s.ls_id = 'LS-2026-0001' ORDER BY o.id LIMIT 1")
+out="$T/spool/out/$(echo "$sha" | cut -c1-2)/$sha"
+chmod u+w "$out" && echo tampered >> "$out"
+LIAISON_NOW=2026-11-27T10:16:00Z "$LIAISON" -c "$CONF" queue run > "$T/out" 2> "$T/err"
+check "queue run exits 0" 0 "$?"
+check "queue run counts sent, failed and waiting" \
+	"queue run: $((first - 1)) sent, 1 failed, $second waiting for a later attempt" "$(tail -1 "$T/out")"
+check "the waiting ones are those still queued" "$second" "$(sql "SELECT count(*) FROM outbox WHERE state = 'queued'")"
 finish
