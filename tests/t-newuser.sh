@@ -96,4 +96,42 @@ check "queue run exits 0" 0 "$?"
 check "queue run counts sent, failed and waiting" \
 	"queue run: $((first - 1)) sent, 1 failed, $second waiting for a later attempt" "$(tail -1 "$T/out")"
 check "the waiting ones are those still queued" "$second" "$(sql "SELECT count(*) FROM outbox WHERE state = 'queued'")"
+
+# 4. A reader that stops early. closed_pipe CMD...: runs CMD with its
+# standard output a pipe whose reader is already gone (so that every
+# write fails, whatever the size of the output and the timing), stderr to
+# $T/err; returns its exit status (128+N when signal N killed it).
+write_config
+for f in "$S"/*.eml; do
+	deliver "$f" -r statements@example.org
+done
+if command -v python3 > /dev/null 2>&1; then
+	closed_pipe () {
+		python3 -c '
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+p = subprocess.run(sys.argv[2:], stdout=w, stderr=open(sys.argv[1], "wb"))
+sys.exit(p.returncode if p.returncode >= 0 else 128 - p.returncode)' "$T/err" "$@"
+	}
+else
+	closed_pipe () { echo "# python3 is not installed: closed pipe not checked"; : > "$T/err"; }
+fi
+for cmd in "show LS-2026-0001" "show --json LS-2026-0001" "list" "list --json" \
+	   "thread LS-2026-0001" "thread --json LS-2026-0001" "search slic*" \
+	   "export --format json" "export --format csv" "export --format atom" \
+	   "queue list --all" "check" "--help"; do
+	# shellcheck disable=SC2086
+	closed_pipe "$LIAISON" -c "$CONF" $cmd
+	check "$cmd into a closed pipe: exit 0, stderr empty" "0 " "$? $(cat "$T/err")"
+	# shellcheck disable=SC2086
+	"$LIAISON" -c "$CONF" $cmd 2> "$T/err" | head -1 > "$T/out"
+	check "$cmd | head -1: one line, stderr empty" "1 " "$(wc -l < "$T/out") $(cat "$T/err")"
+done
+# A write that fails otherwise is still an error.
+if [ -c /dev/full ]; then
+	"$LIAISON" -c "$CONF" list > /dev/full 2> "$T/err"
+	check "list > /dev/full exits 1" 1 "$?"
+	check "with one line" 1 "$(grep -c 'cannot write the output: No space left on device' "$T/err")"
+fi
 finish
