@@ -670,8 +670,12 @@ test_check (void **state)
 		const char *extra;    /* appended to the [liaison] section */
 		const char *problem;  /* NULL: none */
 	} cases[] = {
-		{ "database = fresh/db/l.db\nspool = fresh/spool\n"
+		/* Missing directories: the spool's is created with its parents, so
+		 * the database's must exist unless it is one of them. */
+		{ "database = fresh/l.db\nspool = fresh/spool\n"
 		  "[delivery]\nmethod = maildir\n", NULL },
+		{ "database = fresh/db/l.db\nspool = fresh/spool\n"
+		  "[delivery]\nmethod = maildir\n", "/fresh/db does not exist" },
 		{ "database = a-file/l.db\nspool = spool\n"
 		  "[delivery]\nmethod = maildir\n", "[liaison] database: " },
 		{ "database = l.db\nspool = a-file\n"
@@ -683,6 +687,9 @@ test_check (void **state)
 		{ "database = l.db\nspool = spool\n"
 		  "[delivery]\nmethod = sendmail\nsendmail = /nonexistent/sendmail\n",
 		  "[delivery] sendmail: /nonexistent/sendmail is not executable" },
+		{ "database = l.db\nspool = spool\n"
+		  "[delivery]\nmethod = sendmail\nsendmail = /\n",
+		  "[delivery] sendmail: / is not a program" },
 		{ "database = l.db\nspool = spool\nbogus = 1\n"
 		  "[delivery]\nmethod = smtp\n", "[liaison] bogus: unknown key" },
 	};
