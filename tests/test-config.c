@@ -799,7 +799,9 @@ static const ResolveCase resolve_cases[] = {
 	  NULL, "detnet,mpls", NULL },
 	{ NULL, NULL, NULL, NULL, "", "To: Statements <statements+opsawg@example.org>\n", NULL, "opsawg", NULL },
 	{ NULL, NULL, NULL, NULL, "", "To: undisclosed: detnet@ietf.org;\n", NULL, "detnet", NULL },
-	{ NULL, "mpls", "ccamp", NULL, "", "Cc: teas@ietf.org, mpls@ietf.org\n", NULL, "mpls,ccamp,teas", NULL },
+	/* The statement's own destinations outrank the lists on the mail. */
+	{ NULL, "mpls", "ccamp", NULL, "", "Cc: teas@ietf.org, mpls@ietf.org\n", NULL, "mpls,ccamp", NULL },
+	{ NULL, "Some Other Body", NULL, NULL, "", "Cc: teas@ietf.org\n", NULL, "teas", NULL },
 	{ NULL, "Foo WG|ccamp", NULL, NULL, "", NULL, NULL, "ccamp", NULL },
 	/* Held. */
 	{ "BBF", "Network Modeling (netmod)", NULL, NULL, "", "To: statements@example.org\n", "BBF", "",

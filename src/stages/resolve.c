@@ -613,6 +613,7 @@ resolve_groups (Statement *statement, const Config *config, const Message *messa
 {
 	g_autoptr (GPtrArray) tried = g_ptr_array_new_with_free_func (g_free);
 	g_autofree char *extension = NULL;
+	gboolean own_groups;
 
 	if (statement->groups == NULL)
 		statement->groups = g_ptr_array_new_with_free_func (g_free);
@@ -625,6 +626,7 @@ resolve_groups (Statement *statement, const Config *config, const Message *messa
 		if (!groups_from_text (config, text, statement->groups))
 			g_ptr_array_add (tried, g_strdup_printf ("To: %s", text));
 	}
+	own_groups = statement->groups->len > 0;
 
 	if (message != NULL) {
 		/* The recipient extension: -e, else the +extension of -r. */
@@ -640,7 +642,11 @@ resolve_groups (Statement *statement, const Config *config, const Message *messa
 				g_ptr_array_add (tried, g_strdup_printf ("extension: %s", extension));
 		}
 
-		if (message->mime != NULL) {
+		/* The lists on the mail's To and Cc (and a forwarded one's)
+		 * count only when the statement names none of our groups
+		 * itself: a list copied on the mail is not a destination the
+		 * statement writes. */
+		if (message->mime != NULL && !own_groups) {
 			groups_from_addresses (config,
 			                       g_mime_message_get_addresses (message->mime, GMIME_ADDRESS_TYPE_TO),
 			                       statement->groups);
