@@ -466,6 +466,11 @@ static const LayoutCase layout_cases[] = {
 	  "We send this liaison statement for your comments by 1 March 2027.\n",
 	  "Attached", MESSAGE_TEXT_DOCUMENT, LAYOUT_FREEFORM, NULL, PURPOSE_COMMENT, "2027-03-01", "BBF TC",
 	  "IETF OPSAWG", 1 },
+	{ "free-form: the purpose of the line that names the IETF",
+	  "For action to: Broadband Forum\nFor information to: IETF OPSAWG\n\n"
+	  "We send this liaison statement to the Broadband Forum and copy the IETF.\n",
+	  "LS on YANG", MESSAGE_TEXT_BODY, LAYOUT_FREEFORM, NULL, PURPOSE_INFORMATION, NULL, NULL,
+	  "Broadband Forum", 2 },
 	{ "free-form cover note", "Dear CCAMP chairs,\n\nplease find attached a liaison statement for action.\n",
 	  "LS on OTN", MESSAGE_TEXT_BODY, LAYOUT_FREEFORM, NULL, PURPOSE_ACTION, NULL, NULL, "CCAMP", 1 },
 	{ "a question about a statement is none",

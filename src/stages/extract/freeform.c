@@ -176,7 +176,19 @@ static Purpose
 find_purpose (GPtrArray *head, const char *text, gboolean *explicit)
 {
 	Purpose purpose = statement_parse_purpose (g_ptr_array_index (head, FIELD_PURPOSE));
+	static const struct {
+		Field field;
+		Purpose purpose;
+	} lines[] = {
+		{ FIELD_ACTION_TO, PURPOSE_ACTION },
+		{ FIELD_COMMENT_TO, PURPOSE_COMMENT },
+		{ FIELD_INFORMATION_TO, PURPOSE_INFORMATION },
+	};
 
+	/* The line that names the IETF says what is asked of us. */
+	for (gsize i = 0; purpose == PURPOSE_NONE && i < G_N_ELEMENTS (lines); i++)
+		if (labels_names_ietf (g_ptr_array_index (head, lines[i].field)))
+			purpose = lines[i].purpose;
 	if (purpose == PURPOSE_NONE && g_ptr_array_index (head, FIELD_ACTION_TO) != NULL)
 		purpose = PURPOSE_ACTION;
 	if (purpose == PURPOSE_NONE && g_ptr_array_index (head, FIELD_COMMENT_TO) != NULL)

@@ -252,6 +252,57 @@ read_reply (Statement *statement)
 	return TRUE;
 }
 
+/* TRUE when an entry of @field in @block names the IETF. */
+static gboolean
+names_ietf (const LabelBlock *block, Field field)
+{
+	for (guint i = 0; i < block->entries->len; i++) {
+		const LabelEntry *entry = g_ptr_array_index (block->entries, i);
+		if (entry->field == (int) field && labels_names_ietf (entry->value))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Every addressee is a destination. The purpose is the one asked of the
+ * IETF, on the line that names it ("For information to: IETF DetNet"
+ * while another body is asked for action); when no line names the IETF,
+ * the strongest one asked of anyone. A reply that asks nothing of us is
+ * a response, unless it answers another body's statement and only
+ * copies us for information. */
+static void
+read_purpose (Statement *statement, const LabelBlock *block)
+{
+	static const struct {
+		Field field;
+		Purpose purpose;
+	} lines[] = {
+		{ FIELD_ACTION_TO, PURPOSE_ACTION },
+		{ FIELD_COMMENT_TO, PURPOSE_COMMENT },
+		{ FIELD_INFORMATION_TO, PURPOSE_INFORMATION },
+	};
+	Purpose ours = PURPOSE_NONE;
+
+	for (gsize i = 0; i < G_N_ELEMENTS (lines); i++) {
+		if (add_destinations (statement, block, lines[i].field) && statement->purpose == PURPOSE_NONE)
+			statement->purpose = lines[i].purpose;
+		if (ours == PURPOSE_NONE && names_ietf (block, lines[i].field))
+			ours = lines[i].purpose;
+	}
+	/* The 2003 template: "To: IETF CCAMP WG", "For: Action". */
+	if (add_destinations (statement, block, FIELD_TO) && statement->purpose == PURPOSE_NONE)
+		statement->purpose = statement_parse_purpose (label_block_value (block, FIELD_FOR));
+	if (ours != PURPOSE_NONE)
+		statement->purpose = ours;
+
+	if (read_reply (statement)
+	    && (statement->purpose == PURPOSE_NONE || statement->purpose == PURPOSE_INFORMATION)) {
+		const char *answered = g_ptr_array_index (statement->references, statement->references->len - 1);
+		if (ours != PURPOSE_INFORMATION || labels_names_ietf (answered))
+			statement->purpose = PURPOSE_RESPONSE;
+	}
+}
+
 static void
 add_contacts (Statement *statement, const LabelBlock *block)
 {
@@ -359,22 +410,7 @@ extract_itut (const char *text, const ExtractContext *context, guint *score)
 	statement->from_org_text = from_org (block, lines);
 	add_contacts (statement, block);
 
-	/* Every addressee is a destination; the purpose is the strongest
-	 * one asked of any of them. */
-	if (add_destinations (statement, block, FIELD_ACTION_TO))
-		statement->purpose = PURPOSE_ACTION;
-	if (add_destinations (statement, block, FIELD_COMMENT_TO) && statement->purpose == PURPOSE_NONE)
-		statement->purpose = PURPOSE_COMMENT;
-	if (add_destinations (statement, block, FIELD_INFORMATION_TO) && statement->purpose == PURPOSE_NONE)
-		statement->purpose = PURPOSE_INFORMATION;
-	/* The 2003 template: "To: IETF CCAMP WG", "For: Action". */
-	if (add_destinations (statement, block, FIELD_TO) && statement->purpose == PURPOSE_NONE)
-		statement->purpose = statement_parse_purpose (label_block_value (block, FIELD_FOR));
-
-	/* A reply that asks nothing is a response. */
-	if (read_reply (statement)
-	    && (statement->purpose == PURPOSE_NONE || statement->purpose == PURPOSE_INFORMATION))
-		statement->purpose = PURPOSE_RESPONSE;
+	read_purpose (statement, block);
 
 	if ((value = label_block_value (block, FIELD_DEADLINE)) != NULL && !labels_is_void (value))
 		statement->deadline = statement_find_date (value, FALSE);

@@ -407,6 +407,14 @@ find_pattern (const char *text, const char *pattern)
 	return start;
 }
 
+gboolean
+labels_names_ietf (const char *value)
+{
+	g_autoptr (GRegex) re = pattern_regex ("\\b(?:IETF|IAB|IESG)\\b", G_REGEX_OPTIMIZE);
+
+	return value != NULL && g_regex_match (re, value, 0, NULL);
+}
+
 int
 labels_find_purpose (const char *text, gboolean *explicit)
 {

@@ -77,6 +77,10 @@ char **labels_split_lines (const char *text);
  * are one destination). */
 void labels_add_destination (GPtrArray *list, const char *name);
 
+/* TRUE when @value (a destination line) names the IETF: "IETF", its
+ * IAB or IESG, as words in capitals. */
+gboolean labels_names_ietf (const char *value);
+
 /* The purpose that prose states: "for action", "for comment", "in response
  * to", "for information" (in that order of precedence), else an implicit
  * request ("kindly asks ... to provide") as action; PURPOSE_NONE (0) when
