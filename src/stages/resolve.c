@@ -277,6 +277,65 @@ org_first_named_in (const Config *config, const char *text, gsize limit)
 /* ------------------------------------------------------------------ */
 /* The organization */
 
+/* What the writer of a letter says of itself in its first sentence:
+ * "The IEEE 802.1 Working Group would like to thank ITU-T SG13 for ...",
+ * "SG15 thanks ...", "BBF is pleased to ...". Group 1 is the words before
+ * the verb, within one sentence. */
+#define WRITER_PATTERN \
+	"(?:^|[.!?:]\\s+|\\n)\\s*([^.!?\\n]{2,80}?)\\s+" \
+	"(?:would like to|wishes to|wish to|thanks|thank|(?:is|are) pleased to|(?:is|are) sending|" \
+	"sends|send|herewith|hereby|kindly|has the pleasure)\\b"
+
+/* The organization that writes @body, by what its sentences say of their
+ * writer, within its first @limit bytes; NULL when none says. */
+static const Org *
+org_writing (const Config *config, const char *body, gsize limit)
+{
+	g_autoptr (GRegex) re = pattern_regex (WRITER_PATTERN, G_REGEX_CASELESS);
+	g_autoptr (GMatchInfo) match = NULL;
+	g_autofree char *head = NULL;
+
+	if (body == NULL || re == NULL)
+		return NULL;
+	head = g_utf8_make_valid (body, (gssize) MIN (strlen (body), limit));
+	for (g_regex_match (re, head, 0, &match); g_match_info_matches (match);
+	     g_match_info_next (match, NULL)) {
+		g_autofree char *writer = g_match_info_fetch (match, 1);
+		const Org *org = org_first_named_in (config, writer, strlen (writer));
+
+		if (org != NULL)
+			return org;
+	}
+	return NULL;
+}
+
+/* The organization a subject names as the sender: after "from" when it
+ * says so ("LS from SG15 to CCAMP"), else before the body it is
+ * addressed or replies to ("Reply to ITU-T SG13 LS on ..." names the
+ * body that wrote the earlier statement, not this one's writer). */
+static const Org *
+org_named_in_subject (const Config *config, const char *subject)
+{
+	g_autoptr (GRegex) from = pattern_regex ("\\bfrom\\s+(.*)$", G_REGEX_CASELESS);
+	g_autoptr (GRegex) to = pattern_regex ("\\b(?:to|reply|response|answer|replies|responds)\\b",
+	                                       G_REGEX_CASELESS);
+	g_autoptr (GMatchInfo) match = NULL;
+	g_autofree char *before = NULL;
+	int start = -1;
+
+	if (subject == NULL || from == NULL || to == NULL)
+		return NULL;
+	if (g_regex_match (from, subject, 0, &match)) {
+		g_autofree char *after = g_match_info_fetch (match, 1);
+		return org_named_in (config, after);
+	}
+	g_clear_pointer (&match, g_match_info_free);
+	if (g_regex_match (to, subject, 0, &match))
+		g_match_info_fetch_pos (match, 0, &start, NULL);
+	before = start >= 0 ? g_strndup (subject, (gsize) start) : g_strdup (subject);
+	return org_named_in (config, before);
+}
+
 /* The organization @text names: the whole text ("ITU-T SG15"), the part
  * before a parenthesis ("ITU-T SG15 (Greg Jones)"), or a parenthesised
  * acronym ("ITU-T Study Group 15 (itu-t-sg-15)"). */
@@ -360,8 +419,12 @@ resolve_org (Statement *statement, const Config *config, const Message *message)
 		org = org_from_text (config, text);
 	if (org == NULL && text != NULL)
 		org = org_named_in (config, text);
+	/* A letter that names no sender in a label says who writes it in
+	 * its opening sentences. */
+	if (org == NULL)
+		org = org_writing (config, statement->body, BODY_SEARCH_BYTES);
 	if (org == NULL && message != NULL)
-		org = org_named_in (config, message->subject);
+		org = org_named_in_subject (config, message->subject);
 	/* Then the sender: an authorized address names its organization even
 	 * where the domain is shared; then the domain. */
 	if (org == NULL)
