@@ -151,7 +151,7 @@ extract_file (const char *path, char **why)
 		*why = g_strdup_printf ("%s: %s", path, error->message);
 		return NULL;
 	}
-	statement = extract_statement (message);
+	statement = extract_statement (message, directory);
 	out = g_string_new (NULL);
 	{
 		g_autofree char *dump = dump_statement (statement);

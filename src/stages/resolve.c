@@ -583,6 +583,15 @@ groups_from_text (const Config *config, const char *text, GPtrArray *groups)
 	return found;
 }
 
+gboolean
+resolve_names_group (const Config *config, const char *text)
+{
+	g_autoptr (GPtrArray) groups = g_ptr_array_new_with_free_func (g_free);
+
+	g_return_val_if_fail (config != NULL, FALSE);
+	return text != NULL && groups_from_text (config, text, groups);
+}
+
 /* The "+extension" of @address when its base is our own @ours:
  * "statements+ccamp@example.org" -> "ccamp". Newly allocated, or NULL. */
 static char *

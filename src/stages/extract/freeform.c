@@ -255,8 +255,10 @@ evidence (const Statement *statement, gboolean explicit, guint designations, gbo
 	return designations + (statement->purpose != PURPOSE_NONE) + deadline + addressees + document;
 }
 
-Statement *
-extract_freeform (const char *text, const ExtractContext *context, guint *score)
+/* Reads @text as a free-form statement; a @letter needs no words that
+ * call it one, but must name its addressees. */
+static Statement *
+read_freeform (const char *text, const ExtractContext *context, gboolean letter, guint *score)
 {
 	g_autofree char *clean = NULL;
 	g_auto (GStrv) lines = NULL;
@@ -285,7 +287,7 @@ extract_freeform (const char *text, const ExtractContext *context, guint *score)
 	read_head (lines, head);
 	designations = matches (subject_title, SUBJECT_DESIGNATION, 0)
 	               + matches (clean, TEXT_DESIGNATION, G_REGEX_MULTILINE);
-	if (designations == 0)
+	if (designations == 0 && !letter)
 		return NULL;
 
 	statement = statement_new ();
@@ -305,8 +307,20 @@ extract_freeform (const char *text, const ExtractContext *context, guint *score)
 		statement->body = g_steal_pointer (&clean);
 
 	found = evidence (statement, explicit, designations, document);
-	if (found < FREEFORM_MIN_SCORE)
+	if (letter ? statement->to_texts->len == 0 : found < FREEFORM_MIN_SCORE)
 		return NULL;
 	*score = found;
 	return g_steal_pointer (&statement);
+}
+
+Statement *
+extract_freeform (const char *text, const ExtractContext *context, guint *score)
+{
+	return read_freeform (text, context, FALSE, score);
+}
+
+Statement *
+extract_letter (const char *text, const ExtractContext *context, guint *score)
+{
+	return read_freeform (text, context, TRUE, score);
 }
