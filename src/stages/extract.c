@@ -72,7 +72,11 @@ complete_from_texts (Statement *statement, const GPtrArray *texts, guint chosen)
 
 		if (i == chosen || (other = extract_freeform (text->text, &context, &score)) == NULL)
 			continue;
-		if (statement->purpose == PURPOSE_NONE)
+		/* A letter that asks nothing is for information; the note
+		 * that carries it may say what it asks. */
+		if (statement->purpose == PURPOSE_NONE
+		    || (statement->purpose == PURPOSE_INFORMATION
+		        && (other->purpose == PURPOSE_ACTION || other->purpose == PURPOSE_COMMENT)))
 			statement->purpose = other->purpose;
 		if (statement->deadline == NULL)
 			statement->deadline = g_strdup (other->deadline);

@@ -309,6 +309,26 @@ org_writing (const Config *config, const char *body, gsize limit)
 	return NULL;
 }
 
+/* How much of a letter's end is its signature. */
+#define SIGNATURE_BYTES 300
+
+/* The organization named in the last SIGNATURE_BYTES of @body, the
+ * first one there. */
+static const Org *
+org_in_signature (const Config *config, const char *body)
+{
+	gsize len = body != NULL ? strlen (body) : 0;
+	const char *start;
+
+	if (len == 0)
+		return NULL;
+	start = body + (len > SIGNATURE_BYTES ? len - SIGNATURE_BYTES : 0);
+	/* Not in the middle of a character. */
+	while (start > body && ((guchar) *start & 0xc0) == 0x80)
+		start--;
+	return org_first_named_in (config, start, SIGNATURE_BYTES + 4);
+}
+
 /* The organization a subject names as the sender: after "from" when it
  * says so ("LS from SG15 to CCAMP"), else before the body it is
  * addressed or replies to ("Reply to ITU-T SG13 LS on ..." names the
@@ -425,6 +445,9 @@ resolve_org (Statement *statement, const Config *config, const Message *message)
 		org = org_writing (config, statement->body, BODY_SEARCH_BYTES);
 	if (org == NULL && message != NULL)
 		org = org_named_in_subject (config, message->subject);
+	/* Then the letter's signature ("Chair, IEEE 802.1 Working Group"). */
+	if (org == NULL && text == NULL && statement->layout == LAYOUT_FREEFORM)
+		org = org_in_signature (config, statement->body);
 	/* Then the sender: an authorized address names its organization even
 	 * where the domain is shared; then the domain. */
 	if (org == NULL)

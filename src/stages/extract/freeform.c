@@ -69,6 +69,8 @@ static const LabelSpelling spellings[] = {
 	"(?i:this|a|the|our|its|the following)\\s+(?:(?i:liaison)|LS)\\b" \
 	"|\\b(?i:attached|enclosed|attach|enclose)\\s+(?i:a|an|the|our|its)\\s+(?:(?i:liaison)|LS)\\b" \
 	"|\\b(?i:reply|response) LS\\b|\\bLS/[ior]\\b"
+/* A subject that says who sends a liaison to whom, before its title. */
+#define SUBJECT_ADDRESSING "^(?:\\[[^]]{1,40}\\]\\s*)*(?:liaison(?: statement)?|LS)\\s+(?:from|to)\\s"
 /* Not our own ids ("[LS-2026-0007]"): those mark replies. */
 #define SUBJECT_DESIGNATION "\\b(?i:liaison)\\b|\\bLS(?:/[ior])?\\b(?!-\\d)"
 
@@ -285,7 +287,10 @@ read_freeform (const char *text, const ExtractContext *context, gboolean letter,
 	head = g_ptr_array_new_with_free_func (g_free);
 	g_ptr_array_set_size (head, FIELD_INFORMATION_TO + 1);
 	read_head (lines, head);
-	designations = matches (subject_title, SUBJECT_DESIGNATION, 0)
+	/* "Liaison from IEEE 802.1 - TSN profiles" has the title "TSN
+	 * profiles": the words before it said what it is. */
+	designations = (matches (subject_title, SUBJECT_DESIGNATION, 0)
+	                || matches (subject, SUBJECT_ADDRESSING, G_REGEX_CASELESS))
 	               + matches (clean, TEXT_DESIGNATION, G_REGEX_MULTILINE);
 	if (designations == 0 && !letter)
 		return NULL;
@@ -302,6 +307,9 @@ read_freeform (const char *text, const ExtractContext *context, gboolean letter,
 	if (statement->purpose == PURPOSE_NONE && statement->deadline != NULL)
 		statement->purpose = PURPOSE_ACTION;
 	find_destinations (statement, head, clean);
+	/* A letter to named addressees that asks nothing informs them. */
+	if (statement->purpose == PURPOSE_NONE && statement->to_texts->len > 0)
+		statement->purpose = PURPOSE_INFORMATION;
 	find_letterhead (statement, head, lines);
 	if (*clean != '\0')
 		statement->body = g_steal_pointer (&clean);
