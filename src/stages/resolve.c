@@ -416,6 +416,31 @@ contact_domain (const char *contact)
 /* How much of the body we search for the sender's name. */
 #define BODY_SEARCH_BYTES 2000
 
+/* The organization the statement's words name as its writer: its
+ * From or Source (@text, or NULL), what its letter says of its writer,
+ * its subject, the signature of a free-form letter. */
+static const Org *
+org_in_words (const Statement *statement, const Config *config, const Message *message,
+              const char *text)
+{
+	const Org *org = NULL;
+
+	if (text != NULL)
+		org = org_from_text (config, text);
+	if (org == NULL && text != NULL)
+		org = org_named_in (config, text);
+	/* A letter that names no sender in a label says who writes it in
+	 * its opening sentences. */
+	if (org == NULL)
+		org = org_writing (config, statement->body, BODY_SEARCH_BYTES);
+	if (org == NULL && message != NULL)
+		org = org_named_in_subject (config, message->subject);
+	/* Then the letter's signature ("Chair, IEEE 802.1 Working Group"). */
+	if (org == NULL && text == NULL && statement->layout == LAYOUT_FREEFORM)
+		org = org_in_signature (config, statement->body);
+	return org;
+}
+
 static void
 resolve_org (Statement *statement, const Config *config, const Message *message)
 {
@@ -435,19 +460,7 @@ resolve_org (Statement *statement, const Config *config, const Message *message)
 	/* The statement's own words first: they outrank the sender's domain,
 	 * since a liaison manager or the Datatracker often sends on an
 	 * organization's behalf. */
-	if (text != NULL)
-		org = org_from_text (config, text);
-	if (org == NULL && text != NULL)
-		org = org_named_in (config, text);
-	/* A letter that names no sender in a label says who writes it in
-	 * its opening sentences. */
-	if (org == NULL)
-		org = org_writing (config, statement->body, BODY_SEARCH_BYTES);
-	if (org == NULL && message != NULL)
-		org = org_named_in_subject (config, message->subject);
-	/* Then the letter's signature ("Chair, IEEE 802.1 Working Group"). */
-	if (org == NULL && text == NULL && statement->layout == LAYOUT_FREEFORM)
-		org = org_in_signature (config, statement->body);
+	org = org_in_words (statement, config, message, text);
 	/* Then the sender: an authorized address names its organization even
 	 * where the domain is shared; then the domain. */
 	if (org == NULL)
