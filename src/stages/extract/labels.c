@@ -162,6 +162,12 @@ labels_read (char *const *lines, guint max_lines, const LabelSpelling *spellings
 			}
 			continue;
 		}
+		/* A paragraph at the margin right after the last row (a DOCX
+		 * table followed by the body) is the body, not the row's
+		 * value wrapped: a wrapped value is short, or indented. */
+		if (field < 0 && !indented && cells->len == 1 && count_words (lines[i]) >= 12
+		    && block->entries->len >= 2)
+			break;
 		prose_run = prose_since_label = 0;
 		if (field < 0)
 			g_string_append_c (current, '\n');

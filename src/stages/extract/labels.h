@@ -36,8 +36,9 @@ typedef struct {
  * with the name on the lines below). Lines before the first label are
  * skipped. The block ends before two lines of text in a row that continue
  * nothing, three such paragraphs, or one of twelve words or more (a DOCX
- * paragraph is one line), once two labels have been read. Newly
- * allocated; never NULL. */
+ * paragraph is one line), once two labels have been read; and before a
+ * line of twelve words or more at the margin, even right after a label
+ * line. Newly allocated; never NULL. */
 LabelBlock *labels_read (char *const *lines, guint max_lines, const LabelSpelling *spellings,
                          gsize n_spellings);
 void label_block_free (LabelBlock *block);
