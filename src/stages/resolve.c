@@ -475,6 +475,11 @@ resolve_org (Statement *statement, const Config *config, const Message *message)
 	 * first lines. Only then: a body names many bodies. */
 	if (org == NULL && text == NULL)
 		org = org_first_named_in (config, statement->body, BODY_SEARCH_BYTES);
+	/* Nothing else: whatever body the subject names, even as the one
+	 * it writes to (the IETF's own statements, relayed by the
+	 * Datatracker, name their peer there). */
+	if (org == NULL && message != NULL)
+		org = org_named_in (config, message->subject);
 
 	g_free (statement->from_org);
 	if (org != NULL)
