@@ -86,7 +86,7 @@ exercise (Message *message)
 	texts = message_texts (message);
 	message_foreach_attachment (message, count_part, &parts);
 	if (!message->oversized)
-		statement = extract_statement (message);
+		statement = extract_statement (message, config);
 	if (statement != NULL)
 		resolve_statement (statement, config, message);
 	(void) message_class_to_string (classify_message (message, config, statement, FALSE));

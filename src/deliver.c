@@ -114,7 +114,7 @@ static void
 understand (Delivery *d)
 {
 	if (!d->message->oversized)
-		d->statement = extract_statement (d->message);
+		d->statement = extract_statement (d->message, d->config);
 	if (d->statement != NULL)
 		resolve_statement (d->statement, d->config, d->message);
 	d->keys = thread_keys_new (d->message, d->statement, d->config->id_prefix);

@@ -788,6 +788,10 @@ static const ResolveCase resolve_cases[] = {
 	  "Subject: LS from O-RAN Alliance WG9 on transport\n", "O-RAN", "ccamp", NULL },
 	{ NULL, "ccamp", NULL, NULL, "someone@example.com",
 	  "Subject: Re: LS from SG 15\n", "ITU-T SG15", "ccamp", NULL },
+	/* A subject names the body an earlier statement came from after
+	 * "reply to": that is not this one's writer. */
+	{ NULL, "ccamp", NULL, NULL, "someone@ieee.org",
+	  "Subject: Reply to ITU-T SG13 LS on transport\n", "IEEE 802.1", "ccamp", NULL },
 	/* The text outranks the sender's domain. */
 	{ "ITU-T SG13", "ccamp", NULL, NULL, "liaison@3gpp.org", NULL, "ITU-T SG13", "ccamp", NULL },
 	/* The sender: authorized address, domain, parent domain. */
@@ -806,7 +810,9 @@ static const ResolveCase resolve_cases[] = {
 	  NULL, "detnet,mpls", NULL },
 	{ NULL, NULL, NULL, NULL, "", "To: Statements <statements+opsawg@example.org>\n", NULL, "opsawg", NULL },
 	{ NULL, NULL, NULL, NULL, "", "To: undisclosed: detnet@ietf.org;\n", NULL, "detnet", NULL },
-	{ NULL, "mpls", "ccamp", NULL, "", "Cc: teas@ietf.org, mpls@ietf.org\n", NULL, "mpls,ccamp,teas", NULL },
+	/* The statement's own destinations outrank the lists on the mail. */
+	{ NULL, "mpls", "ccamp", NULL, "", "Cc: teas@ietf.org, mpls@ietf.org\n", NULL, "mpls,ccamp", NULL },
+	{ NULL, "Some Other Body", NULL, NULL, "", "Cc: teas@ietf.org\n", NULL, "teas", NULL },
 	{ NULL, "Foo WG|ccamp", NULL, NULL, "", NULL, NULL, "ccamp", NULL },
 	/* Held. */
 	{ "BBF", "Network Modeling (netmod)", NULL, NULL, "", "To: statements@example.org\n", "BBF", "",

@@ -160,7 +160,7 @@ extract_file (const char *path, char **why)
 		*why = g_strdup_printf ("%s: %s", path, error->message);
 		return NULL;
 	}
-	statement = extract_statement (message);
+	statement = extract_statement (message, directory);
 	out = g_string_new (NULL);
 	{
 		g_autofree char *dump = dump_statement (statement);
@@ -486,6 +486,11 @@ static const struct {
 	{ "Liaison statement - TR-451 YANG", "TR-451 YANG" },
 	{ "Liaison statement on TR-451 YANG", "Liaison statement on TR-451 YANG" },
 	{ "Liaison from SG15 to CCAMP", "Liaison from SG15 to CCAMP" },
+	{ "Liaison from IEEE 802.1 - TSN profiles", "TSN profiles" },
+	{ "Liaison statement from ITU-T SG15: OTN YANG", "OTN YANG" },
+	{ "LS to O-RAN WG9 \xe2\x80\x93 fronthaul", "fronthaul" },
+	{ "Liaison statement to IETF MADINAS", "Liaison statement to IETF MADINAS" },
+	{ "Liaison from ITU-T SG15 on G.8275", "Liaison from ITU-T SG15 on G.8275" },
 	{ "[ccamp] FW: LS on OTN", "LS on OTN" },
 	{ "WG: TR: LS on OTN", "LS on OTN" },
 	{ "Re: LS on OTN", NULL },
@@ -562,6 +567,11 @@ static const LayoutCase layout_cases[] = {
 	  "We send this liaison statement for your comments by 1 March 2027.\n",
 	  "Attached", MESSAGE_TEXT_DOCUMENT, LAYOUT_FREEFORM, NULL, PURPOSE_COMMENT, "2027-03-01", "BBF TC",
 	  "IETF OPSAWG", 1 },
+	{ "free-form: the purpose of the line that names the IETF",
+	  "For action to: Broadband Forum\nFor information to: IETF OPSAWG\n\n"
+	  "We send this liaison statement to the Broadband Forum and copy the IETF.\n",
+	  "LS on YANG", MESSAGE_TEXT_BODY, LAYOUT_FREEFORM, NULL, PURPOSE_INFORMATION, NULL, NULL,
+	  "Broadband Forum", 2 },
 	{ "free-form cover note", "Dear CCAMP chairs,\n\nplease find attached a liaison statement for action.\n",
 	  "LS on OTN", MESSAGE_TEXT_BODY, LAYOUT_FREEFORM, NULL, PURPOSE_ACTION, NULL, NULL, "CCAMP", 1 },
 	{ "a question about a statement is none",
