@@ -12,9 +12,11 @@
 #include "record/attachments.h"
 #include "record/bounces.h"
 #include "record/conflict.h"
+#include "record/documents.h"
 #include "record/outgoing.h"
 #include "record/reroute.h"
 #include "record/threading.h"
+#include "base/guard.h"
 #include "stages/authorize.h"
 #include "stages/direction.h"
 #include "stages/extract.h"
@@ -53,6 +55,8 @@ typedef struct {
 	gboolean in_thread;
 	const char *hold;        /* why it is held, or NULL */
 	gint64 message_row;
+	GPtrArray *notes;        /* char*: documents a limit stopped */
+	char *hold_text;         /* a hold reason built here */
 } Delivery;
 
 static void
@@ -64,6 +68,8 @@ delivery_clear (Delivery *d)
 	g_clear_pointer (&d->thread_id, g_free);
 	g_clear_pointer (&d->responds_to, g_free);
 	g_clear_pointer (&d->same_as, g_free);
+	g_clear_pointer (&d->notes, g_ptr_array_unref);
+	g_clear_pointer (&d->hold_text, g_free);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Delivery, delivery_clear)
 
@@ -72,6 +78,8 @@ hold_reason_for (const Message *message, MessageClass kind, const Statement *sta
 {
 	if (message->oversized && kind == CLASS_OTHER)
 		return "message larger than max-message-size";
+	if (message->too_complex != NULL && kind == CLASS_OTHER)
+		return message->too_complex;
 	if (kind == CLASS_OTHER)
 		return "not a liaison statement";
 	if (kind == CLASS_STATEMENT && statement->hold_reason != NULL)
@@ -117,7 +125,7 @@ static void
 understand (Delivery *d)
 {
 	if (!d->message->oversized)
-		d->statement = extract_statement (d->message);
+		d->statement = extract_statement (d->message, d->config);
 	if (d->statement != NULL) {
 		resolve_statement (d->statement, d->config, d->message);
 		direction_resolve (d->statement, d->config, d->message);
@@ -159,6 +167,14 @@ place (Delivery *d, GError **error)
 	if (result->kind == CLASS_STATEMENT && d->hold == NULL && d->seen != STORE_SEEN_CONFLICT &&
 	    !store_find_same (store, statement, d->received, &d->same_as, &d->same_how, error))
 		return FALSE;
+	if (d->hold != NULL && result->kind == CLASS_OTHER && d->notes->len > 0) {
+		/* No statement to hang the events on: the reason says it. */
+		GString *text = g_string_new (d->hold);
+
+		for (guint i = 0; i < d->notes->len; i++)
+			g_string_append_printf (text, "; %s", (const char *) g_ptr_array_index (d->notes, i));
+		d->hold = d->hold_text = g_string_free (text, FALSE);
+	}
 	if (d->seen == STORE_SEEN_CONFLICT) {
 		/* Someone reused a Message-ID: keep the message, let a person
 		 * decide. */
@@ -213,7 +229,8 @@ record_statement (Delivery *d, GError **error)
 	statement->received = g_strdup (d->received);
 	g_free (statement->message_id);
 	statement->message_id = g_strdup (d->message->message_id);
-	if (!store_add_statement (d->txn.store, statement, d->message_row, d->config->id_prefix, error))
+	if (!store_add_statement (d->txn.store, statement, d->message_row, d->config->id_prefix, error)
+	    || !documents_record_events (d->txn.store, statement->id, d->received, d->notes, error))
 		return FALSE;
 	result->statement_id = g_strdup (statement->id);
 	if (!outgoing_queue_statement (&d->txn, d->config, statement, d->message, d->message_row,
@@ -304,6 +321,11 @@ deliver_message_at (Store *store, const Config *config, Message *message, const 
 {
 	g_auto (Delivery) d = { config, message, received, now, result, TXN_INIT };
 
+	/* The documents' text, read in limited children (or recorded by an
+	 * earlier try) before the pure steps read it. */
+	d.notes = g_ptr_array_new_with_free_func (g_free);
+	if (!documents_read (config, message, d.notes, error))
+		return FALSE;
 	understand (&d);
 
 	/* The recording part, under the write lock. */
@@ -316,8 +338,19 @@ deliver_message_at (Store *store, const Config *config, Message *message, const 
 		result->duplicate = TRUE;
 		return TRUE;
 	}
-	if (place (&d, error) && record (&d, error) && txn_commit (&d.txn, error))
-		return TRUE;
+	if (place (&d, error) && record (&d, error)) {
+		gboolean committed;
+
+		/* Once committed, the message is recorded: a time limit or a
+		 * signal after this must say so (guard_recorded()). */
+		guard_block ();
+		committed = txn_commit (&d.txn, error);
+		if (committed)
+			guard_recorded ();
+		guard_unblock ();
+		if (committed)
+			return TRUE;
+	}
 
 fail:
 	txn_rollback (&d.txn);

@@ -5,7 +5,8 @@
 # statement and RFC 4180 quoting; the Atom feed is well-formed XML
 # (xmllint); the HTML register has its index and pages, all escaped and
 # without scripts, and (when Chromium is installed) renders with its text
-# and a phone-sized screenshot.
+# and a phone-sized screenshot. The feed is also checked against the
+# elements RFC 4287 requires (tests/atom-check.py), with hostile titles.
 . "$top_srcdir/tests/lib.sh"
 write_config
 S="$top_srcdir/samples/mail"
@@ -130,10 +131,9 @@ check "the title with controls is in the feed without them" 1 \
 "$LIAISON" -c "$CONF" export --format atom > "$T/feed2.atom"
 check "ids do not change from one export to the next" "" \
 	"$(diff "$T/feed.atom" "$T/feed2.atom" | grep '<id>')"
-check "without the pages, entries have no link to one" 0 "$(grep -c '<link rel="alternate"' "$T/feed.atom")"
-check "entries link to their Datatracker page" yes \
-	"$(grep -q '^    <link rel="via" type="text/html" href="https://datatracker.ietf.org/liaison/2101/"/>$' "$T/feed.atom" && echo yes)"
-check "and to the documents of its Attachments list" yes \
+check "without the pages, each entry links to its Datatracker page or its message" "$n" \
+	"$(grep -c '^    <link rel="alternate" type="\(text/html" href="https://datatracker\.ietf\.org/\|message/rfc822" href="mid:\)' "$T/feed.atom")"
+check "entries link to the documents of the Attachments list" yes \
 	"$(grep -q '^    <link rel="related" href="https://datatracker.ietf.org/documents/LIAISON/[^"]*" title="ORAN-LS-2026-117 LS on transport network slicing for the fronthaul"/>$' "$T/feed.atom" && echo yes)"
 check "entries say their direction" "$n" "$(grep -c '^    <category term="incoming"/>$' "$T/feed.atom")"
 mkdir -p "$T/feeddir"
@@ -208,6 +208,58 @@ if [ -x "$CHROMIUM" ]; then
 	fi
 else
 	echo "# $CHROMIUM is not installed: the browser checks are skipped"
+fi
+
+# Atom against RFC 4287, with hostile titles: a CDATA end, CR LF, a
+# 10 KB title, and characters XML forbids (C0 controls, U+FFFF, a
+# surrogate's bytes, which are not UTF-8), written straight into the
+# database so that nothing on the way in cleans them.
+i=0
+for title in \
+	"'Ends a CDATA ]]> and opens <![CDATA[ one'" \
+	"'Line one' || char(13, 10) || 'line two'" \
+	"'Long ' || substr(replace(hex(zeroblob(5120)), '0', 'long '), 1, 10240)" \
+	"'Forbidden' || char(1, 27, 65535) || ' ' || cast(x'eda080' AS TEXT) || ' end'"; do
+	i=$((i + 1))
+	sed -e "s/^Message-I[Dd]: <\(.*\)>/Message-ID: <atom-$i-\1>/" \
+	    -e "s|/liaison/[0-9]*/|/liaison/991$i/|" \
+	    -e "s/^Title: .*/Title: Atom hostile $i/" "$first" > "$T/atom-$i.eml"
+	deliver "$T/atom-$i.eml"
+	sql "UPDATE statements SET title = $title WHERE title = 'Atom hostile $i'"
+	check "hostile title $i is in the database" 1 "$(sql "SELECT count(*) FROM statements WHERE title = $title")"
+done
+long=$(sql "SELECT ls_id FROM statements WHERE title LIKE 'Long long%'")
+# A statement without a web page links to its message (RFC 2392).
+sql "UPDATE statements SET url = NULL WHERE title LIKE 'Line one%'"
+crlf_mid=$(sql "SELECT m.message_id FROM statements s JOIN messages m ON m.id = s.message WHERE s.title LIKE 'Line one%'")
+"$LIAISON" -c "$CONF" export --format atom > "$T/hostile.atom" 2> "$T/err"
+check "export --format atom with hostile titles exits 0" "0 " "$? $(cat "$T/err")"
+rm -rf "$T/site"
+"$LIAISON" -c "$CONF" export --format html -o "$T/site" 2> "$T/err"
+check "export --format html with hostile titles exits 0" "0 " "$? $(cat "$T/err")"
+for feed in "$T/hostile.atom" "$T/site/feed.atom"; do
+	name=${feed#"$T"/}
+	if command -v xmllint > /dev/null 2>&1; then
+		xmllint --noout "$feed" 2> "$T/xmllint"
+		check "$name is well-formed (xmllint)" "0 " "$? $(cat "$T/xmllint")"
+	fi
+	if command -v python3 > /dev/null 2>&1; then
+		python3 "$top_srcdir/tests/atom-check.py" "$feed" > "$T/atom-check"
+		check "$name has what RFC 4287 requires (atom-check.py)" "0 $(sql 'SELECT count(*) FROM statements') entries" \
+			"$? $(cat "$T/atom-check")"
+	else
+		echo "# python3 is not installed: RFC 4287's elements not checked"
+	fi
+	check "$name: the CDATA end is escaped" 1 "$(grep -c '<title>\[LS-[0-9-]*\] Ends a CDATA \]\]&gt; and opens &lt;!\[CDATA\[ one</title>' "$feed")"
+	check "$name: the 10 KB title is whole" 1 \
+		"$(grep -c "^    <title>\[$long\] Long \(long \)\{2048\}</title>\$" "$feed")"
+	check "$name holds no forbidden character" 0 "$(forbidden "$feed")"
+done
+check "an entry without a web page links to its message" 1 \
+	"$(grep -c "^    <link rel=\"alternate\" type=\"message/rfc822\" href=\"mid:$crlf_mid\"/>\$" "$T/hostile.atom")"
+if command -v xmllint > /dev/null 2>&1; then
+	check "the CR LF title reads as two lines" "[$(sql "SELECT ls_id FROM statements WHERE title LIKE 'Line one%'")] Line one
+line two" "$(xmllint --xpath "string(//*[local-name()='title'][contains(., 'Line one')])" "$T/hostile.atom")"
 fi
 
 # Usage errors.

@@ -98,7 +98,7 @@ test_direction (void **state)
 			g_free (message->sender);
 			message->sender = g_strndup (envelope + 17, strcspn (envelope + 17, "\n"));
 		}
-		s = extract_statement (message);
+		s = extract_statement (message, config);
 		assert_non_null (s);
 		resolve_statement (s, config, message);
 		direction_resolve (s, config, message);

@@ -21,6 +21,7 @@
 #include "base/error.h"
 #include "base/gmime-util.h"
 #include "base/guard.h"
+#include "store/doctext.h"
 #include "store/spool.h"
 #include "base/statement.h"
 #include "store/store.h"
@@ -1432,6 +1433,58 @@ test_reminders (void **state)
 
 static const char sha_empty[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+/* The records of document outcomes: text, none, a limit; unknown and
+ * damaged records read as none recorded; a record is never replaced. */
+static void
+test_doctext (void **state)
+{
+	static const struct {
+		const char *text, *limit;
+	} cases[] = {
+		{ "Title: LS on things\nline two\n", NULL },
+		{ "", NULL },
+		{ NULL, NULL },
+		{ NULL, "CPU limit" },
+		{ NULL, "memory limit" },
+	};
+	Fixture *f = *state;
+	g_autoptr (GError) error = NULL;
+	g_autofree char *spool = g_build_filename (f->dir, "spool", NULL);
+	g_autofree char *damaged = NULL, *bucket = NULL;
+	char *text = NULL, *limit = NULL;
+
+	assert_true (spool_prepare (spool, &error));
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		g_autofree char *sha = g_strdup_printf ("%064x", (unsigned) i + 1);
+
+		assert_int_equal (doctext_lookup (spool, sha, &text, &limit, &error), 0);
+		assert_true (doctext_save (spool, sha, cases[i].text, cases[i].limit, &error));
+		assert_int_equal (doctext_lookup (spool, sha, &text, &limit, &error), 1);
+		if (cases[i].text != NULL)
+			assert_string_equal (text, cases[i].text);
+		else
+			assert_null (text);
+		if (cases[i].limit != NULL)
+			assert_string_equal (limit, cases[i].limit);
+		else
+			assert_null (limit);
+		g_clear_pointer (&text, g_free);
+		g_clear_pointer (&limit, g_free);
+		/* Kept as it is. */
+		assert_true (doctext_save (spool, sha, "other", NULL, &error));
+		assert_int_equal (doctext_lookup (spool, sha, &text, &limit, &error), 1);
+		assert_true (cases[i].text != NULL ? strcmp (text, cases[i].text) == 0 : text == NULL);
+		g_clear_pointer (&text, g_free);
+		g_clear_pointer (&limit, g_free);
+	}
+	damaged = spool_path (spool, "text", sha_empty);
+	bucket = g_path_get_dirname (damaged);
+	assert_int_equal (g_mkdir_with_parents (bucket, 0755), 0);
+	assert_true (g_file_set_contents (damaged, "what is this", -1, NULL));
+	assert_int_equal (doctext_lookup (spool, sha_empty, &text, &limit, &error), 0);
+	assert_null (error);
+}
+
 static void
 test_spool_commit (void **state)
 {
@@ -1610,6 +1663,7 @@ main (void)
 		cmocka_unit_test_setup_teardown (test_list_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_list_many, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_spool_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown (test_doctext, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_spool_write_part, setup, teardown),
 	};
 

@@ -682,7 +682,7 @@ cmd_reinject (const GlobalOptions *options, int argc, char **argv)
 		printf ("dry run: nothing was recorded\n");
 	}
 	print_summary (&tally, &sender, &skips);
-	if (fflush (stdout) != 0)
+	if (fflush (stdout) != 0 && !command_output_closed (errno))
 		return LIAISON_STATUS_ERROR;
 	return tally.errors == 0 && source_failures == 0 ? LIAISON_STATUS_OK : LIAISON_STATUS_ERROR;
 }

@@ -5,7 +5,6 @@
  * Returns OK, ERROR (one line on stderr) or USAGE. */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -126,13 +125,7 @@ cmd_thread (const GlobalOptions *options, int argc, char **argv)
 		return command_lookup_failed (command, argv[1], error);
 	today = command_today ();
 	text = json ? render_thread_json (statement, today) : thread_text (statement, today);
-	if (!command_write_stdout (text, strlen (text))) {
-		int errsv = errno;
-
-		command_print_error (command, g_strerror (errsv));
-		return LIAISON_STATUS_ERROR;
-	}
-	return LIAISON_STATUS_OK;
+	return command_write_output (command, text, strlen (text));
 }
 
 /* ---------------------------------------------------------------------- */

@@ -326,6 +326,11 @@ route_reminder (const Statement *statement, const Config *config, gboolean sende
 	g_return_val_if_fail (config != NULL, NULL);
 
 	planner_init (&p, config, NULL, config->max_recipients);
+	/* A statement for our information asks none of its groups to act
+	 * (a 3GPP Cc: row, an ITU-T "For information to:"): the date it
+	 * names is another body's, and nobody is reminded of it. */
+	if (statement->purpose == PURPOSE_INFORMATION)
+		return planner_finish (&p);
 	/* In order of who must not miss it: the cap drops from the end. */
 	for (guint i = 0; statement->groups != NULL && i < statement->groups->len; i++) {
 		const Group *group = config_find_group (config, g_ptr_array_index (statement->groups, i));

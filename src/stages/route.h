@@ -106,8 +106,9 @@ char *route_too_many (const Statement *statement, const Config *config,
  * those of its response contacts that read as a mailbox within the
  * organization's domains; nobody else named in the statement. No address
  * twice, never our own, at most config->max_recipients: the rest (response
- * contacts first) in plan->dropped. Empty when there is nobody to remind.
- * Newly allocated. */
+ * contacts first) in plan->dropped. Empty when there is nobody to remind,
+ * and for a statement whose purpose is information (its groups are only
+ * copied). Newly allocated. */
 RoutePlan *route_reminder (const Statement *statement, const Config *config,
                            gboolean sender_checked);
 
