@@ -79,6 +79,10 @@ gboolean command_write_stdout (const char *text, gsize length);
  * error the user must hear of. */
 LiaisonStatus command_write_output (const char *command, const char *text, gsize length);
 
+/* Who does a manual action, for its event: @by (--by) when given, else
+ * $USER, else the login name. Static or @by itself. */
+const char *command_acting_user (const char *by);
+
 /* ---------------------------------------------------------- preamble */
 
 typedef enum {
