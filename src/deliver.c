@@ -378,3 +378,19 @@ deliver_dismiss (Store *store, const Config *config, const char *key, const char
 	deliver_result_clear (result);
 	return FALSE;
 }
+
+gboolean
+deliver_held_summary (Store *store, const Config *config, const char *now, GArray **outbox,
+                      guint *count, GError **error)
+{
+	g_auto (Txn) txn = TXN_INIT;
+
+	if (!txn_begin (&txn, store, config->spool, error))
+		return FALSE;
+	if (held_queue_summary (&txn, config, now, outbox, count, error) && txn_commit (&txn, error))
+		return TRUE;
+	txn_rollback (&txn);
+	g_clear_pointer (outbox, g_array_unref);
+	*count = 0;
+	return FALSE;
+}

@@ -72,4 +72,11 @@ gboolean deliver_promote (Store *store, const Config *config, const char *handle
 gboolean deliver_dismiss (Store *store, const Config *config, const char *key, const char *by,
                           const char *now, DeliverResult *result, GError **error);
 
+/* `remind`: the daily summary to triage of the held messages whose
+ * notice went over held-notice-limit (held_queue_summary()), in one
+ * transaction of its own. *outbox (created when needed) holds the row to
+ * hand over; *count how many messages it names (0: none, nothing sent). */
+gboolean deliver_held_summary (Store *store, const Config *config, const char *now,
+                               GArray **outbox, guint *count, GError **error);
+
 #endif

@@ -136,8 +136,8 @@ summary_text (const Config *config, GPtrArray *pending)
 {
 	GString *text = g_string_new (NULL);
 
-	g_string_append_printf (text, "%u held message%s to %s went without a notice of their own "
-	                        "(held-notice-limit %u a sender a day). Each is held; nothing was\n"
+	g_string_append_printf (text, "%u held message%s to %s went without a notice of their own\n"
+	                        "(held-notice-limit %u a sender a day). Each is held: nothing was\n"
 	                        "forwarded and no sender was told.\n\n", pending->len,
 	                        pending->len == 1 ? "" : "s", config->address,
 	                        config->held_notice_limit);
