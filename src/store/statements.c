@@ -12,6 +12,7 @@
 typedef enum {
 	Q_MESSAGE_RECEIVED,
 	Q_NEXT_SEQ,
+	Q_NEXT_HELD_SEQ,
 	Q_ADD_STATEMENT,
 	Q_ADD_CONTACT,
 	Q_ADD_GROUP,
@@ -29,6 +30,12 @@ typedef enum {
 static const char *const query_sql[N_QUERIES] = {
 	[Q_MESSAGE_RECEIVED] = "SELECT received FROM messages WHERE id = ?1",
 	[Q_NEXT_SEQ] = "SELECT ifnull(max(seq), 0) + 1 FROM statements WHERE year = ?1",
+	/* A held message's number: from the handles, since a promoted one
+	 * keeps its handle but takes the (year, seq) of its LS id. ?1 the
+	 * prefix, ?2 the year. */
+	[Q_NEXT_HELD_SEQ] =
+		"SELECT ifnull(max(CAST(substr(handle, length(?1) + 7) AS INTEGER)), 0) + 1 "
+		"FROM statements WHERE handle LIKE ?1 || '-' || ?2 || '-%'",
 	[Q_ADD_STATEMENT] =
 		"INSERT INTO statements (ls_id, year, seq, message, state, hold_reason, "
 		"action_taken, layout, title, purpose, submitted, deadline, received, url, "
@@ -298,23 +305,34 @@ received_year (Store *store, const Statement *statement, gint64 message_row, cha
 	return TRUE;
 }
 
-/* The next number of @year. The caller's BEGIN IMMEDIATE holds the write
- * lock, so no other writer can take the same one. */
+/* The next number of @year (of the handles of @held_prefix, when not
+ * NULL). The caller's BEGIN IMMEDIATE holds the write lock, so no other
+ * writer can take the same one. */
 static gboolean
-next_seq (Store *store, int year, gint64 *seq, GError **error)
+next_number (Store *store, int year, const char *held_prefix, gint64 *seq, GError **error)
 {
-	g_auto (StoreQuery) st = query (store, Q_NEXT_SEQ, error);
+	g_auto (StoreQuery) st = query (store, held_prefix != NULL ? Q_NEXT_HELD_SEQ : Q_NEXT_SEQ, error);
+	Binder bind = { st, SQLITE_OK };
 	int r;
 
 	if (st == NULL)
 		return FALSE;
-	if (sqlite3_bind_int64 (st, 1, year) != SQLITE_OK)
-		return store_sql_error (store, sqlite3_errcode (store->db), error);
+	if (held_prefix != NULL)
+		bind_text (&bind, 1, held_prefix);
+	bind_int64 (&bind, held_prefix != NULL ? 2 : 1, year);
+	if (bind.rc != SQLITE_OK)
+		return store_sql_error (store, bind.rc, error);
 	r = step (store, st, error);
 	if (r < 0)
 		return FALSE;
 	*seq = r > 0 ? sqlite3_column_int64 (st, 0) : 1;
 	return TRUE;
+}
+
+static gboolean
+next_seq (Store *store, int year, gint64 *seq, GError **error)
+{
+	return next_number (store, year, NULL, seq, error);
 }
 
 /* What a new statement's row holds besides the Statement's fields. */
@@ -399,9 +417,11 @@ add_statement (Store *store, Statement *statement, gint64 message_row, const cha
 
 	if (!received_year (store, statement, message_row, &received, &year, error))
 		return FALSE;
-	/* A held message's handle counts in a series of its own. */
+	/* A held message's handle counts in a series of its own; its row
+	 * keeps its year negated until it is promoted, so that the
+	 * statements' numbers never see it. */
 	key.year = held_message ? -year : year;
-	if (!next_seq (store, key.year, &key.seq, error))
+	if (!next_number (store, year, held_message ? id_prefix : NULL, &key.seq, error))
 		return FALSE;
 	id = g_strdup_printf ("%s-%04d-%04" G_GINT64_FORMAT, id_prefix, year, key.seq);
 	key.id = id;
