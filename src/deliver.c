@@ -279,8 +279,8 @@ record (Delivery *d, GError **error)
 	if (result->kind == CLASS_STATEMENT && !result->conflict && !record_statement (d, error))
 		return FALSE;
 	if (result->kind == CLASS_BOUNCE && !result->conflict &&
-	    !bounces_record (d->txn.store, d->config, d->message, d->message_row, d->received,
-	                     &result->bounced_routes, error))
+	    !bounces_record (&d->txn, d->config, d->message, d->message_row, d->received,
+	                     &result->outbox, &result->bounced_routes, error))
 		return FALSE;
 	if (!record_thread (d, error))
 		return FALSE;
