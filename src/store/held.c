@@ -16,6 +16,7 @@ typedef enum {
 	Q_PROMOTE,
 	Q_LIST_ROUTES,
 	Q_SET_UNDELIVERED,
+	Q_HELD_OF_MESSAGE,
 	N_QUERIES
 } QueryId;
 
@@ -47,6 +48,9 @@ static const char *const query_sql[N_QUERIES] = {
 		"WHERE statement = (SELECT id FROM statements WHERE ls_id = ?1) AND role = 'list'",
 	[Q_SET_UNDELIVERED] =
 		"UPDATE statements SET undelivered = 1 WHERE ls_id = ?1 AND undelivered = 0",
+	/* The held message (no statement) recorded for the message row ?1. */
+	[Q_HELD_OF_MESSAGE] =
+		"SELECT ls_id FROM statements WHERE message = ?1 AND handle = ls_id AND state = 'held'",
 };
 
 /* Runs the query @id with the text parameters @a, @b, @c (NULL binds
@@ -220,4 +224,28 @@ store_mark_undelivered (Store *store, const char *id, gboolean *marked, GError *
 fail:
 	g_prefix_error (error, "cannot mark %s undelivered: ", id);
 	return FALSE;
+}
+
+gboolean
+store_held_adopted (Store *store, gint64 message_row, const char *statement_id, const char *at,
+                    GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+	g_autofree char *id = NULL, *detail = NULL;
+	int r;
+
+	g_return_val_if_fail (store != NULL && statement_id != NULL, FALSE);
+
+	st = query_for_row (store, Q_HELD_OF_MESSAGE, message_row, error);
+	if (st == NULL)
+		return FALSE;
+	r = step (store, st, error);
+	if (r < 0)
+		return FALSE;
+	if (r == 0)
+		return TRUE;
+	id = column_dup (st, 0);
+	query_release (st);
+	detail = g_strdup_printf ("it joined the thread of %s: held no more", statement_id);
+	return store_set_state (store, id, "dismissed", -1, at, "adopted", detail, error);
 }

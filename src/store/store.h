@@ -132,6 +132,13 @@ gboolean store_count_held_notices (Store *store, const char *sender, const char 
  * Array of Statement*. */
 GPtrArray *store_pending_held_notices (Store *store, GError **error);
 
+/* The held message (no statement) recorded for @message_row, if any,
+ * is set aside now that the message joined the thread of @statement_id
+ * (store_adopt_message()): state dismissed (so no summary names it), the
+ * event "adopted". */
+gboolean store_held_adopted (Store *store, gint64 message_row, const char *statement_id,
+                             const char *at, GError **error);
+
 /* Marks @id undelivered when it has list routes and every one of them
  * failed; sets *marked when it became so now (it was not before). */
 gboolean store_mark_undelivered (Store *store, const char *id, gboolean *marked, GError **error);
