@@ -94,7 +94,9 @@ authorize (Statement *statement, const Config *config, const Message *message)
 	g_autofree char *too_many = NULL;
 
 	if (denied != NULL) {
-		hold_first (statement, denied);
+		g_autofree char *why = authorize_explain (config, statement, message, denied);
+
+		hold_first (statement, why);
 		return;
 	}
 	too_many = outgoing_too_many (statement, config, message);

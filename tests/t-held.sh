@@ -181,6 +181,14 @@ dsn bounce-teas-2 teas@ietf.org > "$T/b.eml"
 deliver "$T/b.eml" -f "" -r "$verp"
 check "another bounce sends no second notice" 1 "$(count_sent 'LS-2026-0002\] Undelivered')"
 
+# A held reason names the sender and the rule after the reason.
+sed -e 's/^From: TSB SG15 <tsbsg15@itu.int>/From: TSB <tsb@evil.example>/' \
+    -e 's/^Message-ID: <.*>/Message-ID: <outsider@evil.example>/I' "$S/01-action-ccamp.eml" > "$T/o.eml"
+deliver "$T/o.eml"
+check "a held reason names the sender and the rule" \
+	"unauthorized sender: tsb@evil.example is not on the authorized list of ITU-T SG15" \
+	"$(sql "SELECT s.hold_reason FROM statements s JOIN messages m ON m.id = s.message WHERE m.message_id = 'outsider@evil.example'")"
+
 # list --from/--to with a name the directory does not know.
 check "list --from UNKNOWN exits 1" 1 "$(L list --from 'No Such Org' 2>/dev/null; echo $?)"
 check "with one line that says so" 1 "$(L list --from 'No Such Org' 2>&1 | grep -c "unknown organization 'No Such Org'")"
