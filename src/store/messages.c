@@ -34,7 +34,8 @@ static const char *const query_sql[N_QUERIES] = {
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	[Q_LINK_MESSAGE] = "UPDATE messages SET statement = ?2, role = ?3 WHERE id = ?1",
 	[Q_COUNT] =
-		"SELECT (SELECT count(*) FROM messages), (SELECT count(*) FROM statements), "
+		"SELECT (SELECT count(*) FROM messages), "
+		"(SELECT count(*) FROM statements WHERE NOT coalesce (handle = ls_id, 0)), "
 		"(SELECT count(*) FROM statements WHERE state = 'held') + "
 		"(SELECT count(*) FROM messages m WHERE m.hold_reason IS NOT NULL "
 		" AND NOT EXISTS (SELECT 1 FROM statements s WHERE s.message = m.id))",
