@@ -60,11 +60,11 @@ parse_field (const char *command, const Config *config, const char *arg, Promoti
 	const char *value = eq != NULL ? eq + 1 : NULL;
 	const Org *org;
 
-	if (field == NULL) {
+	if (field == NULL || *value == '\0') {
 		command_print_errorf (command, "'%s' is not FIELD=VALUE", arg);
 		return FALSE;
 	}
-	if (strcmp (field, "title") == 0 && *value != '\0') {
+	if (strcmp (field, "title") == 0) {
 		g_free (p->fields->title);
 		p->fields->title = statement_clean_line (value);
 	} else if (strcmp (field, "from") == 0) {
