@@ -65,6 +65,9 @@ check "route forwards it to the group's list" yes \
 check "the event says who routed it" "to ccamp by alice" \
 	"$(L show --json HM-2026-0002 | jq -r '.events[] | select(.type == "routed") | .detail')"
 check "it is held no more" open "$(L show --json HM-2026-0002 | jq -r .state)"
+check "routed, it is still no statement: not in the default list" 0 \
+	"$(L list --json | jq '[.[] | select(.id == "HM-2026-0002")] | length')"
+check "list --state open shows it" 1 "$(L list --state open --json | jq '[.[] | select(.id == "HM-2026-0002")] | length')"
 
 # promote: the next LS id, routed as a statement.
 not_statement 3 "Pat Doe <pat@example.com>" > "$T/p3.eml"

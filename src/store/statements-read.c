@@ -57,7 +57,7 @@ static const char *const query_sql[N_QUERIES] = {
 		"     AND s.deadline IS NOT NULL AND s.deadline < ?5)) "
 		"AND (CASE WHEN ?7 THEN s.state = 'held' "
 		"     WHEN ?1 IS NULL THEN s.state <> 'dismissed' "
-		"      AND NOT (s.state = 'held' AND coalesce (s.handle = s.ls_id, 0)) "
+		"      AND NOT coalesce (s.handle = s.ls_id, 0) "
 		"     ELSE 1 END) "
 		"ORDER BY s.received DESC, s.id DESC "
 		"LIMIT ?6",

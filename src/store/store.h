@@ -162,8 +162,9 @@ typedef struct {
 /* Statements matching @filter, newest first, without body, thread and
  * events (attachments and routes included; with @filter->brief, only the
  * statement's own columns and its groups). Without a state and without
- * held, neither the dismissed ones nor the held messages that are no
- * statements (yet) are listed: the register is of statements. Array of
+ * held, neither the dismissed ones nor the messages that are no
+ * statements (handles not promoted, held or routed by hand) are listed:
+ * the register, and what export publishes, is of statements. Array of
  * Statement*. */
 GPtrArray *store_list_statements (Store *store, const StoreFilter *filter, GError **error);
 
