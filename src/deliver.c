@@ -188,7 +188,6 @@ record_statement (Delivery *d, GError **error)
 {
 	Statement *statement = d->statement;
 	DeliverResult *result = d->result;
-
 	gboolean notice = TRUE;
 
 	if (!attachments_record (&d->txn, d->message, statement, error))

@@ -161,8 +161,8 @@ cmd_promote (const GlobalOptions *options, int argc, char **argv)
 		return command_fail (command, error);
 	if (ctx.store == NULL)
 		return command_not_found (command, argv[1]);
-	if (!deliver_promote (ctx.store, ctx.config, argv[1], fields, groups, command_acting_user (by), now,
-	                      &result, &error))
+	if (!deliver_promote (ctx.store, ctx.config, argv[1], fields, groups,
+	                      command_acting_user (by), now, &result, &error))
 		return command_lookup_failed (command, argv[1], error);
 	status = send_queued (command, &ctx, result.outbox, now);
 	if (status == LIAISON_STATUS_OK)
@@ -199,7 +199,8 @@ cmd_dismiss (const GlobalOptions *options, int argc, char **argv)
 		return command_fail (command, error);
 	if (ctx.store == NULL)
 		return command_not_found (command, argv[1]);
-	if (!deliver_dismiss (ctx.store, ctx.config, argv[1], command_acting_user (by), now, &result, &error))
+	if (!deliver_dismiss (ctx.store, ctx.config, argv[1], command_acting_user (by), now, &result,
+	                      &error))
 		return command_lookup_failed (command, argv[1], error);
 	printf ("%s: dismissed\n", result.statement_id);
 	deliver_result_clear (&result);

@@ -118,7 +118,8 @@ cmd_list (const GlobalOptions *options, int argc, char **argv)
 	g_autoptr(GString) out = NULL;
 	StoreFilter filter = { 0 };
 
-	context = command_option_context_new (command, NULL, "Lists statements, newest first; with --held, what is held.", entries);
+	context = command_option_context_new (command, NULL, "Lists statements, newest first; "
+	                                      "with --held, what is held.", entries);
 	if (!g_option_context_parse (context, &argc, &argv, &error))
 		return command_usage_error (command, "%s", error->message);
 	if (argc > 1)
