@@ -243,7 +243,8 @@ record_thread (Delivery *d, GError **error)
 
 /* A held message that is no statement (not one, a conflict, too large)
  * gets a handle and triage hears of it: nothing vanishes. A conflict
- * notice, when one went, is its notice. */
+ * notice, when one went, is its notice. One that answers our notice of a
+ * held message joins that one's thread instead. */
 static gboolean
 record_held (Delivery *d, GError **error)
 {
@@ -264,6 +265,15 @@ record_held (Delivery *d, GError **error)
 	if (d->hold == NULL || (result->kind == CLASS_STATEMENT && !result->conflict))
 		return TRUE;
 	g_clear_pointer (&result->statement_id, g_free);
+	if (result->kind == CLASS_OTHER && !result->conflict) {
+		if (!held_join_notice (&d->txn, d->message, d->message_row, d->keys->message_ids,
+		                       d->received, &result->statement_id, error))
+			return FALSE;
+		if (result->statement_id != NULL) {
+			d->hold = NULL;
+			return TRUE;
+		}
+	}
 	return held_record (&d->txn, d->config, d->message, d->message_row, d->hold,
 	                    result->outbox != NULL && result->outbox->len > before, d->received,
 	                    d->now, &result->outbox, &result->statement_id, error);

@@ -54,6 +54,28 @@ check "it names the handle and how to act on it" 1 "$(grep -c 'liaison promote H
 deliver "$T/p1.eml"
 check "the same message again is a duplicate: no second notice" 1 "$(count_sent 'HM-2026-0001\] Held')"
 
+# Triage answers the notice: the answer joins the held message's thread,
+# is not held in turn, and makes no second notice.
+notice_id=$(our_id HM-2026-0001 held)
+cat > "$T/answer.eml" <<EOF
+From: Coordinator <liaison-coordination@example.org>
+To: statements@example.org
+Subject: Re: [HM-2026-0001] Held: Meeting logistics 1
+Message-ID: <answer-1@example.org>
+In-Reply-To: <$notice_id>
+References: <$notice_id>
+Date: Fri, 27 Nov 2026 11:00:00 +0000
+
+Spam, I will dismiss it.
+EOF
+before=$(ls "$O" | wc -l)
+deliver "$T/answer.eml"
+check "an answer to the notice exits 0" 0 "$rc"
+check "it is in the held message's thread" "reply" \
+	"$(L show --json HM-2026-0001 | jq -r '.thread[] | select(.message_id == "answer-1@example.org") | .role')"
+check "it is not held under a handle of its own" 1 "$(sql "SELECT count(*) FROM statements WHERE handle IS NOT NULL")"
+check "it sends nothing" "$before" "$(ls "$O" | wc -l)"
+
 # route: the held message goes to the group.
 not_statement 2 "Pat Doe <pat@example.com>" > "$T/p2.eml"
 deliver "$T/p2.eml"

@@ -128,6 +128,29 @@ held_record (Txn *txn, const Config *config, const Message *message, gint64 mess
 	return !due || queue_notice (txn, config, held, message, message_row, now, outbox, error);
 }
 
+gboolean
+held_join_notice (Txn *txn, const Message *message, gint64 message_row, GPtrArray *message_ids,
+                  const char *now, char **handle, GError **error)
+{
+	g_autofree char *detail = NULL, *from = NULL;
+	gboolean adopted = FALSE;
+
+	*handle = NULL;
+	for (guint i = 0; message_ids != NULL && i < message_ids->len && *handle == NULL; i++) {
+		*handle = store_held_of_notice (txn->store, g_ptr_array_index (message_ids, i), error);
+		if (*handle == NULL && error != NULL && *error != NULL)
+			return FALSE;
+	}
+	if (*handle == NULL)
+		return TRUE;
+	if (!store_adopt_message (txn->store, message_row, *handle, "reply", "reply", &adopted, error))
+		return FALSE;
+	from = statement_clean_line (message->from != NULL ? message->from : "(no From)");
+	detail = g_strdup_printf ("%s <%s> answers our mail about it: in its thread", from,
+	                          message->message_id != NULL ? message->message_id : "");
+	return store_add_event (txn->store, *handle, now, "reply", detail, error);
+}
+
 /* ---------------------------------------------------------------------- */
 /* The daily summary */
 

@@ -36,6 +36,16 @@ gboolean held_record (Txn *txn, const Config *config, const Message *message, gi
                       const char *reason, gboolean notified, const char *received,
                       const char *now, GArray **outbox, char **handle, GError **error);
 
+/* A message held as no statement that answers our mail about a held
+ * message (its In-Reply-To or References, @message_ids, name our notice:
+ * triage answering it) joins that held message's thread as a reply,
+ * instead of being held in turn and told to triage again. Sets *handle
+ * (newly allocated) to the held message it joined, or NULL when it names
+ * none. */
+gboolean held_join_notice (Txn *txn, const Message *message, gint64 message_row,
+                           GPtrArray *message_ids, const char *now, char **handle,
+                           GError **error);
+
 /* `remind`: queues one summary to triage naming every held message whose
  * notice was left for it (oldest first), and marks them named. Sets
  * *count to how many it names (0: nothing queued). */

@@ -17,6 +17,7 @@ typedef enum {
 	Q_LIST_ROUTES,
 	Q_SET_UNDELIVERED,
 	Q_HELD_OF_MESSAGE,
+	Q_HELD_OF_NOTICE,
 	N_QUERIES
 } QueryId;
 
@@ -51,6 +52,10 @@ static const char *const query_sql[N_QUERIES] = {
 	/* The held message (no statement) recorded for the message row ?1. */
 	[Q_HELD_OF_MESSAGE] =
 		"SELECT ls_id FROM statements WHERE message = ?1 AND handle = ls_id AND state = 'held'",
+	/* The held message (no statement) whose mail of ours is ?1. */
+	[Q_HELD_OF_NOTICE] =
+		"SELECT s.ls_id FROM outbox o JOIN statements s ON s.id = o.statement "
+		"WHERE o.message_id = ?1 AND coalesce (s.handle = s.ls_id, 0)",
 };
 
 /* Runs the query @id with the text parameters @a, @b, @c (NULL binds
@@ -248,4 +253,23 @@ store_held_adopted (Store *store, gint64 message_row, const char *statement_id, 
 	query_release (st);
 	detail = g_strdup_printf ("it joined the thread of %s: held no more", statement_id);
 	return store_set_state (store, id, "dismissed", -1, at, "adopted", detail, error);
+}
+
+char *
+store_held_of_notice (Store *store, const char *message_id, GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+	int r;
+
+	g_return_val_if_fail (store != NULL && message_id != NULL, NULL);
+
+	st = query (store, Q_HELD_OF_NOTICE, error);
+	if (st == NULL)
+		return NULL;
+	if (sqlite3_bind_text (st, 1, message_id, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+		store_sql_error (store, sqlite3_errcode (store->db), error);
+		return NULL;
+	}
+	r = step (store, st, error);
+	return r > 0 ? column_dup (st, 0) : NULL;
 }

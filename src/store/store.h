@@ -139,6 +139,11 @@ GPtrArray *store_pending_held_notices (Store *store, GError **error);
 gboolean store_held_adopted (Store *store, gint64 message_row, const char *statement_id,
                              const char *at, GError **error);
 
+/* The handle of the held message (no statement) that our mail
+ * @message_id (without <>: its notice, a forward) is about, newly
+ * allocated; NULL without @error set when it is about none. */
+char *store_held_of_notice (Store *store, const char *message_id, GError **error);
+
 /* Marks @id undelivered when it has list routes and every one of them
  * failed; sets *marked when it became so now (it was not before). */
 gboolean store_mark_undelivered (Store *store, const char *id, gboolean *marked, GError **error);
