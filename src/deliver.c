@@ -13,6 +13,7 @@
 #include "record/bounces.h"
 #include "record/conflict.h"
 #include "record/documents.h"
+#include "record/held.h"
 #include "record/outgoing.h"
 #include "record/reroute.h"
 #include "record/threading.h"
@@ -112,7 +113,9 @@ authorize (Statement *statement, const Config *config, const Message *message)
 		return;
 	denied = authorize_sender (config, statement, message);
 	if (denied != NULL) {
-		hold_first (statement, denied);
+		g_autofree char *why = authorize_explain (config, statement, message, denied);
+
+		hold_first (statement, why);
 		return;
 	}
 	too_many = outgoing_too_many (statement, config, message);
@@ -221,8 +224,14 @@ record_statement (Delivery *d, GError **error)
 {
 	Statement *statement = d->statement;
 	DeliverResult *result = d->result;
+	gboolean notice = TRUE;
 
 	if (!attachments_record (&d->txn, d->message, statement, error))
+		return FALSE;
+	/* A held statement's notice counts against the sender's daily
+	 * limit like a held message's. */
+	if (statement->hold_reason != NULL &&
+	    !held_notice_due (&d->txn, d->config, d->message, d->received, &notice, error))
 		return FALSE;
 	statement->state = statement->hold_reason ? STATE_HELD : STATE_OPEN;
 	g_free (statement->received);
@@ -234,7 +243,10 @@ record_statement (Delivery *d, GError **error)
 		return FALSE;
 	result->statement_id = g_strdup (statement->id);
 	if (!outgoing_queue_statement (&d->txn, d->config, statement, d->message, d->message_row,
-	                               d->now, &result->outbox, &result->routes, error))
+	                               notice, d->now, &result->outbox, &result->routes, error))
+		return FALSE;
+	if (statement->hold_reason != NULL &&
+	    !held_notice_note (&d->txn, d->message, statement->id, notice, d->now, error))
 		return FALSE;
 	/* It answers for its groups only if its own sender passed (for the
 	 * IETF's own, direction_resolve()'s check). */
@@ -291,23 +303,58 @@ record_thread (Delivery *d, GError **error)
 		                         d->received, error);
 }
 
+/* A held message that is no statement (not one, a conflict, too large)
+ * gets a handle and triage hears of it: nothing vanishes. A conflict
+ * notice, when one went, is its notice. One that answers our notice of a
+ * held message joins that one's thread instead. */
+static gboolean
+record_held (Delivery *d, GError **error)
+{
+	DeliverResult *result = d->result;
+	guint before = result->outbox != NULL ? result->outbox->len : 0;
+
+	if (result->conflict && !conflict_notify (&d->txn, d->config, d->message, d->message_row,
+	                                          d->now, &result->outbox, error))
+		return FALSE;
+	switch (result->kind) {
+	case CLASS_LOOP:
+	case CLASS_BOUNCE:
+	case CLASS_AUTO_REPLY:
+		return TRUE;
+	default:
+		break;
+	}
+	if (d->hold == NULL || (result->kind == CLASS_STATEMENT && !result->conflict))
+		return TRUE;
+	g_clear_pointer (&result->statement_id, g_free);
+	if (result->kind == CLASS_OTHER && !result->conflict) {
+		if (!held_join_notice (&d->txn, d->message, d->message_row, d->keys->message_ids,
+		                       d->received, &result->statement_id, error))
+			return FALSE;
+		if (result->statement_id != NULL) {
+			d->hold = NULL;
+			return TRUE;
+		}
+	}
+	return held_record (&d->txn, d->config, d->message, d->message_row, d->hold,
+	                    result->outbox != NULL && result->outbox->len > before, d->received,
+	                    d->now, &result->outbox, &result->statement_id, error);
+}
+
 /* Everything the message causes, written inside the transaction. */
 static gboolean
 record (Delivery *d, GError **error)
 {
 	DeliverResult *result = d->result;
 
-	if (!record_message (d, error))
-		return FALSE;
-	if (result->conflict && !conflict_notify (&d->txn, d->config, d->message, d->message_row,
-	                                          d->now, &result->outbox, error))
+	if (!record_message (d, error) || !record_held (d, error))
 		return FALSE;
 	if (result->kind == CLASS_STATEMENT && !result->conflict &&
 	    !(d->same_as != NULL ? record_copy (d, error) : record_statement (d, error)))
 		return FALSE;
 	if (result->kind == CLASS_BOUNCE && !result->conflict &&
-	    !bounces_record (d->txn.store, d->config, d->message, d->message_row, d->received,
-	                     &result->bounced_routes, error))
+	    !bounces_record (&d->txn, d->config, d->message, d->message_row, d->received,
+	                     &result->outbox, &result->bounced_routes, error))
 		return FALSE;
 	if (!record_thread (d, error))
 		return FALSE;
@@ -367,7 +414,7 @@ deliver_message (Store *store, const Config *config, Message *message,
 
 gboolean
 deliver_route (Store *store, const Config *config, const char *key, GPtrArray *groups,
-               const char *now, DeliverResult *result, GError **error)
+               const char *by, const char *now, DeliverResult *result, GError **error)
 {
 	g_auto (Txn) txn = TXN_INIT;
 
@@ -375,10 +422,65 @@ deliver_route (Store *store, const Config *config, const char *key, GPtrArray *g
 
 	if (!txn_begin (&txn, store, config->spool, error))
 		return FALSE;
-	if (reroute_statement (&txn, config, key, groups, now, &result->outbox, &result->statement_id,
-	                       error) && txn_commit (&txn, error))
+	if (reroute_statement (&txn, config, key, groups, by, now, &result->outbox,
+	                       &result->statement_id, error) && txn_commit (&txn, error))
 		return TRUE;
 	txn_rollback (&txn);
 	deliver_result_clear (result);
+	return FALSE;
+}
+
+gboolean
+deliver_promote (Store *store, const Config *config, const char *handle, const Statement *fields,
+                 GPtrArray *groups, const char *by, const char *now, DeliverResult *result,
+                 GError **error)
+{
+	g_auto (Txn) txn = TXN_INIT;
+	g_autofree char *id = NULL;
+
+	g_return_val_if_fail (groups != NULL && groups->len > 0, FALSE);
+
+	if (!txn_begin (&txn, store, config->spool, error))
+		return FALSE;
+	/* A person checked the sender: it is routed as a statement that was
+	 * held for its sender and routed by hand. */
+	if (held_promote (&txn, config, handle, fields, by, now, &id, error) &&
+	    reroute_statement (&txn, config, id, groups, by, now, &result->outbox,
+	                       &result->statement_id, error) && txn_commit (&txn, error))
+		return TRUE;
+	txn_rollback (&txn);
+	deliver_result_clear (result);
+	return FALSE;
+}
+
+gboolean
+deliver_dismiss (Store *store, const Config *config, const char *key, const char *by,
+                 const char *now, DeliverResult *result, GError **error)
+{
+	g_auto (Txn) txn = TXN_INIT;
+
+	if (!txn_begin (&txn, store, config->spool, error))
+		return FALSE;
+	if (held_dismiss (&txn, key, by, now, &result->statement_id, error) &&
+	    txn_commit (&txn, error))
+		return TRUE;
+	txn_rollback (&txn);
+	deliver_result_clear (result);
+	return FALSE;
+}
+
+gboolean
+deliver_held_summary (Store *store, const Config *config, const char *now, GArray **outbox,
+                      guint *count, GError **error)
+{
+	g_auto (Txn) txn = TXN_INIT;
+
+	if (!txn_begin (&txn, store, config->spool, error))
+		return FALSE;
+	if (held_queue_summary (&txn, config, now, outbox, count, error) && txn_commit (&txn, error))
+		return TRUE;
+	txn_rollback (&txn);
+	g_clear_pointer (outbox, g_array_unref);
+	*count = 0;
 	return FALSE;
 }

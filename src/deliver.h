@@ -53,9 +53,32 @@ gboolean deliver_message_at (Store *store, const Config *config, Message *messag
  * routes is queued (a re-route gets a Message-ID of its own; addresses
  * that received the original directly are already-received; no second
  * acknowledgement), a held statement becomes open, and the event "routed"
- * names the groups. One transaction of its own; result->outbox holds what
- * to hand over after it. LIAISON_ERROR_NOT_FOUND for an unknown @key. */
+ * names the groups and who routed them (@by, may be NULL). One
+ * transaction of its own; result->outbox holds what to hand over after
+ * it. LIAISON_ERROR_NOT_FOUND for an unknown @key. */
 gboolean deliver_route (Store *store, const Config *config, const char *key, GPtrArray *groups,
-                        const char *now, DeliverResult *result, GError **error);
+                        const char *by, const char *now, DeliverResult *result, GError **error);
+
+/* `promote`: the held message @handle becomes a statement (held_promote():
+ * the next id, the fields of @fields, the event "promoted" naming @by)
+ * and is routed to @groups as deliver_route() routes, in one transaction
+ * of its own; result->statement_id is its new id. LIAISON_ERROR_FAILED
+ * for anything but a held message. */
+gboolean deliver_promote (Store *store, const Config *config, const char *handle,
+                          const Statement *fields, GPtrArray *groups, const char *by,
+                          const char *now, DeliverResult *result, GError **error);
+
+/* `dismiss`: the held message or statement @key is set aside (state
+ * dismissed, the event "dismissed" naming @by), in one transaction of
+ * its own; result->statement_id is its id. */
+gboolean deliver_dismiss (Store *store, const Config *config, const char *key, const char *by,
+                          const char *now, DeliverResult *result, GError **error);
+
+/* `remind`: the daily summary to triage of the held messages whose
+ * notice went over held-notice-limit (held_queue_summary()), in one
+ * transaction of its own. *outbox (created when needed) holds the row to
+ * hand over; *count how many messages it names (0: none, nothing sent). */
+gboolean deliver_held_summary (Store *store, const Config *config, const char *now,
+                               GArray **outbox, guint *count, GError **error);
 
 #endif

@@ -20,10 +20,12 @@ typedef struct {
 
 static const Command commands[] = {
 	{ "deliver", cmd_deliver, "deliver [-f SENDER] [-r RECIPIENT] [-e EXTENSION]" },
-	{ "list", cmd_list, "list [--state S] [--purpose P] [--from ORG] [--to GROUP] [--overdue] [--json]" },
+	{ "list", cmd_list, "list [--state S] [--purpose P] [--from ORG] [--to GROUP] [--overdue] [--held] [--json]" },
 	{ "show", cmd_show, "show ID [--json]" },
 	{ "thread", cmd_thread, "thread ID [--json]" },
-	{ "route", cmd_route, "route ID GROUP..." },
+	{ "route", cmd_route, "route ID GROUP... [--by WHO]" },
+	{ "promote", cmd_promote, "promote HANDLE FIELD=VALUE... [--by WHO]" },
+	{ "dismiss", cmd_dismiss, "dismiss ID [--by WHO]" },
 	{ "close", cmd_close, "close ID" },
 	{ "reopen", cmd_reopen, "reopen ID" },
 	{ "taken", cmd_taken, "taken ID" },

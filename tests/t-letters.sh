@@ -58,8 +58,9 @@ deliver "$D/letter-pdf-not-ours.eml" -r statements@example.org
 check "the memo: deliver exits 0" 0 "$rc"
 check "it is other" other \
 	"$(sql "SELECT kind FROM messages WHERE message_id = 'bbf-tc-2027-11-03-2@broadband-forum.org'")"
-check "it is no statement" 0 "$(sql "SELECT count(*) FROM statements s JOIN messages m
-	ON m.id = s.message WHERE m.message_id = 'bbf-tc-2027-11-03-2@broadband-forum.org'")"
+check "it is no statement: a held message with a handle, no LS id" "1|0" \
+	"$(sql "SELECT count(*), count(s.handle IS NULL OR s.ls_id <> s.handle OR NULL) FROM statements s
+	JOIN messages m ON m.id = s.message WHERE m.message_id = 'bbf-tc-2027-11-03-2@broadband-forum.org'")"
 check "it is held" yes "$(sql "SELECT hold_reason IS NOT NULL FROM messages
 	WHERE message_id = 'bbf-tc-2027-11-03-2@broadband-forum.org'" | sed 's/^1$/yes/')"
 

@@ -33,7 +33,9 @@ for m in "$S"/0[1-5]*.eml "$D/06-reply-before-parent.eml" "$D/06-follow-up-befor
 		"$(sql "SELECT kind FROM messages WHERE message_id = 'mpls-early-6@example.net'")" ;;
 	esac
 done
-check "eight statements" 8 "$(sql 'SELECT count(*) FROM statements')"
+check "eight statements" 8 "$(sql 'SELECT count(*) FROM statements WHERE handle IS NULL')"
+check "the follow-up held before its parent came is held no more" "dismissed" \
+	"$(sql "SELECT group_concat(state) FROM statements WHERE handle IS NOT NULL")"
 
 # Before the statement came, the early reply (relayed by the list, with
 # Precedence: list) was an auto-reply, and the follow-up to it was held as
@@ -161,11 +163,11 @@ check "close and reopen are events" "closed,reopened" \
 
 # route: the held statement goes to the named group; held becomes open.
 before=$(outbox_count)
-lq route LS-2026-0008 opsawg >/dev/null; rc=$?
+lq route LS-2026-0008 opsawg --by tester >/dev/null; rc=$?
 check "route exits 0" 0 "$rc"
 check "routed: open" open "$(field LS-2026-0008 state)"
 check "routed: the group is its destination" opsawg "$(lq show --json LS-2026-0008 | jq -r '.to.groups | join(",")')"
-check "routed: the event names the group" "to opsawg" "$(lq show --json LS-2026-0008 | jq -r '[.events[] | select(.type == "routed")][0].detail')"
+check "routed: the event names the group and who routed it" "to opsawg by tester" "$(lq show --json LS-2026-0008 | jq -r '[.events[] | select(.type == "routed")][0].detail')"
 check "routed: one forward sent" $((before + 1)) "$(outbox_count)"
 f=$(grep -l -i "^Message-Id: <$(our_id LS-2026-0008 forward)>" "$O"/* | head -1)
 check "routed: to the list, chairs and archive" yes \

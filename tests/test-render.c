@@ -131,15 +131,15 @@ assert_keys (JsonObject *object, const char *const *expected)
 
 static const char *const top_full_keys[] = {
 	"id", "state", "overdue", "action_taken", "title", "purpose", "layout",
-	"submitted", "received", "deadline", "from", "to", "cc", "response_contacts",
-	"technical_contacts", "direction", "url", "other_identifiers", "links", "related",
-	"message_id", "body", "attachments", "routes", "thread", "events", NULL,
+	"submitted", "received", "deadline", "hold_reason", "handle", "undelivered", "from", "to",
+	"cc", "response_contacts", "technical_contacts", "direction", "url", "other_identifiers",
+	"links", "related", "message_id", "body", "attachments", "routes", "thread", "events", NULL,
 };
 static const char *const top_list_keys[] = {
 	"id", "state", "overdue", "action_taken", "title", "purpose", "layout",
-	"submitted", "received", "deadline", "from", "to", "cc", "response_contacts",
-	"technical_contacts", "direction", "url", "other_identifiers", "links", "related",
-	"message_id", "attachments", "routes", NULL,
+	"submitted", "received", "deadline", "hold_reason", "handle", "undelivered", "from", "to",
+	"cc", "response_contacts", "technical_contacts", "direction", "url", "other_identifiers",
+	"links", "related", "message_id", "attachments", "routes", NULL,
 };
 static const char *const from_keys[] = { "org", "contact", NULL };
 static const char *const to_keys[] = { "groups", "contacts", NULL };

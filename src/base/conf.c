@@ -33,6 +33,7 @@
 #define DEFAULT_TRUSTED_RELAY "statements@ietf.org"
 #define DEFAULT_MAX_RECIPIENTS 50
 #define DEFAULT_AUTO_REPLY_LIMIT 10
+#define DEFAULT_HELD_NOTICE_LIMIT 10
 
 static const int default_reminder_days[] = { 14, 7, 4, 3, 2, 1, 0 };
 
@@ -42,7 +43,7 @@ static const int default_reminder_days[] = { 14, 7, 4, 3, 2, 1, 0 };
 static const char *const liaison_keys[] = {
 	"address", "name", "database", "spool", "triage", "archive", "id-prefix",
 	"acknowledge", "time-limit", "max-message-size", "authserv-id", "trusted-relays",
-	"max-recipients", "auto-reply-limit", NULL
+	"max-recipients", "auto-reply-limit", "held-notice-limit", NULL
 };
 static const char *const delivery_keys[] = {
 	"method", "sendmail", "smtp-host", "smtp-port", "maildir", NULL
@@ -511,6 +512,9 @@ load_liaison (Loader *l)
 	c->auto_reply_limit = DEFAULT_AUTO_REPLY_LIMIT;
 	if (get_uint (l, s, "auto-reply-limit", 0, 100000, &n))
 		c->auto_reply_limit = (guint) n;
+	c->held_notice_limit = DEFAULT_HELD_NOTICE_LIMIT;
+	if (get_uint (l, s, "held-notice-limit", 0, 100000, &n))
+		c->held_notice_limit = (guint) n;
 }
 
 static void

@@ -56,6 +56,7 @@ statement_free (Statement *statement)
 	g_clear_pointer (&statement->groups, g_ptr_array_unref);
 	g_free (statement->hold_reason);
 	g_free (statement->id);
+	g_free (statement->handle);
 	g_free (statement->received);
 	g_free (statement->message_id);
 	g_clear_pointer (&statement->attachments, g_ptr_array_unref);
@@ -141,7 +142,7 @@ static const char *const layout_names[] = {
 	NULL, "datatracker", "itu-t", "3gpp", "freeform",
 };
 static const char *const state_names[] = {
-	"held", "open", "replied", "closed",
+	"held", "open", "replied", "closed", "dismissed",
 };
 static const char *const direction_names[] = {
 	"incoming", "outgoing",

@@ -34,6 +34,7 @@ typedef enum {
 	STATE_OPEN,
 	STATE_REPLIED,
 	STATE_CLOSED,
+	STATE_DISMISSED,         /* a held message set aside */
 } StatementState;
 
 /* An attachment of the statement's message, as stored. */
@@ -115,7 +116,12 @@ typedef struct {
 	                          * the peer organizations it is for */
 
 	/* Filled by the store. */
-	char *id;                /* "LS-2026-0007" */
+	char *id;                /* "LS-2026-0007"; a held message's handle
+	                          * ("HM-2026-0001") until it is promoted */
+	char *handle;            /* a held message's handle (kept after its
+	                          * promotion), NULL for a statement that
+	                          * arrived as one */
+	gboolean undelivered;    /* every list route bounced */
 	StatementState state;
 	gboolean action_taken;
 	char *received;          /* ISO 8601 UTC */

@@ -263,3 +263,13 @@ command_find_statement (CommandContext *context, const char *key, GError **error
 	}
 	return store_get_statement (context->store, key, error);
 }
+
+const char *
+command_acting_user (const char *by)
+{
+	const char *user = g_getenv ("USER");
+
+	if (by != NULL && *by != '\0')
+		return by;
+	return user != NULL && *user != '\0' ? user : g_get_user_name ();
+}

@@ -92,6 +92,10 @@ LiaisonStatus command_write_output (const char *command, const char *text, gsize
  * reading excepted, as above). */
 LiaisonStatus command_finish_output (LiaisonStatus status);
 
+/* Who does a manual action, for its event: @by (--by) when given, else
+ * $USER, else the login name. Static or @by itself. */
+const char *command_acting_user (const char *by);
+
 /* ---------------------------------------------------------- preamble */
 
 typedef enum {

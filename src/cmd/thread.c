@@ -303,12 +303,17 @@ cmd_route (const GlobalOptions *options, int argc, char **argv)
 	g_auto (CommandContext) ctx = { 0 };
 	g_autoptr (GPtrArray) groups = g_ptr_array_new_with_free_func (g_free);
 	g_autofree char *now = command_now ();
+	g_autofree char *by = NULL;
+	const GOptionEntry entries[] = {
+		{ "by", 0, 0, G_OPTION_ARG_STRING, &by, "Who routes it (default: $USER)", "WHO" },
+		{ NULL }
+	};
 	DeliverResult result = { 0 };
 	LiaisonStatus status;
 
-	context = command_option_context_new (command, "ID GROUP...", "Routes a held statement (or "
-	                                      "re-routes one) to the named groups, which become its "
-	                                      "destination groups.", NULL);
+	context = command_option_context_new (command, "ID GROUP...", "Routes a held statement or "
+	                                      "message (or re-routes one) to the named groups, which "
+	                                      "become its destination groups.", entries);
 	if (!g_option_context_parse (context, &argc, &argv, &error))
 		return command_usage_error (command, "%s", error->message);
 	if (argc < 3)
@@ -323,7 +328,8 @@ cmd_route (const GlobalOptions *options, int argc, char **argv)
 		return command_fail (command, error);
 	if (ctx.store == NULL)
 		return command_not_found (command, argv[1]);
-	if (!deliver_route (ctx.store, ctx.config, argv[1], groups, now, &result, &error))
+	if (!deliver_route (ctx.store, ctx.config, argv[1], groups, command_acting_user (by), now,
+	                    &result, &error))
 		return command_lookup_failed (command, argv[1], error);
 
 	status = send_routed (command, &ctx, result.outbox, now);

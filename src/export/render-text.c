@@ -169,8 +169,9 @@ table_row (const Statement *statement, const char *today, char *cells[N_COLUMNS]
 
 	cells[COLUMN_ID] = g_strdup (statement->id != NULL ? statement->id : "-");
 	/* An overdue statement keeps its state visible, marked with "!". */
-	cells[COLUMN_STATE] = g_strdup_printf ("%s%s", state != NULL ? state : "?",
-	                                       render_is_overdue (statement, today) ? "!" : "");
+	cells[COLUMN_STATE] = g_strdup_printf ("%s%s%s", state != NULL ? state : "?",
+	                                       render_is_overdue (statement, today) ? "!" : "",
+	                                       statement->undelivered ? " undelivered" : "");
 	if (statement->deadline == NULL)
 		cells[COLUMN_DEADLINE] = g_strdup ("-");
 	else if (days_left (statement, today, &days))
@@ -240,6 +241,46 @@ render_statement_table (GString *out, GPtrArray *statements, const char *today)
 	append_table_line (out, (char **) column_names, widths);
 	for (guint i = 0; i < rows->len; i++)
 		append_table_line (out, g_ptr_array_index (rows, i), widths);
+}
+
+/* list --held: the id (a statement's, or a held message's handle), the
+ * day it came, its sender and title, and on a line of its own why it is
+ * held. */
+void
+render_held_table (GString *out, GPtrArray *statements)
+{
+	int id_width = text_width ("ID");
+
+	g_return_if_fail (out != NULL);
+
+	if (statements == NULL || statements->len == 0) {
+		g_string_append (out, "Nothing held.\n");
+		return;
+	}
+	for (guint i = 0; i < statements->len; i++) {
+		const Statement *s = g_ptr_array_index (statements, i);
+
+		id_width = MAX (id_width, text_width (s->id != NULL ? s->id : "-"));
+	}
+	g_string_append_printf (out, "%-*s  %-10s  %-30s  %s\n", id_width, "ID", "RECEIVED", "FROM",
+	                        "TITLE");
+	for (guint i = 0; i < statements->len; i++) {
+		const Statement *s = g_ptr_array_index (statements, i);
+		const char *org = render_statement_org (s);
+		g_autofree char *day = g_strndup (s->received != NULL ? s->received : "-", 10);
+
+		append_fitted (out, s->id != NULL ? s->id : "-", id_width, TRUE);
+		g_string_append (out, "  ");
+		append_fitted (out, day, 10, TRUE);
+		g_string_append (out, "  ");
+		append_fitted (out, org != NULL ? org : s->from_contact != NULL ? s->from_contact : "-",
+		               30, TRUE);
+		g_string_append (out, "  ");
+		append_fitted (out, s->title != NULL ? s->title : "-", TABLE_WIDTH - id_width - 46, FALSE);
+		trim_line_end (out);
+		g_string_append_printf (out, "\n  held: %s\n",
+		                        s->hold_reason != NULL ? s->hold_reason : "(no reason recorded)");
+	}
 }
 
 /* "1.5 KiB": one decimal, IEC units, independent of the locale. */
@@ -442,6 +483,10 @@ card_fields (GString *out, const Statement *statement)
 		card_list_line (out, "Other identifiers", statement->other_identifiers);
 	if (statement->hold_reason != NULL)
 		card_line (out, "Held", statement->hold_reason);
+	if (statement->handle != NULL && g_strcmp0 (statement->handle, statement->id) != 0)
+		card_line (out, "Held as", statement->handle);
+	if (statement->undelivered)
+		card_line (out, "Undelivered", "every list route bounced");
 }
 
 static void

@@ -244,6 +244,12 @@ render_statement_json (const Statement *statement, gboolean full, const char *to
 	add_string_or_null (builder, "submitted", statement->submitted);
 	add_string_or_null (builder, "received", statement->received);
 	add_string_or_null (builder, "deadline", statement->deadline);
+	/* Why it is held (SPEC §4); a held message's handle; whether every
+	 * list route bounced. */
+	add_string_or_null (builder, "hold_reason", statement->hold_reason);
+	add_string_or_null (builder, "handle", statement->handle);
+	json_builder_set_member_name (builder, "undelivered");
+	json_builder_add_boolean_value (builder, statement->undelivered);
 	add_from_to (builder, statement);
 	add_string_array (builder, "cc", statement->cc);
 	add_string_array (builder, "response_contacts", statement->response_contacts);
@@ -631,6 +637,9 @@ json_write_statement (JsonWriter *w, const Statement *statement, gboolean full, 
 	json_string_member (w, "submitted", statement->submitted);
 	json_string_member (w, "received", statement->received);
 	json_string_member (w, "deadline", statement->deadline);
+	json_string_member (w, "hold_reason", statement->hold_reason);
+	json_string_member (w, "handle", statement->handle);
+	json_boolean_member (w, "undelivered", statement->undelivered);
 	json_write_from_to (w, statement);
 	json_array_member (w, "cc", statement->cc);
 	json_array_member (w, "response_contacts", statement->response_contacts);

@@ -33,6 +33,11 @@ void render_json_array_end (GString *out, gboolean empty);
 /* The list table: a header line and one line per statement. */
 void render_statement_table (GString *out, GPtrArray *statements, const char *today);
 
+/* list --held: each held statement or message (Statement*) with its id or
+ * handle, the day it came, its sender, its title and, on a line of its
+ * own, why it is held. */
+void render_held_table (GString *out, GPtrArray *statements);
+
 /* The show card: every field, attachments, routes, thread and events. */
 void render_statement_card (GString *out, const Statement *statement, const char *today);
 

@@ -44,6 +44,14 @@
 const char *authorize_sender (const Config *config, const Statement *statement,
                               const Message *message);
 
+/* @reason (what authorize_sender() returned for @statement and
+ * @message) with the sender and the rule it failed, for a hold reason and
+ * its event: "sender outside the organization's domains:
+ * tsb@evil.example is not in ITU-T SG15's domains (itu.int)". The
+ * reason stays its prefix. Newly allocated. */
+char *authorize_explain (const Config *config, const Statement *statement,
+                         const Message *message, const char *reason);
+
 /* Whether @reason (a hold reason, perhaps "REASON; other reasons") says
  * the sender failed authorize_sender(). */
 gboolean authorize_is_sender_reason (const char *reason);

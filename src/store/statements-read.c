@@ -60,6 +60,10 @@ static const char *const query_sql[N_QUERIES] = {
 		"     AND liaison_name_key (g.value) = ?4)) "
 		"AND (?5 IS NULL OR (s.state IN ('open', 'held') AND s.action_taken = 0 "
 		"     AND s.deadline IS NOT NULL AND s.deadline < ?5)) "
+		"AND (CASE WHEN ?7 THEN s.state = 'held' "
+		"     WHEN ?1 IS NULL THEN s.state <> 'dismissed' "
+		"      AND NOT coalesce (s.handle = s.ls_id, 0) "
+		"     ELSE 1 END) "
 		"ORDER BY s.received DESC, s.id DESC "
 		"LIMIT ?6",
 	[Q_GET] =
@@ -88,7 +92,7 @@ static const char *const query_sql[N_QUERIES] = {
 	[Q_GET_ROUTES] =
 		"SELECT address, role, status FROM routes r WHERE statement = ?1 "
 		"AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = r.outbox "
-		"AND o.kind IN ('reminder', 'follow-up')) "
+		"AND o.kind IN ('reminder', 'follow-up', 'held-summary')) "
 		"ORDER BY position, id",
 	[Q_GET_EVENTS] = "SELECT at, type, detail FROM events WHERE statement = ?1 ORDER BY id",
 	/* The messages of the thread and our forwards, in the order they
@@ -148,7 +152,7 @@ static const char *const query_sql[N_QUERIES] = {
 		"SELECT statement, address, role, status FROM routes r "
 		"WHERE statement BETWEEN ?1 AND ?2 "
 		"AND (r.outbox IS NULL OR r.outbox NOT IN "
-		"(SELECT id FROM outbox WHERE kind IN ('reminder', 'follow-up'))) "
+		"(SELECT id FROM outbox WHERE kind IN ('reminder', 'follow-up', 'held-summary'))) "
 		"ORDER BY statement, position, id",
 	/* Another arrival of a statement recorded before (store_find_same()):
 	 * the same Datatracker page (the expression of the index of
@@ -195,6 +199,8 @@ store_statement_from_row (sqlite3_stmt *st, gboolean with_body, gint64 *row)
 	s->from_org = column_dup (st, COL_FROM_ORG);
 	s->from_org_text = column_dup (st, COL_FROM_ORG_TEXT);
 	s->from_contact = column_dup (st, COL_FROM_CONTACT);
+	s->handle = column_dup (st, COL_HANDLE);
+	s->undelivered = sqlite3_column_int (st, COL_UNDELIVERED) != 0;
 	s->message_id = column_dup (st, COL_MESSAGE_ID);
 	s->direction = direction_from_string ((const char *) sqlite3_column_text (st, COL_DIRECTION));
 	if (with_body)
@@ -595,6 +601,7 @@ store_list_statements (Store *store, const StoreFilter *filter, GError **error)
 	if (!bind_filter (&bind, filter))
 		return g_ptr_array_new_with_free_func ((GDestroyNotify) statement_free);
 	bind_int64 (&bind, 6, filter != NULL && filter->limit > 0 ? (gint64) filter->limit : -1);
+	bind_int64 (&bind, 7, filter != NULL && filter->held);
 	if (bind.rc != SQLITE_OK) {
 		store_sql_error (store, bind.rc, error);
 		goto fail;

@@ -12,6 +12,7 @@
 typedef enum {
 	Q_MESSAGE_RECEIVED,
 	Q_NEXT_SEQ,
+	Q_NEXT_HELD_SEQ,
 	Q_ADD_STATEMENT,
 	Q_ADD_CONTACT,
 	Q_ADD_GROUP,
@@ -32,11 +33,17 @@ typedef enum {
 static const char *const query_sql[N_QUERIES] = {
 	[Q_MESSAGE_RECEIVED] = "SELECT received FROM messages WHERE id = ?1",
 	[Q_NEXT_SEQ] = "SELECT ifnull(max(seq), 0) + 1 FROM statements WHERE year = ?1",
+	/* A held message's number: from the handles, since a promoted one
+	 * keeps its handle but takes the (year, seq) of its LS id. ?1 the
+	 * prefix, ?2 the year. */
+	[Q_NEXT_HELD_SEQ] =
+		"SELECT ifnull(max(CAST(substr(handle, length(?1) + 7) AS INTEGER)), 0) + 1 "
+		"FROM statements WHERE handle LIKE ?1 || '-' || ?2 || '-%'",
 	[Q_ADD_STATEMENT] =
 		"INSERT INTO statements (ls_id, year, seq, message, state, hold_reason, "
 		"action_taken, layout, title, purpose, submitted, deadline, received, url, "
-		"from_org, from_org_text, from_contact, body, direction) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+		"from_org, from_org_text, from_contact, body, direction, handle) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
 	[Q_ADD_CONTACT] =
 		"INSERT INTO statement_contacts (statement, kind, position, value) VALUES (?1, ?2, ?3, ?4)",
 	[Q_ADD_GROUP] =
@@ -53,7 +60,10 @@ static const char *const query_sql[N_QUERIES] = {
 		"INSERT INTO routes (statement, position, address, role, status) "
 		"VALUES (?1, ?2, ?3, ?4, ifnull(?5, 'queued'))",
 	[Q_ADD_EVENT] = "INSERT INTO events (statement, at, type, detail) VALUES (?1, ?2, ?3, ?4)",
-	[Q_ROW_BY_LS_ID] = "SELECT id FROM statements WHERE ls_id = ?1",
+	/* A held message promoted to a statement is found by its handle too. */
+	[Q_ROW_BY_LS_ID] =
+		"SELECT id FROM statements WHERE ls_id = ?1 "
+		"UNION ALL SELECT id FROM statements WHERE handle = ?1 COLLATE NOCASE LIMIT 1",
 	/* ?2: the new state or NULL; ?3: action_taken, or -1 to keep it. A
 	 * statement that is open or replied is no longer held for a reason (a
 	 * closed one keeps it, for reopen). */
@@ -324,18 +334,23 @@ received_year (Store *store, const Statement *statement, gint64 message_row, cha
 	return TRUE;
 }
 
-/* The next number of @year. The caller's BEGIN IMMEDIATE holds the write
- * lock, so no other writer can take the same one. */
+/* The next number of @year (of the handles of @held_prefix, when not
+ * NULL). The caller's BEGIN IMMEDIATE holds the write lock, so no other
+ * writer can take the same one. */
 static gboolean
-next_seq (Store *store, int year, gint64 *seq, GError **error)
+next_number (Store *store, int year, const char *held_prefix, gint64 *seq, GError **error)
 {
-	g_auto (StoreQuery) st = query (store, Q_NEXT_SEQ, error);
+	g_auto (StoreQuery) st = query (store, held_prefix != NULL ? Q_NEXT_HELD_SEQ : Q_NEXT_SEQ, error);
+	Binder bind = { st, SQLITE_OK };
 	int r;
 
 	if (st == NULL)
 		return FALSE;
-	if (sqlite3_bind_int64 (st, 1, year) != SQLITE_OK)
-		return store_sql_error (store, sqlite3_errcode (store->db), error);
+	if (held_prefix != NULL)
+		bind_text (&bind, 1, held_prefix);
+	bind_int64 (&bind, held_prefix != NULL ? 2 : 1, year);
+	if (bind.rc != SQLITE_OK)
+		return store_sql_error (store, bind.rc, error);
 	r = step (store, st, error);
 	if (r < 0)
 		return FALSE;
@@ -343,13 +358,20 @@ next_seq (Store *store, int year, gint64 *seq, GError **error)
 	return TRUE;
 }
 
+static gboolean
+next_seq (Store *store, int year, gint64 *seq, GError **error)
+{
+	return next_number (store, year, NULL, seq, error);
+}
+
 /* What a new statement's row holds besides the Statement's fields. */
 typedef struct {
 	const char *id;          /* "LS-2026-0007" */
-	int year;
+	int year;                /* negated for a held message's handle */
 	gint64 seq;
 	gint64 message_row;
 	const char *received;
+	gboolean held_message;   /* the id is a held message's handle */
 } StatementKey;
 
 /* Inserts the statement's own row; sets *row to its row id. */
@@ -381,6 +403,7 @@ insert_statement (Store *store, const Statement *statement, const StatementKey *
 	bind_text (&bind, 17, statement->from_contact);
 	bind_text (&bind, 18, statement->body);
 	bind_text (&bind, 19, direction_to_string (statement->direction));
+	bind_text (&bind, 20, key->held_message ? key->id : NULL);
 	if (bind.rc != SQLITE_OK)
 		return store_sql_error (store, bind.rc, error);
 	if (!run (store, st, error))
@@ -414,22 +437,30 @@ add_parts (Store *store, gint64 row, const Statement *statement, GError **error)
  * that its parts are recorded), and the event "received" or "held". */
 static gboolean
 add_statement (Store *store, Statement *statement, gint64 message_row, const char *id_prefix,
-               char **out_id, char **out_received, GError **error)
+               gboolean held_message, char **out_id, char **out_received, GError **error)
 {
 	g_autofree char *received = NULL;
 	g_autofree char *id = NULL;
 	gboolean held = statement->state == STATE_HELD || statement->hold_reason != NULL;
-	StatementKey key = { NULL, 0, 0, message_row, NULL };
+	StatementKey key = { NULL, 0, 0, message_row, NULL, held_message };
+	int year = 0;
 	gint64 row = 0;
 
-	if (!received_year (store, statement, message_row, &received, &key.year, error) ||
-	    !next_seq (store, key.year, &key.seq, error))
+	if (!received_year (store, statement, message_row, &received, &year, error))
 		return FALSE;
-	id = g_strdup_printf ("%s-%04d-%04" G_GINT64_FORMAT, id_prefix, key.year, key.seq);
+	/* A held message's handle counts in a series of its own; its row
+	 * keeps its year negated until it is promoted, so that the
+	 * statements' numbers never see it. */
+	key.year = held_message ? -year : year;
+	if (!next_number (store, year, held_message ? id_prefix : NULL, &key.seq, error))
+		return FALSE;
+	id = g_strdup_printf ("%s-%04d-%04" G_GINT64_FORMAT, id_prefix, year, key.seq);
 	key.id = id;
 	key.received = received;
+	/* A held message is not linked as its row's thread: it stays an
+	 * orphan that the thread it names can still adopt. */
 	if (!insert_statement (store, statement, &key, &row, error) ||
-	    !store_link_row (store, message_row, row, "statement", error) ||
+	    (!held_message && !store_link_row (store, message_row, row, "statement", error)) ||
 	    !add_parts (store, row, statement, error) ||
 	    !store_fts_add (store, row, error) ||
 	    !store_event_row (store, row, received, held ? "held" : "received",
@@ -441,9 +472,9 @@ add_statement (Store *store, Statement *statement, gint64 message_row, const cha
 	return TRUE;
 }
 
-gboolean
-store_add_statement (Store *store, Statement *statement, gint64 message_row,
-                     const char *id_prefix, GError **error)
+static gboolean
+add_any (Store *store, Statement *statement, gint64 message_row, const char *id_prefix,
+         gboolean held_message, GError **error)
 {
 	char *id = NULL, *received = NULL;
 
@@ -454,7 +485,8 @@ store_add_statement (Store *store, Statement *statement, gint64 message_row,
 	/* The id allocation is only safe under the caller's write lock. */
 	g_return_val_if_fail (!sqlite3_get_autocommit (store->db), FALSE);
 
-	if (!add_statement (store, statement, message_row, id_prefix, &id, &received, error)) {
+	if (!add_statement (store, statement, message_row, id_prefix, held_message, &id, &received,
+	                    error)) {
 		g_prefix_error (error, "cannot record the statement \"%s\": ",
 		                statement->title != NULL ? statement->title : "");
 		return FALSE;
@@ -463,6 +495,40 @@ store_add_statement (Store *store, Statement *statement, gint64 message_row,
 	statement->id = id;
 	g_free (statement->received);
 	statement->received = received;
+	if (held_message) {
+		g_free (statement->handle);
+		statement->handle = g_strdup (id);
+	}
+	return TRUE;
+}
+
+gboolean
+store_add_statement (Store *store, Statement *statement, gint64 message_row,
+                     const char *id_prefix, GError **error)
+{
+	return add_any (store, statement, message_row, id_prefix, FALSE, error);
+}
+
+gboolean
+store_add_held_message (Store *store, Statement *statement, gint64 message_row, GError **error)
+{
+	g_return_val_if_fail (statement != NULL && statement->hold_reason != NULL, FALSE);
+
+	return add_any (store, statement, message_row, STORE_HELD_PREFIX, TRUE, error);
+}
+
+gboolean
+store_next_id (Store *store, const char *received, const char *id_prefix, char **id, int *year,
+               gint64 *seq, GError **error)
+{
+	if (!parse_year (received, year)) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+		             "the time received \"%s\" has no year", received != NULL ? received : "");
+		return FALSE;
+	}
+	if (!next_seq (store, *year, seq, error))
+		return FALSE;
+	*id = g_strdup_printf ("%s-%04d-%04" G_GINT64_FORMAT, id_prefix, *year, *seq);
 	return TRUE;
 }
 
