@@ -10,6 +10,11 @@
  * scanners, which compile a regular expression per call, are fuzzed by
  * fuzz-message through thread_keys_new().)
  *
+ * An input that starts as a PDF or a zip (a DOCX) is read as a document
+ * too, through the child that deliver reads documents in
+ * (document_child_text(), with the limits of an 8-second time limit), and
+ * its text goes to the extractors.
+ *
  * LIAISON_FUZZ_LAYOUT names the layout to fuzz ("datatracker", ...);
  * "all" or unset runs every extractor on every input. With "list" the
  * program prints the layout names and exits: `make fuzz` runs one
@@ -21,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input/document-child.h"
 #include "stages/extract.h"
 #include "fuzz.h"
 #include "base/statement.h"
@@ -62,10 +68,29 @@ run (gsize i, const char *text, const ExtractContext *context)
 	statement_free (statement);
 }
 
+/* A document's text, read as deliver reads it; NULL when @data is no
+ * PDF or DOCX, or holds no text. */
+static char *
+document_text (const uint8_t *data, size_t size)
+{
+	DocumentKind kind = document_bytes_kind (DOCUMENT_NONE, data, size);
+	DocumentLimits limits;
+	DocumentLimit limit;
+	char *text = NULL;
+
+	if (kind == DOCUMENT_NONE || !document_supported ())
+		return NULL;
+	document_limits_init (&limits, 8);
+	if (!document_child_text (&limits, kind, data, size, &text, &limit, NULL))
+		return NULL;
+	return text;
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-	g_autofree char *raw = g_strndup ((const char *) data, size);
+	g_autofree char *document = document_text (data, size);
+	g_autofree char *raw = document != NULL ? g_strdup (document) : g_strndup ((const char *) data, size);
 	g_autofree char *text = NULL;
 	g_autofree char *line = NULL;
 	g_autofree char *date = NULL;
@@ -73,7 +98,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
 	/* The bytes up to a NUL, as a C string; message_texts() turns NULs
 	 * into spaces first, so the rest matters as much: replace them. */
-	for (size_t i = 0; i < size; i++)
+	for (size_t i = 0; document == NULL && i < size; i++)
 		if (raw[i] == '\0')
 			raw[i] = ' ';
 	text = statement_clean_text (raw);

@@ -2,7 +2,8 @@
  * bytes of one message before it touches the database: reading a stored
  * message in place, and spooling it as deliver does (the mbox From_ line,
  * the size limit and, for half the inputs, the header-only copy of an
- * oversized message); GMime parsing, the dedupe key, headers, references, the texts
+ * oversized message); GMime parsing, the dedupe key, the PDF and DOCX
+ * attachments read in limited children (document-child.c), headers, references, the texts
  * and the attachments walked, extraction in every layout, resolution
  * against samples/liaison.conf, classification and the thread keys.
  *
@@ -20,6 +21,7 @@
 
 #include "stages/classify.h"
 #include "base/conf.h"
+#include "input/document-child.h"
 #include "stages/extract.h"
 #include "fuzz.h"
 #include "input/message.h"
@@ -74,13 +76,17 @@ exercise (Message *message)
 	g_autoptr (ThreadKeys) keys = NULL;
 	g_autofree char *header = NULL;
 	guint parts = 0;
+	DocumentLimits limits;
 
+	/* The documents, in limited children, as deliver reads them. */
+	document_limits_init (&limits, 8);
+	(void) document_child_read (message, &limits, NULL, NULL, NULL);
 	refs = message_references (message);
 	header = message_header (message, "Auto-Submitted");
 	texts = message_texts (message);
 	message_foreach_attachment (message, count_part, &parts);
 	if (!message->oversized)
-		statement = extract_statement (message);
+		statement = extract_statement (message, config);
 	if (statement != NULL)
 		resolve_statement (statement, config, message);
 	(void) message_class_to_string (classify_message (message, config, statement, FALSE));

@@ -33,6 +33,8 @@ LiaisonStatus cmd_close (const GlobalOptions *options, int argc, char **argv);
 LiaisonStatus cmd_reopen (const GlobalOptions *options, int argc, char **argv);
 LiaisonStatus cmd_taken (const GlobalOptions *options, int argc, char **argv);
 LiaisonStatus cmd_rebuild (const GlobalOptions *options, int argc, char **argv);
+LiaisonStatus cmd_promote (const GlobalOptions *options, int argc, char **argv);
+LiaisonStatus cmd_dismiss (const GlobalOptions *options, int argc, char **argv);
 LiaisonStatus cmd_search (const GlobalOptions *options, int argc, char **argv);
 
 #endif

@@ -12,11 +12,16 @@
 #include "record/attachments.h"
 #include "record/bounces.h"
 #include "record/conflict.h"
+#include "record/documents.h"
+#include "record/held.h"
 #include "record/outgoing.h"
 #include "record/reroute.h"
 #include "record/threading.h"
+#include "base/guard.h"
 #include "stages/authorize.h"
+#include "stages/direction.h"
 #include "stages/extract.h"
+#include "stages/links.h"
 #include "stages/resolve.h"
 #include "stages/thread.h"
 #include "store/journal.h"
@@ -30,6 +35,7 @@ deliver_result_clear (DeliverResult *result)
 	g_clear_pointer (&result->outbox, g_array_unref);
 	g_clear_pointer (&result->routes, g_ptr_array_unref);
 	result->bounced_routes = 0;
+	result->copy = FALSE;
 }
 
 /* One message on its way: what the steps share. */
@@ -46,10 +52,14 @@ typedef struct {
 	char *thread_id;         /* the thread its keys name, or NULL */
 	ThreadVia via;
 	char *responds_to;       /* the statement a response statement answers */
+	char *same_as;           /* the statement it is another arrival of */
+	const char *same_how;    /* how that was told (store_find_same()) */
 	gboolean in_thread;
 	const char *hold;        /* why it is held, or NULL */
 	gint64 message_row;
 	const char *replay_id;   /* `rebuild`: the id the journal says it got */
+	GPtrArray *notes;        /* char*: documents a limit stopped */
+	char *hold_text;         /* a hold reason built here */
 } Delivery;
 
 static void
@@ -60,6 +70,9 @@ delivery_clear (Delivery *d)
 	g_clear_pointer (&d->keys, thread_keys_free);
 	g_clear_pointer (&d->thread_id, g_free);
 	g_clear_pointer (&d->responds_to, g_free);
+	g_clear_pointer (&d->same_as, g_free);
+	g_clear_pointer (&d->notes, g_ptr_array_unref);
+	g_clear_pointer (&d->hold_text, g_free);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Delivery, delivery_clear)
 
@@ -68,6 +81,8 @@ hold_reason_for (const Message *message, MessageClass kind, const Statement *sta
 {
 	if (message->oversized && kind == CLASS_OTHER)
 		return "message larger than max-message-size";
+	if (message->too_complex != NULL && kind == CLASS_OTHER)
+		return message->too_complex;
 	if (kind == CLASS_OTHER)
 		return "not a liaison statement";
 	if (kind == CLASS_STATEMENT && statement->hold_reason != NULL)
@@ -87,15 +102,22 @@ hold_first (Statement *statement, const char *why)
 }
 
 /* Holds a statement whose sender may not submit it (SPEC §6); then one
- * whose forward would have more recipients than max-recipients. */
+ * whose forward would have more recipients than max-recipients. The
+ * IETF's own statements had their sender checked by direction_resolve(),
+ * and go to nobody but the archive. */
 static void
 authorize (Statement *statement, const Config *config, const Message *message)
 {
-	const char *denied = authorize_sender (config, statement, message);
+	const char *denied;
 	g_autofree char *too_many = NULL;
 
+	if (statement->direction == DIRECTION_OUTGOING)
+		return;
+	denied = authorize_sender (config, statement, message);
 	if (denied != NULL) {
-		hold_first (statement, denied);
+		g_autofree char *why = authorize_explain (config, statement, message, denied);
+
+		hold_first (statement, why);
 		return;
 	}
 	too_many = outgoing_too_many (statement, config, message);
@@ -108,9 +130,12 @@ static void
 understand (Delivery *d)
 {
 	if (!d->message->oversized)
-		d->statement = extract_statement (d->message);
-	if (d->statement != NULL)
+		d->statement = extract_statement (d->message, d->config);
+	if (d->statement != NULL) {
 		resolve_statement (d->statement, d->config, d->message);
+		direction_resolve (d->statement, d->config, d->message);
+		links_find (d->statement, d->message);
+	}
 	d->keys = thread_keys_new (d->message, d->statement, d->config->id_prefix);
 }
 
@@ -141,6 +166,20 @@ place (Delivery *d, GError **error)
 			thread_relate (statement, d->responds_to);
 	}
 	d->hold = hold_reason_for (d->message, result->kind, statement);
+	/* A statement that would be routed and was recorded before (sent
+	 * directly, then by the Datatracker; re-sent with a new Message-ID)
+	 * is that statement again. */
+	if (result->kind == CLASS_STATEMENT && d->hold == NULL && d->seen != STORE_SEEN_CONFLICT &&
+	    !store_find_same (store, statement, d->received, &d->same_as, &d->same_how, error))
+		return FALSE;
+	if (d->hold != NULL && result->kind == CLASS_OTHER && d->notes->len > 0) {
+		/* No statement to hang the events on: the reason says it. */
+		GString *text = g_string_new (d->hold);
+
+		for (guint i = 0; i < d->notes->len; i++)
+			g_string_append_printf (text, "; %s", (const char *) g_ptr_array_index (d->notes, i));
+		d->hold = d->hold_text = g_string_free (text, FALSE);
+	}
 	if (d->seen == STORE_SEEN_CONFLICT) {
 		/* Someone reused a Message-ID: keep the message, let a person
 		 * decide. */
@@ -187,8 +226,14 @@ record_statement (Delivery *d, GError **error)
 {
 	Statement *statement = d->statement;
 	DeliverResult *result = d->result;
+	gboolean notice = TRUE;
 
 	if (!attachments_record (&d->txn, d->message, statement, error))
+		return FALSE;
+	/* A held statement's notice counts against the sender's daily
+	 * limit like a held message's. */
+	if (statement->hold_reason != NULL &&
+	    !held_notice_due (&d->txn, d->config, d->message, d->received, &notice, error))
 		return FALSE;
 	statement->state = statement->hold_reason ? STATE_HELD : STATE_OPEN;
 	g_free (statement->received);
@@ -199,17 +244,46 @@ record_statement (Delivery *d, GError **error)
 	 * checks it is still free). */
 	g_free (statement->id);
 	statement->id = g_strdup (d->replay_id);
-	if (!store_add_statement (d->txn.store, statement, d->message_row, d->config->id_prefix, error))
+	if (!store_add_statement (d->txn.store, statement, d->message_row, d->config->id_prefix, error)
+	    || !documents_record_events (d->txn.store, statement->id, d->received, d->notes, error))
 		return FALSE;
 	result->statement_id = g_strdup (statement->id);
+	result->created = TRUE;
 	if (!outgoing_queue_statement (&d->txn, d->config, statement, d->message, d->message_row,
-	                               d->now, &result->outbox, &result->routes, error))
+	                               notice, d->now, &result->outbox, &result->routes, error))
 		return FALSE;
-	/* It answers for its groups only if its own sender passed. */
+	if (statement->hold_reason != NULL &&
+	    !held_notice_note (&d->txn, d->message, statement->id, notice, d->now, error))
+		return FALSE;
+	/* It answers for its groups only if its own sender passed (for the
+	 * IETF's own, direction_resolve()'s check). */
 	return d->responds_to == NULL ||
 		threading_respond (d->txn.store, d->config, d->responds_to, d->message, statement,
-		                   authorize_sender (d->config, statement, d->message) == NULL,
+		                   statement->direction == DIRECTION_OUTGOING
+		                   ? !authorize_is_sender_reason (statement->hold_reason)
+		                   : authorize_sender (d->config, statement, d->message) == NULL,
 		                   d->received, error);
+}
+
+/* Another arrival of the statement d->same_as joins its thread as a
+ * copy, with an event; it is not forwarded or acknowledged again, and
+ * gets no id of its own. What it carries that the statement lacks (the
+ * Datatracker's URL and links) completes it. */
+static gboolean
+record_copy (Delivery *d, GError **error)
+{
+	Store *store = d->txn.store;
+	g_autofree char *from = statement_clean_line (d->message->from != NULL ? d->message->from
+	                                                                      : "(unknown sender)");
+	g_autofree char *detail = g_strdup_printf ("also received via %s <%s> (%s); not forwarded again",
+	                                           from, d->message->message_id != NULL
+	                                           ? d->message->message_id : "", d->same_how);
+
+	d->result->statement_id = g_strdup (d->same_as);
+	d->result->copy = TRUE;
+	return store_link_message (store, d->message_row, d->same_as, "copy", error) &&
+	       store_add_event (store, d->same_as, d->received, "also-received", detail, error) &&
+	       store_complete_statement (store, d->same_as, d->statement, error);
 }
 
 /* A reply, an auto-reply or a bounce in a thread joins it; then the replies
@@ -229,10 +303,50 @@ record_thread (Delivery *d, GError **error)
 	}
 	if (result->conflict || d->message->message_id == NULL || kind == CLASS_LOOP)
 		return TRUE;
-	joined = kind == CLASS_STATEMENT ? d->statement->id : d->in_thread ? d->thread_id : NULL;
+	joined = kind != CLASS_STATEMENT ? (d->in_thread ? d->thread_id : NULL)
+		: d->same_as != NULL ? d->same_as : d->statement->id;
 	return joined == NULL ||
 		threading_adopt_orphans (d->txn.store, d->config, joined, d->message->message_id,
 		                         d->received, error);
+}
+
+/* A held message that is no statement (not one, a conflict, too large)
+ * gets a handle and triage hears of it: nothing vanishes. A conflict
+ * notice, when one went, is its notice. One that answers our notice of a
+ * held message joins that one's thread instead. */
+static gboolean
+record_held (Delivery *d, GError **error)
+{
+	DeliverResult *result = d->result;
+	guint before = result->outbox != NULL ? result->outbox->len : 0;
+
+	if (result->conflict && !conflict_notify (&d->txn, d->config, d->message, d->message_row,
+	                                          d->now, &result->outbox, error))
+		return FALSE;
+	switch (result->kind) {
+	case CLASS_LOOP:
+	case CLASS_BOUNCE:
+	case CLASS_AUTO_REPLY:
+		return TRUE;
+	default:
+		break;
+	}
+	if (d->hold == NULL || (result->kind == CLASS_STATEMENT && !result->conflict))
+		return TRUE;
+	g_clear_pointer (&result->statement_id, g_free);
+	if (result->kind == CLASS_OTHER && !result->conflict) {
+		if (!held_join_notice (&d->txn, d->message, d->message_row, d->keys->message_ids,
+		                       d->received, &result->statement_id, error))
+			return FALSE;
+		if (result->statement_id != NULL) {
+			d->hold = NULL;
+			return TRUE;
+		}
+	}
+	result->created = TRUE;
+	return held_record (&d->txn, d->config, d->message, d->message_row, d->hold,
+	                    result->outbox != NULL && result->outbox->len > before, d->received,
+	                    d->now, d->replay_id, &result->outbox, &result->statement_id, error);
 }
 
 /* Everything the message causes, written inside the transaction. */
@@ -241,16 +355,14 @@ record (Delivery *d, GError **error)
 {
 	DeliverResult *result = d->result;
 
-	if (!record_message (d, error))
+	if (!record_message (d, error) || !record_held (d, error))
 		return FALSE;
-	if (result->conflict && !conflict_notify (&d->txn, d->config, d->message, d->message_row,
-	                                          d->now, &result->outbox, error))
-		return FALSE;
-	if (result->kind == CLASS_STATEMENT && !result->conflict && !record_statement (d, error))
+	if (result->kind == CLASS_STATEMENT && !result->conflict &&
+	    !(d->same_as != NULL ? record_copy (d, error) : record_statement (d, error)))
 		return FALSE;
 	if (result->kind == CLASS_BOUNCE && !result->conflict &&
-	    !bounces_record (d->txn.store, d->config, d->message, d->message_row, d->received,
-	                     &result->bounced_routes, error))
+	    !bounces_record (&d->txn, d->config, d->message, d->message_row, d->received,
+	                     &result->outbox, &result->bounced_routes, error))
 		return FALSE;
 	if (!record_thread (d, error))
 		return FALSE;
@@ -258,15 +370,16 @@ record (Delivery *d, GError **error)
 	return TRUE;
 }
 
-/* The journal's line of the arrival, written before the commit. */
+/* The journal's line of the arrival, written before the commit, with the
+ * id or handle it got (none for a copy, a reply, a loop...). */
 static gboolean
 journal (Delivery *d, GError **error)
 {
 	const Message *m = d->message;
-	gboolean created = d->result->kind == CLASS_STATEMENT && !d->result->conflict;
 	JournalArrival a = {
 		d->received, d->now, m->raw_sha256, m->dedupe_hash, m->message_id, m->sender,
-		m->recipient, m->extension, m->oversized, created ? d->result->statement_id : NULL,
+		m->recipient, m->extension, m->oversized,
+		d->result->created ? d->result->statement_id : NULL,
 	};
 
 	return journal_arrival (d->txn.store, &a, error);
@@ -279,6 +392,11 @@ deliver (Store *store, const Config *config, Message *message, const char *recei
 	g_auto (Delivery) d = { config, message, received, now, result, TXN_INIT };
 
 	d.replay_id = replay_id;
+	/* The documents' text, read in limited children (or recorded by an
+	 * earlier try) before the pure steps read it. */
+	d.notes = g_ptr_array_new_with_free_func (g_free);
+	if (!documents_read (config, message, d.notes, error))
+		return FALSE;
 	understand (&d);
 
 	/* The recording part, under the write lock. */
@@ -291,8 +409,19 @@ deliver (Store *store, const Config *config, Message *message, const char *recei
 		result->duplicate = TRUE;
 		return TRUE;
 	}
-	if (place (&d, error) && record (&d, error) && journal (&d, error) && txn_commit (&d.txn, error))
-		return TRUE;
+	if (place (&d, error) && record (&d, error) && journal (&d, error)) {
+		gboolean committed;
+
+		/* Once committed, the message is recorded: a time limit or a
+		 * signal after this must say so (guard_recorded()). */
+		guard_block ();
+		committed = txn_commit (&d.txn, error);
+		if (committed)
+			guard_recorded ();
+		guard_unblock ();
+		if (committed)
+			return TRUE;
+	}
 
 fail:
 	txn_rollback (&d.txn);
@@ -335,13 +464,68 @@ deliver_route (Store *store, const Config *config, const char *key, GPtrArray *g
 	for (guint i = 0; i < groups->len; i++)
 		g_ptr_array_add (args, g_ptr_array_index (groups, i));
 	g_ptr_array_add (args, NULL);
-	if (reroute_statement (&txn, config, key, groups, now, &result->outbox, &result->statement_id,
-	                       error) &&
+	if (reroute_statement (&txn, config, key, groups, by, now, &result->outbox,
+	                       &result->statement_id, error) &&
 	    journal_action (store, "route", result->statement_id, (const char *const *) args->pdata,
 	                    by, now, error) &&
 	    txn_commit (&txn, error))
 		return TRUE;
 	txn_rollback (&txn);
 	deliver_result_clear (result);
+	return FALSE;
+}
+
+gboolean
+deliver_promote (Store *store, const Config *config, const char *handle, const Statement *fields,
+                 GPtrArray *groups, const char *by, const char *now, DeliverResult *result,
+                 GError **error)
+{
+	g_auto (Txn) txn = TXN_INIT;
+	g_autofree char *id = NULL;
+
+	g_return_val_if_fail (groups != NULL && groups->len > 0, FALSE);
+
+	if (!txn_begin (&txn, store, config->spool, error))
+		return FALSE;
+	/* A person checked the sender: it is routed as a statement that was
+	 * held for its sender and routed by hand. */
+	if (held_promote (&txn, config, handle, fields, by, now, &id, error) &&
+	    reroute_statement (&txn, config, id, groups, by, now, &result->outbox,
+	                       &result->statement_id, error) && txn_commit (&txn, error))
+		return TRUE;
+	txn_rollback (&txn);
+	deliver_result_clear (result);
+	return FALSE;
+}
+
+gboolean
+deliver_dismiss (Store *store, const Config *config, const char *key, const char *by,
+                 const char *now, DeliverResult *result, GError **error)
+{
+	g_auto (Txn) txn = TXN_INIT;
+
+	if (!txn_begin (&txn, store, config->spool, error))
+		return FALSE;
+	if (held_dismiss (&txn, key, by, now, &result->statement_id, error) &&
+	    txn_commit (&txn, error))
+		return TRUE;
+	txn_rollback (&txn);
+	deliver_result_clear (result);
+	return FALSE;
+}
+
+gboolean
+deliver_held_summary (Store *store, const Config *config, const char *now, GArray **outbox,
+                      guint *count, GError **error)
+{
+	g_auto (Txn) txn = TXN_INIT;
+
+	if (!txn_begin (&txn, store, config->spool, error))
+		return FALSE;
+	if (held_queue_summary (&txn, config, now, outbox, count, error) && txn_commit (&txn, error))
+		return TRUE;
+	txn_rollback (&txn);
+	g_clear_pointer (outbox, g_array_unref);
+	*count = 0;
 	return FALSE;
 }

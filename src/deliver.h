@@ -16,8 +16,12 @@ typedef struct {
 	MessageClass kind;
 	gboolean duplicate;      /* already recorded: nothing was written */
 	gboolean conflict;       /* its Message-ID was recorded with other content */
+	gboolean copy;           /* another arrival of the statement statement_id,
+	                          * recorded in its thread: nothing was sent */
 	char *statement_id;      /* the statement recorded, or the one whose
 	                          * thread the message joined; or NULL */
+	gboolean created;        /* statement_id is a new statement's id or a
+	                          * new held message's handle */
 	char *hold_reason;       /* why it was held, or NULL */
 	GArray *outbox;          /* gint64: the outbox rows it queued, to hand
 	                          * over after the commit; NULL when none */
@@ -46,7 +50,8 @@ gboolean deliver_message_at (Store *store, const Config *config, Message *messag
                              GError **error);
 
 /* `rebuild`: deliver_message_at() for a message the journal recorded,
- * which gets the statement id @id (NULL: none) it got then; an id taken
+ * which gets the statement id or held message's handle @id (NULL: none)
+ * it got then; an id taken
  * already is an error. Composes and queues the mail it causes, as it did
  * then; sending is the caller's (and `rebuild` sends nothing). */
 gboolean deliver_replay (Store *store, const Config *config, Message *message,
@@ -59,11 +64,33 @@ gboolean deliver_replay (Store *store, const Config *config, Message *message,
  * routes is queued (a re-route gets a Message-ID of its own; addresses
  * that received the original directly are already-received; no second
  * acknowledgement), a held statement becomes open, and the event "routed"
- * names the groups. One transaction of its own; result->outbox holds what
- * to hand over after it. The action is journaled with @by, who did it.
- * LIAISON_ERROR_NOT_FOUND for an unknown @key. */
+ * names the groups and who routed them (@by, may be NULL). One
+ * transaction of its own; result->outbox holds what to hand over after
+ * it. The action is journaled with @by. LIAISON_ERROR_NOT_FOUND for an
+ * unknown @key. */
 gboolean deliver_route (Store *store, const Config *config, const char *key, GPtrArray *groups,
-                        const char *by, const char *now, DeliverResult *result,
-                        GError **error);
+                        const char *by, const char *now, DeliverResult *result, GError **error);
+
+/* `promote`: the held message @handle becomes a statement (held_promote():
+ * the next id, the fields of @fields, the event "promoted" naming @by)
+ * and is routed to @groups as deliver_route() routes, in one transaction
+ * of its own; result->statement_id is its new id. LIAISON_ERROR_FAILED
+ * for anything but a held message. */
+gboolean deliver_promote (Store *store, const Config *config, const char *handle,
+                          const Statement *fields, GPtrArray *groups, const char *by,
+                          const char *now, DeliverResult *result, GError **error);
+
+/* `dismiss`: the held message or statement @key is set aside (state
+ * dismissed, the event "dismissed" naming @by), in one transaction of
+ * its own; result->statement_id is its id. */
+gboolean deliver_dismiss (Store *store, const Config *config, const char *key, const char *by,
+                          const char *now, DeliverResult *result, GError **error);
+
+/* `remind`: the daily summary to triage of the held messages whose
+ * notice went over held-notice-limit (held_queue_summary()), in one
+ * transaction of its own. *outbox (created when needed) holds the row to
+ * hand over; *count how many messages it names (0: none, nothing sent). */
+gboolean deliver_held_summary (Store *store, const Config *config, const char *now,
+                               GArray **outbox, guint *count, GError **error);
 
 #endif

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +20,12 @@ typedef struct {
 
 static const Command commands[] = {
 	{ "deliver", cmd_deliver, "deliver [-f SENDER] [-r RECIPIENT] [-e EXTENSION]" },
-	{ "list", cmd_list, "list [--state S] [--purpose P] [--from ORG] [--to GROUP] [--overdue] [--json]" },
+	{ "list", cmd_list, "list [--state S] [--purpose P] [--from ORG] [--to GROUP] [--overdue] [--held] [--json]" },
 	{ "show", cmd_show, "show ID [--json]" },
 	{ "thread", cmd_thread, "thread ID [--json]" },
 	{ "route", cmd_route, "route ID GROUP... [--by WHO]" },
+	{ "promote", cmd_promote, "promote HANDLE FIELD=VALUE... [--by WHO]" },
+	{ "dismiss", cmd_dismiss, "dismiss ID [--by WHO]" },
 	{ "close", cmd_close, "close ID [--by WHO]" },
 	{ "reopen", cmd_reopen, "reopen ID [--by WHO]" },
 	{ "taken", cmd_taken, "taken ID [--by WHO]" },
@@ -99,6 +102,12 @@ main (int argc, char **argv)
 	setlocale (LC_NUMERIC, "C");
 	setlocale (LC_TIME, "C");
 	setlocale (LC_COLLATE, "C");
+	/* A reader that stops early (`liaison list | head -1`) must not kill
+	 * us: a command may be in the middle of its work (queue run), and
+	 * the write fails with EPIPE instead, which the commands take as a
+	 * quiet end (command_output_closed()). sendmail gets the default
+	 * back before it runs. */
+	signal (SIGPIPE, SIG_IGN);
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
@@ -112,10 +121,10 @@ main (int argc, char **argv)
 			options.config_path = arg + 2;
 		} else if (strcmp (arg, "--version") == 0) {
 			version ();
-			return status_to_exit (LIAISON_STATUS_OK);
+			return status_to_exit (command_finish_output (LIAISON_STATUS_OK));
 		} else if (strcmp (arg, "-h") == 0 || strcmp (arg, "--help") == 0) {
 			usage (stdout);
-			return status_to_exit (LIAISON_STATUS_OK);
+			return status_to_exit (command_finish_output (LIAISON_STATUS_OK));
 		} else if (arg[0] == '-') {
 			command_print_verbatim (NULL, "unknown option '%s'", arg);
 			usage (stderr);
@@ -130,7 +139,8 @@ main (int argc, char **argv)
 	}
 	for (gsize c = 0; c < G_N_ELEMENTS (commands); c++)
 		if (strcmp (argv[i], commands[c].name) == 0)
-			return status_to_exit (commands[c].run (&options, argc - i, argv + i));
+			return status_to_exit (command_finish_output (commands[c].run (&options, argc - i,
+			                                                               argv + i)));
 
 	command_print_verbatim (NULL, "unknown command '%s'", argv[i]);
 	usage (stderr);

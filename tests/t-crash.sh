@@ -27,7 +27,7 @@ TOTAL=$((KILLS + TERMS))
 mkdir -p "$T/m"
 
 # The messages, all at once: the samples in turn, each copy with its own
-# Message-ID and subject. The plan: for each, whether to stop it and after
+# Message-ID, subject, title and Datatracker page. The plan: for each, whether to stop it and after
 # how many milliseconds (0-30).
 awk -v total="$TOTAL" -v dir="$T/m" '
 	FNR == 1 { n++ }
@@ -37,6 +37,10 @@ awk -v total="$TOTAL" -v dir="$T/m" '
 			t = text[i % n + 1]
 			sub(/\nMessage-I[Dd]: *</, "\nMessage-ID: <crash" i ".", t)
 			sub(/\nSubject: [^\n]*/, "& (crash " i ")", t)
+			# A statement of its own: with the title and page of the
+			# sample it would be the sample arriving again.
+			sub(/\nTitle: [^\n]*/, "& (crash " i ")", t)
+			sub(/\/liaison\/[0-9]+\//, "/liaison/c" i "/", t)
 			printf "%s", t > (dir "/" i ".eml")
 			close(dir "/" i ".eml")
 		}

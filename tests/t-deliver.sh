@@ -35,7 +35,9 @@ sed 's/^Subject: /Subject: Changed: /' "$first" > "$T/conflict.eml"
 deliver "$T/conflict.eml"
 check "a conflict exits 0" 0 "$rc"
 check "a conflict is recorded" 1 "$(sql 'SELECT count(*) FROM messages WHERE conflict = 1')"
-check "a conflict creates no statement" 1 "$(sql 'SELECT count(*) FROM statements')"
+check "a conflict creates no statement" 1 "$(sql 'SELECT count(*) FROM statements WHERE handle IS NULL')"
+check "a conflict is held under a handle of its own" "HM-2026-0001 held" \
+	"$(sql "SELECT s.ls_id || ' ' || s.state FROM statements s JOIN messages m ON m.id = s.message WHERE m.conflict = 1")"
 
 # Garbage, an empty message, binary junk: recorded and held, exit 0.
 printf 'this is not a mail message at all\n' > "$T/garbage.eml"

@@ -5,7 +5,8 @@
 # statement and RFC 4180 quoting; the Atom feed is well-formed XML
 # (xmllint); the HTML register has its index and pages, all escaped and
 # without scripts, and (when Chromium is installed) renders with its text
-# and a phone-sized screenshot.
+# and a phone-sized screenshot. The feed is also checked against the
+# elements RFC 4287 requires (tests/atom-check.py), with hostile titles.
 . "$top_srcdir/tests/lib.sh"
 write_config
 S="$top_srcdir/samples/mail"
@@ -21,8 +22,11 @@ for f in "$S"/*.eml; do
 	deliver "$f"
 done
 # A hostile statement: markup and a formula in its title and contact.
+# (Each derived statement has a Datatracker page of its own: with the
+# first's, it would be the first arriving again.)
 first=$(ls "$S"/*.eml | head -1)
 sed -e 's/^Message-I[Dd]: <\(.*\)>/Message-ID: <hostile-\1>/' \
+    -e 's|/liaison/[0-9]*/|/liaison/9901/|' \
     -e 's/^Title: .*/Title: Test "quotes", <script>alert(1)<\/script> \& <b>bold<\/b>/' \
     -e 's/^Response Contact[^:]*: .*/Response Contacts: =HYPERLINK("x") <evil@example.com>/' \
     "$first" > "$T/hostile.eml"
@@ -34,6 +38,7 @@ check "the hostile statement is recorded" 1 \
 # which HTML forbids. (printf's octal escapes: sed's would not be portable.)
 bad=$(printf 'Control\001 \010chars\013 \014in\033 a \357\277\276title\357\277\277 \177and\302\205 more')
 sed -e 's/^Message-I[Dd]: <\(.*\)>/Message-ID: <controls-\1>/' \
+    -e 's|/liaison/[0-9]*/|/liaison/9902/|' \
     -e "s/^Title: .*/Title: $bad/" "$first" > "$T/controls.eml"
 deliver "$T/controls.eml"
 check "the statement with control characters is recorded" 1 \
@@ -90,11 +95,13 @@ fi
 check "export --format csv exits 0" 0 "$?"
 check "CSV has a header and a row per statement" "$((n + 1))" "$(wc -l < "$T/export.csv")"
 check "CSV lines end with CR LF" "$((n + 1))" "$(grep -c "$(printf '\r')\$" "$T/export.csv")"
-check "CSV header" "id,state,overdue,action_taken,title,purpose,layout,submitted,received,deadline,from_org,from_contact,to_groups,to_contacts,cc,response_contacts,technical_contacts,related,message_id,attachments" \
+check "CSV header" "id,state,overdue,action_taken,title,purpose,layout,submitted,received,deadline,from_org,from_contact,to_groups,to_contacts,cc,response_contacts,technical_contacts,related,message_id,attachments,direction,url,other_identifiers,links" \
 	"$(head -n 1 "$T/export.csv" | tr -d '\r')"
 check "CSV quotes a field with quotes and commas" 1 \
 	"$(grep -c ',"Test ""quotes"", <script>alert(1)</script> & <b>bold</b>",' "$T/export.csv")"
 check "CSV defuses a formula" 1 "$(grep -c ",\"'=HYPERLINK(\"\"x\"\") <evil@example.com>\"," "$T/export.csv")"
+check "CSV ends a row with direction, url, other identifiers and links" yes \
+	"$(grep -q ',incoming,https://datatracker.ietf.org/liaison/2117/,,ORAN-LS-2026-117 LS on transport network slicing for the fronthaul <https://datatracker.ietf.org/documents/LIAISON/[^>]*>.$' "$T/export.csv" && echo yes)"
 check "CSV ids in list order" "$(jq -r '.[].id' "$T/list.json" | tr '\n' ' ')" \
 	"$(tail -n +2 "$T/export.csv" | cut -d, -f1 | tr '\n' ' ')"
 
@@ -124,7 +131,11 @@ check "the title with controls is in the feed without them" 1 \
 "$LIAISON" -c "$CONF" export --format atom > "$T/feed2.atom"
 check "ids do not change from one export to the next" "" \
 	"$(diff "$T/feed.atom" "$T/feed2.atom" | grep '<id>')"
-check "without the pages, entries have no link" 0 "$(grep -c '<link ' "$T/feed.atom")"
+check "without the pages, each entry links to its Datatracker page or its message" "$n" \
+	"$(grep -c '^    <link rel="alternate" type="\(text/html" href="https://datatracker\.ietf\.org/\|message/rfc822" href="mid:\)' "$T/feed.atom")"
+check "entries link to the documents of the Attachments list" yes \
+	"$(grep -q '^    <link rel="related" href="https://datatracker.ietf.org/documents/LIAISON/[^"]*" title="ORAN-LS-2026-117 LS on transport network slicing for the fronthaul"/>$' "$T/feed.atom" && echo yes)"
+check "entries say their direction" "$n" "$(grep -c '^    <category term="incoming"/>$' "$T/feed.atom")"
 mkdir -p "$T/feeddir"
 "$LIAISON" -c "$CONF" export --format atom -o "$T/feeddir"
 check "-o DIR writes DIR/feed.atom with links to the pages" "$n" \
@@ -163,6 +174,10 @@ overdue=$(sql "SELECT ls_id FROM statements WHERE deadline = '2026-12-15' AND st
 check "an overdue statement is marked" yes \
 	"$(grep -q "<li class=\"overdue\"><a href=\"$overdue.html\"" "$T/site/index.html" && echo yes)"
 check "a near deadline is marked" yes "$(grep -q '<li class="soon">' "$T/site/index.html" && echo yes)"
+check "the page says the direction" yes \
+	"$(grep -q '<dt>Direction</dt><dd>incoming</dd>' "$T/site/$overdue.html" && echo yes)"
+check "a page links the documents of the Attachments list" 1 \
+	"$(cat "$T"/site/*.html | grep -c '<dt>Links</dt><dd><a href="https://datatracker.ietf.org/documents/LIAISON/[^"]*">ORAN-LS-2026-117 LS on transport network slicing for the fronthaul</a></dd>')"
 check "the page has its attachments, routes, thread and events" 4 \
 	"$(grep -cE '<h2>(Attachments|Routes|Thread|Events)</h2>' "$T/site/$overdue.html")"
 
@@ -193,6 +208,58 @@ if [ -x "$CHROMIUM" ]; then
 	fi
 else
 	echo "# $CHROMIUM is not installed: the browser checks are skipped"
+fi
+
+# Atom against RFC 4287, with hostile titles: a CDATA end, CR LF, a
+# 10 KB title, and characters XML forbids (C0 controls, U+FFFF, a
+# surrogate's bytes, which are not UTF-8), written straight into the
+# database so that nothing on the way in cleans them.
+i=0
+for title in \
+	"'Ends a CDATA ]]> and opens <![CDATA[ one'" \
+	"'Line one' || char(13, 10) || 'line two'" \
+	"'Long ' || substr(replace(hex(zeroblob(5120)), '0', 'long '), 1, 10240)" \
+	"'Forbidden' || char(1, 27, 65535) || ' ' || cast(x'eda080' AS TEXT) || ' end'"; do
+	i=$((i + 1))
+	sed -e "s/^Message-I[Dd]: <\(.*\)>/Message-ID: <atom-$i-\1>/" \
+	    -e "s|/liaison/[0-9]*/|/liaison/991$i/|" \
+	    -e "s/^Title: .*/Title: Atom hostile $i/" "$first" > "$T/atom-$i.eml"
+	deliver "$T/atom-$i.eml"
+	sql "UPDATE statements SET title = $title WHERE title = 'Atom hostile $i'"
+	check "hostile title $i is in the database" 1 "$(sql "SELECT count(*) FROM statements WHERE title = $title")"
+done
+long=$(sql "SELECT ls_id FROM statements WHERE title LIKE 'Long long%'")
+# A statement without a web page links to its message (RFC 2392).
+sql "UPDATE statements SET url = NULL WHERE title LIKE 'Line one%'"
+crlf_mid=$(sql "SELECT m.message_id FROM statements s JOIN messages m ON m.id = s.message WHERE s.title LIKE 'Line one%'")
+"$LIAISON" -c "$CONF" export --format atom > "$T/hostile.atom" 2> "$T/err"
+check "export --format atom with hostile titles exits 0" "0 " "$? $(cat "$T/err")"
+rm -rf "$T/site"
+"$LIAISON" -c "$CONF" export --format html -o "$T/site" 2> "$T/err"
+check "export --format html with hostile titles exits 0" "0 " "$? $(cat "$T/err")"
+for feed in "$T/hostile.atom" "$T/site/feed.atom"; do
+	name=${feed#"$T"/}
+	if command -v xmllint > /dev/null 2>&1; then
+		xmllint --noout "$feed" 2> "$T/xmllint"
+		check "$name is well-formed (xmllint)" "0 " "$? $(cat "$T/xmllint")"
+	fi
+	if command -v python3 > /dev/null 2>&1; then
+		python3 "$top_srcdir/tests/atom-check.py" "$feed" > "$T/atom-check"
+		check "$name has what RFC 4287 requires (atom-check.py)" "0 $(sql 'SELECT count(*) FROM statements') entries" \
+			"$? $(cat "$T/atom-check")"
+	else
+		echo "# python3 is not installed: RFC 4287's elements not checked"
+	fi
+	check "$name: the CDATA end is escaped" 1 "$(grep -c '<title>\[LS-[0-9-]*\] Ends a CDATA \]\]&gt; and opens &lt;!\[CDATA\[ one</title>' "$feed")"
+	check "$name: the 10 KB title is whole" 1 \
+		"$(grep -c "^    <title>\[$long\] Long \(long \)\{2048\}</title>\$" "$feed")"
+	check "$name holds no forbidden character" 0 "$(forbidden "$feed")"
+done
+check "an entry without a web page links to its message" 1 \
+	"$(grep -c "^    <link rel=\"alternate\" type=\"message/rfc822\" href=\"mid:$crlf_mid\"/>\$" "$T/hostile.atom")"
+if command -v xmllint > /dev/null 2>&1; then
+	check "the CR LF title reads as two lines" "[$(sql "SELECT ls_id FROM statements WHERE title LIKE 'Line one%'")] Line one
+line two" "$(xmllint --xpath "string(//*[local-name()='title'][contains(., 'Line one')])" "$T/hostile.atom")"
 fi
 
 # Usage errors.

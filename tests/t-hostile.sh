@@ -300,7 +300,9 @@ big () {
 	{
 		head_of "$1" "New Liaison Statement, \"Big $2\""
 		printf 'Content-Type: multipart/mixed; boundary="=-big"\n\n--=-big\nContent-Type: text/plain; charset=utf-8\n\n'
-		cat "$LABELS"
+		# A statement of its own, not the labels' statement again (which
+		# would only join that one's thread).
+		sed -e "s|^Title: \(.*\)|Title: \1 ($1 1)|" -e "s|/liaison/[0-9]*/|/liaison/$1-1/|" "$LABELS"
 		printf -- '--=-big\nContent-Type: application/pdf\nContent-Disposition: attachment; filename="big.pdf"\n'
 		printf 'Content-Transfer-Encoding: base64\n\n'
 	} > "$T/$1.eml"
@@ -327,7 +329,10 @@ if [ -x /usr/bin/time ]; then
 		start=$(date +%s)
 		hostile "$name"
 		# The same again under GNU time, as a new message of the same size.
-		sed -i "s/^Message-ID: <$name@/Message-ID: <$(echo "$name" | tr a-z A-Z)@/" "$T/$name.eml"
+		# (Another statement too, of the same size: the same one re-sent
+		# would be a copy.)
+		sed -i -e "s/^Message-ID: <$name@/Message-ID: <$(echo "$name" | tr a-z A-Z)@/" \
+		       -e "s|^\(Title: .*\) ($name 1)\$|\1 ($name 2)|" -e "s|/liaison/$name-1/|/liaison/$name-2/|" "$T/$name.eml"
 		/usr/bin/time -f %M -o "$T/$name.kb" "$LIAISON" -c "$CONF" deliver < "$T/$name.eml" 2>/dev/null
 		kb=$(tail -1 "$T/$name.kb")
 		echo "peak memory of deliver, $size bytes ($name): $kb KB, $(($(date +%s) - start)) s for both deliveries"

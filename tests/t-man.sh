@@ -1,5 +1,6 @@
 #!/bin/sh
-# The manual pages: mandoc -Tlint finds nothing in either; liaison(1) has an
+# The manual pages: mandoc -Tlint, groff -ww and man --warnings find
+# nothing in either; liaison(1) has an
 # entry for every command that `liaison --help` lists, and documents no other
 # command; liaison.conf(5) has an entry for every section and key that
 # src/base/conf.c reads, and for no other key. Skipped when mandoc is missing.
@@ -29,6 +30,31 @@ for page in "$MAN1" "$MAN5"; do
 		ok "mandoc -Tlint -W warning $name is silent"
 	fi
 done
+
+# 1a. A quoting macro nested in another (.Brq Ql a , Ql b) raises no
+# warning, but renders its closing quotes piled up at the end: `a, `b''.
+for page in "$MAN1" "$MAN5"; do
+	check "$(basename "$page") renders no nested quotes" 0 \
+		"$(mandoc -T ascii "$page" | grep -c "'''")"
+done
+
+# 1b. What groff says when it formats the pages as man(1) shows them:
+# no warning of any kind (-ww), such as a line it cannot break or a
+# macro nested where it does not belong. man(1) formats for its own
+# width, 80 columns when its output is not a terminal.
+if command -v groff > /dev/null 2>&1; then
+	for page in "$MAN1" "$MAN5"; do
+		name=$(basename "$page")
+		groff -ww -mandoc -z "$page" > "$T/groff" 2>&1
+		check "groff -ww -mandoc -z $name is silent" "" "$(cat "$T/groff")"
+		if command -v man > /dev/null 2>&1; then
+			MANWIDTH=80 man --warnings -l "$page" 2>&1 > /dev/null | grep -v '^man: can.t set the locale' > "$T/man"
+			check "man --warnings -l $name is silent" "" "$(cat "$T/man")"
+		fi
+	done
+else
+	echo "# groff is not installed: its warnings are not checked"
+fi
 
 # 2. Commands: the lines indented two spaces under "Commands:" in --help,
 # up to the blank line; the first word of each is the command.

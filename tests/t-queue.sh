@@ -83,7 +83,7 @@ check "the backoff doubles" "2026-11-27T10:16:00Z" "$(queue list --json | jq -r 
 # The mail system is back.
 rm "$T/fail"
 LIAISON_NOW=2026-11-27T10:20:00Z queue run > "$T/run.txt"
-check "queue run says what it sent" "queue run: 2 sent, 0 deferred, 0 failed" "$(tail -1 "$T/run.txt")"
+check "queue run says what it sent" "queue run: 2 sent, 0 failed, 0 waiting for a later attempt" "$(tail -1 "$T/run.txt")"
 check "each message was handed over once more" 6 "$(calls)"
 check "the last two calls were the forward and the acknowledgement" \
 	"$(our_id LS-2026-0001 ack) $(our_id LS-2026-0001 forward)" \

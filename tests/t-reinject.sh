@@ -71,7 +71,9 @@ check "the Maildir is left as it was" "cur new tmp" "$(ls "$T/Maildir" | tr '\n'
 
 # --dry-run: the same report as a real run, and nothing written.
 cp "$first" "$T/new.eml"
-sed -i 's/^Message-I[Dd]: <\(.*\)>/Message-ID: <dry-\1>/; s/^Title: /Title: Dry run: /' "$T/new.eml"
+# (A Datatracker page of its own too: with the first's, it would be the
+# first arriving again.)
+sed -i 's/^Message-I[Dd]: <\(.*\)>/Message-ID: <dry-\1>/; s/^Title: /Title: Dry run: /; s|/liaison/[0-9]*/|/liaison/9801/|' "$T/new.eml"
 { echo "From sender@example.org Sat Nov 28 10:00:00 2026"; cat "$T/new.eml"; } > "$T/new.mbox"
 before=$(sql 'SELECT count(*) FROM messages')
 msgs_before=$(find "$T/spool/msg" -type f | wc -l)

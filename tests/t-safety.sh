@@ -92,13 +92,13 @@ deliver "$T/unauth.eml" -f mallory@itu.int
 check "an unauthorized sender exits 0" 0 "$rc"
 id=$(sql "SELECT s.ls_id FROM statements s JOIN messages m ON m.id = s.message WHERE m.message_id = 'unauth@itu.int'")
 check "an unauthorized sender's statement is held" "held|unauthorized sender" \
-	"$(sql "SELECT state, hold_reason FROM statements WHERE ls_id = '$id'")"
+	"$(sql "SELECT state, hold_reason FROM statements WHERE ls_id = '$id'" | sed 's/: .*//')"
 check "only triage and the organization's managers hear of it" \
 	"liaison-coordination@example.org triage sent; scott.mansfield@example.com manager sent" "$(routes "$id")"
 check "one message: the held notice" 1 "$(( $(outbox_count) - before ))"
 check "it is not acknowledged to the sender" "" "$(our_id "$id" ack)"
 check "it is not forwarded" "" "$(our_id "$id" forward)"
-check "the notice says why" 1 "$(grep -c '^Reason: unauthorized sender$' "$(out_file "$(our_id "$id" held)")")"
+check "the notice says why" 1 "$(grep -c '^Reason: unauthorized sender: mallory@itu.int is not on the authorized list of ITU-T SG15$' "$(out_file "$(our_id "$id" held)")")"
 
 # With authserv-id set, our server's verdict decides.
 write_config "authserv-id = mx.example.org"
@@ -118,7 +118,7 @@ deliver "$T/forged.eml"
 check "a forged Authentication-Results below ours exits 0" 0 "$rc"
 id=$(sql "SELECT s.ls_id FROM statements s JOIN messages m ON m.id = s.message WHERE m.message_id = 'forged@itu.int'")
 check "a forged Authentication-Results below ours does not count" "held|unauthenticated sender" \
-	"$(sql "SELECT state, hold_reason FROM statements WHERE ls_id = '$id'")"
+	"$(sql "SELECT state, hold_reason FROM statements WHERE ls_id = '$id'" | sed 's/: .*//')"
 check "and only the held notice went out" "liaison-coordination@example.org, scott.mansfield@example.com" \
 	"$(envelope "$(out_file "$(our_id "$id" held)")")"
 check "one message" 1 "$(( $(outbox_count) - before ))"
@@ -126,23 +126,23 @@ check "one message" 1 "$(( $(outbox_count) - before ))"
 new_id dkimfail < "$S/01-action-ccamp.eml" | ar "mx.example.org; dkim=fail header.d=itu.int" > "$T/dkimfail.eml"
 deliver "$T/dkimfail.eml"
 check "dkim=fail is held as unauthenticated" "held|unauthenticated sender" \
-	"$(sql "SELECT s.state, s.hold_reason FROM statements s JOIN messages m ON m.id = s.message WHERE m.message_id = 'dkimfail@itu.int'")"
+	"$(sql "SELECT s.state, s.hold_reason FROM statements s JOIN messages m ON m.id = s.message WHERE m.message_id = 'dkimfail@itu.int'" | sed 's/: .*//')"
 
 new_id other < "$S/01-action-ccamp.eml" | ar "relay.example.net; dkim=pass header.d=itu.int" > "$T/other.eml"
 deliver "$T/other.eml"
 check "another server's pass does not count" "held|unauthenticated sender" \
-	"$(sql "SELECT s.state, s.hold_reason FROM statements s JOIN messages m ON m.id = s.message WHERE m.message_id = 'other@itu.int'")"
+	"$(sql "SELECT s.state, s.hold_reason FROM statements s JOIN messages m ON m.id = s.message WHERE m.message_id = 'other@itu.int'" | sed 's/: .*//')"
 
 new_id spfalien < "$S/01-action-ccamp.eml" | ar "mx.example.org; spf=pass smtp.mailfrom=mallory@evil.example" > "$T/spf.eml"
 deliver "$T/spf.eml"
 check "an SPF pass for another domain does not count" "held|unauthenticated sender" \
-	"$(sql "SELECT s.state, s.hold_reason FROM statements s JOIN messages m ON m.id = s.message WHERE m.message_id = 'spfalien@itu.int'")"
+	"$(sql "SELECT s.state, s.hold_reason FROM statements s JOIN messages m ON m.id = s.message WHERE m.message_id = 'spfalien@itu.int'" | sed 's/: .*//')"
 
 new_id both < "$S/01-action-ccamp.eml" | from "Mallory <mallory@itu.int>" |
 	ar "mx.example.org; dkim=pass header.d=itu.int" > "$T/both.eml"
 deliver "$T/both.eml"
 check "authenticated but not on the list" "held|unauthorized sender" \
-	"$(sql "SELECT s.state, s.hold_reason FROM statements s JOIN messages m ON m.id = s.message WHERE m.message_id = 'both@itu.int'")"
+	"$(sql "SELECT s.state, s.hold_reason FROM statements s JOIN messages m ON m.id = s.message WHERE m.message_id = 'both@itu.int'" | sed 's/: .*//')"
 
 check "integrity_check" ok "$(sql 'PRAGMA integrity_check')"
 finish

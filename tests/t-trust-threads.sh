@@ -84,8 +84,12 @@ for m in "$S/01-action-ccamp.eml" "$S/02-information-detnet.eml" "$T/orphan.eml"
 	check "deliver $(basename "$m") exits 0" 0 "$rc"
 done
 check "three statements, open" "open open open" \
-	"$(sql "SELECT group_concat(state, ' ') FROM (SELECT state FROM statements ORDER BY id)")"
+	"$(sql "SELECT group_concat(state, ' ') FROM (SELECT state FROM statements WHERE handle IS NULL ORDER BY id)")"
 check "the orphan joined LS-2026-0003 as a reply" "reply|reply|LS-2026-0003" "$(row orphan-3@example.com)"
+check "held while it had no thread, it is held no more" "dismissed|adopted" \
+	"$(sql "SELECT s.state || '|' || e.type FROM statements s JOIN messages m ON m.id = s.message
+		JOIN events e ON e.statement = s.id WHERE m.message_id = 'orphan-3@example.com' AND s.handle IS NOT NULL
+		ORDER BY e.id DESC LIMIT 1")"
 check "the orphan left LS-2026-0003 open" open "$(field LS-2026-0003 state)"
 check "the orphan's event says why" \
 	"reply from Mallory <mallory@example.com> <orphan-3@example.com> not counted: the sender is not a list, chair or AD of the statement's groups nor a manager of its organization; state unchanged (it came before its parent)" \
@@ -254,7 +258,7 @@ deliver "$T/conflict.eml"
 check "a conflict: exits 0" 0 "$rc"
 check "a conflict: recorded, held" "1|Message-ID already recorded with other content" \
 	"$(sql "SELECT conflict || '|' || hold_reason FROM messages WHERE subject LIKE 'Amended:%'")"
-check "a conflict: no statement of its own" 3 "$(sql 'SELECT count(*) FROM statements')"
+check "a conflict: no statement of its own" 3 "$(sql 'SELECT count(*) FROM statements WHERE handle IS NULL')"
 check "a conflict: exactly one message sent" $((n_out + 1)) "$(outbox_count)"
 check "a conflict: it went to triage" 1 "$(since "$TRIAGE")"
 check "a conflict: nothing to the sender" 0 "$(since tsbsg15@itu.int)"

@@ -116,7 +116,8 @@ check "another secret file" no "$(cmp -s "$T/spool/secret" "$T/other-spool/secre
 # again into another register with that spool, the same ids).
 sed -e "s|^database *=.*|database = $T/race.db|" -e "s|^spool *=.*|spool = $T/race-spool|" "$CONF" > "$T/race.conf"
 for i in 1 2 3 4; do
-	sed "s/^Message-ID: .*/Message-ID: <race-$i@example.net>/" "$S/03-response-opsawg.eml" > "$T/race-$i.eml"
+	sed -e "s/^Message-ID: .*/Message-ID: <race-$i@example.net>/" -e "s/^Title: \(.*\)/Title: \1 $i/" \
+	    -e "s|/liaison/\([0-9]*\)/|/liaison/\1$i/|" "$S/03-response-opsawg.eml" > "$T/race-$i.eml"
 	"$LIAISON" -c "$T/race.conf" deliver -r statements@example.org < "$T/race-$i.eml" > /dev/null 2>&1 &
 done
 wait
@@ -280,7 +281,8 @@ check "it is recorded, the byte replaced" "j�rg@itu.int" \
 
 # --- A title holding an encoded-word: our Subject decodes to no line break.
 sed -e 's/^Message-ID: .*/Message-ID: <ew-1@mailgw.itu.int>/' \
-    -e 's/^Title: .*/Title: =?utf-8?q?a=0D=0AFake: header?= LS/' "$S/01-action-ccamp.eml" > "$T/ew.eml"
+    -e 's/^Title: .*/Title: =?utf-8?q?a=0D=0AFake: header?= LS/' \
+    -e 's|/liaison/2101/|/liaison/9201/|' "$S/01-action-ccamp.eml" > "$T/ew.eml"
 deliver "$T/ew.eml" -f tsbsg15@itu.int -r statements@example.org
 check "the encoded-word title exits 0" 0 "$rc"
 id=$(sql "SELECT s.ls_id FROM statements s JOIN messages m ON m.id = s.message WHERE m.message_id = 'ew-1@mailgw.itu.int'")

@@ -247,6 +247,56 @@ test_sender (void **state)
 	assert_false (authorize_is_sender_reason ("too many recipients: the forward would go to 60"));
 }
 
+/* A hold reason names the sender and the rule, after the reason. */
+typedef struct {
+	const char *authserv_id;
+	const char *org;
+	const char *envelope;
+	const char *text;
+	const char *expected;
+} ExplainCase;
+
+static const ExplainCase explain_cases[] = {
+	{ NULL, "IEEE 802.1", NULL, "From: Mallory <mallory@evil.example>\nSubject: LS\n\nx\n",
+	  AUTHORIZE_OUTSIDE_DOMAINS ": mallory@evil.example is not in IEEE 802.1's domains (ieee.org)" },
+	{ NULL, "No Domains", NULL, "From: someone@example.net\nSubject: LS\n\nx\n",
+	  AUTHORIZE_OUTSIDE_DOMAINS ": someone@example.net is not in No Domains's domains (none)" },
+	{ NULL, "ITU-T SG15", NULL, "From: mallory@itu.int\nSubject: LS\n\nx\n",
+	  AUTHORIZE_UNAUTHORIZED ": mallory@itu.int is not on the authorized list of ITU-T SG15" },
+	{ NULL, "Some Forum", NULL, "From: someone@forum.example\nSubject: LS\n\nx\n",
+	  AUTHORIZE_UNKNOWN_ORG ": \"Some Forum\", sent by someone@forum.example, is not in the directory" },
+	{ NULL, "IEEE 802.1", "mallory@evil.example", "From: someone@ieee.org\nSubject: LS\n\nx\n",
+	  AUTHORIZE_ENVELOPE ": envelope sender mallory@evil.example, From someone@ieee.org" },
+	{ MX, "ITU-T SG13", NULL, "From: rapporteur@itu.int\nSubject: LS\n\nx\n",
+	  AUTHORIZE_UNAUTHENTICATED ": mx.example.org shows no dkim=pass or aligned spf=pass for "
+	  "rapporteur@itu.int" },
+};
+
+static void
+test_explain (void **state)
+{
+	(void) state;
+	for (gsize i = 0; i < G_N_ELEMENTS (explain_cases); i++) {
+		const ExplainCase *c = &explain_cases[i];
+		g_autoptr (Config) config = load_config (c->authserv_id);
+		g_autoptr (Message) message = testlib_message_from_text (c->text);
+		g_autoptr (Statement) s = statement_new ();
+		g_autofree char *why = NULL;
+		const char *got;
+
+		s->from_org = g_strdup (c->org);
+		s->from_org_text = g_strdup (c->org);
+		message->sender = g_strdup (c->envelope);
+		got = authorize_sender (config, s, message);
+		assert_non_null (got);
+		why = authorize_explain (config, s, message, got);
+		assert_string_equal (why, c->expected);
+		/* The reason stays its prefix: events and tests still match. */
+		assert_true (g_str_has_prefix (why, got));
+		assert_true (authorize_is_sender_reason (why));
+	}
+}
+
 /* Who gets the acknowledgement of a sender that passed the checks. */
 typedef struct {
 	const char *name;
@@ -340,6 +390,7 @@ main (void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test (test_authenticated),
 		cmocka_unit_test (test_sender),
+		cmocka_unit_test (test_explain),
 		cmocka_unit_test (test_reply_address),
 		cmocka_unit_test (test_in_domains),
 	};

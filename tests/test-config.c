@@ -670,8 +670,12 @@ test_check (void **state)
 		const char *extra;    /* appended to the [liaison] section */
 		const char *problem;  /* NULL: none */
 	} cases[] = {
-		{ "database = fresh/db/l.db\nspool = fresh/spool\n"
+		/* Missing directories: the spool's is created with its parents, so
+		 * the database's must exist unless it is one of them. */
+		{ "database = fresh/l.db\nspool = fresh/spool\n"
 		  "[delivery]\nmethod = maildir\n", NULL },
+		{ "database = fresh/db/l.db\nspool = fresh/spool\n"
+		  "[delivery]\nmethod = maildir\n", "/fresh/db does not exist" },
 		{ "database = a-file/l.db\nspool = spool\n"
 		  "[delivery]\nmethod = maildir\n", "[liaison] database: " },
 		{ "database = l.db\nspool = a-file\n"
@@ -683,6 +687,9 @@ test_check (void **state)
 		{ "database = l.db\nspool = spool\n"
 		  "[delivery]\nmethod = sendmail\nsendmail = /nonexistent/sendmail\n",
 		  "[delivery] sendmail: /nonexistent/sendmail is not executable" },
+		{ "database = l.db\nspool = spool\n"
+		  "[delivery]\nmethod = sendmail\nsendmail = /\n",
+		  "[delivery] sendmail: / is not a program" },
 		{ "database = l.db\nspool = spool\nbogus = 1\n"
 		  "[delivery]\nmethod = smtp\n", "[liaison] bogus: unknown key" },
 	};
@@ -781,6 +788,10 @@ static const ResolveCase resolve_cases[] = {
 	  "Subject: LS from O-RAN Alliance WG9 on transport\n", "O-RAN", "ccamp", NULL },
 	{ NULL, "ccamp", NULL, NULL, "someone@example.com",
 	  "Subject: Re: LS from SG 15\n", "ITU-T SG15", "ccamp", NULL },
+	/* A subject names the body an earlier statement came from after
+	 * "reply to": that is not this one's writer. */
+	{ NULL, "ccamp", NULL, NULL, "someone@ieee.org",
+	  "Subject: Reply to ITU-T SG13 LS on transport\n", "IEEE 802.1", "ccamp", NULL },
 	/* The text outranks the sender's domain. */
 	{ "ITU-T SG13", "ccamp", NULL, NULL, "liaison@3gpp.org", NULL, "ITU-T SG13", "ccamp", NULL },
 	/* The sender: authorized address, domain, parent domain. */
@@ -799,7 +810,9 @@ static const ResolveCase resolve_cases[] = {
 	  NULL, "detnet,mpls", NULL },
 	{ NULL, NULL, NULL, NULL, "", "To: Statements <statements+opsawg@example.org>\n", NULL, "opsawg", NULL },
 	{ NULL, NULL, NULL, NULL, "", "To: undisclosed: detnet@ietf.org;\n", NULL, "detnet", NULL },
-	{ NULL, "mpls", "ccamp", NULL, "", "Cc: teas@ietf.org, mpls@ietf.org\n", NULL, "mpls,ccamp,teas", NULL },
+	/* The statement's own destinations outrank the lists on the mail. */
+	{ NULL, "mpls", "ccamp", NULL, "", "Cc: teas@ietf.org, mpls@ietf.org\n", NULL, "mpls,ccamp", NULL },
+	{ NULL, "Some Other Body", NULL, NULL, "", "Cc: teas@ietf.org\n", NULL, "teas", NULL },
 	{ NULL, "Foo WG|ccamp", NULL, NULL, "", NULL, NULL, "ccamp", NULL },
 	/* Held. */
 	{ "BBF", "Network Modeling (netmod)", NULL, NULL, "", "To: statements@example.org\n", "BBF", "",

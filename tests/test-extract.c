@@ -14,6 +14,7 @@
 
 #include "base/conf.h"
 #include "input/document.h"
+#include "input/document-child.h"
 #include "stages/extract.h"
 #include "input/message.h"
 #include "stages/resolve.h"
@@ -147,11 +148,19 @@ extract_file (const char *path, char **why)
 	g_autoptr (GPtrArray) texts = NULL;
 	GString *out;
 
+	DocumentLimits limits;
+
 	if (message == NULL) {
 		*why = g_strdup_printf ("%s: %s", path, error->message);
 		return NULL;
 	}
-	statement = extract_statement (message);
+	/* As deliver does: the documents read in a child first. */
+	document_limits_init (&limits, 0);
+	if (!document_child_read (message, &limits, NULL, NULL, &error)) {
+		*why = g_strdup_printf ("%s: %s", path, error->message);
+		return NULL;
+	}
+	statement = extract_statement (message, directory);
 	out = g_string_new (NULL);
 	{
 		g_autofree char *dump = dump_statement (statement);
@@ -351,6 +360,93 @@ test_documents (void **state)
 	assert_true (n >= 4);
 }
 
+/* The child's limits for a given time-limit. */
+static void
+test_document_limits (void **state)
+{
+	static const struct {
+		guint time_limit, cpu, wall, total;
+	} cases[] = {
+		{ 0, 10, 15, 40 }, { 120, 10, 15, 40 }, { 600, 10, 15, 40 }, { 30, 3, 5, 10 },
+		{ 8, 1, 2, 2 }, { 1, 1, 2, 2 },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		DocumentLimits limits;
+
+		document_limits_init (&limits, cases[i].time_limit);
+		assert_int_equal (limits.cpu_seconds, cases[i].cpu);
+		assert_int_equal (limits.wall_seconds, cases[i].wall);
+		assert_int_equal (limits.total_seconds, cases[i].total);
+		assert_true (limits.memory >= DOCUMENT_CHILD_MEMORY);
+		assert_int_equal (limits.output, DOCUMENT_CHILD_OUTPUT);
+	}
+	for (int l = DOCUMENT_LIMIT_CPU; l <= DOCUMENT_LIMIT_CRASH; l++)
+		assert_int_equal (document_limit_from_string (document_limit_to_string (l)), l);
+	assert_null (document_limit_to_string (DOCUMENT_LIMIT_NONE));
+	assert_int_equal (document_limit_from_string ("no such limit"), DOCUMENT_LIMIT_NONE);
+}
+
+/* A document read in a child: its text; none for a damaged one; and the
+ * output limit, which a small one shows without depending on time. */
+static void
+test_document_child (void **state)
+{
+	g_autofree char *path = g_build_filename (SRCDIR, "tests", "data", "documents", "two-pages.pdf", NULL);
+	g_autofree char *data = NULL;
+	g_autofree char *direct = NULL;
+	char *text = NULL;
+	DocumentLimits limits;
+	DocumentLimit limit;
+	gsize len;
+
+	if (!document_supported ())
+		skip ();
+	assert_true (g_file_get_contents (path, &data, &len, NULL));
+	document_limits_init (&limits, 0);
+	direct = document_pdf_text ((const guint8 *) data, len, NULL);
+	assert_true (document_child_text (&limits, DOCUMENT_PDF, (const guint8 *) data, len, &text, &limit, NULL));
+	assert_int_equal (limit, DOCUMENT_LIMIT_NONE);
+	assert_string_equal (text, direct);
+	g_clear_pointer (&text, g_free);
+
+	assert_true (document_child_text (&limits, DOCUMENT_PDF, (const guint8 *) "%PDF-1.4\n%%EOF\n", 15,
+	                                  &text, &limit, NULL));
+	assert_int_equal (limit, DOCUMENT_LIMIT_NONE);
+	assert_null (text);
+
+	limits.output = 10;
+	assert_true (document_child_text (&limits, DOCUMENT_PDF, (const guint8 *) data, len, &text, &limit, NULL));
+	assert_int_equal (limit, DOCUMENT_LIMIT_OUTPUT);
+	assert_null (text);
+}
+
+/* A message whose documents have used up their time: the rest are not
+ * read (no child is started), and a note says so. */
+static void
+test_document_budget (void **state)
+{
+	g_autofree char *path = g_build_filename (SRCDIR, "tests", "data", "extract", "3gpp-pdf.eml", NULL);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (Message) message = message_open_file (path, MAX_MESSAGE_SIZE, &error);
+	g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GPtrArray) texts = NULL;
+	DocumentLimits limits;
+
+	if (!document_supported ())
+		skip ();
+	assert_non_null (message);
+	document_limits_init (&limits, 0);
+	limits.total_seconds = 0;
+	assert_true (document_child_read (message, &limits, NULL, notes, &error));
+	assert_int_equal (notes->len, 1);
+	assert_string_equal (g_ptr_array_index (notes, 0),
+	                     "document S2-2603456.pdf: text not extracted: time limit");
+	texts = message_texts (message);
+	for (guint i = 0; i < texts->len; i++)
+		assert_int_not_equal (((MessageText *) g_ptr_array_index (texts, i))->kind, MESSAGE_TEXT_DOCUMENT);
+}
+
 /* Documents that are no documents, from memory. */
 static void
 test_document_errors (void **state)
@@ -390,6 +486,11 @@ static const struct {
 	{ "Liaison statement - TR-451 YANG", "TR-451 YANG" },
 	{ "Liaison statement on TR-451 YANG", "Liaison statement on TR-451 YANG" },
 	{ "Liaison from SG15 to CCAMP", "Liaison from SG15 to CCAMP" },
+	{ "Liaison from IEEE 802.1 - TSN profiles", "TSN profiles" },
+	{ "Liaison statement from ITU-T SG15: OTN YANG", "OTN YANG" },
+	{ "LS to O-RAN WG9 \xe2\x80\x93 fronthaul", "fronthaul" },
+	{ "Liaison statement to IETF MADINAS", "Liaison statement to IETF MADINAS" },
+	{ "Liaison from ITU-T SG15 on G.8275", "Liaison from ITU-T SG15 on G.8275" },
 	{ "[ccamp] FW: LS on OTN", "LS on OTN" },
 	{ "WG: TR: LS on OTN", "LS on OTN" },
 	{ "Re: LS on OTN", NULL },
@@ -466,6 +567,11 @@ static const LayoutCase layout_cases[] = {
 	  "We send this liaison statement for your comments by 1 March 2027.\n",
 	  "Attached", MESSAGE_TEXT_DOCUMENT, LAYOUT_FREEFORM, NULL, PURPOSE_COMMENT, "2027-03-01", "BBF TC",
 	  "IETF OPSAWG", 1 },
+	{ "free-form: the purpose of the line that names the IETF",
+	  "For action to: Broadband Forum\nFor information to: IETF OPSAWG\n\n"
+	  "We send this liaison statement to the Broadband Forum and copy the IETF.\n",
+	  "LS on YANG", MESSAGE_TEXT_BODY, LAYOUT_FREEFORM, NULL, PURPOSE_INFORMATION, NULL, NULL,
+	  "Broadband Forum", 2 },
 	{ "free-form cover note", "Dear CCAMP chairs,\n\nplease find attached a liaison statement for action.\n",
 	  "LS on OTN", MESSAGE_TEXT_BODY, LAYOUT_FREEFORM, NULL, PURPOSE_ACTION, NULL, NULL, "CCAMP", 1 },
 	{ "a question about a statement is none",
@@ -665,6 +771,9 @@ main (void)
 		cmocka_unit_test (test_layouts),
 		cmocka_unit_test (test_documents),
 		cmocka_unit_test (test_document_errors),
+		cmocka_unit_test (test_document_limits),
+		cmocka_unit_test (test_document_child),
+		cmocka_unit_test (test_document_budget),
 	};
 	g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
 	g_autofree char *dir = g_build_filename (SRCDIR, "tests", "data", "extract", NULL);

@@ -66,6 +66,15 @@ full_statement (void)
 	related->id = g_strdup ("LS-2026-0003");
 	related->relation = g_strdup ("responds-to");
 	g_ptr_array_add (s->related, related);
+	s->url = g_strdup ("https://datatracker.ietf.org/liaison/2007/");
+	add_string (s->other_identifiers, "SG15-LS123");
+	add_string (s->other_identifiers, "COM15-LS45");
+	{
+		Link *link = g_new0 (Link, 1);
+		link->title = g_strdup ("LS on OTN beyond 400G");
+		link->url = g_strdup ("https://datatracker.ietf.org/documents/LIAISON/ls-otn.pdf");
+		g_ptr_array_add (s->links, link);
+	}
 	s->message_id = g_strdup ("ls-0007@datatracker.example.org");
 	s->body = g_strdup ("First line of the body.\n\nSecond paragraph.\n");
 	g_ptr_array_add (s->attachments,
@@ -122,18 +131,20 @@ assert_keys (JsonObject *object, const char *const *expected)
 
 static const char *const top_full_keys[] = {
 	"id", "state", "overdue", "action_taken", "title", "purpose", "layout",
-	"submitted", "received", "deadline", "from", "to", "cc", "response_contacts",
-	"technical_contacts", "related", "message_id", "body", "attachments", "routes",
-	"thread", "events", NULL,
+	"submitted", "received", "deadline", "hold_reason", "handle", "undelivered", "from", "to",
+	"cc", "response_contacts", "technical_contacts", "direction", "url", "other_identifiers",
+	"links", "related", "message_id", "body", "attachments", "routes", "thread", "events", NULL,
 };
 static const char *const top_list_keys[] = {
 	"id", "state", "overdue", "action_taken", "title", "purpose", "layout",
-	"submitted", "received", "deadline", "from", "to", "cc", "response_contacts",
-	"technical_contacts", "related", "message_id", "attachments", "routes", NULL,
+	"submitted", "received", "deadline", "hold_reason", "handle", "undelivered", "from", "to",
+	"cc", "response_contacts", "technical_contacts", "direction", "url", "other_identifiers",
+	"links", "related", "message_id", "attachments", "routes", NULL,
 };
 static const char *const from_keys[] = { "org", "contact", NULL };
 static const char *const to_keys[] = { "groups", "contacts", NULL };
 static const char *const related_keys[] = { "id", "relation", NULL };
+static const char *const link_keys[] = { "title", "url", NULL };
 static const char *const attachment_keys[] = { "filename", "content_type", "size", "sha256", NULL };
 static const char *const route_keys[] = { "address", "role", "status", NULL };
 static const char *const thread_keys[] = { "message_id", "from", "date", "role", NULL };
@@ -221,6 +232,9 @@ test_json_full (void **state)
 		{ "deadline", "2027-01-15" },
 		{ "message_id", "ls-0007@datatracker.example.org" },
 		{ "body", "First line of the body.\n\nSecond paragraph.\n" },
+		{ "direction", "incoming" },
+		{ "url", "https://datatracker.ietf.org/liaison/2007/" },
+		{ "other_identifiers", "SG15-LS123, COM15-LS45" },
 	};
 
 	assert_int_equal (JSON_NODE_TYPE (root), JSON_NODE_OBJECT);
@@ -230,6 +244,11 @@ test_json_full (void **state)
 		assert_string_member (o, strings[i].key, strings[i].value);
 	assert_boolean_member (o, "overdue", FALSE);
 	assert_boolean_member (o, "action_taken", FALSE);
+
+	array = assert_object_array (o, "links", 1, link_keys);
+	sub = json_array_get_object_element (array, 0);
+	assert_string_member (sub, "title", "LS on OTN beyond 400G");
+	assert_string_member (sub, "url", "https://datatracker.ietf.org/documents/LIAISON/ls-otn.pdf");
 
 	sub = json_object_get_object_member (o, "from");
 	assert_keys (sub, from_keys);
@@ -304,9 +323,10 @@ test_json_empty (void **state)
 {
 	static const char *const nullable[] = {
 		"title", "purpose", "layout", "submitted", "deadline", "message_id", "body",
+		"url", "other_identifiers",
 	};
 	static const char *const arrays[] = {
-		"cc", "response_contacts", "technical_contacts", "related", "attachments",
+		"cc", "response_contacts", "technical_contacts", "links", "related", "attachments",
 		"routes", "thread", "events",
 	};
 	g_autoptr(Statement) s = statement_new ();
@@ -321,6 +341,7 @@ test_json_empty (void **state)
 
 	assert_keys (o, top_full_keys);
 	assert_string_member (o, "state", "held");
+	assert_string_member (o, "direction", "incoming");
 	assert_boolean_member (o, "overdue", FALSE);
 	assert_boolean_member (o, "action_taken", FALSE);
 	for (guint i = 0; i < G_N_ELEMENTS (nullable); i++)
@@ -727,6 +748,9 @@ test_card (void **state)
 		"\nReceived:           2026-11-20T10:11:12Z\n",
 		"\nMessage-ID:         ls-0007@datatracker.example.org\n",
 		"\nLayout:             datatracker\n",
+		"\nDirection:          incoming\n",
+		"\nURL:                https://datatracker.ietf.org/liaison/2007/\n",
+		"\nLinks:\n  LS on OTN beyond 400G  https://datatracker.ietf.org/documents/LIAISON/ls-otn.pdf\n",
 		"\nRelated:\n  LS-2026-0003  responds-to\n",
 		"\nAttachments:\n  ls-otn.pdf  application/pdf  120.5 KiB  sha256:0123456789ab\n",
 		"\nRoutes:\n  ccamp@ietf.org  list  sent\n",

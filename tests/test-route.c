@@ -319,6 +319,27 @@ test_reminder (void **state)
 	}
 }
 
+/* Groups named for information only are reminded of nothing. */
+static void
+test_reminder_information (void **state)
+{
+	g_autoptr (Config) config = load_config (NULL);
+	g_autoptr (Statement) s = statement_new ();
+	g_autoptr (RoutePlan) plan = NULL;
+
+	(void) state;
+	g_ptr_array_add (s->groups, g_strdup ("ccamp"));
+	s->from_org = g_strdup ("ITU-T SG15");
+	s->purpose = PURPOSE_INFORMATION;
+	s->deadline = g_strdup ("2027-04-10");
+	plan = route_reminder (s, config, TRUE);
+	assert_int_equal (plan->routes->len, 0);
+	route_plan_free (g_steal_pointer (&plan));
+	s->purpose = PURPOSE_ACTION;
+	plan = route_reminder (s, config, TRUE);
+	assert_true (plan->routes->len > 0);
+}
+
 /* max-recipients on a reminder: response contacts go first, then the
  * managers; the chairs stay. What was left out is named. */
 static void
@@ -463,6 +484,7 @@ main (void)
 		cmocka_unit_test (test_recipients),
 		cmocka_unit_test (test_reminder),
 		cmocka_unit_test (test_reminder_cap),
+		cmocka_unit_test (test_reminder_information),
 		cmocka_unit_test (test_too_many),
 		cmocka_unit_test (test_remove),
 		cmocka_unit_test (test_directory),

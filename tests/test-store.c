@@ -21,6 +21,7 @@
 #include "base/error.h"
 #include "base/gmime-util.h"
 #include "base/guard.h"
+#include "store/doctext.h"
 #include "store/spool.h"
 #include "base/statement.h"
 #include "store/store.h"
@@ -921,6 +922,87 @@ test_dedupe (void **state)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Held messages */
+
+/* Records the held message (no statement) of a new message; its handle. */
+static char *
+record_held (Store *store, const char *message_id, const char *received)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (Statement) s = statement_new ();
+	gint64 row = record (store, message_id, message_id, received, NULL);
+
+	s->title = g_strdup ("Lunch");
+	s->hold_reason = g_strdup ("not a liaison statement");
+	s->state = STATE_HELD;
+	s->received = g_strdup (received);
+	assert_true (store_begin (store, &error));
+	if (!store_add_held_message (store, s, row, &error))
+		fail_msg ("store_add_held_message: %s", error->message);
+	assert_true (store_commit (store, &error));
+	assert_string_equal (s->id, s->handle);
+	return g_strdup (s->id);
+}
+
+/* Handles are a series of their own, apart from the ids; a promoted one
+ * takes the next id and keeps its handle, which still finds it; the next
+ * handle is past it; only held messages are listed with held set. */
+static void
+test_held_messages (void **state)
+{
+	Fixture *f = *state;
+	g_autoptr (Store) store = open_store (f);
+	g_autoptr (Statement) ls = make_statement ("Real", STATE_OPEN, PURPOSE_ACTION, "O", "g", NULL,
+	                                           "2026-04-01T00:00:00Z");
+	g_autoptr (Statement) fields = statement_new ();
+	g_autoptr (Statement) got = NULL;
+	g_autoptr (GPtrArray) list = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autofree char *h1 = NULL, *h2 = NULL, *h3 = NULL, *promoted = NULL;
+	gint64 messages = -1, statements = -1, held = -1;
+	StoreFilter filter = { 0 };
+
+	record (store, "ls-1@example.net", "l1", "2026-04-01T00:00:00Z", ls);
+	h1 = record_held (store, "h-1@example.net", "2026-04-02T00:00:00Z");
+	h2 = record_held (store, "h-2@example.net", "2026-04-03T00:00:00Z");
+	assert_string_equal (h1, "HM-2026-0001");
+	assert_string_equal (h2, "HM-2026-0002");
+	assert_true (store_count (store, &messages, &statements, &held, &error));
+	assert_int_equal (statements, 1);
+	assert_int_equal (held, 2);
+	list = store_list_statements (store, &filter, &error);
+	assert_int_equal (list->len, 1);
+	g_clear_pointer (&list, g_ptr_array_unref);
+	filter.held = TRUE;
+	list = store_list_statements (store, &filter, &error);
+	assert_int_equal (list->len, 2);
+
+	fields->title = g_strdup ("Promoted");
+	fields->purpose = PURPOSE_COMMENT;
+	assert_true (store_begin (store, &error));
+	assert_true (store_promote_held (store, h1, fields, "LS", &promoted, &error));
+	assert_true (store_commit (store, &error));
+	assert_string_equal (promoted, "LS-2026-0002");
+	got = store_get_statement (store, "hm-2026-0001", &error);
+	assert_non_null (got);
+	assert_string_equal (got->id, "LS-2026-0002");
+	assert_string_equal (got->handle, "HM-2026-0001");
+	assert_string_equal (got->title, "Promoted");
+	assert_int_equal (got->purpose, PURPOSE_COMMENT);
+	h3 = record_held (store, "h-3@example.net", "2026-04-04T00:00:00Z");
+	assert_string_equal (h3, "HM-2026-0003");
+
+	/* A statement, or a promoted message, is promoted no more. */
+	assert_true (store_begin (store, &error));
+	assert_false (store_promote_held (store, "LS-2026-0001", fields, "LS", &promoted, &error));
+	assert_true (g_error_matches (error, LIAISON_ERROR, LIAISON_ERROR_FAILED));
+	g_clear_error (&error);
+	assert_false (store_promote_held (store, h1, fields, "LS", &promoted, &error));
+	g_clear_error (&error);
+	store_rollback (store);
+}
+
+/* ---------------------------------------------------------------------- */
 /* Transactions */
 
 static void
@@ -1432,6 +1514,58 @@ test_reminders (void **state)
 
 static const char sha_empty[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+/* The records of document outcomes: text, none, a limit; unknown and
+ * damaged records read as none recorded; a record is never replaced. */
+static void
+test_doctext (void **state)
+{
+	static const struct {
+		const char *text, *limit;
+	} cases[] = {
+		{ "Title: LS on things\nline two\n", NULL },
+		{ "", NULL },
+		{ NULL, NULL },
+		{ NULL, "CPU limit" },
+		{ NULL, "memory limit" },
+	};
+	Fixture *f = *state;
+	g_autoptr (GError) error = NULL;
+	g_autofree char *spool = g_build_filename (f->dir, "spool", NULL);
+	g_autofree char *damaged = NULL, *bucket = NULL;
+	char *text = NULL, *limit = NULL;
+
+	assert_true (spool_prepare (spool, &error));
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		g_autofree char *sha = g_strdup_printf ("%064x", (unsigned) i + 1);
+
+		assert_int_equal (doctext_lookup (spool, sha, &text, &limit, &error), 0);
+		assert_true (doctext_save (spool, sha, cases[i].text, cases[i].limit, &error));
+		assert_int_equal (doctext_lookup (spool, sha, &text, &limit, &error), 1);
+		if (cases[i].text != NULL)
+			assert_string_equal (text, cases[i].text);
+		else
+			assert_null (text);
+		if (cases[i].limit != NULL)
+			assert_string_equal (limit, cases[i].limit);
+		else
+			assert_null (limit);
+		g_clear_pointer (&text, g_free);
+		g_clear_pointer (&limit, g_free);
+		/* Kept as it is. */
+		assert_true (doctext_save (spool, sha, "other", NULL, &error));
+		assert_int_equal (doctext_lookup (spool, sha, &text, &limit, &error), 1);
+		assert_true (cases[i].text != NULL ? strcmp (text, cases[i].text) == 0 : text == NULL);
+		g_clear_pointer (&text, g_free);
+		g_clear_pointer (&limit, g_free);
+	}
+	damaged = spool_path (spool, "text", sha_empty);
+	bucket = g_path_get_dirname (damaged);
+	assert_int_equal (g_mkdir_with_parents (bucket, 0755), 0);
+	assert_true (g_file_set_contents (damaged, "what is this", -1, NULL));
+	assert_int_equal (doctext_lookup (spool, sha_empty, &text, &limit, &error), 0);
+	assert_null (error);
+}
+
 static void
 test_spool_commit (void **state)
 {
@@ -1609,7 +1743,9 @@ main (void)
 		cmocka_unit_test_setup_teardown (test_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_list_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_list_many, setup, teardown),
+		cmocka_unit_test_setup_teardown (test_held_messages, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_spool_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown (test_doctext, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_spool_write_part, setup, teardown),
 	};
 

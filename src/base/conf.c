@@ -33,6 +33,7 @@
 #define DEFAULT_TRUSTED_RELAY "statements@ietf.org"
 #define DEFAULT_MAX_RECIPIENTS 50
 #define DEFAULT_AUTO_REPLY_LIMIT 10
+#define DEFAULT_HELD_NOTICE_LIMIT 10
 
 static const int default_reminder_days[] = { 14, 7, 4, 3, 2, 1, 0 };
 
@@ -42,7 +43,7 @@ static const int default_reminder_days[] = { 14, 7, 4, 3, 2, 1, 0 };
 static const char *const liaison_keys[] = {
 	"address", "name", "database", "spool", "triage", "archive", "id-prefix",
 	"acknowledge", "time-limit", "max-message-size", "authserv-id", "trusted-relays",
-	"max-recipients", "auto-reply-limit", NULL
+	"max-recipients", "auto-reply-limit", "held-notice-limit", NULL
 };
 static const char *const delivery_keys[] = {
 	"method", "sendmail", "smtp-host", "smtp-port", "maildir", NULL
@@ -511,6 +512,9 @@ load_liaison (Loader *l)
 	c->auto_reply_limit = DEFAULT_AUTO_REPLY_LIMIT;
 	if (get_uint (l, s, "auto-reply-limit", 0, 100000, &n))
 		c->auto_reply_limit = (guint) n;
+	c->held_notice_limit = DEFAULT_HELD_NOTICE_LIMIT;
+	if (get_uint (l, s, "held-notice-limit", 0, 100000, &n))
+		c->held_notice_limit = (guint) n;
 }
 
 static void
@@ -1018,6 +1022,52 @@ check_writable (const char *section, const char *key, const char *path, gboolean
 	return NULL;
 }
 
+/* A problem when the database's directory does not exist and nothing will
+ * create it. deliver creates the spool, with its parents, before it opens
+ * the database, so a database in the spool's directory or one of its
+ * parents finds its directory made; SQLite itself creates no directory,
+ * and deliver would exit 75 on every message. */
+static char *
+check_database_dir (const Config *config)
+{
+	g_autofree char *dir = NULL;
+	gsize n;
+	struct stat st;
+
+	if (config->database == NULL)
+		return NULL;
+	dir = g_path_get_dirname (config->database);
+	if (stat (dir, &st) == 0 || errno != ENOENT)
+		return NULL;
+	n = strlen (dir);
+	if (config->spool != NULL && strncmp (config->spool, dir, n) == 0
+	    && (config->spool[n] == '\0' || config->spool[n] == '/'))
+		return NULL;
+	return g_strdup_printf ("[liaison] database: the directory %s does not exist; create it "
+	                        "(liaison creates the spool, not the database's directory)", dir);
+}
+
+/* A problem when the sendmail program cannot be run: missing, not
+ * executable, or not a file. */
+static char *
+check_sendmail (const char *program)
+{
+	struct stat st;
+
+	if (program == NULL)
+		return g_strdup ("[delivery] sendmail: no program is set");
+	if (stat (program, &st) != 0)
+		return g_strdup_printf ("[delivery] sendmail: %s is not executable: %s", program,
+		                        g_strerror (errno));
+	if (!S_ISREG (st.st_mode))
+		return g_strdup_printf ("[delivery] sendmail: %s is not a program (not a regular file)",
+		                        program);
+	if (access (program, X_OK) != 0)
+		return g_strdup_printf ("[delivery] sendmail: %s is not executable: %s", program,
+		                        g_strerror (errno));
+	return NULL;
+}
+
 gboolean
 config_check (const Config *config, GPtrArray *problems)
 {
@@ -1031,7 +1081,8 @@ config_check (const Config *config, GPtrArray *problems)
 	for (guint i = 0; i < config->problems->len; i++)
 		g_ptr_array_add (problems, g_strdup (g_ptr_array_index (config->problems, i)));
 
-	if ((p = check_writable ("liaison", "database", config->database, FALSE)) != NULL)
+	if ((p = check_database_dir (config)) != NULL
+	    || (p = check_writable ("liaison", "database", config->database, FALSE)) != NULL)
 		g_ptr_array_add (problems, p);
 	conf_perms_database_problems (config->database, problems);
 	if ((p = check_writable ("liaison", "spool", config->spool, TRUE)) != NULL)
@@ -1042,11 +1093,8 @@ config_check (const Config *config, GPtrArray *problems)
 			g_ptr_array_add (problems, p);
 		break;
 	case DELIVERY_SENDMAIL:
-		if (config->sendmail == NULL || access (config->sendmail, X_OK) != 0)
-			g_ptr_array_add (problems,
-			                 g_strdup_printf ("[delivery] sendmail: %s is not executable: %s",
-			                                  config->sendmail ? config->sendmail : "(unset)",
-			                                  g_strerror (errno)));
+		if ((p = check_sendmail (config->sendmail)) != NULL)
+			g_ptr_array_add (problems, p);
 		break;
 	case DELIVERY_SMTP:
 		break;

@@ -56,6 +56,9 @@ typedef struct {
 	guint auto_reply_limit;  /* acknowledgements and confirmations to one
 	                          * address outside the directory per day;
 	                          * default 10 */
+	guint held_notice_limit; /* held notices to triage about one sender's
+	                          * messages per day; the rest go into
+	                          * remind's daily summary; default 10 */
 
 	/* [delivery] */
 	DeliveryMethod method;

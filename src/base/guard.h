@@ -3,7 +3,7 @@
  * registered here (spool files not yet committed); SQLite rolls back the
  * uncommitted transaction by itself (the WAL frames of an unfinished
  * transaction are never read). Everything the handler does is
- * async-signal-safe. */
+ * async-signal-safe. Registering and forgetting a path costs O(1). */
 #ifndef LIAISON_GUARD_H
 #define LIAISON_GUARD_H
 
@@ -23,6 +23,16 @@ int guard_mkstemp (char *tmpl, int flags, int mode);
 void guard_forget_path (const char *path);
 /* Forgets every path: the transaction committed. */
 void guard_forget_all (void);
+
+/* The process records one message (deliver): once guard_recorded() has
+ * been called, the handlers say that the message was recorded and end
+ * the process with status 0 instead of 75, since the MTA must not try
+ * again what is committed. Without guard_one_message() (reinject's
+ * batches) guard_recorded() changes nothing. */
+void guard_one_message (void);
+/* The message is committed (called with the signals blocked, right
+ * after the COMMIT). */
+void guard_recorded (void);
 
 /* Defers SIGTERM, SIGINT and SIGALRM (around COMMIT and the bookkeeping
  * right after it); guard_unblock() delivers what arrived meanwhile. */

@@ -20,6 +20,7 @@ statement_new (void)
 	statement->references = g_ptr_array_new_with_free_func (g_free);
 	statement->other_identifiers = g_ptr_array_new_with_free_func (g_free);
 	statement->attachment_titles = g_ptr_array_new_with_free_func (g_free);
+	statement->links = g_ptr_array_new_with_free_func ((GDestroyNotify) link_free);
 	statement->groups = g_ptr_array_new_with_free_func (g_free);
 	statement->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
 	statement->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) statement_route_free);
@@ -49,11 +50,13 @@ statement_free (Statement *statement)
 	g_clear_pointer (&statement->references, g_ptr_array_unref);
 	g_clear_pointer (&statement->other_identifiers, g_ptr_array_unref);
 	g_clear_pointer (&statement->attachment_titles, g_ptr_array_unref);
+	g_clear_pointer (&statement->links, g_ptr_array_unref);
 	g_free (statement->body);
 	g_free (statement->from_org);
 	g_clear_pointer (&statement->groups, g_ptr_array_unref);
 	g_free (statement->hold_reason);
 	g_free (statement->id);
+	g_free (statement->handle);
 	g_free (statement->received);
 	g_free (statement->message_id);
 	g_clear_pointer (&statement->attachments, g_ptr_array_unref);
@@ -98,6 +101,16 @@ related_free (Related *related)
 }
 
 void
+link_free (Link *link)
+{
+	if (link == NULL)
+		return;
+	g_free (link->title);
+	g_free (link->url);
+	g_free (link);
+}
+
+void
 thread_entry_free (ThreadEntry *entry)
 {
 	if (entry == NULL)
@@ -129,7 +142,10 @@ static const char *const layout_names[] = {
 	NULL, "datatracker", "itu-t", "3gpp", "freeform",
 };
 static const char *const state_names[] = {
-	"held", "open", "replied", "closed",
+	"held", "open", "replied", "closed", "dismissed",
+};
+static const char *const direction_names[] = {
+	"incoming", "outgoing",
 };
 
 /* The index of @text in @names (NULL entries never match), or -1. */
@@ -175,6 +191,24 @@ state_from_string (const char *text)
 	int i = name_index (state_names, G_N_ELEMENTS (state_names), text);
 
 	return i < 0 ? STATE_HELD : (StatementState) i;
+}
+
+const char *
+direction_to_string (Direction direction)
+{
+	if ((guint) direction >= G_N_ELEMENTS (direction_names))
+		return NULL;
+	return direction_names[direction];
+}
+
+/* Anything but "outgoing" (a database from before directions) is
+ * incoming. */
+Direction
+direction_from_string (const char *text)
+{
+	int i = name_index (direction_names, G_N_ELEMENTS (direction_names), text);
+
+	return i < 0 ? DIRECTION_INCOMING : (Direction) i;
 }
 
 Layout

@@ -22,11 +22,19 @@ typedef enum {
 	LAYOUT_FREEFORM,
 } Layout;
 
+/* Which way a statement goes: to our groups from a peer (incoming), or
+ * the IETF's own, from one of our groups to a peer (outgoing). */
+typedef enum {
+	DIRECTION_INCOMING = 0,
+	DIRECTION_OUTGOING,
+} Direction;
+
 typedef enum {
 	STATE_HELD = 0,
 	STATE_OPEN,
 	STATE_REPLIED,
 	STATE_CLOSED,
+	STATE_DISMISSED,         /* a held message set aside */
 } StatementState;
 
 /* An attachment of the statement's message, as stored. */
@@ -45,6 +53,13 @@ typedef struct {
 	char *role;              /* list chair ad manager triage archive sender */
 	char *status;            /* queued sent failed already-received */
 } StatementRoute;
+
+/* A document the statement links to rather than attaches: the
+ * Datatracker's Attachments: list. */
+typedef struct {
+	char *title;
+	char *url;               /* or NULL when the list gave none */
+} Link;
 
 typedef struct {
 	char *id;                /* "LS-2026-0003" */
@@ -90,15 +105,23 @@ typedef struct {
 	GPtrArray *references;   /* char*: Referenced liaison / Response to, as written */
 	GPtrArray *other_identifiers;  /* char*: "ITU-T SG15 LS 123", "R2-2301234" */
 	GPtrArray *attachment_titles;  /* char*: the Attachments: label's titles */
+	GPtrArray *links;        /* Link*: those titles with their URLs */
 	char *body;
 
 	/* Resolved against the directory. */
 	char *from_org;          /* canonical org name, or from_org_text if unknown */
 	GPtrArray *groups;       /* char*: group keys, "ccamp" */
 	char *hold_reason;       /* non-NULL: the statement is held, and why */
+	Direction direction;     /* outgoing: from_org is our group, groups
+	                          * the peer organizations it is for */
 
 	/* Filled by the store. */
-	char *id;                /* "LS-2026-0007" */
+	char *id;                /* "LS-2026-0007"; a held message's handle
+	                          * ("HM-2026-0001") until it is promoted */
+	char *handle;            /* a held message's handle (kept after its
+	                          * promotion), NULL for a statement that
+	                          * arrived as one */
+	gboolean undelivered;    /* every list route bounced */
 	StatementState state;
 	gboolean action_taken;
 	char *received;          /* ISO 8601 UTC */
@@ -118,6 +141,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Statement, statement_free)
 void attachment_free (Attachment *attachment);
 void statement_route_free (StatementRoute *route);
 void related_free (Related *related);
+void link_free (Link *link);
 void thread_entry_free (ThreadEntry *entry);
 void event_free (Event *event);
 
@@ -126,6 +150,8 @@ void event_free (Event *event);
 const char *purpose_to_string (Purpose purpose);
 const char *layout_to_string (Layout layout);
 const char *state_to_string (StatementState state);
+const char *direction_to_string (Direction direction);
+Direction direction_from_string (const char *text);
 StatementState state_from_string (const char *text);
 Layout layout_from_string (const char *text);
 Purpose purpose_from_string (const char *text); /* our own names only */

@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cmd/common.h"
 #include "base/error.h"
@@ -154,16 +156,44 @@ command_write_stdout (const char *text, gsize length)
 	         || ferror (stdout));
 }
 
+gboolean
+command_output_closed (int errsv)
+{
+	/* A pipe's write end polls as an error once its reader is gone (a
+	 * hang-up on some systems); a file or a terminal never does. */
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+
+	if (errsv == EPIPE)
+		return TRUE;
+	return poll (&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
+}
+
 LiaisonStatus
 command_write_output (const char *command, const char *text, gsize length)
 {
 	if (!command_write_stdout (text, length)) {
 		int errsv = errno;
 
+		if (command_output_closed (errsv))
+			return LIAISON_STATUS_OK;
 		command_print_errorf (command, "cannot write the output: %s", g_strerror (errsv));
 		return LIAISON_STATUS_ERROR;
 	}
 	return LIAISON_STATUS_OK;
+}
+
+LiaisonStatus
+command_finish_output (LiaisonStatus status)
+{
+	int errsv;
+
+	if (fflush (stdout) == 0 && !ferror (stdout))
+		return status;
+	errsv = errno;
+	if (command_output_closed (errsv) || status != LIAISON_STATUS_OK)
+		return status;
+	command_print_errorf (NULL, "cannot write the output: %s", g_strerror (errsv));
+	return LIAISON_STATUS_ERROR;
 }
 
 /* ---------------------------------------------------------- preamble */
@@ -235,4 +265,14 @@ command_find_statement (CommandContext *context, const char *key, GError **error
 		return NULL;
 	}
 	return store_get_statement (context->store, key, error);
+}
+
+const char *
+command_acting_user (const char *by)
+{
+	const char *user = g_getenv ("USER");
+
+	if (by != NULL && *by != '\0')
+		return by;
+	return user != NULL && *user != '\0' ? user : g_get_user_name ();
 }

@@ -74,10 +74,27 @@ char *command_now (void);
  * set, when it could not, or when an earlier write to stdout failed. */
 gboolean command_write_stdout (const char *text, gsize length);
 
+/* TRUE when what we write to stdout has nobody to read it: @errsv is
+ * EPIPE, or stdout is a pipe whose reader is gone (`liaison list | head
+ * -1`). main ignores SIGPIPE so that such a write fails instead of
+ * killing us. */
+gboolean command_output_closed (int errsv);
+
 /* command_write_stdout(); when it fails, "cannot write the output:
- * STRERROR" and LIAISON_STATUS_ERROR: a full disk or a closed pipe is an
- * error the user must hear of. */
+ * STRERROR" and LIAISON_STATUS_ERROR: a full disk is an error the user
+ * must hear of. A reader that stopped reading is not: the rest of the
+ * output is dropped, quietly, and the status is OK. */
 LiaisonStatus command_write_output (const char *command, const char *text, gsize length);
+
+/* For main, after the command: flushes stdout. Returns @status, or
+ * LIAISON_STATUS_ERROR with "cannot write the output" when the command
+ * succeeded but its output could not be written (a reader that stopped
+ * reading excepted, as above). */
+LiaisonStatus command_finish_output (LiaisonStatus status);
+
+/* Who does a manual action, for its event: @by (--by) when given, else
+ * $USER, else the login name. Static or @by itself. */
+const char *command_acting_user (const char *by);
 
 /* ---------------------------------------------------------- preamble */
 

@@ -250,6 +250,8 @@ cmd_deliver (const GlobalOptions *options, int argc, char **argv)
 	if (config == NULL)
 		return defer (error, NULL);
 	guard_init (config->time_limit);
+	/* After its commit, a stop says the message is recorded, and exits 0. */
+	guard_one_message ();
 
 	if (!spool_prepare (config->spool, &error) || !command_load_secret (config, &error))
 		return defer (error, NULL);
@@ -272,7 +274,7 @@ cmd_deliver (const GlobalOptions *options, int argc, char **argv)
 	syslog (LOG_INFO, "message-id=<%s> class=%s%s id=%s%s%s routes=%s duration=%.0fms",
 	        message->message_id ? message->message_id : "",
 	        message_class_to_string (result.kind),
-	        result.duplicate ? " duplicate" : "",
+	        result.duplicate ? " duplicate" : result.copy ? " copy" : "",
 	        result.statement_id ? result.statement_id : "-",
 	        result.hold_reason ? " held=" : "",
 	        result.hold_reason ? result.hold_reason : "",

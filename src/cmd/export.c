@@ -110,7 +110,11 @@ cmd_export (const GlobalOptions *options, int argc, char **argv)
 	export.today = today;
 	export.now = now;
 	export.pages = export_writer_is_directory (writer);
-	if (!format->write (&export, statements, writer, &error))
+	if (!format->write (&export, statements, writer, &error)) {
+		/* A reader that stopped reading (`| head`) wanted no more. */
+		if (output == NULL && command_output_closed (0))
+			return LIAISON_STATUS_OK;
 		return command_fail (command, error);
+	}
 	return LIAISON_STATUS_OK;
 }

@@ -17,7 +17,7 @@
 /* list --json writes its output in pieces of about this many bytes. */
 #define JSON_CHUNK 65536
 
-static const char *const states[] = { "held", "open", "replied", "closed", NULL };
+static const char *const states[] = { "held", "open", "replied", "closed", "dismissed", NULL };
 static const char *const purposes[] = { "action", "comment", "information", "response", NULL };
 
 /* The canonical spelling of @value if it is one of @names (compared without
@@ -31,23 +31,39 @@ lookup_name (const char *const *names, const char *value)
 	return NULL;
 }
 
-/* The statements that @filter selects; an empty array when there is no
- * database yet. An alias names the same organization or group; the store
- * matches the canonical name. Unknown names are passed on as they are: a
- * group may have left the configuration. */
-static GPtrArray *
-list_statements (const CommandContext *ctx, StoreFilter *filter, const char *from,
-                 const char *to, GError **error)
+/* Sets @filter's organization and group from @from and @to: an alias
+ * names the same organization or group, and the store matches the
+ * canonical name. A name the directory does not know is an error that
+ * says so (it would list nothing, silently). */
+static gboolean
+resolve_names (const Config *config, StoreFilter *filter, const char *from, const char *to,
+               GError **error)
 {
-	const Org *org;
-	const Group *group;
+	const Org *org = from != NULL ? config_find_org (config, from) : NULL;
+	const Group *group = to != NULL ? config_find_group (config, to) : NULL;
 
+	if (from != NULL && org == NULL) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+		             "unknown organization '%s' (not in the configuration)", from);
+		return FALSE;
+	}
+	if (to != NULL && group == NULL) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+		             "unknown group '%s' (not in the configuration)", to);
+		return FALSE;
+	}
+	filter->from_org = org != NULL ? org->name : NULL;
+	filter->to_group = group != NULL ? group->name : NULL;
+	return TRUE;
+}
+
+/* The statements that @filter selects; an empty array when there is no
+ * database yet. */
+static GPtrArray *
+list_statements (const CommandContext *ctx, StoreFilter *filter, GError **error)
+{
 	if (ctx->store == NULL)
 		return g_ptr_array_new ();
-	org = from != NULL ? config_find_org (ctx->config, from) : NULL;
-	group = to != NULL ? config_find_group (ctx->config, to) : NULL;
-	filter->from_org = org != NULL ? org->name : from;
-	filter->to_group = group != NULL ? group->name : to;
 	return store_list_statements (ctx->store, filter, error);
 }
 
@@ -76,10 +92,10 @@ cmd_list (const GlobalOptions *options, int argc, char **argv)
 {
 	static const char command[] = "list";
 	g_autofree char *state = NULL, *purpose = NULL, *from = NULL, *to = NULL;
-	gboolean overdue = FALSE, json = FALSE;
+	gboolean overdue = FALSE, json = FALSE, held = FALSE;
 	const GOptionEntry entries[] = {
 		{ "state", 0, 0, G_OPTION_ARG_STRING, &state,
-		  "Only statements in state S: held, open, replied or closed", "S" },
+		  "Only statements in state S: held, open, replied, closed or dismissed", "S" },
 		{ "purpose", 0, 0, G_OPTION_ARG_STRING, &purpose,
 		  "Only statements for purpose P: action, comment, information or response", "P" },
 		{ "from", 0, 0, G_OPTION_ARG_STRING, &from,
@@ -88,6 +104,8 @@ cmd_list (const GlobalOptions *options, int argc, char **argv)
 		  "Only statements to the group GROUP", "GROUP" },
 		{ "overdue", 0, 0, G_OPTION_ARG_NONE, &overdue,
 		  "Only statements past their deadline without a reply", NULL },
+		{ "held", 0, 0, G_OPTION_ARG_NONE, &held,
+		  "Only what is held: statements, and messages that are none (HM-...), with why", NULL },
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json,
 		  "Print a JSON array", NULL },
 		{ NULL }
@@ -100,7 +118,8 @@ cmd_list (const GlobalOptions *options, int argc, char **argv)
 	g_autoptr(GString) out = NULL;
 	StoreFilter filter = { 0 };
 
-	context = command_option_context_new (command, NULL, "Lists statements, newest first.", entries);
+	context = command_option_context_new (command, NULL, "Lists statements, newest first; "
+	                                      "with --held, what is held.", entries);
 	if (!g_option_context_parse (context, &argc, &argv, &error))
 		return command_usage_error (command, "%s", error->message);
 	if (argc > 1)
@@ -114,19 +133,25 @@ cmd_list (const GlobalOptions *options, int argc, char **argv)
 	if (!command_open (&ctx, options, COMMAND_READ, COMMAND_BUSY_TIMEOUT_MS, &error))
 		return command_fail (command, error);
 
+	if (!resolve_names (ctx.config, &filter, from, to, &error))
+		return command_fail (command, error);
 	today = command_today ();
 	filter.overdue = overdue;
 	filter.today = today;
+	filter.held = held;
 	/* The table shows the statement's own columns and its groups. */
 	filter.brief = !json;
-	statements = list_statements (&ctx, &filter, from, to, &error);
+	statements = list_statements (&ctx, &filter, &error);
 	if (statements == NULL)
 		return command_fail (command, error);
 
 	if (json)
 		return print_json_array (command, statements, today);
 	out = g_string_new (NULL);
-	render_statement_table (out, statements, today);
+	if (held)
+		render_held_table (out, statements);
+	else
+		render_statement_table (out, statements, today);
 	return command_write_output (command, out->str, out->len);
 }
 

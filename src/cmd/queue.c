@@ -152,15 +152,20 @@ clean_spool (Store *store, const Config *config, guint *tmp_removed, guint *out_
 }
 
 /* Says which messages a dead process left claimed: they are not retried
- * unasked, since they may have reached the transport. Returns how many. */
+ * unasked, since they may have reached the transport. Returns how many;
+ * sets @queued to how many wait, queued, for a later attempt (deferred
+ * now, not due yet, or left for lack of time). */
 static guint
-report_interrupted (GPtrArray *left, const char *now)
+report_interrupted (GPtrArray *left, const char *now, guint *queued)
 {
 	guint waiting = 0;
 
+	*queued = 0;
 	for (guint i = 0; i < left->len; i++) {
 		const StoreOutbox *e = g_ptr_array_index (left, i);
 
+		if (strcmp (e->state, "queued") == 0)
+			(*queued)++;
 		if (!outbox_is_interrupted (e, now))
 			continue;
 		waiting++;
@@ -182,7 +187,7 @@ queue_run (CommandContext *ctx, gboolean all, gboolean interrupted)
 	g_autofree char *now = command_now ();
 	OutboxOptions options = { 0 };
 	OutboxStats stats = { 0 };
-	guint waiting, tmp_removed = 0, out_removed = 0;
+	guint waiting, queued, tmp_removed = 0, out_removed = 0;
 
 	if (!command_open_store (ctx, COMMAND_WRITE, BUSY_TIMEOUT_MS, &error))
 		return command_fail (ctx->command, error);
@@ -204,9 +209,11 @@ queue_run (CommandContext *ctx, gboolean all, gboolean interrupted)
 	left = store_list_outbox (ctx->store, FALSE, &error);
 	if (left == NULL)
 		return command_fail (ctx->command, error);
-	waiting = report_interrupted (left, now);
-	printf ("queue run: %u sent, %u deferred, %u failed%s\n", stats.sent, stats.deferred,
-	        stats.failed, stats.skipped > 0 ? ", some taken by another process" : "");
+	waiting = report_interrupted (left, now, &queued);
+	/* What a reader wants to know: what went, what will never go, and
+	 * what the next run will try (those deferred now among them). */
+	printf ("queue run: %u sent, %u failed, %u waiting for a later attempt%s\n", stats.sent,
+	        stats.failed, queued, stats.skipped > 0 ? ", some taken by another process" : "");
 
 	if (!clean_spool (ctx->store, ctx->config, &tmp_removed, &out_removed, &error))
 		return command_fail (ctx->command, error);

@@ -1,8 +1,9 @@
 /* cmd/rebuild.c: `liaison rebuild [--force]` (SPEC §12): recreates the
  * database from the spool, its journal and its secret alone. Each record
  * of the journal is replayed in order: an arrival through the deliver
- * pipeline with its time, envelope and id (deliver_replay()); a manual
- * action as its command does it; a hand-over result marks its outgoing
+ * pipeline with its time, envelope and id or held message's handle
+ * (deliver_replay()); a manual action as its command does it; a
+ * hand-over result marks its outgoing
  * message as the journal says; a reminder is queued again. Mail is
  * composed (the same bytes, the same Message-IDs, keyed by the spool's
  * secret) and queued, never sent. The new database is built beside the
@@ -101,17 +102,17 @@ replay_arrival (Replay *rp, const JournalRecord *r, guint index, GError **error)
 	if (ok && result.duplicate) {
 		rp->tally.skipped++;
 	} else if (ok) {
-		gboolean created = result.kind == CLASS_STATEMENT && !result.conflict;
+		gboolean created = result.created;
 
 		rp->tally.arrivals++;
-		rp->tally.statements += created;
+		rp->tally.statements += created && result.kind == CLASS_STATEMENT && !result.conflict;
 		/* A newer version may read a message otherwise than the one
 		 * that recorded it: recorded all the same, and said. */
 		if (created != (id != NULL)) {
 			g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
 			             "<%s> is now %s, but was %s when it came",
 			             message->message_id != NULL ? message->message_id : raw,
-			             created ? "a statement" : message_class_to_string (result.kind),
+			             created ? "a statement or held message" : message_class_to_string (result.kind),
 			             id != NULL ? id : "no statement");
 			ok = FALSE;
 		}

@@ -492,10 +492,12 @@ batch_full (const Batch *batch)
 	       g_get_monotonic_time () - batch->started >= BATCH_USEC;
 }
 
+/* A statement that arrived again (a copy, recorded in the first arrival's
+ * thread) counts with the duplicates: it is no new statement. */
 static void
 count (Tally *tally, const DeliverResult *result)
 {
-	if (result->duplicate)
+	if (result->duplicate || result->copy)
 		tally->duplicates++;
 	else if (result->kind == CLASS_STATEMENT && result->statement_id != NULL && result->hold_reason != NULL)
 		tally->held++;
@@ -696,7 +698,7 @@ cmd_reinject (const GlobalOptions *options, int argc, char **argv)
 		printf ("dry run: nothing was recorded\n");
 	}
 	print_summary (&tally, &sender, &skips);
-	if (fflush (stdout) != 0)
+	if (fflush (stdout) != 0 && !command_output_closed (errno))
 		return LIAISON_STATUS_ERROR;
 	return tally.errors == 0 && source_failures == 0 ? LIAISON_STATUS_OK : LIAISON_STATUS_ERROR;
 }

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "cmd/actions.h"
 #include "cmd/common.h"
+#include "deliver.h"
 #include "stages/compose.h"
 #include "base/conf.h"
 #include "base/error.h"
@@ -353,6 +354,35 @@ print_report (GPtrArray *reminders, const char *today, gboolean dry_run, gboolea
 		        queued, queued == 1 ? "" : "s", stats->sent, stats->deferred, stats->failed);
 }
 
+/* The daily summary of the held messages that got no notice of their
+ * own (over held-notice-limit): queued, then handed over. Says how many
+ * it named, unless @json. */
+static gboolean
+send_held_summary (Store *store, const Config *config, const char *now, gboolean json,
+                   GError **error)
+{
+	g_autoptr (GArray) ids = NULL;
+	g_autoptr (Transport) transport = NULL;
+	OutboxOptions options = { 0 };
+	OutboxStats stats = { 0 };
+	guint count = 0;
+
+	if (!deliver_held_summary (store, config, now, &ids, &count, error))
+		return FALSE;
+	if (count == 0 || ids == NULL)
+		return TRUE;
+	if (!json)
+		printf ("held summary: %u held message%s named to triage\n", count,
+		        count == 1 ? "" : "s");
+	transport = transport_new (config, error);
+	if (transport == NULL) {
+		g_prefix_error (error, "the held summary is queued for `queue run`, but ");
+		return FALSE;
+	}
+	options.now = now;
+	return outbox_send (store, config, transport, ids, &options, &stats, error);
+}
+
 static LiaisonStatus
 run (CommandContext *ctx, const char *today, gboolean dry_run, gboolean json)
 {
@@ -413,6 +443,10 @@ run (CommandContext *ctx, const char *today, gboolean dry_run, gboolean json)
 		g_clear_error (&error);
 	}
 	print_report (reminders, today, dry_run, json, queued, &stats);
+	if (!dry_run && store != NULL && !send_held_summary (store, config, now, json, &error)) {
+		status = command_fail (command, error);
+		g_clear_error (&error);
+	}
 	return status;
 }
 
@@ -434,7 +468,8 @@ cmd_remind (const GlobalOptions *options, int argc, char **argv)
 	};
 
 	context = command_option_context_new (command, NULL, "Sends the deadline reminders that "
-	                                      "are due.", entries);
+	                                      "are due, and the daily summary to triage of the held "
+	                                      "messages that had no notice of their own.", entries);
 	if (!g_option_context_parse (context, &argc, &argv, &error)) {
 		command_print_verbatim (command, "%s", error->message);
 		return LIAISON_STATUS_USAGE;

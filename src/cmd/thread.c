@@ -7,7 +7,6 @@
  * Returns OK, ERROR (one line on stderr) or USAGE. */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -130,13 +129,7 @@ cmd_thread (const GlobalOptions *options, int argc, char **argv)
 		return command_lookup_failed (command, argv[1], error);
 	today = command_today ();
 	text = json ? render_thread_json (statement, today) : thread_text (statement, today);
-	if (!command_write_stdout (text, strlen (text))) {
-		int errsv = errno;
-
-		command_print_error (command, g_strerror (errsv));
-		return LIAISON_STATUS_ERROR;
-	}
-	return LIAISON_STATUS_OK;
+	return command_write_output (command, text, strlen (text));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -240,18 +233,18 @@ fail:
 	return FALSE;
 }
 
-/* --by WHO: who did it, for the journal; the login name by default. */
+/* --by WHO: who did it, for the journal; $USER by default. */
 static char *by_option;
 
 static const GOptionEntry by_entries[] = {
-	{ "by", 0, 0, G_OPTION_ARG_STRING, &by_option, "Who does it (default: the login name)", "WHO" },
+	{ "by", 0, 0, G_OPTION_ARG_STRING, &by_option, "Who does it (default: $USER)", "WHO" },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 
 static const char *
 who (void)
 {
-	return by_option != NULL && *by_option != '\0' ? by_option : g_get_user_name ();
+	return command_acting_user (by_option);
 }
 
 static LiaisonStatus
@@ -365,12 +358,17 @@ cmd_route (const GlobalOptions *options, int argc, char **argv)
 	g_auto (CommandContext) ctx = { 0 };
 	g_autoptr (GPtrArray) groups = g_ptr_array_new_with_free_func (g_free);
 	g_autofree char *now = command_now ();
+	g_autofree char *by = NULL;
+	const GOptionEntry entries[] = {
+		{ "by", 0, 0, G_OPTION_ARG_STRING, &by, "Who routes it (default: $USER)", "WHO" },
+		{ NULL }
+	};
 	DeliverResult result = { 0 };
 	LiaisonStatus status;
 
-	context = command_option_context_new (command, "ID GROUP...", "Routes a held statement (or "
-	                                      "re-routes one) to the named groups, which become its "
-	                                      "destination groups.", by_entries);
+	context = command_option_context_new (command, "ID GROUP...", "Routes a held statement or "
+	                                      "message (or re-routes one) to the named groups, which "
+	                                      "become its destination groups.", entries);
 	if (!g_option_context_parse (context, &argc, &argv, &error))
 		return command_usage_error (command, "%s", error->message);
 	if (argc < 3)
@@ -385,7 +383,8 @@ cmd_route (const GlobalOptions *options, int argc, char **argv)
 		return command_fail (command, error);
 	if (ctx.store == NULL)
 		return command_not_found (command, argv[1]);
-	if (!deliver_route (ctx.store, ctx.config, argv[1], groups, who (), now, &result, &error))
+	if (!deliver_route (ctx.store, ctx.config, argv[1], groups, command_acting_user (by), now,
+	                    &result, &error))
 		return command_lookup_failed (command, argv[1], error);
 
 	status = send_routed (command, &ctx, result.outbox, now);

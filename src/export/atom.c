@@ -86,6 +86,8 @@ summary (const Statement *s)
 	const char *org = export_statement_org (s);
 	g_autofree char *groups = join (s->groups);
 
+	if (s->direction == DIRECTION_OUTGOING)
+		g_string_append (text, "The IETF's own statement: ");
 	g_string_append (text, (guint) s->purpose < G_N_ELEMENTS (purposes) ? purposes[s->purpose]
 	                 : purposes[PURPOSE_NONE]);
 	if (org != NULL)
@@ -96,6 +98,66 @@ summary (const Statement *s)
 		g_string_append_printf (text, "; reply by %s", s->deadline);
 	g_string_append_printf (text, " (%s).", state_to_string (s->state));
 	return g_string_free (text, FALSE);
+}
+
+/* TRUE for an http or https URL that parses (as the HTML page links it):
+ * a feed reader opens what the link names. */
+static gboolean
+web_url (const char *url)
+{
+	return url != NULL && (g_str_has_prefix (url, "https://") || g_str_has_prefix (url, "http://"))
+	       && g_uri_is_valid (url, G_URI_FLAGS_NONE, NULL);
+}
+
+/* The entry's link (RFC 4287 4.1.1: an entry without content has an
+ * alternate link; readers open it): its page beside the feed, else the
+ * statement's own web page (the Datatracker's), else its message as a mid:
+ * URI (RFC 2392), which a mail client opens. */
+static void
+append_link (GString *out, const ExportContext *context, const Statement *s)
+{
+	g_autofree char *href = NULL;
+	const char *type = "text/html";
+
+	if (context->pages) {
+		href = export_page_name (s->id);
+	} else if (web_url (s->url)) {
+		href = g_strdup (s->url);
+	} else if (s->message_id != NULL && *s->message_id != '\0') {
+		g_autofree char *escaped = g_uri_escape_string (s->message_id, "!$&'()*+,;=:@", FALSE);
+
+		href = g_strconcat ("mid:", escaped, NULL);
+		type = "message/rfc822";
+	} else {
+		href = g_strconcat ("mailto:", context->config->address, NULL);
+		type = NULL;
+	}
+	g_string_append (out, "    <link rel=\"alternate\"");
+	if (type != NULL)
+		g_string_append_printf (out, " type=\"%s\"", type);
+	g_string_append (out, " href=\"");
+	export_append_escaped (out, href);
+	g_string_append (out, "\"/>\n");
+}
+
+/* The documents the statement links to (the Datatracker's Attachments
+ * list): rel="related", with their titles. */
+static void
+append_links (GString *out, const Statement *s)
+{
+	for (guint i = 0; s->links != NULL && i < s->links->len; i++) {
+		const Link *l = g_ptr_array_index (s->links, i);
+
+		if (!web_url (l->url))
+			continue;
+		g_string_append (out, "    <link rel=\"related\" href=\"");
+		export_append_escaped (out, l->url);
+		if (l->title != NULL) {
+			g_string_append (out, "\" title=\"");
+			export_append_escaped (out, l->title);
+		}
+		g_string_append (out, "\"/>\n");
+	}
 }
 
 static void
@@ -122,13 +184,7 @@ append_entry (GString *out, const ExportContext *context, const Statement *s)
 		element (out, "      ", "name", org != NULL ? org : s->from_contact);
 		g_string_append (out, "    </author>\n");
 	}
-	if (context->pages) {
-		g_autofree char *page = export_page_name (s->id);
-
-		g_string_append (out, "    <link rel=\"alternate\" type=\"text/html\" href=\"");
-		export_append_escaped (out, page);
-		g_string_append (out, "\"/>\n");
-	}
+	append_link (out, context, s);
 	g_string_append (out, "    <category term=\"");
 	export_append_escaped (out, state_to_string (s->state));
 	g_string_append (out, "\"/>\n");
@@ -137,6 +193,10 @@ append_entry (GString *out, const ExportContext *context, const Statement *s)
 		export_append_escaped (out, purpose_to_string (s->purpose));
 		g_string_append (out, "\"/>\n");
 	}
+	g_string_append (out, "    <category term=\"");
+	export_append_escaped (out, direction_to_string (s->direction));
+	g_string_append (out, "\"/>\n");
+	append_links (out, s);
 	element (out, "    ", "summary", text);
 	g_string_append (out, "  </entry>\n");
 }

@@ -1,6 +1,7 @@
 /* export/csv.c: the register as CSV (RFC 4180): a header row, then one row
  * per statement, newest first; CR LF line ends, fields quoted when they
- * hold a comma, a quote or a line break. Lists are joined with "; ". */
+ * hold a comma, a quote or a line break. Lists are joined with "; "; a
+ * link is "title <url>". */
 #include "config.h"
 
 #include "export/export.h"
@@ -9,7 +10,7 @@ static const char *const columns[] = {
 	"id", "state", "overdue", "action_taken", "title", "purpose", "layout",
 	"submitted", "received", "deadline", "from_org", "from_contact",
 	"to_groups", "to_contacts", "cc", "response_contacts", "technical_contacts",
-	"related", "message_id", "attachments",
+	"related", "message_id", "attachments", "direction", "url", "other_identifiers", "links",
 };
 
 /* Appends one field. A value that a spreadsheet would take for a formula
@@ -89,6 +90,23 @@ join_attachments (const GPtrArray *attachments)
 	return g_string_free (text, FALSE);
 }
 
+static char *
+join_links (const GPtrArray *links)
+{
+	GString *text = g_string_new (NULL);
+
+	for (guint i = 0; links != NULL && i < links->len; i++) {
+		const Link *l = g_ptr_array_index (links, i);
+
+		if (text->len > 0)
+			g_string_append (text, "; ");
+		g_string_append (text, l->title != NULL ? l->title : "(untitled)");
+		if (l->url != NULL)
+			g_string_append_printf (text, " <%s>", l->url);
+	}
+	return g_string_free (text, FALSE);
+}
+
 static void
 append_row (GString *out, const Statement *s, const char *today)
 {
@@ -101,6 +119,8 @@ append_row (GString *out, const Statement *s, const char *today)
 	g_autofree char *technical = join (s->technical_contacts);
 	g_autofree char *related = join_related (s->related);
 	g_autofree char *attachments = join_attachments (s->attachments);
+	g_autofree char *others = join (s->other_identifiers);
+	g_autofree char *links = join_links (s->links);
 	gboolean overdue = today != NULL && statement_is_overdue (s, today);
 
 	append_field (out, s->id, TRUE);
@@ -123,6 +143,10 @@ append_row (GString *out, const Statement *s, const char *today)
 	append_field (out, related, FALSE);
 	append_field (out, s->message_id, FALSE);
 	append_field (out, attachments, FALSE);
+	append_field (out, direction_to_string (s->direction), FALSE);
+	append_field (out, s->url, FALSE);
+	append_field (out, others, FALSE);
+	append_field (out, links, FALSE);
 	g_string_append (out, "\r\n");
 }
 

@@ -461,6 +461,32 @@ url_field (GString *out, const char *url)
 	g_string_append (out, "</dd>\n");
 }
 
+/* The documents the statement links to: each title, a link when its URL
+ * is a web address. */
+static void
+links_field (GString *out, const GPtrArray *links)
+{
+	g_string_append (out, "<dt>Links</dt><dd>");
+	for (guint i = 0; i < links->len; i++) {
+		const Link *l = g_ptr_array_index (links, i);
+		const char *title = l->title != NULL ? l->title : (l->url != NULL ? l->url : "");
+
+		if (i > 0)
+			g_string_append (out, "<br>\n");
+		if (l->url != NULL && (g_str_has_prefix (l->url, "https://") ||
+		                       g_str_has_prefix (l->url, "http://"))) {
+			g_string_append (out, "<a href=\"");
+			text (out, l->url);
+			g_string_append (out, "\">");
+			text (out, title);
+			g_string_append (out, "</a>");
+		} else {
+			text (out, title);
+		}
+	}
+	g_string_append (out, "</dd>\n");
+}
+
 /* "1.5 KiB" */
 static char *
 size_text (gint64 size)
@@ -594,10 +620,13 @@ page_fields (GString *out, const Statement *s)
 	field (out, "Received", s->received);
 	field (out, "Message-ID", s->message_id);
 	field (out, "Layout", s->layout != LAYOUT_NONE ? layout_to_string (s->layout) : NULL);
+	field (out, "Direction", direction_to_string (s->direction));
 	if (s->url != NULL)
 		url_field (out, s->url);
 	if (s->other_identifiers != NULL && s->other_identifiers->len > 0)
 		list_field (out, "Other identifiers", s->other_identifiers);
+	if (s->links != NULL && s->links->len > 0)
+		links_field (out, s->links);
 	if (s->hold_reason != NULL)
 		field (out, "Held", s->hold_reason);
 	related_field (out, s);

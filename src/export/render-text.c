@@ -169,8 +169,9 @@ table_row (const Statement *statement, const char *today, char *cells[N_COLUMNS]
 
 	cells[COLUMN_ID] = g_strdup (statement->id != NULL ? statement->id : "-");
 	/* An overdue statement keeps its state visible, marked with "!". */
-	cells[COLUMN_STATE] = g_strdup_printf ("%s%s", state != NULL ? state : "?",
-	                                       render_is_overdue (statement, today) ? "!" : "");
+	cells[COLUMN_STATE] = g_strdup_printf ("%s%s%s", state != NULL ? state : "?",
+	                                       render_is_overdue (statement, today) ? "!" : "",
+	                                       statement->undelivered ? " undelivered" : "");
 	if (statement->deadline == NULL)
 		cells[COLUMN_DEADLINE] = g_strdup ("-");
 	else if (days_left (statement, today, &days))
@@ -240,6 +241,46 @@ render_statement_table (GString *out, GPtrArray *statements, const char *today)
 	append_table_line (out, (char **) column_names, widths);
 	for (guint i = 0; i < rows->len; i++)
 		append_table_line (out, g_ptr_array_index (rows, i), widths);
+}
+
+/* list --held: the id (a statement's, or a held message's handle), the
+ * day it came, its sender and title, and on a line of its own why it is
+ * held. */
+void
+render_held_table (GString *out, GPtrArray *statements)
+{
+	int id_width = text_width ("ID");
+
+	g_return_if_fail (out != NULL);
+
+	if (statements == NULL || statements->len == 0) {
+		g_string_append (out, "Nothing held.\n");
+		return;
+	}
+	for (guint i = 0; i < statements->len; i++) {
+		const Statement *s = g_ptr_array_index (statements, i);
+
+		id_width = MAX (id_width, text_width (s->id != NULL ? s->id : "-"));
+	}
+	g_string_append_printf (out, "%-*s  %-10s  %-30s  %s\n", id_width, "ID", "RECEIVED", "FROM",
+	                        "TITLE");
+	for (guint i = 0; i < statements->len; i++) {
+		const Statement *s = g_ptr_array_index (statements, i);
+		const char *org = render_statement_org (s);
+		g_autofree char *day = g_strndup (s->received != NULL ? s->received : "-", 10);
+
+		append_fitted (out, s->id != NULL ? s->id : "-", id_width, TRUE);
+		g_string_append (out, "  ");
+		append_fitted (out, day, 10, TRUE);
+		g_string_append (out, "  ");
+		append_fitted (out, org != NULL ? org : s->from_contact != NULL ? s->from_contact : "-",
+		               30, TRUE);
+		g_string_append (out, "  ");
+		append_fitted (out, s->title != NULL ? s->title : "-", TABLE_WIDTH - id_width - 46, FALSE);
+		trim_line_end (out);
+		g_string_append_printf (out, "\n  held: %s\n",
+		                        s->hold_reason != NULL ? s->hold_reason : "(no reason recorded)");
+	}
 }
 
 /* "1.5 KiB": one decimal, IEC units, independent of the locale. */
@@ -435,12 +476,17 @@ card_fields (GString *out, const Statement *statement)
 	card_line (out, "Received", statement->received);
 	card_line (out, "Message-ID", statement->message_id);
 	card_line (out, "Layout", render_layout_name (statement->layout));
+	card_line (out, "Direction", direction_to_string (statement->direction));
 	if (statement->url != NULL)
 		card_line (out, "URL", statement->url);
 	if (statement->other_identifiers != NULL && statement->other_identifiers->len > 0)
 		card_list_line (out, "Other identifiers", statement->other_identifiers);
 	if (statement->hold_reason != NULL)
 		card_line (out, "Held", statement->hold_reason);
+	if (statement->handle != NULL && g_strcmp0 (statement->handle, statement->id) != 0)
+		card_line (out, "Held as", statement->handle);
+	if (statement->undelivered)
+		card_line (out, "Undelivered", "every list route bounced");
 }
 
 static void
@@ -472,6 +518,23 @@ card_attachments (GString *out, const GPtrArray *attachments)
 		                                  size, sha));
 	}
 	card_section (out, "Attachments", rows);
+}
+
+/* The documents the statement links to (the Datatracker's Attachments:
+ * list); no section when there are none. */
+static void
+card_links (GString *out, const GPtrArray *links)
+{
+	g_autoptr(GPtrArray) rows = rows_new ();
+
+	if (links == NULL || links->len == 0)
+		return;
+	for (guint i = 0; i < links->len; i++) {
+		const Link *link = g_ptr_array_index (links, i);
+
+		g_ptr_array_add (rows, cells_new (2, link->title, link->url));
+	}
+	card_section (out, "Links", rows);
 }
 
 static void
@@ -550,6 +613,7 @@ render_statement_card (GString *out, const Statement *statement, const char *tod
 	card_fields (out, statement);
 	card_related (out, statement->related);
 	card_attachments (out, statement->attachments);
+	card_links (out, statement->links);
 	card_routes (out, statement->routes);
 	card_thread (out, statement->thread);
 	card_events (out, statement->events);

@@ -58,6 +58,22 @@ render_layout_name (Layout layout)
 	return layout == LAYOUT_NONE ? NULL : layout_to_string (layout);
 }
 
+char *
+render_other_identifiers (const Statement *statement)
+{
+	GString *joined;
+
+	g_return_val_if_fail (statement != NULL, NULL);
+
+	if (statement->other_identifiers == NULL || statement->other_identifiers->len == 0)
+		return NULL;
+	joined = g_string_new (NULL);
+	for (guint i = 0; i < statement->other_identifiers->len; i++)
+		g_string_append_printf (joined, "%s%s", i > 0 ? ", " : "",
+		                        (const char *) g_ptr_array_index (statement->other_identifiers, i));
+	return g_string_free (joined, FALSE);
+}
+
 gboolean
 render_is_overdue (const Statement *statement, const char *today)
 {
@@ -92,6 +108,35 @@ add_from_to (JsonBuilder *builder, const Statement *statement)
 	add_string_array (builder, "groups", statement->groups);
 	add_string_array (builder, "contacts", statement->to_contacts);
 	json_builder_end_object (builder);
+}
+
+static void
+add_links (JsonBuilder *builder, const GPtrArray *links)
+{
+	json_builder_set_member_name (builder, "links");
+	json_builder_begin_array (builder);
+	for (guint i = 0; links != NULL && i < links->len; i++) {
+		const Link *link = g_ptr_array_index (links, i);
+
+		json_builder_begin_object (builder);
+		add_string_or_null (builder, "title", link->title);
+		add_string_or_null (builder, "url", link->url);
+		json_builder_end_object (builder);
+	}
+	json_builder_end_array (builder);
+}
+
+/* direction, url, other_identifiers and links (SPEC §10): where the
+ * statement goes and what else names it. */
+static void
+add_identity (JsonBuilder *builder, const Statement *statement)
+{
+	g_autofree char *others = render_other_identifiers (statement);
+
+	add_string_or_null (builder, "direction", direction_to_string (statement->direction));
+	add_string_or_null (builder, "url", statement->url);
+	add_string_or_null (builder, "other_identifiers", others);
+	add_links (builder, statement->links);
 }
 
 static void
@@ -199,10 +244,17 @@ render_statement_json (const Statement *statement, gboolean full, const char *to
 	add_string_or_null (builder, "submitted", statement->submitted);
 	add_string_or_null (builder, "received", statement->received);
 	add_string_or_null (builder, "deadline", statement->deadline);
+	/* Why it is held (SPEC §4); a held message's handle; whether every
+	 * list route bounced. */
+	add_string_or_null (builder, "hold_reason", statement->hold_reason);
+	add_string_or_null (builder, "handle", statement->handle);
+	json_builder_set_member_name (builder, "undelivered");
+	json_builder_add_boolean_value (builder, statement->undelivered);
 	add_from_to (builder, statement);
 	add_string_array (builder, "cc", statement->cc);
 	add_string_array (builder, "response_contacts", statement->response_contacts);
 	add_string_array (builder, "technical_contacts", statement->technical_contacts);
+	add_identity (builder, statement);
 	add_related (builder, statement->related);
 	add_string_or_null (builder, "message_id", statement->message_id);
 	if (full)
@@ -463,6 +515,27 @@ json_write_from_to (JsonWriter *w, const Statement *statement)
 }
 
 static void
+json_write_identity (JsonWriter *w, const Statement *statement)
+{
+	g_autofree char *others = render_other_identifiers (statement);
+
+	json_string_member (w, "direction", direction_to_string (statement->direction));
+	json_string_member (w, "url", statement->url);
+	json_string_member (w, "other_identifiers", others);
+	json_member (w, "links");
+	json_open (w, '[');
+	for (guint i = 0; statement->links != NULL && i < statement->links->len; i++) {
+		const Link *link = g_ptr_array_index (statement->links, i);
+
+		json_open_element (w);
+		json_string_member (w, "title", link->title);
+		json_string_member (w, "url", link->url);
+		json_close (w, '}');
+	}
+	json_close (w, ']');
+}
+
+static void
 json_write_related (JsonWriter *w, const GPtrArray *related)
 {
 	json_member (w, "related");
@@ -564,10 +637,14 @@ json_write_statement (JsonWriter *w, const Statement *statement, gboolean full, 
 	json_string_member (w, "submitted", statement->submitted);
 	json_string_member (w, "received", statement->received);
 	json_string_member (w, "deadline", statement->deadline);
+	json_string_member (w, "hold_reason", statement->hold_reason);
+	json_string_member (w, "handle", statement->handle);
+	json_boolean_member (w, "undelivered", statement->undelivered);
 	json_write_from_to (w, statement);
 	json_array_member (w, "cc", statement->cc);
 	json_array_member (w, "response_contacts", statement->response_contacts);
 	json_array_member (w, "technical_contacts", statement->technical_contacts);
+	json_write_identity (w, statement);
 	json_write_related (w, statement->related);
 	json_string_member (w, "message_id", statement->message_id);
 	if (full)

@@ -12,6 +12,11 @@
  * it, the list form. Newly allocated node. */
 JsonNode *render_statement_json (const Statement *statement, gboolean full, const char *today);
 
+/* The statement's other identifiers ("SG15-LS123"), joined with ", ", as
+ * JSON's "other_identifiers" and the exports give them; NULL when it has
+ * none. Newly allocated. */
+char *render_other_identifiers (const Statement *statement);
+
 /* Pretty-printed JSON text of @node with a final newline. Newly allocated. */
 char *render_json_to_string (JsonNode *node);
 
@@ -27,6 +32,11 @@ void render_json_array_end (GString *out, gboolean empty);
 
 /* The list table: a header line and one line per statement. */
 void render_statement_table (GString *out, GPtrArray *statements, const char *today);
+
+/* list --held: each held statement or message (Statement*) with its id or
+ * handle, the day it came, its sender, its title and, on a line of its
+ * own, why it is held. */
+void render_held_table (GString *out, GPtrArray *statements);
 
 /* The show card: every field, attachments, routes, thread and events. */
 void render_statement_card (GString *out, const Statement *statement, const char *today);

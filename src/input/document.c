@@ -1,6 +1,7 @@
 /* document.c: the text of attachments. Statements often travel only as a PDF
  * or a Word document behind a one-line cover mail; poppler-glib reads the
- * first and libgsf with libxml2 the second (word/document.xml). */
+ * first and libgsf with libxml2 the second (word/document.xml), always in
+ * a child process under limits (document-child.c), never in deliver's. */
 #include "config.h"
 
 #include <string.h>
@@ -624,7 +625,19 @@ document_docx_text (const guint8 *data, gsize len, GError **error)
 	return statement_clean_text (out->str);
 }
 
+gboolean
+document_load_readers (void)
+{
+	return docs_load ("documents", NULL);
+}
+
 #else /* !WITH_DOCUMENTS */
+
+gboolean
+document_load_readers (void)
+{
+	return FALSE;
+}
 
 char *
 document_pdf_text (const guint8 *data, gsize len, GError **error)
@@ -642,11 +655,10 @@ document_docx_text (const guint8 *data, gsize len, GError **error)
 
 #endif
 
-/* The decoded bytes of @part, or NULL when there are more than
- * DOCUMENT_MAX_BYTES. Read through a decoding filter: the encoded part
+/* Read through a decoding filter: the encoded part
  * stays in the spool file until here. */
-static GByteArray *
-part_bytes (GMimePart *part)
+GByteArray *
+document_part_bytes (GMimePart *part)
 {
 	GMimeStream *raw = NULL;
 	g_autoptr (GMimeStream) filtered = part_decoded_stream (part, &raw);
@@ -686,11 +698,9 @@ part_bytes (GMimePart *part)
 static char *
 read_part_text (GMimePart *part)
 {
-	DocumentKind kind = document_kind (part);
-	g_autoptr (GByteArray) bytes = NULL;
 	g_autofree char *text = NULL;
 
-	switch (kind) {
+	switch (document_kind (part)) {
 	case DOCUMENT_TEXT:
 		text = part_text (part);
 		break;
@@ -701,22 +711,40 @@ read_part_text (GMimePart *part)
 	}
 	case DOCUMENT_PDF:
 	case DOCUMENT_DOCX:
-		if (!document_supported () || (bytes = part_bytes (part)) == NULL)
-			return NULL;
-		/* What the bytes are outranks what the label says: a PDF saved
-		 * as "letter.docx" is still a PDF. */
-		if (bytes->len >= 5 && memcmp (bytes->data, "%PDF-", 5) == 0)
-			kind = DOCUMENT_PDF;
-		else if (bytes->len >= 4 && memcmp (bytes->data, "PK\x03\x04", 4) == 0)
-			kind = DOCUMENT_DOCX;
-		text = kind == DOCUMENT_PDF ? document_pdf_text (bytes->data, bytes->len, NULL)
-		                            : document_docx_text (bytes->data, bytes->len, NULL);
-		break;
+		/* Read only by document_child_read() (document-child.c), which
+		 * leaves the memo: a parser run here, in the process that holds
+		 * the transaction, would have no limits. */
+		return NULL;
 	case DOCUMENT_NONE:
 	default:
 		return NULL;
 	}
 	return text != NULL && *text != '\0' ? g_steal_pointer (&text) : NULL;
+}
+
+DocumentKind
+document_bytes_kind (DocumentKind kind, const guint8 *data, gsize len)
+{
+	/* What the bytes are outranks what the label says: a PDF saved as
+	 * "letter.docx" is still a PDF. */
+	if (len >= 5 && memcmp (data, "%PDF-", 5) == 0)
+		return DOCUMENT_PDF;
+	if (len >= 4 && memcmp (data, "PK\x03\x04", 4) == 0)
+		return DOCUMENT_DOCX;
+	return kind;
+}
+
+gboolean
+document_part_has_text (GMimePart *part)
+{
+	return g_object_get_data (G_OBJECT (part), MEMO_KEY) != NULL;
+}
+
+void
+document_part_set_text (GMimePart *part, const char *text)
+{
+	g_return_if_fail (GMIME_IS_PART (part));
+	g_object_set_data_full (G_OBJECT (part), MEMO_KEY, g_strdup (text != NULL ? text : ""), g_free);
 }
 
 char *
@@ -730,6 +758,9 @@ document_part_text (GMimePart *part)
 	if (memo != NULL)
 		return *memo != '\0' ? g_strdup (memo) : NULL;
 	text = read_part_text (part);
-	g_object_set_data_full (G_OBJECT (part), MEMO_KEY, g_strdup (text != NULL ? text : ""), g_free);
+	/* A PDF or DOCX that document_child_read() has not read gets no
+	 * memo: it may still be read. */
+	if (text != NULL || (document_kind (part) != DOCUMENT_PDF && document_kind (part) != DOCUMENT_DOCX))
+		document_part_set_text (part, text);
 	return text;
 }

@@ -35,15 +35,41 @@ const char *document_kind_to_string (DocumentKind kind);
  * kind we do not read (or PDF and DOCX support is not built in), is larger
  * than DOCUMENT_MAX_BYTES, or cannot be read (damaged, encrypted).
  * Newly allocated. The result is remembered on @part, so that extraction
- * and the recording of attachments read each document once. */
+ * and the recording of attachments read each document once.
+ *
+ * A PDF or DOCX part is never parsed here: its text is what
+ * document_child_read() (document-child.h) left on the part, in a child
+ * process under limits, and NULL when nothing did. So the stages that
+ * call this stay pure. */
 char *document_part_text (GMimePart *part);
+
+/* Leaves @text (copied; NULL for none) as @part's text for
+ * document_part_text(). */
+void document_part_set_text (GMimePart *part, const char *text);
+/* TRUE when @part's text is known (document_part_set_text() was called). */
+gboolean document_part_has_text (GMimePart *part);
+
+/* The decoded bytes of @part, or NULL when there are more than
+ * DOCUMENT_MAX_BYTES (or it has no content). Newly allocated. */
+GByteArray *document_part_bytes (GMimePart *part);
+
+/* What @data is by its first bytes (%PDF-, a zip), else @kind: what the
+ * bytes are outranks what the label says. */
+DocumentKind document_bytes_kind (DocumentKind kind, const guint8 *data, gsize len);
 
 /* The text of a PDF or DOCX file held in memory, or NULL with @error set
  * (LIAISON_ERROR_FAILED: bad content is no run-time failure of ours)
  * when it cannot be read or support is not built in.
- * For tests and for document_part_text. Newly allocated. */
+ * They run in the calling process, without limits: for tests and for
+ * the child of document_child_text(). Newly allocated. */
 char *document_pdf_text (const guint8 *data, gsize len, GError **error);
 char *document_docx_text (const guint8 *data, gsize len, GError **error);
+
+/* Opens the PDF and DOCX libraries (dlopen) now, once per process, so
+ * that the children of document_child_text() inherit them instead of
+ * each opening them again. FALSE when they cannot be (or support is not
+ * built in); reading a document then says why. */
+gboolean document_load_readers (void);
 
 /* TRUE when PDF and DOCX support is built in (WITH_DOCUMENTS). */
 gboolean document_supported (void);

@@ -203,6 +203,48 @@ fill_headers (Message *message)
 		message->date = g_strdup ("");
 }
 
+static gboolean is_attachment (GMimeObject *part);
+
+/* Counts the parts and attachments under @obj into @counts ([0] parts,
+ * [1] attachments, as message_foreach_attachment() would call it for),
+ * stopping once the parts are over their cap. */
+static void
+count_parts (GMimeObject *obj, guint counts[2], int depth)
+{
+	if (obj == NULL || depth > MAX_DEPTH || counts[0] > MESSAGE_MAX_PARTS)
+		return;
+	counts[0]++;
+	if (GMIME_IS_MULTIPART (obj)) {
+		GMimeMultipart *mp = GMIME_MULTIPART (obj);
+		for (int i = 0; i < g_mime_multipart_get_count (mp); i++)
+			count_parts (g_mime_multipart_get_part (mp, i), counts, depth + 1);
+	} else if (GMIME_IS_MESSAGE_PART (obj)) {
+		GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (obj));
+		if (inner != NULL)
+			count_parts (g_mime_message_get_mime_part (inner), counts, depth + 1);
+	} else if (GMIME_IS_PART (obj)) {
+		GMimeContentType *ct = g_mime_object_get_content_type (obj);
+		if (is_attachment (obj) || !g_mime_content_type_is_type (ct, "text", "*"))
+			counts[1]++;
+	}
+}
+
+/* Sets message->too_complex when the message has more parts or
+ * attachments than we read. */
+static void
+check_parts (Message *message)
+{
+	guint counts[2] = { 0, 0 };
+
+	if (message->mime == NULL || message->oversized)
+		return;
+	count_parts (g_mime_message_get_mime_part (message->mime), counts, 0);
+	if (counts[0] > MESSAGE_MAX_PARTS)
+		message->too_complex = "message has more than " G_STRINGIFY (MESSAGE_MAX_PARTS) " MIME parts";
+	else if (counts[1] > MESSAGE_MAX_ATTACHMENTS)
+		message->too_complex = "message has more than " G_STRINGIFY (MESSAGE_MAX_ATTACHMENTS) " attachments";
+}
+
 static gboolean
 parse_file (Message *message, int fd, GError **error)
 {
@@ -227,6 +269,7 @@ parse_file (Message *message, int fd, GError **error)
 	g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
 	message->mime = g_mime_parser_construct_message (parser, NULL);
 	fill_headers (message);
+	check_parts (message);
 	return TRUE;
 }
 
@@ -654,7 +697,7 @@ message_texts (const Message *message)
 	TextWalk walk = { texts, "", message->subject != NULL ? message->subject : "",
 	                  message->from != NULL ? message->from : "", 0 };
 
-	if (message->mime != NULL && !message->oversized)
+	if (message->mime != NULL && !message->oversized && message->too_complex == NULL)
 		walk_texts (&walk, g_mime_message_get_mime_part (message->mime), 0);
 	return texts;
 }
@@ -682,7 +725,7 @@ walk_attachments (GMimeObject *obj, MessagePartFunc func, gpointer user_data, in
 void
 message_foreach_attachment (const Message *message, MessagePartFunc func, gpointer user_data)
 {
-	if (message->mime == NULL || message->oversized)
+	if (message->mime == NULL || message->oversized || message->too_complex != NULL)
 		return;
 	walk_attachments (g_mime_message_get_mime_part (message->mime), func, user_data, 0);
 }

@@ -7,6 +7,13 @@
 #include <glib.h>
 #include <gmime/gmime.h>
 
+/* The most MIME parts (multiparts, leaves and forwarded messages, at any
+ * depth) and attachments of a message whose parts we read. A message with
+ * more is recorded and held with a reason that says so (too_complex), and
+ * none of its parts is read: no text, no attachment, no document. */
+#define MESSAGE_MAX_PARTS 1000
+#define MESSAGE_MAX_ATTACHMENTS 200
+
 typedef struct {
 	GMimeMessage *mime;      /* NULL only when the headers could not be parsed */
 	char *path;              /* the spooled raw message (temporary file) */
@@ -15,6 +22,8 @@ typedef struct {
 	                          * CRLF kept as received) */
 	gboolean oversized;      /* larger than max-message-size: only the
 	                          * headers were parsed; the body was not read */
+	const char *too_complex; /* static: why its parts are not read (over
+	                          * MESSAGE_MAX_PARTS or _ATTACHMENTS), or NULL */
 	char *raw_sha256;        /* hex SHA-256 of the spooled bytes */
 	char *dedupe_hash;       /* hex SHA-256 without trace headers (SPEC §4.3) */
 	char *message_id;        /* without <>; NULL if missing or empty */
@@ -83,11 +92,13 @@ void message_text_free (MessageText *text);
  * text/plain body (or text/html turned into text when there is no plain
  * alternative), text/plain attachments, the text of PDF and DOCX
  * attachments (document_part_text), and the same inside forwarded
- * message/rfc822 parts at any depth. Newly allocated array of MessageText*. */
+ * message/rfc822 parts at any depth. None when the message is oversized
+ * or too_complex. Newly allocated array of MessageText*. */
 GPtrArray *message_texts (const Message *message);
 
 /* Calls @func for every leaf part that is an attachment (has a filename or a
- * disposition of attachment, or is not text), at any depth. */
+ * disposition of attachment, or is not text), at any depth; for none when
+ * the message is oversized or too_complex. */
 typedef void (*MessagePartFunc) (GMimePart *part, gpointer user_data);
 void message_foreach_attachment (const Message *message, MessagePartFunc func, gpointer user_data);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "record/bounces.h"
+#include "record/undelivered.h"
 #include "stages/bounce.h"
 #include "stages/compose.h"
 
@@ -126,9 +127,10 @@ record_not_ours (Store *store, const Message *message, const char *now, GError *
 }
 
 gboolean
-bounces_record (Store *store, const Config *config, const Message *message, gint64 message_row,
-                const char *now, guint *bounced, GError **error)
+bounces_record (Txn *txn, const Config *config, const Message *message, gint64 message_row,
+                const char *now, GArray **outbox, guint *bounced, GError **error)
 {
+	Store *store = txn->store;
 	g_autoptr (StoreOutbox) entry = NULL;
 	g_autoptr (GPtrArray) failed = NULL;
 	g_autoptr (GPtrArray) routes = NULL;
@@ -152,5 +154,7 @@ bounces_record (Store *store, const Config *config, const Message *message, gint
 	if (!mark_routes (store, entry, addresses, via, now, &marked, error))
 		return FALSE;
 	*bounced += marked;
+	if (marked > 0 && !undelivered_check (txn, config, entry->statement_id, now, outbox, error))
+		return FALSE;
 	return store_link_message (store, message_row, entry->statement_id, "bounce", error);
 }

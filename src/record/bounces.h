@@ -6,6 +6,7 @@
 #include "base/conf.h"
 #include "input/message.h"
 #include "store/store.h"
+#include "store/txn.h"
 
 /* Marks failed, at @now, the routes of the outbox row that @message (a
  * bounce, recorded as row @message_row) returns to, with an event for each
@@ -14,9 +15,12 @@
  * carries the token the bounce came to (bounce_token()), else the one
  * whose Message-ID its returned message or headers carry; a bounce with
  * neither changes nothing (an event says so when it names a message of
- * ours otherwise). Adds the routes marked to *bounced. Inside the
+ * ours otherwise). Adds the routes marked to *bounced. When every list
+ * route of the statement has failed then, undelivered_check() marks it
+ * and queues its notice, appending the row to *outbox. Inside the
  * transaction. */
-gboolean bounces_record (Store *store, const Config *config, const Message *message,
-                         gint64 message_row, const char *now, guint *bounced, GError **error);
+gboolean bounces_record (Txn *txn, const Config *config, const Message *message,
+                         gint64 message_row, const char *now, GArray **outbox,
+                         guint *bounced, GError **error);
 
 #endif

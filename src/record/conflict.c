@@ -8,33 +8,6 @@
 #include "record/outgoing.h"
 #include "stages/compose.h"
 
-static void
-planned_route_free (gpointer data)
-{
-	PlannedRoute *route = data;
-
-	g_free (route->address);
-	g_free (route->name);
-	g_free (route);
-}
-
-/* One route: To the triage address. */
-static RoutePlan *
-triage_plan (const Config *config)
-{
-	RoutePlan *plan = g_new0 (RoutePlan, 1);
-	PlannedRoute *route = g_new0 (PlannedRoute, 1);
-
-	plan->routes = g_ptr_array_new_with_free_func (planned_route_free);
-	route->address = g_strdup (config->triage);
-	route->role = ROUTE_ROLE_TRIAGE;
-	route->status = ROUTE_STATUS_QUEUED;
-	route->message = ROUTE_MESSAGE_FORWARD;
-	route->field = ROUTE_FIELD_TO;
-	g_ptr_array_add (plan->routes, route);
-	return plan;
-}
-
 static char *
 notice_text (const Statement *thread, const Message *message)
 {
@@ -71,7 +44,7 @@ conflict_notify (Txn *txn, const Config *config, const Message *message, gint64 
 	thread = store_get_statement (txn->store, thread_id, error);
 	if (thread == NULL)
 		return FALSE;
-	plan = triage_plan (config);
+	plan = outgoing_triage_plan (config);
 	message_id = compose_numbered_id (config, thread->id, "conflict", message_row);
 	title = statement_clean_line (thread->title);
 	subject = g_strdup_printf ("[%s] Message-ID conflict: %s", thread->id, title);

@@ -130,8 +130,8 @@ note_dropped (Txn *txn, const Config *config, const Statement *statement, const 
 
 gboolean
 outgoing_queue_statement (Txn *txn, const Config *config, const Statement *statement,
-                          const Message *message, gint64 message_row, const char *now,
-                          GArray **outbox, GPtrArray **routes, GError **error)
+                          const Message *message, gint64 message_row, gboolean held_notice,
+                          const char *now, GArray **outbox, GPtrArray **routes, GError **error)
 {
 	g_autoptr (RoutePlan) plan = outgoing_plan (statement, config, message, FALSE);
 	ComposeInput input = { statement, plan, message->mime, now, message->raw_sha256, NULL, NULL, NULL };
@@ -141,6 +141,8 @@ outgoing_queue_statement (Txn *txn, const Config *config, const Statement *state
 	                      items, ROUTE_N_MESSAGES };
 	gboolean ok;
 
+	if (!held_notice)
+		route_plan_remove (plan, ROUTE_MESSAGE_HELD);
 	if (!limit_ack (txn, config, statement, plan, now, error) ||
 	    !note_dropped (txn, config, statement, plan, now, error))
 		return FALSE;
@@ -165,6 +167,32 @@ outgoing_queue_statement (Txn *txn, const Config *config, const Statement *state
 		g_ptr_array_add (*routes, g_strdup (r->address));
 	}
 	return TRUE;
+}
+
+static void
+planned_route_free (gpointer data)
+{
+	PlannedRoute *route = data;
+
+	g_free (route->address);
+	g_free (route->name);
+	g_free (route);
+}
+
+RoutePlan *
+outgoing_triage_plan (const Config *config)
+{
+	RoutePlan *plan = g_new0 (RoutePlan, 1);
+	PlannedRoute *route = g_new0 (PlannedRoute, 1);
+
+	plan->routes = g_ptr_array_new_with_free_func (planned_route_free);
+	route->address = g_strdup (config->triage);
+	route->role = ROUTE_ROLE_TRIAGE;
+	route->status = ROUTE_STATUS_QUEUED;
+	route->message = ROUTE_MESSAGE_FORWARD;
+	route->field = ROUTE_FIELD_TO;
+	g_ptr_array_add (plan->routes, route);
+	return plan;
 }
 
 gboolean

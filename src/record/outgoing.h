@@ -31,12 +31,19 @@ char *outgoing_too_many (const Statement *statement, const Config *config,
  * outside the directory that had config->auto_reply_limit messages from
  * us in the 24 hours before @now is left out, with the event
  * "not-acknowledged"; addresses a capped message left out are named in
- * the event "recipients-dropped". Appends the outbox rows to *outbox
- * and the routes' addresses to *routes, creating each array when first
- * needed. */
+ * the event "recipients-dropped". Without @held_notice, a held
+ * statement's notice is not sent (over held-notice-limit: the daily
+ * summary names it). Appends the outbox rows to *outbox and the routes'
+ * addresses to *routes, creating each array when first needed. */
 gboolean outgoing_queue_statement (Txn *txn, const Config *config, const Statement *statement,
-                                   const Message *message, gint64 message_row, const char *now,
-                                   GArray **outbox, GPtrArray **routes, GError **error);
+                                   const Message *message, gint64 message_row,
+                                   gboolean held_notice, const char *now, GArray **outbox,
+                                   GPtrArray **routes, GError **error);
+
+/* A plan of one route: To config->triage, role triage, of the forward
+ * message (the notices to triage that outgoing_queue_forward() sends).
+ * Newly allocated. */
+RoutePlan *outgoing_triage_plan (const Config *config);
 
 /* Composes the forward that @input describes, queues it as @kind, and
  * records the routes of the plan's forward from the statement's next

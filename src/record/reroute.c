@@ -60,7 +60,8 @@ join_names (GPtrArray *groups)
 
 gboolean
 reroute_statement (Txn *txn, const Config *config, const char *key, GPtrArray *groups,
-                   const char *now, GArray **outbox, char **statement_id, GError **error)
+                   const char *by, const char *now, GArray **outbox, char **statement_id,
+                   GError **error)
 {
 	g_autoptr (Statement) statement = NULL;
 	g_autoptr (Message) original = NULL;
@@ -96,8 +97,11 @@ reroute_statement (Txn *txn, const Config *config, const char *key, GPtrArray *g
 		return FALSE;
 
 	names = join_names (groups);
-	detail = g_strdup_printf ("to %s%s", names, *outbox == NULL ? " (nobody new to send to)" : "");
-	if (!store_set_state (txn->store, statement->id, statement->state == STATE_HELD ? "open" : NULL,
+	detail = g_strdup_printf ("to %s%s%s%s", names, by != NULL ? " by " : "", by != NULL ? by : "",
+	                          *outbox == NULL ? " (nobody new to send to)" : "");
+	if (!store_set_state (txn->store, statement->id,
+	                      statement->state == STATE_HELD || statement->state == STATE_DISMISSED
+	                      ? "open" : NULL,
 	                      -1, now, "routed", detail, error))
 		return FALSE;
 	*statement_id = g_strdup (statement->id);

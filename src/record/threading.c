@@ -213,6 +213,9 @@ adopt (Store *store, const Config *config, const Statement *thread, const StoreO
 		return FALSE;
 	if (!*adopted)
 		return TRUE;
+	/* Held as no statement while it had no thread: it has one now. */
+	if (!store_held_adopted (store, o->row, thread->id, now, error))
+		return FALSE;
 	refused = role == THREAD_ROLE_FOLLOW_UP ? "it came before its parent"
 	                                        : refusal (config, thread, role, o->from, vouched, message);
 	return apply_role (store, thread, role, refused, o->from, o->message_id, now,

@@ -459,6 +459,80 @@ authorize_sender (const Config *config, const Statement *statement, const Messag
 	return check_direct (config, org, message);
 }
 
+const char *
+authorize_known_sender (const Config *config, const Message *message)
+{
+	g_return_val_if_fail (config != NULL, NULL);
+	g_return_val_if_fail (message != NULL, NULL);
+
+	if (authorize_is_relay (config, message))
+		return check_relay (config, message);
+	if (has_authserv_id (config))
+		return authorize_from_vouched (config, message) ? NULL : AUTHORIZE_UNAUTHENTICATED;
+	return envelope_agrees (message) ? NULL : AUTHORIZE_ENVELOPE;
+}
+
+/* "a, b" of @values; "none" when empty. */
+static char *
+join_or_none (const GPtrArray *values)
+{
+	GString *text = g_string_new (NULL);
+
+	for (guint i = 0; values != NULL && i < values->len; i++)
+		g_string_append_printf (text, "%s%s", i > 0 ? ", " : "",
+		                        (const char *) g_ptr_array_index (values, i));
+	if (text->len == 0)
+		g_string_append (text, "none");
+	return g_string_free (text, FALSE);
+}
+
+/* What @reason says of @org and the sender @from. */
+static char *
+reason_detail (const Config *config, const Org *org, const Statement *statement,
+               const Message *message, const char *reason, const char *from)
+{
+	g_autofree char *list = NULL;
+	g_autofree char *envelope = envelope_address (message);
+	const char *named = statement->from_org_text != NULL ? statement->from_org_text
+	                                                     : statement->from_org;
+
+	if (strcmp (reason, AUTHORIZE_UNKNOWN_ORG) == 0)
+		return g_strdup_printf ("\"%s\", sent by %s, is not in the directory",
+		                        named != NULL ? named : "(none named)", from);
+	if (strcmp (reason, AUTHORIZE_OUTSIDE_DOMAINS) == 0) {
+		list = join_or_none (org->domains);
+		return g_strdup_printf ("%s is not in %s's domains (%s)", from, org->name, list);
+	}
+	if (strcmp (reason, AUTHORIZE_UNAUTHORIZED) == 0)
+		return g_strdup_printf ("%s is not on the authorized list of %s", from, org->name);
+	if (strcmp (reason, AUTHORIZE_UNAUTHENTICATED) == 0)
+		return g_strdup_printf ("%s shows no dkim=pass or aligned spf=pass for %s",
+		                        config->authserv_id != NULL ? config->authserv_id : "our server",
+		                        from);
+	return g_strdup_printf ("envelope sender %s, From %s",
+	                        envelope != NULL && *envelope != '\0' ? envelope : "<>", from);
+}
+
+char *
+authorize_explain (const Config *config, const Statement *statement, const Message *message,
+                   const char *reason)
+{
+	const Org *org;
+	g_autofree char *detail = NULL;
+	const char *from;
+
+	g_return_val_if_fail (config != NULL && statement != NULL && message != NULL, NULL);
+	g_return_val_if_fail (reason != NULL, NULL);
+
+	org = statement->from_org != NULL ? config_find_org (config, statement->from_org) : NULL;
+	from = message->from_address != NULL && *message->from_address != '\0'
+		? message->from_address : "(no From address)";
+	if (org == NULL && strcmp (reason, AUTHORIZE_UNKNOWN_ORG) != 0)
+		return g_strdup (reason);
+	detail = reason_detail (config, org, statement, message, reason, from);
+	return g_strdup_printf ("%s: %s", reason, detail);
+}
+
 gboolean
 authorize_is_sender_reason (const char *reason)
 {

@@ -44,9 +44,26 @@
 const char *authorize_sender (const Config *config, const Statement *statement,
                               const Message *message);
 
+/* @reason (what authorize_sender() returned for @statement and
+ * @message) with the sender and the rule it failed, for a hold reason and
+ * its event: "sender outside the organization's domains:
+ * tsb@evil.example is not in ITU-T SG15's domains (itu.int)". The
+ * reason stays its prefix. Newly allocated. */
+char *authorize_explain (const Config *config, const Statement *statement,
+                         const Message *message, const char *reason);
+
 /* Whether @reason (a hold reason, perhaps "REASON; other reasons") says
  * the sender failed authorize_sender(). */
 gboolean authorize_is_sender_reason (const char *reason);
+
+/* Why the From of @message, a trusted relay or an address the directory
+ * names (a group's list, chair or AD), is not to be believed, or NULL
+ * when it is: for a relay what authorize_sender() asks of one; for
+ * anyone else, with config->authserv_id, AUTHORIZE_UNAUTHENTICATED
+ * unless authorize_from_vouched(); without it, AUTHORIZE_ENVELOPE when
+ * an envelope sender is given that is not aligned with the From. A
+ * static string. */
+const char *authorize_known_sender (const Config *config, const Message *message);
 
 /* Whether the From of @message is one of config->trusted_relays. */
 gboolean authorize_is_relay (const Config *config, const Message *message);

@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include "stages/extract.h"
+#include "stages/extract/labels.h"
+#include "stages/resolve.h"
 
 /* In order of preference on equal scores. A new layout is one line here
  * and a file in src/stages/extract/. */
@@ -70,7 +72,11 @@ complete_from_texts (Statement *statement, const GPtrArray *texts, guint chosen)
 
 		if (i == chosen || (other = extract_freeform (text->text, &context, &score)) == NULL)
 			continue;
-		if (statement->purpose == PURPOSE_NONE)
+		/* A letter that asks nothing is for information; the note
+		 * that carries it may say what it asks. */
+		if (statement->purpose == PURPOSE_NONE
+		    || (statement->purpose == PURPOSE_INFORMATION
+		        && (other->purpose == PURPOSE_ACTION || other->purpose == PURPOSE_COMMENT)))
 			statement->purpose = other->purpose;
 		if (statement->deadline == NULL)
 			statement->deadline = g_strdup (other->deadline);
@@ -123,8 +129,41 @@ better (const Statement *a, guint score_a, const MessageText *ta,
 	return score_a > score_b;
 }
 
+/* TRUE when @letter addresses the IETF or a group of @config. */
+static gboolean
+addresses_us (const Statement *letter, const Config *config)
+{
+	for (guint i = 0; i < letter->to_texts->len; i++) {
+		const char *to = g_ptr_array_index (letter->to_texts, i);
+		if (labels_names_ietf (to) || (config != NULL && resolve_names_group (config, to)))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* The first attachment or document of @texts that reads as a letter to
+ * us; *chosen is its index. NULL when none does. */
+static Statement *
+find_letter (const GPtrArray *texts, const Config *config, guint *chosen)
+{
+	for (guint i = 0; i < texts->len; i++) {
+		const MessageText *text = g_ptr_array_index (texts, i);
+		ExtractContext context = { text->subject, text->kind, text->origin };
+		g_autoptr (Statement) letter = NULL;
+		guint score;
+
+		if (text->kind == MESSAGE_TEXT_BODY
+		    || (letter = extract_letter (text->text, &context, &score)) == NULL
+		    || !addresses_us (letter, config))
+			continue;
+		*chosen = i;
+		return g_steal_pointer (&letter);
+	}
+	return NULL;
+}
+
 Statement *
-extract_statement (const Message *message)
+extract_statement (const Message *message, const Config *config)
 {
 	g_autoptr (GPtrArray) texts = NULL;
 	g_autoptr (Statement) best = NULL;
@@ -150,6 +189,20 @@ extract_statement (const Message *message)
 		best = statement;
 		best_score = score;
 		chosen = i;
+	}
+	/* Nothing, or only a cover note, reads as a statement: the letter
+	 * it carries is one when it writes to us. */
+	if (best == NULL || (best->layout == LAYOUT_FREEFORM
+	                     && ((const MessageText *) g_ptr_array_index (texts, chosen))->kind
+	                        == MESSAGE_TEXT_BODY)) {
+		guint at = 0;
+		Statement *letter = find_letter (texts, config, &at);
+
+		if (letter != NULL) {
+			g_clear_pointer (&best, statement_free);
+			best = letter;
+			chosen = at;
+		}
 	}
 	if (best == NULL)
 		return NULL;

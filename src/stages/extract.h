@@ -6,6 +6,7 @@
 #ifndef LIAISON_EXTRACT_H
 #define LIAISON_EXTRACT_H
 
+#include "base/conf.h"
 #include "input/message.h"
 #include "base/statement.h"
 #include "stages/extract/layout.h"
@@ -30,10 +31,13 @@ Statement *extract_text (const char *text, const ExtractContext *context, guint 
  * statement content: every extractor reads every text, and the reading
  * with the most evidence wins (on equal evidence, the earlier layout of
  * extractors[], then the earlier text). statement->origin says which
- * text it was. Fields that the text lacks are completed from the message
- * (title from the subject, contact from From) and, for free-form mail,
- * from what the message's other texts say (a cover note's deadline).
- * Every value is cleaned (statement_clean_line). */
-Statement *extract_statement (const Message *message);
+ * text it was. A letter attached behind a cover note (extract_letter())
+ * is the statement when nothing else is, or when only the note was read
+ * as one, provided it addresses the IETF or a group of @config (which
+ * may be NULL: the IETF only). Fields that the text lacks are completed
+ * from the message (title from the subject, contact from From) and, for
+ * free-form mail, from what the message's other texts say (a cover
+ * note's deadline). Every value is cleaned (statement_clean_line). */
+Statement *extract_statement (const Message *message, const Config *config);
 
 #endif

@@ -277,6 +277,85 @@ org_first_named_in (const Config *config, const char *text, gsize limit)
 /* ------------------------------------------------------------------ */
 /* The organization */
 
+/* What the writer of a letter says of itself in its first sentence:
+ * "The IEEE 802.1 Working Group would like to thank ITU-T SG13 for ...",
+ * "SG15 thanks ...", "BBF is pleased to ...". Group 1 is the words before
+ * the verb, within one sentence. */
+#define WRITER_PATTERN \
+	"(?:^|[.!?:]\\s+|\\n)\\s*([^.!?\\n]{2,80}?)\\s+" \
+	"(?:would like to|wishes to|wish to|thanks|thank|(?:is|are) pleased to|(?:is|are) sending|" \
+	"sends|send|herewith|hereby|kindly|has the pleasure)\\b"
+
+/* The organization that writes @body, by what its sentences say of their
+ * writer, within its first @limit bytes; NULL when none says. */
+static const Org *
+org_writing (const Config *config, const char *body, gsize limit)
+{
+	g_autoptr (GRegex) re = pattern_regex (WRITER_PATTERN, G_REGEX_CASELESS);
+	g_autoptr (GMatchInfo) match = NULL;
+	g_autofree char *head = NULL;
+
+	if (body == NULL || re == NULL)
+		return NULL;
+	head = g_utf8_make_valid (body, (gssize) MIN (strlen (body), limit));
+	for (g_regex_match (re, head, 0, &match); g_match_info_matches (match);
+	     g_match_info_next (match, NULL)) {
+		g_autofree char *writer = g_match_info_fetch (match, 1);
+		const Org *org = org_first_named_in (config, writer, strlen (writer));
+
+		if (org != NULL)
+			return org;
+	}
+	return NULL;
+}
+
+/* How much of a letter's end is its signature. */
+#define SIGNATURE_BYTES 300
+
+/* The organization named in the last SIGNATURE_BYTES of @body, the
+ * first one there. */
+static const Org *
+org_in_signature (const Config *config, const char *body)
+{
+	gsize len = body != NULL ? strlen (body) : 0;
+	const char *start;
+
+	if (len == 0)
+		return NULL;
+	start = body + (len > SIGNATURE_BYTES ? len - SIGNATURE_BYTES : 0);
+	/* Not in the middle of a character. */
+	while (start > body && ((guchar) *start & 0xc0) == 0x80)
+		start--;
+	return org_first_named_in (config, start, SIGNATURE_BYTES + 4);
+}
+
+/* The organization a subject names as the sender: after "from" when it
+ * says so ("LS from SG15 to CCAMP"), else before the body it is
+ * addressed or replies to ("Reply to ITU-T SG13 LS on ..." names the
+ * body that wrote the earlier statement, not this one's writer). */
+static const Org *
+org_named_in_subject (const Config *config, const char *subject)
+{
+	g_autoptr (GRegex) from = pattern_regex ("\\bfrom\\s+(.*)$", G_REGEX_CASELESS);
+	g_autoptr (GRegex) to = pattern_regex ("\\b(?:to|reply|response|answer|replies|responds)\\b",
+	                                       G_REGEX_CASELESS);
+	g_autoptr (GMatchInfo) match = NULL;
+	g_autofree char *before = NULL;
+	int start = -1;
+
+	if (subject == NULL || from == NULL || to == NULL)
+		return NULL;
+	if (g_regex_match (from, subject, 0, &match)) {
+		g_autofree char *after = g_match_info_fetch (match, 1);
+		return org_named_in (config, after);
+	}
+	g_clear_pointer (&match, g_match_info_free);
+	if (g_regex_match (to, subject, 0, &match))
+		g_match_info_fetch_pos (match, 0, &start, NULL);
+	before = start >= 0 ? g_strndup (subject, (gsize) start) : g_strdup (subject);
+	return org_named_in (config, before);
+}
+
 /* The organization @text names: the whole text ("ITU-T SG15"), the part
  * before a parenthesis ("ITU-T SG15 (Greg Jones)"), or a parenthesised
  * acronym ("ITU-T Study Group 15 (itu-t-sg-15)"). */
@@ -337,6 +416,31 @@ contact_domain (const char *contact)
 /* How much of the body we search for the sender's name. */
 #define BODY_SEARCH_BYTES 2000
 
+/* The organization the statement's words name as its writer: its
+ * From or Source (@text, or NULL), what its letter says of its writer,
+ * its subject, the signature of a free-form letter. */
+static const Org *
+org_in_words (const Statement *statement, const Config *config, const Message *message,
+              const char *text)
+{
+	const Org *org = NULL;
+
+	if (text != NULL)
+		org = org_from_text (config, text);
+	if (org == NULL && text != NULL)
+		org = org_named_in (config, text);
+	/* A letter that names no sender in a label says who writes it in
+	 * its opening sentences. */
+	if (org == NULL)
+		org = org_writing (config, statement->body, BODY_SEARCH_BYTES);
+	if (org == NULL && message != NULL)
+		org = org_named_in_subject (config, message->subject);
+	/* Then the letter's signature ("Chair, IEEE 802.1 Working Group"). */
+	if (org == NULL && text == NULL && statement->layout == LAYOUT_FREEFORM)
+		org = org_in_signature (config, statement->body);
+	return org;
+}
+
 static void
 resolve_org (Statement *statement, const Config *config, const Message *message)
 {
@@ -356,12 +460,7 @@ resolve_org (Statement *statement, const Config *config, const Message *message)
 	/* The statement's own words first: they outrank the sender's domain,
 	 * since a liaison manager or the Datatracker often sends on an
 	 * organization's behalf. */
-	if (text != NULL)
-		org = org_from_text (config, text);
-	if (org == NULL && text != NULL)
-		org = org_named_in (config, text);
-	if (org == NULL && message != NULL)
-		org = org_named_in (config, message->subject);
+	org = org_in_words (statement, config, message, text);
 	/* Then the sender: an authorized address names its organization even
 	 * where the domain is shared; then the domain. */
 	if (org == NULL)
@@ -376,6 +475,11 @@ resolve_org (Statement *statement, const Config *config, const Message *message)
 	 * first lines. Only then: a body names many bodies. */
 	if (org == NULL && text == NULL)
 		org = org_first_named_in (config, statement->body, BODY_SEARCH_BYTES);
+	/* Nothing else: whatever body the subject names, even as the one
+	 * it writes to (the IETF's own statements, relayed by the
+	 * Datatracker, name their peer there). */
+	if (org == NULL && message != NULL)
+		org = org_named_in (config, message->subject);
 
 	g_free (statement->from_org);
 	if (org != NULL)
@@ -520,6 +624,15 @@ groups_from_text (const Config *config, const char *text, GPtrArray *groups)
 	return found;
 }
 
+gboolean
+resolve_names_group (const Config *config, const char *text)
+{
+	g_autoptr (GPtrArray) groups = g_ptr_array_new_with_free_func (g_free);
+
+	g_return_val_if_fail (config != NULL, FALSE);
+	return text != NULL && groups_from_text (config, text, groups);
+}
+
 /* The "+extension" of @address when its base is our own @ours:
  * "statements+ccamp@example.org" -> "ccamp". Newly allocated, or NULL. */
 static char *
@@ -613,6 +726,7 @@ resolve_groups (Statement *statement, const Config *config, const Message *messa
 {
 	g_autoptr (GPtrArray) tried = g_ptr_array_new_with_free_func (g_free);
 	g_autofree char *extension = NULL;
+	gboolean own_groups;
 
 	if (statement->groups == NULL)
 		statement->groups = g_ptr_array_new_with_free_func (g_free);
@@ -625,6 +739,7 @@ resolve_groups (Statement *statement, const Config *config, const Message *messa
 		if (!groups_from_text (config, text, statement->groups))
 			g_ptr_array_add (tried, g_strdup_printf ("To: %s", text));
 	}
+	own_groups = statement->groups->len > 0;
 
 	if (message != NULL) {
 		/* The recipient extension: -e, else the +extension of -r. */
@@ -640,7 +755,11 @@ resolve_groups (Statement *statement, const Config *config, const Message *messa
 				g_ptr_array_add (tried, g_strdup_printf ("extension: %s", extension));
 		}
 
-		if (message->mime != NULL) {
+		/* The lists on the mail's To and Cc (and a forwarded one's)
+		 * count only when the statement names none of our groups
+		 * itself: a list copied on the mail is not a destination the
+		 * statement writes. */
+		if (message->mime != NULL && !own_groups) {
 			groups_from_addresses (config,
 			                       g_mime_message_get_addresses (message->mime, GMIME_ADDRESS_TYPE_TO),
 			                       statement->groups);

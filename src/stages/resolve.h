@@ -16,4 +16,8 @@
  * outranks the sender's domain. */
 void resolve_statement (Statement *statement, const Config *config, const Message *message);
 
+/* TRUE when @text, a destination as a statement writes it ("IETF OPSAWG",
+ * "the CCAMP and TEAS working groups"), names a group of @config. */
+gboolean resolve_names_group (const Config *config, const char *text);
+
 #endif

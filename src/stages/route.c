@@ -229,6 +229,15 @@ plan_forward (Planner *p, const Statement *statement)
 	add (p, p->config->archive, NULL, ROUTE_ROLE_ARCHIVE, ROUTE_MESSAGE_FORWARD, ROUTE_FIELD_BCC, TRUE);
 }
 
+/* The IETF's own statement (DIRECTION_OUTGOING) reached its peer without
+ * us: our groups wrote it, and it is no statement for them to act on. It
+ * is recorded, kept in the archive, and not acknowledged. */
+static void
+plan_outgoing (Planner *p)
+{
+	add (p, p->config->archive, NULL, ROUTE_ROLE_ARCHIVE, ROUTE_MESSAGE_FORWARD, ROUTE_FIELD_BCC, TRUE);
+}
+
 static void
 plan_ack (Planner *p)
 {
@@ -252,6 +261,8 @@ plan_statement (const Statement *statement, const Config *config, const RouteOri
 	planner_init (&p, config, original, cap);
 	if (statement->hold_reason != NULL) {
 		plan_held (&p, statement);
+	} else if (statement->direction == DIRECTION_OUTGOING) {
+		plan_outgoing (&p);
 	} else {
 		plan_forward (&p, statement);
 		plan_ack (&p);
@@ -315,6 +326,11 @@ route_reminder (const Statement *statement, const Config *config, gboolean sende
 	g_return_val_if_fail (config != NULL, NULL);
 
 	planner_init (&p, config, NULL, config->max_recipients);
+	/* A statement for our information asks none of its groups to act
+	 * (a 3GPP Cc: row, an ITU-T "For information to:"): the date it
+	 * names is another body's, and nobody is reminded of it. */
+	if (statement->purpose == PURPOSE_INFORMATION)
+		return planner_finish (&p);
 	/* In order of who must not miss it: the cap drops from the end. */
 	for (guint i = 0; statement->groups != NULL && i < statement->groups->len; i++) {
 		const Group *group = config_find_group (config, g_ptr_array_index (statement->groups, i));

@@ -80,7 +80,9 @@ typedef struct {
  * unless @original says automatic, config->acknowledge is off, or the
  * sender receives the forward anyway. A held statement goes To the
  * triage address and Cc the organization's managers only, and is not
- * acknowledged. No address appears twice (compared case-insensitively;
+ * acknowledged. An open outgoing statement (the IETF's own, which our
+ * groups wrote) goes to the archive alone (Bcc), unacknowledged. No
+ * address appears twice (compared case-insensitively;
  * the first role wins) and our own address never appears. No message has
  * more than config->max_recipients queued routes: the routes past it are
  * left out, in plan->dropped (route_too_many() says beforehand whether a
@@ -104,8 +106,9 @@ char *route_too_many (const Statement *statement, const Config *config,
  * those of its response contacts that read as a mailbox within the
  * organization's domains; nobody else named in the statement. No address
  * twice, never our own, at most config->max_recipients: the rest (response
- * contacts first) in plan->dropped. Empty when there is nobody to remind.
- * Newly allocated. */
+ * contacts first) in plan->dropped. Empty when there is nobody to remind,
+ * and for a statement whose purpose is information (its groups are only
+ * copied). Newly allocated. */
 RoutePlan *route_reminder (const Statement *statement, const Config *config,
                            gboolean sender_checked);
 

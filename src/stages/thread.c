@@ -273,6 +273,29 @@ has_group (const Config *config, const Statement *statement, const Group *group)
 	return FALSE;
 }
 
+/* Whether @address may answer for a peer that @thread, the IETF's own
+ * statement (DIRECTION_OUTGOING), was sent to: a manager of one of its
+ * peers (thread->groups), or who may submit for it (its authorized list,
+ * else its domains unless it says senders = any). */
+static gboolean
+peer_person (const Config *config, const Statement *thread, const char *address)
+{
+	for (guint i = 0; thread->groups != NULL && i < thread->groups->len; i++) {
+		const Org *org = config_find_org (config, g_ptr_array_index (thread->groups, i));
+
+		if (org == NULL)
+			continue;
+		if (any_mailbox_is (org->managers, address))
+			return TRUE;
+		for (guint j = 0; j < org->authorized->len; j++)
+			if (g_ascii_strcasecmp (g_ptr_array_index (org->authorized, j), address) == 0)
+				return TRUE;
+		if (org->authorized->len == 0 && !org->senders_any && in_domains (org->domains, address))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 gboolean
 thread_receiving_person (const Config *config, const Statement *thread, const char *address,
                          const Statement *statement)
@@ -282,6 +305,8 @@ thread_receiving_person (const Config *config, const Statement *thread, const ch
 
 	if (address == NULL || *address == '\0')
 		return FALSE;
+	if (thread->direction == DIRECTION_OUTGOING && peer_person (config, thread, address))
+		return TRUE;
 	for (guint i = 0; thread->groups != NULL && i < thread->groups->len; i++) {
 		const Group *g = config_find_group (config, g_ptr_array_index (thread->groups, i));
 		if (g != NULL && (mailbox_is (g->list, address) || any_mailbox_is (g->chairs, address)

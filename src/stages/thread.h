@@ -56,10 +56,13 @@ const Group *thread_own_group (const Config *config, const Statement *statement)
 /* Whether @address (an addr-spec) speaks for the receiving side of
  * @thread: the list, a chair or an AD of one of its groups (the
  * directory's, never an address the statement names), a manager of its
- * organization; or a trusted relay ([liaison] trusted-relays) when @thread
- * is the IETF's own (thread_own_group(): its answers come through the
- * Datatracker), or when @statement, what the message itself carries (may
- * be NULL), is the IETF's own from one of @thread's groups. */
+ * organization; for the IETF's own statement (DIRECTION_OUTGOING), whose
+ * receiving side is the peer, also a manager of a peer it went to or who
+ * may submit for that peer (its authorized list, else its domains); or a
+ * trusted relay ([liaison] trusted-relays) when @thread is the IETF's own
+ * (thread_own_group(): its answers come through the Datatracker), or when
+ * @statement, what the message itself carries (may be NULL), is the
+ * IETF's own from one of @thread's groups. */
 gboolean thread_receiving_person (const Config *config, const Statement *thread,
                                   const char *address, const Statement *statement);
 

@@ -19,12 +19,18 @@ enum {
 
 static const char *const query_sql[] = {
 	[Q_ARRIVALS] =
-		"SELECT m.received, COALESCE ((SELECT min (o.created) FROM outbox o WHERE o.message = m.id), "
-		"m.received), m.raw_sha256, m.dedupe_hash, m.message_id, m.env_sender, "
+		/* When it was processed: when the first mail it caused was
+		 * queued or its notice deferred (a later route queues mail of
+		 * it too, later), else when it came. */
+		"SELECT m.received, COALESCE ((SELECT min (t) FROM ("
+		"  SELECT o.created AS t FROM outbox o WHERE o.message = m.id"
+		"  UNION ALL SELECT e.at FROM events e JOIN statements s ON s.id = e.statement"
+		"  WHERE s.message = m.id AND e.type = 'notice-deferred')), m.received), "
+		"m.raw_sha256, m.dedupe_hash, m.message_id, m.env_sender, "
 		"m.env_recipient, m.env_extension, "
 		"CASE WHEN m.hold_reason = 'message larger than max-message-size' THEN 'oversized' "
 		"ELSE '' END, "
-		"(SELECT s.ls_id FROM statements s WHERE s.message = m.id) "
+		"(SELECT COALESCE (s.handle, s.ls_id) FROM statements s WHERE s.message = m.id) "
 		"FROM messages m ORDER BY m.id",
 	/* Every other record as (at, kind, fields...), in time order; at one
 	 * time, actions and reminders before the hand-overs they cause. */
@@ -32,8 +38,21 @@ static const char *const query_sql[] = {
 		"SELECT at, kind, a, b, c, d, e, f FROM ("
 		" SELECT e.at AS at, 1 AS o, e.id AS i, 'action' AS kind,"
 		"  CASE e.type WHEN 'closed' THEN 'close' WHEN 'reopened' THEN 'reopen'"
-		"   WHEN 'action-taken' THEN 'taken' ELSE 'route' END AS a, s.ls_id AS b,"
-		"  e.detail AS c, NULL AS d, NULL AS e, NULL AS f"
+		"   WHEN 'action-taken' THEN 'taken' WHEN 'dismissed' THEN 'dismiss'"
+		"   WHEN 'promoted' THEN 'promote' ELSE 'route' END AS a,"
+		"  CASE e.type WHEN 'promoted' THEN s.handle ELSE s.ls_id END AS b,"
+		"  e.detail AS c,"
+		/* A promotion: its fields as the row has them, and the groups of
+		 * the route it made (the "routed" event of the same time, not
+		 * a route of its own). */
+		"  CASE e.type WHEN 'promoted' THEN rtrim ("
+		"   COALESCE ('title=' || s.title || char (9), '') ||"
+		"   COALESCE ('from=' || s.from_org || char (9), '') ||"
+		"   COALESCE ('purpose=' || s.purpose || char (9), '') ||"
+		"   COALESCE ('deadline=' || s.deadline, ''), char (9)) END AS d,"
+		"  CASE e.type WHEN 'promoted' THEN (SELECT r.detail FROM events r"
+		"   WHERE r.statement = e.statement AND r.type = 'routed' AND r.at = e.at"
+		"   ORDER BY r.id LIMIT 1) END AS e, NULL AS f"
 		" FROM events e JOIN statements s ON s.id = e.statement"
 		" WHERE (e.type IN ('closed', 'reopened', 'action-taken') AND e.detail = 'by hand')"
 		"  OR e.type = 'routed'"
@@ -142,18 +161,85 @@ handover_line (sqlite3_stmt *st, const char *at, GHashTable *finished, GString *
 	}
 }
 
-/* A route's groups from its event's detail: "to a, b" and maybe
- * " (nobody new to send to)". */
+/* A route's groups from its event's detail, "to a, b", maybe " by WHO"
+ * (into *@by, newly allocated; else left NULL) and maybe " (nobody new to
+ * send to)". */
 static char **
-route_groups (const char *detail)
+route_groups (const char *detail, char **by)
 {
 	g_autofree char *names = g_strdup (detail != NULL && g_str_has_prefix (detail, "to ")
 	                                   ? detail + 3 : "");
-	char *paren = strstr (names, " (");
+	char *cut = g_strrstr (names, " (nobody new to send to)");
 
-	if (paren != NULL)
-		*paren = '\0';
+	if (cut != NULL)
+		*cut = '\0';
+	if ((cut = strstr (names, " by ")) != NULL) {
+		*by = g_strdup (cut + 4);
+		*cut = '\0';
+	}
 	return g_strsplit (names, ", ", -1);
+}
+
+/* Who did a manual action, from its event's detail ("by WHO" of a
+ * dismissal, "... by WHO" of a promotion), newly allocated; "database"
+ * when it does not say. */
+static char *
+action_by (const char *kind, const char *detail)
+{
+	const char *at = NULL;
+
+	if (detail != NULL && g_strcmp0 (kind, "dismiss") == 0 && g_str_has_prefix (detail, "by "))
+		at = detail + 3;
+	else if (detail != NULL && g_strcmp0 (kind, "promote") == 0 &&
+	         (at = strstr (detail, " by ")) != NULL)
+		at += 4;
+	if (g_strcmp0 (kind, "held-summary") == 0)
+		at = "remind";
+	return g_strdup (at != NULL ? at : "database");
+}
+
+/* The action's line: kind @a on @b, with the groups of a route or the
+ * fields and groups of a promotion. */
+static void
+action_line (sqlite3_stmt *st, const char *at, const char *a, const char *b, GString *out)
+{
+	const char *detail = (const char *) sqlite3_column_text (st, 4);
+	g_autofree char *by = action_by (a, detail);
+	g_auto (GStrv) fields = NULL;
+	g_auto (GStrv) groups = NULL;
+	g_autoptr (GPtrArray) line = g_ptr_array_new ();
+	g_autoptr (GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+
+	if (g_strcmp0 (a, "route") == 0) {
+		g_clear_pointer (&by, g_free);
+		groups = route_groups (detail, &by);
+	} else if (g_strcmp0 (a, "promote") == 0) {
+		g_autofree char *unused = NULL;
+		const char *given = (const char *) sqlite3_column_text (st, 5);
+
+		fields = g_strsplit (given != NULL ? given : "", "\t", -1);
+		groups = route_groups ((const char *) sqlite3_column_text (st, 6), &unused);
+	} else if (g_strcmp0 (a, "held-summary") == 0) {
+		fields = g_new0 (char *, 2);
+		fields[0] = g_strdup ((const char *) sqlite3_column_text (st, 5));
+	}
+	g_ptr_array_add (line, (gpointer) "action");
+	g_ptr_array_add (line, (gpointer) at);
+	g_ptr_array_add (line, by);      /* a route's may be missing */
+	g_ptr_array_add (line, (gpointer) a);
+	g_ptr_array_add (line, (gpointer) b);
+	for (guint i = 0; fields != NULL && fields[i] != NULL; i++)
+		if (*fields[i] != '\0')
+			g_ptr_array_add (line, fields[i]);
+	for (guint i = 0; groups != NULL && groups[i] != NULL; i++) {
+		if (fields != NULL) {    /* promote takes to=GROUP */
+			g_ptr_array_add (owned, g_strconcat ("to=", groups[i], NULL));
+			g_ptr_array_add (line, g_ptr_array_index (owned, owned->len - 1));
+		} else {
+			g_ptr_array_add (line, groups[i]);
+		}
+	}
+	add_line (out, (const char *const *) line->pdata, line->len);
 }
 
 static void
@@ -170,18 +256,7 @@ other_line (sqlite3_stmt *st, GHashTable *finished, GString *out)
 		const char *fields[] = { "reminder", at, a, b, (const char *) sqlite3_column_text (st, 4) };
 		add_line (out, fields, G_N_ELEMENTS (fields));
 	} else {
-		g_auto (GStrv) groups = g_strcmp0 (a, "route") == 0
-			? route_groups ((const char *) sqlite3_column_text (st, 4)) : NULL;
-		g_autoptr (GPtrArray) fields = g_ptr_array_new ();
-
-		g_ptr_array_add (fields, (gpointer) "action");
-		g_ptr_array_add (fields, (gpointer) at);
-		g_ptr_array_add (fields, (gpointer) "database");
-		g_ptr_array_add (fields, (gpointer) a);
-		g_ptr_array_add (fields, (gpointer) b);
-		for (guint i = 0; groups != NULL && groups[i] != NULL; i++)
-			g_ptr_array_add (fields, groups[i]);
-		add_line (out, (const char *const *) fields->pdata, fields->len);
+		action_line (st, at, a, b, out);
 	}
 }
 

@@ -34,19 +34,22 @@ static const char *const query_sql[N_QUERIES] = {
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	[Q_LINK_MESSAGE] = "UPDATE messages SET statement = ?2, role = ?3 WHERE id = ?1",
 	[Q_COUNT] =
-		"SELECT (SELECT count(*) FROM messages), (SELECT count(*) FROM statements), "
+		"SELECT (SELECT count(*) FROM messages), "
+		"(SELECT count(*) FROM statements WHERE NOT coalesce (handle = ls_id, 0)), "
 		"(SELECT count(*) FROM statements WHERE state = 'held') + "
 		"(SELECT count(*) FROM messages m WHERE m.hold_reason IS NOT NULL "
 		" AND NOT EXISTS (SELECT 1 FROM statements s WHERE s.message = m.id))",
 	[Q_ADD_MESSAGE_REF] =
 		"INSERT OR IGNORE INTO message_refs (message, position, target) VALUES (?1, ?2, ?3)",
-	/* A message of a thread: one recorded and linked, or one we sent. */
+	/* A message of a thread: one recorded and linked, or one we sent.
+	 * A held message that is no statement (its handle is its id) is
+	 * nobody's thread: what answers it is held in turn. */
 	[Q_THREAD_BY_MESSAGE_ID] =
 		"SELECT s.ls_id FROM messages m JOIN statements s ON s.id = m.statement "
 		"WHERE m.message_id = ?1 "
 		"UNION ALL "
 		"SELECT s.ls_id FROM outbox o JOIN statements s ON s.id = o.statement "
-		"WHERE o.message_id = ?1 "
+		"WHERE o.message_id = ?1 AND NOT coalesce (s.handle = s.ls_id, 0) "
 		"LIMIT 1",
 	[Q_THREAD_BY_LS_ID] = "SELECT ls_id FROM statements WHERE ls_id = ?1",
 	/* The Datatracker writes its pages with and without the final '/'.
@@ -58,6 +61,7 @@ static const char *const query_sql[N_QUERIES] = {
 		"ORDER BY received DESC, id DESC LIMIT 1",
 	[Q_THREAD_BY_TITLE] =
 		"SELECT ls_id FROM statements WHERE title = ?1 COLLATE NOCASE "
+		"AND NOT coalesce (handle = ls_id, 0) "
 		"ORDER BY received DESC, id DESC LIMIT 1",
 	/* Messages that named ?1 before it was recorded and joined no
 	 * thread: replies and auto-replies that came before their parent. */

@@ -15,11 +15,13 @@ typedef enum {
 
 static const char *const query_sql[N_QUERIES] = {
 	/* What `remind` looks at: open, action not taken, a deadline on or
-	 * after ?1 (older ones are past every overdue notice). */
+	 * after ?1 (older ones are past every overdue notice), and incoming:
+	 * the deadline of one of the IETF's own statements is the peer's. */
 	[Q_REMIND_CANDIDATES] =
 		"SELECT " STATEMENT_COLUMNS " "
 		"FROM statements s JOIN messages m ON m.id = s.message "
 		"WHERE s.state = 'open' AND s.action_taken = 0 AND s.deadline IS NOT NULL "
+		"AND s.direction = 'incoming' "
 		"AND s.deadline >= ?1 ORDER BY s.deadline, s.id",
 	/* 1 when the statement ?1 still wants the reminder ?3 of its
 	 * deadline ?2: still a candidate, and that stage not sent. */

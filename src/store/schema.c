@@ -262,6 +262,65 @@ static const Migration migrations[] = {
 	  "DROP INDEX IF EXISTS statements_url;\n"
 	  "PRAGMA user_version = 7;\n" },
 	{ 8,
+	  /* Issue 17: which way a statement goes (SPEC §7, §10): 'incoming'
+	   * from a peer to our groups, 'outgoing' for the IETF's own (from
+	   * one of our groups to a peer); the documents it links to (the
+	   * Datatracker's Attachments: list, title and URL); and the look-up
+	   * of a statement by another of its identifiers ("SG15-LS123"),
+	   * which tells a second arrival of the same statement. */
+	  "ALTER TABLE statements ADD COLUMN direction TEXT NOT NULL DEFAULT 'incoming'\n"
+	  "	CHECK (direction IN ('incoming', 'outgoing'));\n"
+	  "CREATE TABLE statement_links (\n"
+	  "	statement     INTEGER NOT NULL REFERENCES statements (id) ON DELETE CASCADE,\n"
+	  "	position      INTEGER NOT NULL,\n"
+	  "	title         TEXT,\n"
+	  "	url           TEXT,\n"
+	  "	PRIMARY KEY (statement, position)\n"
+	  ") WITHOUT ROWID;\n"
+	  "CREATE INDEX statement_refs_other ON statement_refs (value COLLATE NOCASE)\n"
+	  "	WHERE kind = 'other';\n"
+	  "PRAGMA user_version = 8;\n" },
+	{ 9,
+	  /* Nothing vanishes (issue 17). A message held for triage that is
+	   * not a statement (not one, a conflict, too large) gets a row of
+	   * statements of its own, so that it is listed, shown, routed,
+	   * promoted or dismissed like a held statement: handle is its
+	   * handle ("HM-2026-0001"), also its ls_id until it is promoted to
+	   * a statement (then ls_id is the LS id it got and handle still
+	   * finds it). Its number is of a series apart: its row stores the
+	   * year negated, so that (year, seq) of held messages never meets
+	   * the statements' ids. notice: the held notice to triage, "sent",
+	   * "pending" (over held-notice-limit: for the next daily summary),
+	   * "summary" (named in one); notice_sender: the sender the limit
+	   * counts. undelivered: every list route of the statement bounced.
+	   *
+	   * First, the CHECK of state admits "dismissed" (a held message set
+	   * aside) and "pending-approval" (SPEC §7). SQLite cannot alter a
+	   * constraint, and rebuilding the table would cascade through its
+	   * foreign keys; a CHECK that admits more than before is the change
+	   * that https://sqlite.org/lang_altertable.html ("Making Other Kinds
+	   * Of Table Schema Changes") allows by editing the schema's text in
+	   * the transaction. Every row satisfies the new CHECK. RESET reads
+	   * the schema again; the ALTER TABLEs after it bump schema_version,
+	   * so that every other connection reads it again too. */
+	  "PRAGMA writable_schema = ON;\n"
+	  "UPDATE sqlite_schema SET sql = replace (sql,\n"
+	  "	'''held'', ''open'', ''replied'', ''closed'')',\n"
+	  "	'''held'', ''open'', ''replied'', ''closed'', ''dismissed'', ''pending-approval'')')\n"
+	  "	WHERE type = 'table' AND name = 'statements';\n"
+	  "PRAGMA writable_schema = RESET;\n"
+	  "PRAGMA writable_schema = OFF;\n"
+	  "ALTER TABLE statements ADD COLUMN handle TEXT;\n"
+	  "CREATE UNIQUE INDEX statements_handle ON statements (handle COLLATE NOCASE)\n"
+	  "	WHERE handle IS NOT NULL;\n"
+	  "ALTER TABLE statements ADD COLUMN notice TEXT;\n"
+	  "ALTER TABLE statements ADD COLUMN notice_sender TEXT;\n"
+	  "CREATE INDEX statements_notice ON statements (notice, notice_sender, received)\n"
+	  "	WHERE notice IS NOT NULL;\n"
+	  "ALTER TABLE statements ADD COLUMN undelivered INTEGER NOT NULL DEFAULT 0\n"
+	  "	CHECK (undelivered IN (0, 1));\n"
+	  "PRAGMA user_version = 9;\n" },
+	{ 10,
 	  /* Which journal (SPOOL/journal, journal.c) describes this
 	   * database: the token of its first record. A database without it
 	   * beside a journal with messages is one created after the database
@@ -270,7 +329,7 @@ static const Migration migrations[] = {
 	  "	id            INTEGER PRIMARY KEY CHECK (id = 1),\n"
 	  "	token         TEXT NOT NULL\n"
 	  ");\n"
-	  "PRAGMA user_version = 8;\n" },
+	  "PRAGMA user_version = 10;\n" },
 };
 
 int

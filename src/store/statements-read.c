@@ -17,6 +17,7 @@ typedef enum {
 	Q_GET_GROUPS,
 	Q_GET_REFS,
 	Q_GET_INVERSE,
+	Q_GET_LINKS,
 	Q_GET_ATTACHMENTS,
 	Q_GET_ROUTES,
 	Q_GET_EVENTS,
@@ -25,8 +26,12 @@ typedef enum {
 	Q_MANY_GROUPS,
 	Q_MANY_REFS,
 	Q_MANY_INVERSE,
+	Q_MANY_LINKS,
 	Q_MANY_ATTACHMENTS,
 	Q_MANY_ROUTES,
+	Q_SAME_BY_URL,
+	Q_SAME_BY_OTHER,
+	Q_SAME_BY_TITLE,
 	N_QUERIES
 } QueryId;
 
@@ -55,6 +60,10 @@ static const char *const query_sql[N_QUERIES] = {
 		"     AND liaison_name_key (g.value) = ?4)) "
 		"AND (?5 IS NULL OR (s.state IN ('open', 'held') AND s.action_taken = 0 "
 		"     AND s.deadline IS NOT NULL AND s.deadline < ?5)) "
+		"AND (CASE WHEN ?7 THEN s.state = 'held' "
+		"     WHEN ?1 IS NULL THEN s.state <> 'dismissed' "
+		"      AND NOT coalesce (s.handle = s.ls_id, 0) "
+		"     ELSE 1 END) "
 		"ORDER BY s.received DESC, s.id DESC "
 		"LIMIT ?6",
 	[Q_GET] =
@@ -72,6 +81,8 @@ static const char *const query_sql[N_QUERIES] = {
 		"SELECT s.ls_id, r.relation FROM statement_refs r JOIN statements s ON s.id = r.statement "
 		"WHERE r.target = ?1 AND r.kind = 'related' AND r.relation IS NOT NULL "
 		"ORDER BY s.received, s.id, r.position",
+	[Q_GET_LINKS] =
+		"SELECT title, url FROM statement_links WHERE statement = ?1 ORDER BY position",
 	[Q_GET_ATTACHMENTS] =
 		"SELECT filename, content_type, size, sha256, text FROM attachments "
 		"WHERE statement = ?1 ORDER BY position, id",
@@ -81,7 +92,7 @@ static const char *const query_sql[N_QUERIES] = {
 	[Q_GET_ROUTES] =
 		"SELECT address, role, status FROM routes r WHERE statement = ?1 "
 		"AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = r.outbox "
-		"AND o.kind IN ('reminder', 'follow-up')) "
+		"AND o.kind IN ('reminder', 'follow-up', 'held-summary')) "
 		"ORDER BY position, id",
 	[Q_GET_EVENTS] = "SELECT at, type, detail FROM events WHERE statement = ?1 ORDER BY id",
 	/* The messages of the thread and our forwards, in the order they
@@ -129,6 +140,9 @@ static const char *const query_sql[N_QUERIES] = {
 		"WHERE r.target BETWEEN ?1 AND ?2 "
 		"AND r.kind = 'related' AND r.relation IS NOT NULL "
 		"ORDER BY r.target, s.received, s.id, r.position",
+	[Q_MANY_LINKS] =
+		"SELECT statement, title, url FROM statement_links "
+		"WHERE statement BETWEEN ?1 AND ?2 ORDER BY statement, position",
 	[Q_MANY_ATTACHMENTS] =
 		"SELECT statement, filename, content_type, size, sha256, text FROM attachments "
 		"WHERE statement BETWEEN ?1 AND ?2 ORDER BY statement, position, id",
@@ -138,8 +152,28 @@ static const char *const query_sql[N_QUERIES] = {
 		"SELECT statement, address, role, status FROM routes r "
 		"WHERE statement BETWEEN ?1 AND ?2 "
 		"AND (r.outbox IS NULL OR r.outbox NOT IN "
-		"(SELECT id FROM outbox WHERE kind IN ('reminder', 'follow-up'))) "
+		"(SELECT id FROM outbox WHERE kind IN ('reminder', 'follow-up', 'held-summary'))) "
 		"ORDER BY statement, position, id",
+	/* Another arrival of a statement recorded before (store_find_same()):
+	 * the same Datatracker page (the expression of the index of
+	 * migration 7), the same other identifier, or the same organization,
+	 * title and submission date (when one of them has no date, received
+	 * within a month of the other's). Never a held one. */
+	[Q_SAME_BY_URL] =
+		"SELECT ls_id FROM statements WHERE url IS NOT NULL "
+		"AND lower (rtrim (replace (url, 'http://', 'https://'), '/')) "
+		"= lower (rtrim (replace (?1, 'http://', 'https://'), '/')) "
+		"AND state != 'held' ORDER BY received DESC, id DESC LIMIT 1",
+	[Q_SAME_BY_OTHER] =
+		"SELECT s.ls_id FROM statement_refs r JOIN statements s ON s.id = r.statement "
+		"WHERE r.kind = 'other' AND r.value = ?1 COLLATE NOCASE AND s.state != 'held' "
+		"ORDER BY s.received DESC, s.id DESC LIMIT 1",
+	[Q_SAME_BY_TITLE] =
+		"SELECT ls_id FROM statements WHERE title = ?1 COLLATE NOCASE AND state != 'held' "
+		"AND liaison_name_key (coalesce (from_org, from_org_text)) = liaison_name_key (?2) "
+		"AND (submitted = ?3 OR ((submitted IS NULL OR ?3 IS NULL) "
+		"AND abs (julianday (coalesce (submitted, received)) - julianday (?4)) <= 31)) "
+		"ORDER BY received DESC, id DESC LIMIT 1",
 };
 
 Statement *
@@ -165,7 +199,10 @@ store_statement_from_row (sqlite3_stmt *st, gboolean with_body, gint64 *row)
 	s->from_org = column_dup (st, COL_FROM_ORG);
 	s->from_org_text = column_dup (st, COL_FROM_ORG_TEXT);
 	s->from_contact = column_dup (st, COL_FROM_CONTACT);
+	s->handle = column_dup (st, COL_HANDLE);
+	s->undelivered = sqlite3_column_int (st, COL_UNDELIVERED) != 0;
 	s->message_id = column_dup (st, COL_MESSAGE_ID);
+	s->direction = direction_from_string ((const char *) sqlite3_column_text (st, COL_DIRECTION));
 	if (with_body)
 		s->body = column_dup (st, COL_BODY);
 	return s;
@@ -269,6 +306,16 @@ inverse_from_row (Statement *s, sqlite3_stmt *st, int c)
 }
 
 static void
+link_from_row (Statement *s, sqlite3_stmt *st, int c)
+{
+	Link *link = g_new0 (Link, 1);
+
+	link->title = column_dup (st, c);
+	link->url = column_dup (st, c + 1);
+	g_ptr_array_add (s->links, link);
+}
+
+static void
 attachment_from_row (Statement *s, sqlite3_stmt *st, int c)
 {
 	Attachment *a = g_new0 (Attachment, 1);
@@ -354,6 +401,7 @@ store_fill_common (Store *store, Statement *s, gint64 row, GError **error)
 	       fill (store, Q_GET_GROUPS, group_from_row, s, row, error) &&
 	       fill (store, Q_GET_REFS, ref_from_row, s, row, error) &&
 	       fill (store, Q_GET_INVERSE, inverse_from_row, s, row, error) &&
+	       fill (store, Q_GET_LINKS, link_from_row, s, row, error) &&
 	       fill (store, Q_GET_ATTACHMENTS, attachment_from_row, s, row, error) &&
 	       fill (store, Q_GET_ROUTES, route_from_row, s, row, error);
 }
@@ -441,6 +489,7 @@ fill_common_many (Store *store, GPtrArray *list, GArray *rows, gboolean brief, G
 		{ Q_MANY_REFS, ref_from_row },
 		/* After the statement's own references, as in store_fill_common(). */
 		{ Q_MANY_INVERSE, inverse_from_row },
+		{ Q_MANY_LINKS, link_from_row },
 		{ Q_MANY_ATTACHMENTS, attachment_from_row },
 		{ Q_MANY_ROUTES, route_from_row },
 	};
@@ -552,6 +601,7 @@ store_list_statements (Store *store, const StoreFilter *filter, GError **error)
 	if (!bind_filter (&bind, filter))
 		return g_ptr_array_new_with_free_func ((GDestroyNotify) statement_free);
 	bind_int64 (&bind, 6, filter != NULL && filter->limit > 0 ? (gint64) filter->limit : -1);
+	bind_int64 (&bind, 7, filter != NULL && filter->held);
 	if (bind.rc != SQLITE_OK) {
 		store_sql_error (store, bind.rc, error);
 		goto fail;
@@ -611,4 +661,68 @@ store_get_statement (Store *store, const char *key, GError **error)
 fail:
 	g_prefix_error (error, "cannot read statement %s: ", key);
 	return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The same statement, arriving again */
+
+/* The ls_id the query @id finds with @a .. @d bound (NULL: SQL NULL), or
+ * NULL; *failed on an error. */
+static char *
+find_same (Store *store, QueryId id, const char *a, const char *b, const char *c, const char *d,
+           gboolean *failed, GError **error)
+{
+	g_auto (StoreQuery) st = query (store, id, error);
+	Binder bind = { st, SQLITE_OK };
+	int r;
+
+	*failed = st == NULL;
+	if (st == NULL)
+		return NULL;
+	bind_text (&bind, 1, a);
+	if (id == Q_SAME_BY_TITLE) {
+		bind_text (&bind, 2, b);
+		bind_text (&bind, 3, c);
+		bind_text (&bind, 4, d);
+	}
+	if (bind.rc != SQLITE_OK) {
+		*failed = TRUE;
+		store_sql_error (store, bind.rc, error);
+		return NULL;
+	}
+	r = step (store, st, error);
+	*failed = r < 0;
+	return r > 0 ? column_dup (st, 0) : NULL;
+}
+
+gboolean
+store_find_same (Store *store, const Statement *statement, const char *received, char **id,
+                 const char **how, GError **error)
+{
+	const char *org = statement->from_org != NULL ? statement->from_org : statement->from_org_text;
+	gboolean failed = FALSE;
+
+	g_return_val_if_fail (store != NULL && statement != NULL && id != NULL, FALSE);
+
+	*id = NULL;
+	if (statement->url != NULL) {
+		*how = "the same Datatracker page";
+		*id = find_same (store, Q_SAME_BY_URL, statement->url, NULL, NULL, NULL, &failed, error);
+	}
+	for (guint i = 0; *id == NULL && !failed && i < statement->other_identifiers->len; i++) {
+		*how = "the same identifier";
+		*id = find_same (store, Q_SAME_BY_OTHER, g_ptr_array_index (statement->other_identifiers, i),
+		                 NULL, NULL, NULL, &failed, error);
+	}
+	if (*id == NULL && !failed && statement->title != NULL && org != NULL) {
+		*how = "the same organization, title and date";
+		*id = find_same (store, Q_SAME_BY_TITLE, statement->title, org, statement->submitted,
+		                 statement->submitted != NULL ? statement->submitted : received,
+		                 &failed, error);
+	}
+	if (failed) {
+		g_prefix_error (error, "cannot look for an earlier arrival of a statement: ");
+		return FALSE;
+	}
+	return TRUE;
 }

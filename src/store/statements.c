@@ -12,10 +12,12 @@
 typedef enum {
 	Q_MESSAGE_RECEIVED,
 	Q_NEXT_SEQ,
+	Q_NEXT_HELD_SEQ,
 	Q_ADD_STATEMENT,
 	Q_ADD_CONTACT,
 	Q_ADD_GROUP,
 	Q_ADD_REF,
+	Q_ADD_LINK,
 	Q_ADD_ATTACHMENT,
 	Q_ADD_ROUTE,
 	Q_ADD_EVENT,
@@ -23,17 +25,25 @@ typedef enum {
 	Q_SET_STATE,
 	Q_SET_GROUPS_CLEAR,
 	Q_STATEMENT_MESSAGE,
+	Q_COMPLETE_URL,
+	Q_HAS_LINKS,
 	N_QUERIES
 } QueryId;
 
 static const char *const query_sql[N_QUERIES] = {
 	[Q_MESSAGE_RECEIVED] = "SELECT received FROM messages WHERE id = ?1",
 	[Q_NEXT_SEQ] = "SELECT ifnull(max(seq), 0) + 1 FROM statements WHERE year = ?1",
+	/* A held message's number: from the handles, since a promoted one
+	 * keeps its handle but takes the (year, seq) of its LS id. ?1 the
+	 * prefix, ?2 the year. */
+	[Q_NEXT_HELD_SEQ] =
+		"SELECT ifnull(max(CAST(substr(handle, length(?1) + 7) AS INTEGER)), 0) + 1 "
+		"FROM statements WHERE handle LIKE ?1 || '-' || ?2 || '-%'",
 	[Q_ADD_STATEMENT] =
 		"INSERT INTO statements (ls_id, year, seq, message, state, hold_reason, "
 		"action_taken, layout, title, purpose, submitted, deadline, received, url, "
-		"from_org, from_org_text, from_contact, body) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+		"from_org, from_org_text, from_contact, body, direction, handle) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
 	[Q_ADD_CONTACT] =
 		"INSERT INTO statement_contacts (statement, kind, position, value) VALUES (?1, ?2, ?3, ?4)",
 	[Q_ADD_GROUP] =
@@ -41,6 +51,8 @@ static const char *const query_sql[N_QUERIES] = {
 	[Q_ADD_REF] =
 		"INSERT INTO statement_refs (statement, kind, position, value, target, relation) "
 		"VALUES (?1, ?2, ?3, ?4, (SELECT id FROM statements WHERE ls_id = ?5), ?6)",
+	[Q_ADD_LINK] =
+		"INSERT INTO statement_links (statement, position, title, url) VALUES (?1, ?2, ?3, ?4)",
 	[Q_ADD_ATTACHMENT] =
 		"INSERT INTO attachments (statement, position, filename, content_type, size, sha256, text) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -48,7 +60,10 @@ static const char *const query_sql[N_QUERIES] = {
 		"INSERT INTO routes (statement, position, address, role, status) "
 		"VALUES (?1, ?2, ?3, ?4, ifnull(?5, 'queued'))",
 	[Q_ADD_EVENT] = "INSERT INTO events (statement, at, type, detail) VALUES (?1, ?2, ?3, ?4)",
-	[Q_ROW_BY_LS_ID] = "SELECT id FROM statements WHERE ls_id = ?1",
+	/* A held message promoted to a statement is found by its handle too. */
+	[Q_ROW_BY_LS_ID] =
+		"SELECT id FROM statements WHERE ls_id = ?1 "
+		"UNION ALL SELECT id FROM statements WHERE handle = ?1 COLLATE NOCASE LIMIT 1",
 	/* ?2: the new state or NULL; ?3: action_taken, or -1 to keep it. A
 	 * statement that is open or replied is no longer held for a reason (a
 	 * closed one keeps it, for reopen). */
@@ -63,6 +78,8 @@ static const char *const query_sql[N_QUERIES] = {
 	[Q_STATEMENT_MESSAGE] =
 		"SELECT m.id, m.raw_sha256 FROM statements s JOIN messages m ON m.id = s.message "
 		"WHERE s.ls_id = ?1",
+	[Q_COMPLETE_URL] = "UPDATE statements SET url = ?2 WHERE ls_id = ?1 AND url IS NULL",
+	[Q_HAS_LINKS] = "SELECT count(*) FROM statement_links WHERE statement = ?1",
 };
 
 int
@@ -174,6 +191,28 @@ add_related (Store *store, gint64 row, GPtrArray *related, GError **error)
 		if (rel->id != NULL &&
 		    !add_ref (store, row, "related", i, rel->id, rel->id,
 		              rel->relation != NULL ? rel->relation : "responds-to", error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+add_links (Store *store, gint64 row, GPtrArray *links, GError **error)
+{
+	for (guint i = 0; links != NULL && i < links->len; i++) {
+		const Link *link = g_ptr_array_index (links, i);
+		g_auto (StoreQuery) st = query (store, Q_ADD_LINK, error);
+		Binder bind = { st, SQLITE_OK };
+
+		if (st == NULL)
+			return FALSE;
+		bind_int64 (&bind, 1, row);
+		bind_int64 (&bind, 2, i);
+		bind_text (&bind, 3, link->title);
+		bind_text (&bind, 4, link->url);
+		if (bind.rc != SQLITE_OK)
+			return store_sql_error (store, bind.rc, error);
+		if (!run (store, st, error))
 			return FALSE;
 	}
 	return TRUE;
@@ -295,18 +334,23 @@ received_year (Store *store, const Statement *statement, gint64 message_row, cha
 	return TRUE;
 }
 
-/* The next number of @year. The caller's BEGIN IMMEDIATE holds the write
- * lock, so no other writer can take the same one. */
+/* The next number of @year (of the handles of @held_prefix, when not
+ * NULL). The caller's BEGIN IMMEDIATE holds the write lock, so no other
+ * writer can take the same one. */
 static gboolean
-next_seq (Store *store, int year, gint64 *seq, GError **error)
+next_number (Store *store, int year, const char *held_prefix, gint64 *seq, GError **error)
 {
-	g_auto (StoreQuery) st = query (store, Q_NEXT_SEQ, error);
+	g_auto (StoreQuery) st = query (store, held_prefix != NULL ? Q_NEXT_HELD_SEQ : Q_NEXT_SEQ, error);
+	Binder bind = { st, SQLITE_OK };
 	int r;
 
 	if (st == NULL)
 		return FALSE;
-	if (sqlite3_bind_int64 (st, 1, year) != SQLITE_OK)
-		return store_sql_error (store, sqlite3_errcode (store->db), error);
+	if (held_prefix != NULL)
+		bind_text (&bind, 1, held_prefix);
+	bind_int64 (&bind, held_prefix != NULL ? 2 : 1, year);
+	if (bind.rc != SQLITE_OK)
+		return store_sql_error (store, bind.rc, error);
 	r = step (store, st, error);
 	if (r < 0)
 		return FALSE;
@@ -339,13 +383,20 @@ bad:
 	return FALSE;
 }
 
+static gboolean
+next_seq (Store *store, int year, gint64 *seq, GError **error)
+{
+	return next_number (store, year, NULL, seq, error);
+}
+
 /* What a new statement's row holds besides the Statement's fields. */
 typedef struct {
 	const char *id;          /* "LS-2026-0007" */
-	int year;
+	int year;                /* negated for a held message's handle */
 	gint64 seq;
 	gint64 message_row;
 	const char *received;
+	gboolean held_message;   /* the id is a held message's handle */
 } StatementKey;
 
 /* Inserts the statement's own row; sets *row to its row id. */
@@ -376,6 +427,8 @@ insert_statement (Store *store, const Statement *statement, const StatementKey *
 	bind_text (&bind, 16, statement->from_org_text);
 	bind_text (&bind, 17, statement->from_contact);
 	bind_text (&bind, 18, statement->body);
+	bind_text (&bind, 19, direction_to_string (statement->direction));
+	bind_text (&bind, 20, key->held_message ? key->id : NULL);
 	if (bind.rc != SQLITE_OK)
 		return store_sql_error (store, bind.rc, error);
 	if (!run (store, st, error))
@@ -385,7 +438,7 @@ insert_statement (Store *store, const Statement *statement, const StatementKey *
 }
 
 /* The parts of the statement row @row, in this order: contacts, groups,
- * references, related statements, attachments, routes. */
+ * references, links, related statements, attachments, routes. */
 static gboolean
 add_parts (Store *store, gint64 row, const Statement *statement, GError **error)
 {
@@ -398,6 +451,7 @@ add_parts (Store *store, gint64 row, const Statement *statement, GError **error)
 	       add_refs (store, row, "reference", statement->references, error) &&
 	       add_refs (store, row, "other", statement->other_identifiers, error) &&
 	       add_refs (store, row, "attachment-title", statement->attachment_titles, error) &&
+	       add_links (store, row, statement->links, error) &&
 	       add_related (store, row, statement->related, error) &&
 	       add_attachments (store, row, statement->attachments, error) &&
 	       add_routes (store, row, statement->routes, error);
@@ -408,31 +462,38 @@ add_parts (Store *store, gint64 row, const Statement *statement, GError **error)
  * that its parts are recorded), and the event "received" or "held". */
 static gboolean
 add_statement (Store *store, Statement *statement, gint64 message_row, const char *id_prefix,
-               char **out_id, char **out_received, GError **error)
+               gboolean held_message, char **out_id, char **out_received, GError **error)
 {
 	g_autofree char *received = NULL;
 	g_autofree char *id = NULL;
 	gboolean held = statement->state == STATE_HELD || statement->hold_reason != NULL;
-	StatementKey key = { NULL, 0, 0, message_row, NULL };
+	StatementKey key = { NULL, 0, 0, message_row, NULL, held_message };
+	int year = 0;
 	gint64 row = 0;
 
-	if (!received_year (store, statement, message_row, &received, &key.year, error))
+	if (!received_year (store, statement, message_row, &received, &year, error))
 		return FALSE;
 	if (statement->id != NULL) {
-		/* `rebuild`: the id it got before (a taken one fails as
-		 * UNIQUE). */
-		if (!given_id (statement->id, &key.year, &key.seq, error))
+		/* `rebuild`: the id (or handle) it got before (a taken one
+		 * fails as UNIQUE). */
+		if (!given_id (statement->id, &year, &key.seq, error))
 			return FALSE;
 		id = g_strdup (statement->id);
 	} else {
-		if (!next_seq (store, key.year, &key.seq, error))
+		/* A held message's handle counts in a series of its own. */
+		if (!next_number (store, year, held_message ? id_prefix : NULL, &key.seq, error))
 			return FALSE;
-		id = g_strdup_printf ("%s-%04d-%04" G_GINT64_FORMAT, id_prefix, key.year, key.seq);
+		id = g_strdup_printf ("%s-%04d-%04" G_GINT64_FORMAT, id_prefix, year, key.seq);
 	}
+	/* A held message's row keeps its year negated until it is
+	 * promoted, so that the statements' numbers never see it. */
+	key.year = held_message ? -year : year;
 	key.id = id;
 	key.received = received;
+	/* A held message is not linked as its row's thread: it stays an
+	 * orphan that the thread it names can still adopt. */
 	if (!insert_statement (store, statement, &key, &row, error) ||
-	    !store_link_row (store, message_row, row, "statement", error) ||
+	    (!held_message && !store_link_row (store, message_row, row, "statement", error)) ||
 	    !add_parts (store, row, statement, error) ||
 	    !store_fts_add (store, row, error) ||
 	    !store_event_row (store, row, received, held ? "held" : "received",
@@ -444,9 +505,9 @@ add_statement (Store *store, Statement *statement, gint64 message_row, const cha
 	return TRUE;
 }
 
-gboolean
-store_add_statement (Store *store, Statement *statement, gint64 message_row,
-                     const char *id_prefix, GError **error)
+static gboolean
+add_any (Store *store, Statement *statement, gint64 message_row, const char *id_prefix,
+         gboolean held_message, GError **error)
 {
 	char *id = NULL, *received = NULL;
 
@@ -457,7 +518,8 @@ store_add_statement (Store *store, Statement *statement, gint64 message_row,
 	/* The id allocation is only safe under the caller's write lock. */
 	g_return_val_if_fail (!sqlite3_get_autocommit (store->db), FALSE);
 
-	if (!add_statement (store, statement, message_row, id_prefix, &id, &received, error)) {
+	if (!add_statement (store, statement, message_row, id_prefix, held_message, &id, &received,
+	                    error)) {
 		g_prefix_error (error, "cannot record the statement \"%s\": ",
 		                statement->title != NULL ? statement->title : "");
 		return FALSE;
@@ -466,6 +528,40 @@ store_add_statement (Store *store, Statement *statement, gint64 message_row,
 	statement->id = id;
 	g_free (statement->received);
 	statement->received = received;
+	if (held_message) {
+		g_free (statement->handle);
+		statement->handle = g_strdup (id);
+	}
+	return TRUE;
+}
+
+gboolean
+store_add_statement (Store *store, Statement *statement, gint64 message_row,
+                     const char *id_prefix, GError **error)
+{
+	return add_any (store, statement, message_row, id_prefix, FALSE, error);
+}
+
+gboolean
+store_add_held_message (Store *store, Statement *statement, gint64 message_row, GError **error)
+{
+	g_return_val_if_fail (statement != NULL && statement->hold_reason != NULL, FALSE);
+
+	return add_any (store, statement, message_row, STORE_HELD_PREFIX, TRUE, error);
+}
+
+gboolean
+store_next_id (Store *store, const char *received, const char *id_prefix, char **id, int *year,
+               gint64 *seq, GError **error)
+{
+	if (!parse_year (received, year)) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+		             "the time received \"%s\" has no year", received != NULL ? received : "");
+		return FALSE;
+	}
+	if (!next_seq (store, *year, seq, error))
+		return FALSE;
+	*id = g_strdup_printf ("%s-%04d-%04" G_GINT64_FORMAT, id_prefix, *year, *seq);
 	return TRUE;
 }
 
@@ -588,4 +684,53 @@ store_statement_message (Store *store, const char *statement_id, gint64 *message
 	*message_row = sqlite3_column_int64 (st, 0);
 	*raw_sha256 = column_dup (st, 1);
 	return TRUE;
+}
+
+gboolean
+store_complete_statement (Store *store, const char *statement_id, const Statement *copy,
+                          GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+	Binder bind;
+	gint64 row = 0;
+	char *count = NULL;
+	int r;
+
+	g_return_val_if_fail (store != NULL && statement_id != NULL && copy != NULL, FALSE);
+
+	r = store_statement_row (store, statement_id, &row, error);
+	if (r == 0)
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_NOT_FOUND, "no statement %s", statement_id);
+	if (r <= 0)
+		goto fail;
+	if (copy->url != NULL) {
+		st = query (store, Q_COMPLETE_URL, error);
+		if (st == NULL)
+			goto fail;
+		bind = (Binder) { st, SQLITE_OK };
+		bind_text (&bind, 1, statement_id);
+		bind_text (&bind, 2, copy->url);
+		if (bind.rc != SQLITE_OK) {
+			store_sql_error (store, bind.rc, error);
+			goto fail;
+		}
+		if (!run (store, st, error))
+			goto fail;
+	}
+	if (copy->links->len == 0)
+		return TRUE;
+	r = lookup_text (store, Q_HAS_LINKS, row, &count, error);
+	if (r < 0)
+		goto fail;
+	if (g_strcmp0 (count, "0") != 0) {
+		g_free (count);
+		return TRUE;
+	}
+	g_free (count);
+	if (add_links (store, row, copy->links, error))
+		return TRUE;
+
+fail:
+	g_prefix_error (error, "cannot complete %s: ", statement_id);
+	return FALSE;
 }

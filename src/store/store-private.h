@@ -144,6 +144,11 @@ gboolean store_read_user_version (Store *store, int *version, GError **error);
 /* statements.c: the row of the statement @ls_id (as store_lookup_row());
  * appends an event to the statement row @row (@at NULL: now). */
 int store_statement_row (Store *store, const char *ls_id, gint64 *row, GError **error);
+/* statements.c: the next id "PREFIX-YEAR-NNNN" of the year of @received
+ * (ISO 8601), newly allocated in *id, with its *year and *seq. Under the
+ * caller's write lock. */
+gboolean store_next_id (Store *store, const char *received, const char *id_prefix, char **id,
+                        int *year, gint64 *seq, GError **error);
 gboolean store_event_row (Store *store, gint64 row, const char *at, const char *type,
                           const char *detail, GError **error);
 
@@ -165,12 +170,13 @@ GPtrArray *store_read_statements (Store *store, sqlite3_stmt *st, gboolean brief
 #define STATEMENT_COLUMNS \
 	"s.id, s.ls_id, s.state, s.hold_reason, s.action_taken, s.layout, s.title, " \
 	"s.purpose, s.submitted, s.deadline, s.received, s.url, s.from_org, " \
-	"s.from_org_text, s.from_contact, m.message_id"
+	"s.from_org_text, s.from_contact, s.handle, s.undelivered, m.message_id, s.direction"
 
 enum {
 	COL_ROW, COL_LS_ID, COL_STATE, COL_HOLD_REASON, COL_ACTION_TAKEN, COL_LAYOUT,
 	COL_TITLE, COL_PURPOSE, COL_SUBMITTED, COL_DEADLINE, COL_RECEIVED, COL_URL,
-	COL_FROM_ORG, COL_FROM_ORG_TEXT, COL_FROM_CONTACT, COL_MESSAGE_ID, COL_BODY,
+	COL_FROM_ORG, COL_FROM_ORG_TEXT, COL_FROM_CONTACT, COL_HANDLE, COL_UNDELIVERED,
+	COL_MESSAGE_ID, COL_DIRECTION, COL_BODY,
 };
 
 /* fts.c: (re)writes the search index's row of the statement row @row from

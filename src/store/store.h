@@ -91,6 +91,64 @@ gint64 store_add_message (Store *store, const StoreMessage *message, GError **er
 gboolean store_add_statement (Store *store, Statement *statement, gint64 message_row,
                               const char *id_prefix, GError **error);
 
+/* A held message that is not a statement (SPEC §4: "other", a conflict,
+ * a message too large) is recorded as a row of statements with a handle
+ * of its own series, "HM-2026-0001" (STORE_HELD_PREFIX, the year it was
+ * received, its number in that year), so that it is listed, shown, routed,
+ * promoted and dismissed like a held statement. Its id is its handle
+ * until it is promoted; then the handle still finds it. */
+#define STORE_HELD_PREFIX "HM"
+
+/* Records the held message @statement (its title the subject, its
+ * from_contact the From, hold_reason set) for the message @message_row,
+ * as store_add_statement() does, with the next handle of its year in
+ * statement->id and statement->handle. */
+gboolean store_add_held_message (Store *store, Statement *statement, gint64 message_row,
+                                 GError **error);
+
+/* Turns the held message @handle (still held, not yet promoted) into a
+ * statement: the next id of @id_prefix for the year it was received
+ * (newly allocated in *new_id), and the fields of @fields that are set:
+ * title, from_org (also its from_org_text), purpose, deadline. Its groups
+ * and state are route's (reroute_statement()). LIAISON_ERROR_NOT_FOUND
+ * for an unknown @handle; LIAISON_ERROR_FAILED for anything but a held
+ * message. Inside the caller's transaction. */
+gboolean store_promote_held (Store *store, const char *handle, const Statement *fields,
+                             const char *id_prefix, char **new_id, GError **error);
+
+/* The notice of a held message (or statement) to triage: "sent" (told
+ * one by one), "pending" (over the daily limit: the next summary names
+ * it), "summary" (a summary named it). @sender: who the limit counts
+ * (NULL: unchanged). */
+gboolean store_set_held_notice (Store *store, const char *id, const char *notice,
+                                const char *sender, GError **error);
+
+/* Sets *count to the held notices sent about messages from @sender
+ * (lower case) received on @day (YYYY-MM-DD). */
+gboolean store_count_held_notices (Store *store, const char *sender, const char *day,
+                                   guint *count, GError **error);
+
+/* The held messages whose notice is pending and that are still held,
+ * oldest first, as store_list_statements() gives them with brief set.
+ * Array of Statement*. */
+GPtrArray *store_pending_held_notices (Store *store, GError **error);
+
+/* The held message (no statement) recorded for @message_row, if any,
+ * is set aside now that the message joined the thread of @statement_id
+ * (store_adopt_message()): state dismissed (so no summary names it), the
+ * event "adopted". */
+gboolean store_held_adopted (Store *store, gint64 message_row, const char *statement_id,
+                             const char *at, GError **error);
+
+/* The handle of the held message (no statement) that our mail
+ * @message_id (without <>: its notice, a forward) is about, newly
+ * allocated; NULL without @error set when it is about none. */
+char *store_held_of_notice (Store *store, const char *message_id, GError **error);
+
+/* Marks @id undelivered when it has list routes and every one of them
+ * failed; sets *marked when it became so now (it was not before). */
+gboolean store_mark_undelivered (Store *store, const char *id, gboolean *marked, GError **error);
+
 /* Appends an event to the statement @statement_id ("LS-2026-0007"). */
 gboolean store_add_event (Store *store, const char *statement_id, const char *at,
                           const char *type, const char *detail, GError **error);
@@ -102,13 +160,18 @@ typedef struct {
 	const char *to_group;
 	gboolean overdue;        /* only overdue ones, as of @today */
 	const char *today;       /* YYYY-MM-DD */
+	gboolean held;           /* only held ones: statements and messages */
 	guint limit;             /* 0: no limit */
 	gboolean brief;          /* only what list's table shows: see below */
 } StoreFilter;
 
 /* Statements matching @filter, newest first, without body, thread and
  * events (attachments and routes included; with @filter->brief, only the
- * statement's own columns and its groups). Array of Statement*. */
+ * statement's own columns and its groups). Without a state and without
+ * held, neither the dismissed ones nor the messages that are no
+ * statements (handles not promoted, held or routed by hand) are listed:
+ * the register, and what export publishes, is of statements. Array of
+ * Statement*. */
 GPtrArray *store_list_statements (Store *store, const StoreFilter *filter, GError **error);
 
 /* One statement that a search found. */
@@ -310,6 +373,22 @@ typedef enum {
 	STORE_THREAD_URL,        /* the Datatracker page */
 	STORE_THREAD_TITLE,      /* the title (case-insensitive), the newest first */
 } StoreThreadKey;
+
+/* The statement, not held, that @statement (extracted and resolved, not
+ * recorded; received at @received) is another arrival of: one with the
+ * same Datatracker URL, else one of its other identifiers, else the same
+ * organization and title and the same submission date (when either has
+ * none, received or submitted within 31 days). *id newly allocated, or
+ * NULL when there is none; *how a static phrase for the event ("the same
+ * Datatracker page"). Inside the caller's transaction. */
+gboolean store_find_same (Store *store, const Statement *statement, const char *received,
+                          char **id, const char **how, GError **error);
+
+/* What another arrival @copy of the statement @statement_id carries that
+ * the statement lacks: its Datatracker URL when it has none, its links
+ * when it has none. */
+gboolean store_complete_statement (Store *store, const char *statement_id,
+                                   const Statement *copy, GError **error);
 
 /* The id of the statement that @key of kind @kind names, newly
  * allocated; NULL without @error set when none does. */

@@ -18,10 +18,13 @@ SHIM=${top_builddir:-.}/tests/faults/shim.so
 PRELOAD="${ASAN_RUNTIME:+$ASAN_RUNTIME }$SHIM"
 
 # variant FILE N OUT: a copy of the sample FILE that is a new message: its
-# Message-ID and subject carry N.
+# Message-ID, subject, title and Datatracker page carry N (with the
+# sample's title and page it would be the sample arriving again).
 variant () {
 	sed -e "s/^Message-I[Dd]: *<\(.*\)>/Message-ID: <v$2.\1>/" \
-	    -e "s/^Subject: \(.*\)/Subject: \1 (variant $2)/" "$1" > "$3"
+	    -e "s/^Subject: \(.*\)/Subject: \1 (variant $2)/" \
+	    -e "s/^Title: \(.*\)/Title: \1 (variant $2)/" \
+	    -e "s|\(/liaison/[0-9]*\)/|\1$2/|" "$1" > "$3"
 }
 
 # audit: one line, "MESSAGES STATEMENTS INTEGRITY PROBLEMS": the rows
@@ -75,7 +78,7 @@ first_line () {
 }
 
 # with_attachment FILE N OUT: the single-part sample FILE as a new message
-# (Message-ID and subject carry N) whose text is followed by an attachment
+# (Message-ID, subject, title and page carry N) whose text is followed by an attachment
 # of its own content ("attachment N", so never stored before).
 with_attachment () {
 	awk -v n="$2" '
@@ -95,6 +98,8 @@ with_attachment () {
 		head { skip = 0 }
 		head && /^Message-I[Dd]:/ { sub(/</, "<a" n "."); print; next }
 		head && /^Subject:/ { print $0 " (attachment " n ")"; next }
+		!head && /^Title:/ { print $0 " (attachment " n ")"; next }
+		!head { sub(/\/liaison\/[0-9]+\//, "/liaison/a" n "/") }
 		{ print }
 		END { print "--=-b" n; print "Content-Type: application/octet-stream; name=\"doc-" n ".bin\"";
 		      print "Content-Disposition: attachment; filename=\"doc-" n ".bin\"";

@@ -338,6 +338,31 @@ read_actions_and_meetings (Statement *statement, char *const *lines, const Parts
 		statement->deadline = statement_find_date (meetings, FALSE);
 }
 
+/* IETF groups on the Cc: row are copied for information: they are
+ * destinations too. When no To: row or action names the IETF, the
+ * statement is for our information only, and the date by which it asks
+ * others to act is not ours. */
+static void
+read_ietf_copies (Statement *statement)
+{
+	gboolean addressed = FALSE, copied = FALSE;
+
+	for (guint i = 0; i < statement->to_texts->len; i++)
+		if (labels_names_ietf (g_ptr_array_index (statement->to_texts, i)))
+			addressed = TRUE;
+	for (guint i = 0; i < statement->cc->len; i++) {
+		const char *cc = g_ptr_array_index (statement->cc, i);
+		if (!labels_names_ietf (cc))
+			continue;
+		labels_add_destination (statement->to_texts, cc);
+		copied = TRUE;
+	}
+	if (copied && !addressed) {
+		statement->purpose = PURPOSE_INFORMATION;
+		g_clear_pointer (&statement->deadline, g_free);
+	}
+}
+
 /* The body: the Overall Description and all that follows it. */
 static void
 read_body (Statement *statement, char *const *lines, const Parts *parts)
@@ -387,6 +412,7 @@ extract_3gpp (const char *text, const ExtractContext *context, guint *score)
 	if (parts.heading >= 0 || block->entries->len > 0)
 		read_heading (statement, lines, &parts);
 	read_actions_and_meetings (statement, lines, &parts);
+	read_ietf_copies (statement);
 	if (parts.description >= 0)
 		read_body (statement, lines, &parts);
 

@@ -8,6 +8,7 @@
 #include "stages/extract/layout.h"
 #include "base/util.h"
 #include "stages/extract/labels.h"
+#include "base/pattern.h"
 
 typedef enum {
 	FIELD_TITLE,
@@ -197,8 +198,10 @@ read_other_line (Reader *reader, const char *line)
 		reader->current = reader->sink;
 	} else if (reader->current != NULL) {
 		/* A value folded over several lines: the mail program's wrap
-		 * (indented or not), or the sender's. */
-		g_string_append_printf (reader->current, " %s", line);
+		 * (indented or not), the sender's, or the old tool's list of
+		 * contacts, one a line. The break is kept: value_of() makes
+		 * it a space, and a list of contacts splits at it. */
+		g_string_append_printf (reader->current, "\n%s", line);
 	} else if (reader->seen != 0) {
 		/* Text that continues nothing: the label block is over. Lines
 		 * before the first label are a preamble ("Dear colleagues"). */
@@ -342,6 +345,27 @@ split_parens (const char *text, char **before, char **inside)
 	return FALSE;
 }
 
+/* The old tool's "Name(Organization) <address>": FALSE when @text has
+ * no such form. *org is the parenthesis, *contact the rest. */
+static gboolean
+split_person_org (const char *text, char **org, char **contact)
+{
+	g_autoptr (GRegex) re = pattern_regex ("^([^(<>@]+?)\\s*\\(([^()<>@]+)\\)\\s*(<[^<>]+@[^<>]+>)$", 0);
+	g_autoptr (GMatchInfo) match = NULL;
+	g_autofree char *name = NULL;
+	g_autofree char *inside = NULL;
+	g_autofree char *address = NULL;
+
+	if (!g_regex_match (re, text, 0, &match))
+		return FALSE;
+	name = g_match_info_fetch (match, 1);
+	inside = g_match_info_fetch (match, 2);
+	address = g_match_info_fetch (match, 3);
+	*org = statement_clean_line (inside);
+	*contact = g_strdup_printf ("%s %s", g_strstrip (name), address);
+	return TRUE;
+}
+
 static char *
 first_contact (const char *text)
 {
@@ -361,7 +385,9 @@ fill_from (Statement *statement, const Reader *reader)
 	g_autofree char *org = NULL;
 	g_autofree char *contact = NULL;
 
-	if (from != NULL && split_parens (from, &org, &contact)) {
+	if (from != NULL && split_person_org (from, &org, &contact)) {
+		statement->from_contact = g_steal_pointer (&contact);
+	} else if (from != NULL && split_parens (from, &org, &contact)) {
 		statement->from_contact = first_contact (contact);
 	} else if (from != NULL && (group != NULL || strchr (from, '@') != NULL)) {
 		statement->from_contact = first_contact (from);
@@ -393,7 +419,11 @@ fill_to (Statement *statement, const Reader *reader)
 		g_autofree char *names = NULL;
 		g_autofree char *contacts = NULL;
 
-		if (split_parens (part, &names, &contacts)) {
+		if (split_person_org (part, &names, &contacts)) {
+			if (group == NULL)
+				g_ptr_array_add (statement->to_texts, g_steal_pointer (&names));
+			g_ptr_array_add (statement->to_contacts, g_steal_pointer (&contacts));
+		} else if (split_parens (part, &names, &contacts)) {
 			if (group == NULL)
 				g_ptr_array_add (statement->to_texts, g_steal_pointer (&names));
 			statement_split_contacts (contacts, statement->to_contacts);
@@ -405,11 +435,24 @@ fill_to (Statement *statement, const Reader *reader)
 	}
 }
 
+/* A list of contacts: split at commas, and at line breaks when each of
+ * its lines holds an address (the old tool wrote one contact a line);
+ * other breaks are a wrapped line. */
 static void
 fill_contacts (GPtrArray *out, const Reader *reader, Field field)
 {
-	if (reader->values[field] != NULL)
-		statement_split_contacts (reader->values[field]->str, out);
+	g_auto (GStrv) lines = NULL;
+	g_autofree char *list = NULL;
+	gboolean each_addressed = TRUE;
+
+	if (reader->values[field] == NULL)
+		return;
+	lines = labels_split_lines (reader->values[field]->str);
+	for (guint i = 0; lines[i] != NULL; i++)
+		if (!util_is_blank (lines[i]) && strchr (lines[i], '@') == NULL)
+			each_addressed = FALSE;
+	list = g_strjoinv (each_addressed ? ",\n" : " ", lines);
+	statement_split_contacts (list, out);
 }
 
 static char *

@@ -69,6 +69,8 @@ static const LabelSpelling spellings[] = {
 	"(?i:this|a|the|our|its|the following)\\s+(?:(?i:liaison)|LS)\\b" \
 	"|\\b(?i:attached|enclosed|attach|enclose)\\s+(?i:a|an|the|our|its)\\s+(?:(?i:liaison)|LS)\\b" \
 	"|\\b(?i:reply|response) LS\\b|\\bLS/[ior]\\b"
+/* A subject that says who sends a liaison to whom, before its title. */
+#define SUBJECT_ADDRESSING "^(?:\\[[^]]{1,40}\\]\\s*)*(?:liaison(?: statement)?|LS)\\s+(?:from|to)\\s"
 /* Not our own ids ("[LS-2026-0007]"): those mark replies. */
 #define SUBJECT_DESIGNATION "\\b(?i:liaison)\\b|\\bLS(?:/[ior])?\\b(?!-\\d)"
 
@@ -176,7 +178,19 @@ static Purpose
 find_purpose (GPtrArray *head, const char *text, gboolean *explicit)
 {
 	Purpose purpose = statement_parse_purpose (g_ptr_array_index (head, FIELD_PURPOSE));
+	static const struct {
+		Field field;
+		Purpose purpose;
+	} lines[] = {
+		{ FIELD_ACTION_TO, PURPOSE_ACTION },
+		{ FIELD_COMMENT_TO, PURPOSE_COMMENT },
+		{ FIELD_INFORMATION_TO, PURPOSE_INFORMATION },
+	};
 
+	/* The line that names the IETF says what is asked of us. */
+	for (gsize i = 0; purpose == PURPOSE_NONE && i < G_N_ELEMENTS (lines); i++)
+		if (labels_names_ietf (g_ptr_array_index (head, lines[i].field)))
+			purpose = lines[i].purpose;
 	if (purpose == PURPOSE_NONE && g_ptr_array_index (head, FIELD_ACTION_TO) != NULL)
 		purpose = PURPOSE_ACTION;
 	if (purpose == PURPOSE_NONE && g_ptr_array_index (head, FIELD_COMMENT_TO) != NULL)
@@ -243,8 +257,10 @@ evidence (const Statement *statement, gboolean explicit, guint designations, gbo
 	return designations + (statement->purpose != PURPOSE_NONE) + deadline + addressees + document;
 }
 
-Statement *
-extract_freeform (const char *text, const ExtractContext *context, guint *score)
+/* Reads @text as a free-form statement; a @letter needs no words that
+ * call it one, but must name its addressees. */
+static Statement *
+read_freeform (const char *text, const ExtractContext *context, gboolean letter, guint *score)
 {
 	g_autofree char *clean = NULL;
 	g_auto (GStrv) lines = NULL;
@@ -271,9 +287,12 @@ extract_freeform (const char *text, const ExtractContext *context, guint *score)
 	head = g_ptr_array_new_with_free_func (g_free);
 	g_ptr_array_set_size (head, FIELD_INFORMATION_TO + 1);
 	read_head (lines, head);
-	designations = matches (subject_title, SUBJECT_DESIGNATION, 0)
+	/* "Liaison from IEEE 802.1 - TSN profiles" has the title "TSN
+	 * profiles": the words before it said what it is. */
+	designations = (matches (subject_title, SUBJECT_DESIGNATION, 0)
+	                || matches (subject, SUBJECT_ADDRESSING, G_REGEX_CASELESS))
 	               + matches (clean, TEXT_DESIGNATION, G_REGEX_MULTILINE);
-	if (designations == 0)
+	if (designations == 0 && !letter)
 		return NULL;
 
 	statement = statement_new ();
@@ -288,13 +307,28 @@ extract_freeform (const char *text, const ExtractContext *context, guint *score)
 	if (statement->purpose == PURPOSE_NONE && statement->deadline != NULL)
 		statement->purpose = PURPOSE_ACTION;
 	find_destinations (statement, head, clean);
+	/* A letter to named addressees that asks nothing informs them. */
+	if (statement->purpose == PURPOSE_NONE && statement->to_texts->len > 0)
+		statement->purpose = PURPOSE_INFORMATION;
 	find_letterhead (statement, head, lines);
 	if (*clean != '\0')
 		statement->body = g_steal_pointer (&clean);
 
 	found = evidence (statement, explicit, designations, document);
-	if (found < FREEFORM_MIN_SCORE)
+	if (letter ? statement->to_texts->len == 0 : found < FREEFORM_MIN_SCORE)
 		return NULL;
 	*score = found;
 	return g_steal_pointer (&statement);
+}
+
+Statement *
+extract_freeform (const char *text, const ExtractContext *context, guint *score)
+{
+	return read_freeform (text, context, FALSE, score);
+}
+
+Statement *
+extract_letter (const char *text, const ExtractContext *context, guint *score)
+{
+	return read_freeform (text, context, TRUE, score);
 }

@@ -29,6 +29,8 @@ typedef enum {
 	FIELD_KEYWORDS,
 	FIELD_ABSTRACT,
 	FIELD_ATTACHMENTS,
+	FIELD_TO,                /* the 2003 template: "To:" and "For: Action" */
+	FIELD_FOR,
 } Field;
 
 static const LabelSpelling spellings[] = {
@@ -61,7 +63,12 @@ static const LabelSpelling spellings[] = {
 	{ "Attachments", FIELD_ATTACHMENTS },
 	{ "Attachment", FIELD_ATTACHMENTS },
 	{ "Attachment(s)", FIELD_ATTACHMENTS },
+	{ "To", FIELD_TO },
+	{ "For", FIELD_FOR },
 };
+
+/* How far into a text the template's heading may stand. */
+#define HEADING_LINES 60
 
 /* The labels only an ITU-T statement has; a text with none of them is some
  * other document that says "Title:" and "Source:". */
@@ -98,19 +105,35 @@ find_ls_numbers (char *const *lines, guint end, GPtrArray *out)
 	}
 }
 
-/* TRUE when a line of the header reads "LIAISON STATEMENT" (any case, as
- * the template's heading; "REPLY LIAISON STATEMENT" too). */
+/* TRUE when @line reads "LIAISON STATEMENT" (any case, as the template's
+ * heading; "REPLY LIAISON STATEMENT" too). */
 static gboolean
-has_heading (char *const *lines, guint end)
+is_heading (const char *line)
 {
-	for (guint i = 0; lines[i] != NULL && i < end; i++) {
-		g_autofree char *line = statement_clean_line (lines[i]);
-		if (g_ascii_strcasecmp (line, "LIAISON STATEMENT") == 0
-		    || g_ascii_strcasecmp (line, "REPLY LIAISON STATEMENT") == 0
-		    || g_ascii_strcasecmp (line, "LIAISON STATEMENT (REPLY)") == 0)
-			return TRUE;
+	g_autofree char *clean = statement_clean_line (line);
+
+	return g_ascii_strcasecmp (clean, "LIAISON STATEMENT") == 0
+	       || g_ascii_strcasecmp (clean, "REPLY LIAISON STATEMENT") == 0
+	       || g_ascii_strcasecmp (clean, "LIAISON STATEMENT (REPLY)") == 0;
+}
+
+/* Empties the heading lines of the first @max lines of @lines, and tells
+ * whether there was one. The template puts the heading right after the
+ * Title row, with no blank line between (and, in its 2003 form, the To:
+ * and For: rows after it): left in place, it would read as the title
+ * wrapped onto the next line. */
+static gboolean
+blank_headings (char **lines, guint max)
+{
+	gboolean found = FALSE;
+
+	for (guint i = 0; lines[i] != NULL && i < max; i++) {
+		if (!is_heading (lines[i]))
+			continue;
+		lines[i][0] = '\0';
+		found = TRUE;
 	}
-	return FALSE;
+	return found;
 }
 
 /* The number of the study group: "Study Group: 15", else the "/15" of
@@ -229,6 +252,57 @@ read_reply (Statement *statement)
 	return TRUE;
 }
 
+/* TRUE when an entry of @field in @block names the IETF. */
+static gboolean
+names_ietf (const LabelBlock *block, Field field)
+{
+	for (guint i = 0; i < block->entries->len; i++) {
+		const LabelEntry *entry = g_ptr_array_index (block->entries, i);
+		if (entry->field == (int) field && labels_names_ietf (entry->value))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Every addressee is a destination. The purpose is the one asked of the
+ * IETF, on the line that names it ("For information to: IETF DetNet"
+ * while another body is asked for action); when no line names the IETF,
+ * the strongest one asked of anyone. A reply that asks nothing of us is
+ * a response, unless it answers another body's statement and only
+ * copies us for information. */
+static void
+read_purpose (Statement *statement, const LabelBlock *block)
+{
+	static const struct {
+		Field field;
+		Purpose purpose;
+	} lines[] = {
+		{ FIELD_ACTION_TO, PURPOSE_ACTION },
+		{ FIELD_COMMENT_TO, PURPOSE_COMMENT },
+		{ FIELD_INFORMATION_TO, PURPOSE_INFORMATION },
+	};
+	Purpose ours = PURPOSE_NONE;
+
+	for (gsize i = 0; i < G_N_ELEMENTS (lines); i++) {
+		if (add_destinations (statement, block, lines[i].field) && statement->purpose == PURPOSE_NONE)
+			statement->purpose = lines[i].purpose;
+		if (ours == PURPOSE_NONE && names_ietf (block, lines[i].field))
+			ours = lines[i].purpose;
+	}
+	/* The 2003 template: "To: IETF CCAMP WG", "For: Action". */
+	if (add_destinations (statement, block, FIELD_TO) && statement->purpose == PURPOSE_NONE)
+		statement->purpose = statement_parse_purpose (label_block_value (block, FIELD_FOR));
+	if (ours != PURPOSE_NONE)
+		statement->purpose = ours;
+
+	if (read_reply (statement)
+	    && (statement->purpose == PURPOSE_NONE || statement->purpose == PURPOSE_INFORMATION)) {
+		const char *answered = g_ptr_array_index (statement->references, statement->references->len - 1);
+		if (ours != PURPOSE_INFORMATION || labels_names_ietf (answered))
+			statement->purpose = PURPOSE_RESPONSE;
+	}
+}
+
 static void
 add_contacts (Statement *statement, const LabelBlock *block)
 {
@@ -318,11 +392,14 @@ extract_itut (const char *text, const ExtractContext *context, guint *score)
 		return NULL;
 	clean = statement_clean_text (text);
 	lines = labels_split_lines (clean);
+	heading = blank_headings (lines, HEADING_LINES);
 	block = labels_read (lines, G_MAXUINT, spellings, G_N_ELEMENTS (spellings));
 	for (gsize i = 0; i < G_N_ELEMENTS (own_fields); i++)
 		if (block->seen & (1u << own_fields[i]))
 			own = TRUE;
-	heading = has_heading (lines, block->end);
+	/* The heading counts in the template's head only, not in a body
+	 * that quotes another statement. */
+	heading = heading && block->entries->len > 0;
 	if (!own && !heading)
 		return NULL;
 
@@ -333,19 +410,7 @@ extract_itut (const char *text, const ExtractContext *context, guint *score)
 	statement->from_org_text = from_org (block, lines);
 	add_contacts (statement, block);
 
-	/* Every addressee is a destination; the purpose is the strongest
-	 * one asked of any of them. */
-	if (add_destinations (statement, block, FIELD_ACTION_TO))
-		statement->purpose = PURPOSE_ACTION;
-	if (add_destinations (statement, block, FIELD_COMMENT_TO) && statement->purpose == PURPOSE_NONE)
-		statement->purpose = PURPOSE_COMMENT;
-	if (add_destinations (statement, block, FIELD_INFORMATION_TO) && statement->purpose == PURPOSE_NONE)
-		statement->purpose = PURPOSE_INFORMATION;
-
-	/* A reply that asks nothing is a response. */
-	if (read_reply (statement)
-	    && (statement->purpose == PURPOSE_NONE || statement->purpose == PURPOSE_INFORMATION))
-		statement->purpose = PURPOSE_RESPONSE;
+	read_purpose (statement, block);
 
 	if ((value = label_block_value (block, FIELD_DEADLINE)) != NULL && !labels_is_void (value))
 		statement->deadline = statement_find_date (value, FALSE);

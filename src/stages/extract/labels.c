@@ -162,6 +162,12 @@ labels_read (char *const *lines, guint max_lines, const LabelSpelling *spellings
 			}
 			continue;
 		}
+		/* A paragraph at the margin right after the last row (a DOCX
+		 * table followed by the body) is the body, not the row's
+		 * value wrapped: a wrapped value is short, or indented. */
+		if (field < 0 && !indented && cells->len == 1 && count_words (lines[i]) >= 12
+		    && block->entries->len >= 2)
+			break;
 		prose_run = prose_since_label = 0;
 		if (field < 0)
 			g_string_append_c (current, '\n');
@@ -405,6 +411,14 @@ find_pattern (const char *text, const char *pattern)
 		return -1;
 	g_match_info_fetch_pos (match, 0, &start, NULL);
 	return start;
+}
+
+gboolean
+labels_names_ietf (const char *value)
+{
+	g_autoptr (GRegex) re = pattern_regex ("\\b(?:IETF|IAB|IESG)\\b", G_REGEX_OPTIMIZE);
+
+	return value != NULL && g_regex_match (re, value, 0, NULL);
 }
 
 int

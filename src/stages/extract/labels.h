@@ -36,8 +36,9 @@ typedef struct {
  * with the name on the lines below). Lines before the first label are
  * skipped. The block ends before two lines of text in a row that continue
  * nothing, three such paragraphs, or one of twelve words or more (a DOCX
- * paragraph is one line), once two labels have been read. Newly
- * allocated; never NULL. */
+ * paragraph is one line), once two labels have been read; and before a
+ * line of twelve words or more at the margin, even right after a label
+ * line. Newly allocated; never NULL. */
 LabelBlock *labels_read (char *const *lines, guint max_lines, const LabelSpelling *spellings,
                          gsize n_spellings);
 void label_block_free (LabelBlock *block);
@@ -76,6 +77,10 @@ char **labels_split_lines (const char *text);
  * there under another spelling ("IETF DetNet WG" and "IETF DetNet group"
  * are one destination). */
 void labels_add_destination (GPtrArray *list, const char *name);
+
+/* TRUE when @value (a destination line) names the IETF: "IETF", its
+ * IAB or IESG, as words in capitals. */
+gboolean labels_names_ietf (const char *value);
 
 /* The purpose that prose states: "for action", "for comment", "in response
  * to", "for information" (in that order of precedence), else an implicit

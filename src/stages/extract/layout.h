@@ -30,4 +30,12 @@ Statement *extract_itut (const char *text, const ExtractContext *context, guint 
 Statement *extract_3gpp (const char *text, const ExtractContext *context, guint *score);
 Statement *extract_freeform (const char *text, const ExtractContext *context, guint *score);
 
+/* @text read as a letter in no template that may never call itself a
+ * liaison statement (a document behind a cover note that says "please
+ * find attached"): as extract_freeform(), without the words that say
+ * "liaison", but only when it names its addressees (a To: line, a
+ * salutation, "to the X working group"). Whether those are ours is for
+ * the caller to judge. NULL otherwise. */
+Statement *extract_letter (const char *text, const ExtractContext *context, guint *score);
+
 #endif

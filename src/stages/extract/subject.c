@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "stages/extract/subject.h"
+#include "base/pattern.h"
 #include "base/statement.h"
 
 /* Skips a prefix such as "Fwd:" at the start of @text (case-insensitive,
@@ -100,6 +101,23 @@ after_statement_label (const char *p)
 	return NULL;
 }
 
+/* "Liaison from IEEE 802.1 - TSN profiles", "LS to IETF DetNet: TSN
+ * profiles": the title after the words that say who sends it to whom,
+ * or NULL when @p says no more than that ("Liaison statement to IETF
+ * OPSAWG" is its own title). Newly allocated. */
+static char *
+after_addressing_label (const char *p)
+{
+	g_autoptr (GRegex) re = pattern_regex (
+		"^(?:liaison(?: statement)?|LS)\\s+(?:from|to)\\s+\\S.{0,60}?"
+		"(?:\\s[-\xe2\x80\x93]\\s|:\\s)\\s*(\\S.*)$", G_REGEX_CASELESS);
+	g_autoptr (GMatchInfo) match = NULL;
+
+	if (re == NULL || !g_regex_match (re, p, 0, &match))
+		return NULL;
+	return g_match_info_fetch (match, 1);
+}
+
 char *
 extract_title_from_subject (const char *subject)
 {
@@ -124,6 +142,8 @@ extract_title_from_subject (const char *subject)
 		if (skip_prefix (p, reply_prefixes[i]) != NULL)
 			return NULL;
 	title = after_statement_label (p);
+	if (title == NULL)
+		title = after_addressing_label (p);
 	if (title == NULL)
 		title = g_strdup (p);
 	g_strstrip (title);

@@ -1,0 +1,208 @@
+/* cmd/held.c: `liaison promote` and `liaison dismiss`, what a person does
+ * with a held message (SPEC §1, §4): make it a statement and route it, or
+ * set it aside. Each takes the write lock through one function of
+ * deliver.c (deliver_promote(), deliver_dismiss()), which is what the
+ * journal records. Returns OK, ERROR (one line on stderr) or USAGE. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "cmd/common.h"
+#include "deliver.h"
+#include "outbound/outbox.h"
+#include "outbound/transport.h"
+
+/* The fields `promote` takes, read from FIELD=VALUE arguments. */
+typedef struct {
+	Statement *fields;       /* title, from_org, purpose, deadline */
+	GPtrArray *groups;       /* char*: canonical group names */
+} Promotion;
+
+/* One group name (of to=) into @groups, once; FALSE, said, when unknown. */
+static gboolean
+add_group (const char *command, const Config *config, const char *name, GPtrArray *groups)
+{
+	const Group *group = config_find_group (config, name);
+
+	if (group == NULL) {
+		command_print_errorf (command, "unknown group '%s'", name);
+		return FALSE;
+	}
+	for (guint j = 0; j < groups->len; j++)
+		if (strcmp (g_ptr_array_index (groups, j), group->name) == 0)
+			return TRUE;
+	g_ptr_array_add (groups, g_strdup (group->name));
+	return TRUE;
+}
+
+static gboolean
+parse_to (const char *command, const Config *config, const char *value, GPtrArray *groups)
+{
+	g_auto (GStrv) names = g_strsplit_set (value, ";,", -1);
+
+	for (guint i = 0; names[i] != NULL; i++) {
+		g_strstrip (names[i]);
+		if (*names[i] != '\0' && !add_group (command, config, names[i], groups))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* One FIELD=VALUE; FALSE, said, when it is not one promote takes or its
+ * value is not valid. */
+static gboolean
+parse_field (const char *command, const Config *config, const char *arg, Promotion *p)
+{
+	const char *eq = strchr (arg, '=');
+	g_autofree char *field = eq != NULL ? g_ascii_strdown (arg, eq - arg) : NULL;
+	const char *value = eq != NULL ? eq + 1 : NULL;
+	const Org *org;
+
+	if (field == NULL || *value == '\0') {
+		command_print_errorf (command, "'%s' is not FIELD=VALUE", arg);
+		return FALSE;
+	}
+	if (strcmp (field, "title") == 0) {
+		g_free (p->fields->title);
+		p->fields->title = statement_clean_line (value);
+	} else if (strcmp (field, "from") == 0) {
+		if ((org = config_find_org (config, value)) == NULL) {
+			command_print_errorf (command, "unknown organization '%s'", value);
+			return FALSE;
+		}
+		g_free (p->fields->from_org);
+		p->fields->from_org = g_strdup (org->name);
+	} else if (strcmp (field, "to") == 0) {
+		return parse_to (command, config, value, p->groups);
+	} else if (strcmp (field, "purpose") == 0) {
+		if ((p->fields->purpose = statement_parse_purpose (value)) == PURPOSE_NONE) {
+			command_print_errorf (command, "unknown purpose '%s' (action, comment, information "
+			                      "or response)", value);
+			return FALSE;
+		}
+	} else if (strcmp (field, "deadline") == 0) {
+		g_free (p->fields->deadline);
+		if ((p->fields->deadline = statement_parse_date (value)) == NULL) {
+			command_print_errorf (command, "'%s' is not a date (YYYY-MM-DD)", value);
+			return FALSE;
+		}
+	} else {
+		command_print_errorf (command, "unknown field '%s' (title, from, to, purpose, deadline)",
+		                      field);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Hands over what was queued, after the commit; what the transport does
+ * not take stays queued for `queue run`. */
+static LiaisonStatus
+send_queued (const char *command, CommandContext *ctx, GArray *outbox, const char *now)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (Transport) transport = NULL;
+	OutboxOptions send = { 0 };
+	OutboxStats stats = { 0 };
+
+	if (outbox == NULL || outbox->len == 0)
+		return LIAISON_STATUS_OK;
+	transport = transport_new (ctx->config, &error);
+	send.now = now;
+	if (transport == NULL || !outbox_send (ctx->store, ctx->config, transport, outbox, &send,
+	                                       &stats, &error)) {
+		g_prefix_error (&error, "recorded, but not sent (left queued for queue run): ");
+		return command_fail (command, error);
+	}
+	if (stats.deferred > 0 || stats.failed > 0)
+		command_print_error (command, "recorded; some mail was not sent: see liaison queue list");
+	return LIAISON_STATUS_OK;
+}
+
+LiaisonStatus
+cmd_promote (const GlobalOptions *options, int argc, char **argv)
+{
+	static const char command[] = "promote";
+	g_autofree char *by = NULL;
+	const GOptionEntry entries[] = {
+		{ "by", 0, 0, G_OPTION_ARG_STRING, &by, "Who promotes it (default: $USER)", "WHO" },
+		{ NULL }
+	};
+	g_autoptr (GOptionContext) context = NULL;
+	g_autoptr (GError) error = NULL;
+	g_auto (CommandContext) ctx = { 0 };
+	g_autoptr (Statement) fields = statement_new ();
+	g_autoptr (GPtrArray) groups = g_ptr_array_new_with_free_func (g_free);
+	g_autofree char *now = command_now ();
+	Promotion p = { fields, groups };
+	DeliverResult result = { 0 };
+	LiaisonStatus status;
+
+	context = command_option_context_new (command, "HANDLE FIELD=VALUE...",
+	                                      "Makes the held message HANDLE (HM-2026-0001) a "
+	                                      "statement with the next id, and routes it. Fields: "
+	                                      "title=, from=ORG, to=GROUP;GROUP (required), "
+	                                      "purpose=, deadline=YYYY-MM-DD.", entries);
+	if (!g_option_context_parse (context, &argc, &argv, &error))
+		return command_usage_error (command, "%s", error->message);
+	if (argc < 3)
+		return command_usage_error (command, "%s", argc < 2 ? "missing handle"
+		                            : "missing FIELD=VALUE (at least to=GROUP)");
+	command_context_init (&ctx, command);
+	if (!command_load_config (&ctx, options, &error) || !command_load_secret (ctx.config, &error))
+		return command_fail (command, error);
+	for (int i = 2; i < argc; i++)
+		if (!parse_field (command, ctx.config, argv[i], &p))
+			return LIAISON_STATUS_USAGE;
+	if (groups->len == 0)
+		return command_usage_error (command, "missing to=GROUP: a statement is routed to groups");
+	if (!command_open_store (&ctx, COMMAND_WRITE, COMMAND_BUSY_TIMEOUT_MS, &error))
+		return command_fail (command, error);
+	if (ctx.store == NULL)
+		return command_not_found (command, argv[1]);
+	if (!deliver_promote (ctx.store, ctx.config, argv[1], fields, groups,
+	                      command_acting_user (by), now, &result, &error))
+		return command_lookup_failed (command, argv[1], error);
+	status = send_queued (command, &ctx, result.outbox, now);
+	if (status == LIAISON_STATUS_OK)
+		printf ("%s: promoted to %s\n", argv[1], result.statement_id);
+	deliver_result_clear (&result);
+	return status;
+}
+
+LiaisonStatus
+cmd_dismiss (const GlobalOptions *options, int argc, char **argv)
+{
+	static const char command[] = "dismiss";
+	g_autofree char *by = NULL;
+	const GOptionEntry entries[] = {
+		{ "by", 0, 0, G_OPTION_ARG_STRING, &by, "Who dismisses it (default: $USER)", "WHO" },
+		{ NULL }
+	};
+	g_autoptr (GOptionContext) context = NULL;
+	g_autoptr (GError) error = NULL;
+	g_auto (CommandContext) ctx = { 0 };
+	g_autofree char *now = command_now ();
+	DeliverResult result = { 0 };
+
+	context = command_option_context_new (command, "ID",
+	                                      "Sets a held message or statement aside: state "
+	                                      "dismissed, out of the default listings.", entries);
+	if (!g_option_context_parse (context, &argc, &argv, &error))
+		return command_usage_error (command, "%s", error->message);
+	if (argc != 2)
+		return command_usage_error (command, "%s", argc < 2 ? "missing id"
+		                            : "one id at a time");
+	command_context_init (&ctx, command);
+	if (!command_open (&ctx, options, COMMAND_WRITE, COMMAND_BUSY_TIMEOUT_MS, &error))
+		return command_fail (command, error);
+	if (ctx.store == NULL)
+		return command_not_found (command, argv[1]);
+	if (!deliver_dismiss (ctx.store, ctx.config, argv[1], command_acting_user (by), now, &result,
+	                      &error))
+		return command_lookup_failed (command, argv[1], error);
+	printf ("%s: dismissed\n", result.statement_id);
+	deliver_result_clear (&result);
+	return LIAISON_STATUS_OK;
+}
