@@ -475,6 +475,31 @@ deliver_route (Store *store, const Config *config, const char *key, GPtrArray *g
 	return FALSE;
 }
 
+/* The journal's line of a promotion: the handle, and the fields and
+ * groups as `promote` takes them (FIELD=VALUE), which action_promote()
+ * reads back. */
+static gboolean
+journal_promote (Store *store, const char *handle, const Statement *fields, GPtrArray *groups,
+                 const char *by, const char *now, GError **error)
+{
+	g_autoptr (GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+
+	if (fields->title != NULL)
+		g_ptr_array_add (args, g_strconcat ("title=", fields->title, NULL));
+	if (fields->from_org != NULL)
+		g_ptr_array_add (args, g_strconcat ("from=", fields->from_org, NULL));
+	if (fields->purpose != PURPOSE_NONE)
+		g_ptr_array_add (args, g_strconcat ("purpose=", purpose_to_string (fields->purpose),
+		                                    NULL));
+	if (fields->deadline != NULL)
+		g_ptr_array_add (args, g_strconcat ("deadline=", fields->deadline, NULL));
+	for (guint i = 0; i < groups->len; i++)
+		g_ptr_array_add (args, g_strconcat ("to=", g_ptr_array_index (groups, i), NULL));
+	g_ptr_array_add (args, NULL);
+	return journal_action (store, "promote", handle, (const char *const *) args->pdata, by, now,
+	                       error);
+}
+
 gboolean
 deliver_promote (Store *store, const Config *config, const char *handle, const Statement *fields,
                  GPtrArray *groups, const char *by, const char *now, DeliverResult *result,
@@ -491,7 +516,9 @@ deliver_promote (Store *store, const Config *config, const char *handle, const S
 	 * held for its sender and routed by hand. */
 	if (held_promote (&txn, config, handle, fields, by, now, &id, error) &&
 	    reroute_statement (&txn, config, id, groups, by, now, &result->outbox,
-	                       &result->statement_id, error) && txn_commit (&txn, error))
+	                       &result->statement_id, error) &&
+	    journal_promote (store, handle, fields, groups, by, now, error) &&
+	    txn_commit (&txn, error))
 		return TRUE;
 	txn_rollback (&txn);
 	deliver_result_clear (result);
@@ -507,6 +534,7 @@ deliver_dismiss (Store *store, const Config *config, const char *key, const char
 	if (!txn_begin (&txn, store, config->spool, error))
 		return FALSE;
 	if (held_dismiss (&txn, key, by, now, &result->statement_id, error) &&
+	    journal_action (store, "dismiss", result->statement_id, NULL, by, now, error) &&
 	    txn_commit (&txn, error))
 		return TRUE;
 	txn_rollback (&txn);
@@ -519,11 +547,20 @@ deliver_held_summary (Store *store, const Config *config, const char *now, GArra
                       guint *count, GError **error)
 {
 	g_auto (Txn) txn = TXN_INIT;
+	g_autofree char *carrier = NULL, *named = NULL;
 
 	if (!txn_begin (&txn, store, config->spool, error))
 		return FALSE;
-	if (held_queue_summary (&txn, config, now, outbox, count, error) && txn_commit (&txn, error))
-		return TRUE;
+	if (held_queue_summary (&txn, config, now, outbox, count, &carrier, error)) {
+		const char *args[] = { named = g_strdup_printf ("%u", *count), NULL };
+
+		/* Journaled (with how many it names), so that `rebuild`
+		 * queues it again, at its time, rather than leave it pending. */
+		if ((*count == 0 ||
+		     journal_action (store, "held-summary", carrier, args, "remind", now, error)) &&
+		    txn_commit (&txn, error))
+			return TRUE;
+	}
 	txn_rollback (&txn);
 	g_clear_pointer (outbox, g_array_unref);
 	*count = 0;

@@ -75,21 +75,22 @@ gboolean deliver_route (Store *store, const Config *config, const char *key, GPt
  * the next id, the fields of @fields, the event "promoted" naming @by)
  * and is routed to @groups as deliver_route() routes, in one transaction
  * of its own; result->statement_id is its new id. LIAISON_ERROR_FAILED
- * for anything but a held message. */
+ * for anything but a held message. Journaled (handle, FIELD=VALUE, by). */
 gboolean deliver_promote (Store *store, const Config *config, const char *handle,
                           const Statement *fields, GPtrArray *groups, const char *by,
                           const char *now, DeliverResult *result, GError **error);
 
 /* `dismiss`: the held message or statement @key is set aside (state
  * dismissed, the event "dismissed" naming @by), in one transaction of
- * its own; result->statement_id is its id. */
+ * its own; result->statement_id is its id. Journaled with @by. */
 gboolean deliver_dismiss (Store *store, const Config *config, const char *key, const char *by,
                           const char *now, DeliverResult *result, GError **error);
 
 /* `remind`: the daily summary to triage of the held messages whose
  * notice went over held-notice-limit (held_queue_summary()), in one
  * transaction of its own. *outbox (created when needed) holds the row to
- * hand over; *count how many messages it names (0: none, nothing sent). */
+ * hand over; *count how many messages it names (0: none, nothing sent).
+ * Journaled, when it names any, so that `rebuild` queues it again. */
 gboolean deliver_held_summary (Store *store, const Config *config, const char *now,
                                GArray **outbox, guint *count, GError **error);
 

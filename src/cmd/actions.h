@@ -20,6 +20,14 @@ gboolean action_change_state (Store *store, const char *kind, const char *key, c
                               const char *at, char **id, const char **done,
                               const char **nothing, GError **error);
 
+/* `promote` of the held message @handle by @by at @at, with @args (@n
+ * FIELD=VALUE as the command takes them, which the journal recorded:
+ * cmd/held.c), in one transaction of its own (deliver_promote()); the
+ * mail it queues is left queued. */
+gboolean action_promote (Store *store, const Config *config, const char *handle,
+                         const char *const *args, guint n, const char *by, const char *at,
+                         GError **error);
+
 /* `rebuild`: queues (composes, records, journals nothing: the store has no
  * journal attached) the reminder @stage of @statement_id that `remind`
  * queued on @day at @at (cmd/remind.c). An error when it is not due with

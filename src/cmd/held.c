@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "commands.h"
+#include "cmd/actions.h"
 #include "cmd/common.h"
 #include "deliver.h"
+#include "base/error.h"
 #include "outbound/outbox.h"
 #include "outbound/transport.h"
 
@@ -20,14 +22,15 @@ typedef struct {
 	GPtrArray *groups;       /* char*: canonical group names */
 } Promotion;
 
-/* One group name (of to=) into @groups, once; FALSE, said, when unknown. */
+/* One group name (of to=) into @groups, once; FALSE when unknown. */
 static gboolean
-add_group (const char *command, const Config *config, const char *name, GPtrArray *groups)
+add_group (const Config *config, const char *name, GPtrArray *groups, GError **error)
 {
 	const Group *group = config_find_group (config, name);
 
 	if (group == NULL) {
-		command_print_errorf (command, "unknown group '%s'", name);
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED, "unknown group '%s'",
+		             name);
 		return FALSE;
 	}
 	for (guint j = 0; j < groups->len; j++)
@@ -38,22 +41,22 @@ add_group (const char *command, const Config *config, const char *name, GPtrArra
 }
 
 static gboolean
-parse_to (const char *command, const Config *config, const char *value, GPtrArray *groups)
+parse_to (const Config *config, const char *value, GPtrArray *groups, GError **error)
 {
 	g_auto (GStrv) names = g_strsplit_set (value, ";,", -1);
 
 	for (guint i = 0; names[i] != NULL; i++) {
 		g_strstrip (names[i]);
-		if (*names[i] != '\0' && !add_group (command, config, names[i], groups))
+		if (*names[i] != '\0' && !add_group (config, names[i], groups, error))
 			return FALSE;
 	}
 	return TRUE;
 }
 
-/* One FIELD=VALUE; FALSE, said, when it is not one promote takes or its
- * value is not valid. */
+/* One FIELD=VALUE; FALSE when it is not one promote takes or its value
+ * is not valid. */
 static gboolean
-parse_field (const char *command, const Config *config, const char *arg, Promotion *p)
+parse_field (const Config *config, const char *arg, Promotion *p, GError **error)
 {
 	const char *eq = strchr (arg, '=');
 	g_autofree char *field = eq != NULL ? g_ascii_strdown (arg, eq - arg) : NULL;
@@ -61,7 +64,8 @@ parse_field (const char *command, const Config *config, const char *arg, Promoti
 	const Org *org;
 
 	if (field == NULL || *value == '\0') {
-		command_print_errorf (command, "'%s' is not FIELD=VALUE", arg);
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED, "'%s' is not FIELD=VALUE",
+		             arg);
 		return FALSE;
 	}
 	if (strcmp (field, "title") == 0) {
@@ -69,28 +73,30 @@ parse_field (const char *command, const Config *config, const char *arg, Promoti
 		p->fields->title = statement_clean_line (value);
 	} else if (strcmp (field, "from") == 0) {
 		if ((org = config_find_org (config, value)) == NULL) {
-			command_print_errorf (command, "unknown organization '%s'", value);
+			g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+			             "unknown organization '%s'", value);
 			return FALSE;
 		}
 		g_free (p->fields->from_org);
 		p->fields->from_org = g_strdup (org->name);
 	} else if (strcmp (field, "to") == 0) {
-		return parse_to (command, config, value, p->groups);
+		return parse_to (config, value, p->groups, error);
 	} else if (strcmp (field, "purpose") == 0) {
 		if ((p->fields->purpose = statement_parse_purpose (value)) == PURPOSE_NONE) {
-			command_print_errorf (command, "unknown purpose '%s' (action, comment, information "
-			                      "or response)", value);
+			g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED, "unknown purpose '%s' "
+			             "(action, comment, information or response)", value);
 			return FALSE;
 		}
 	} else if (strcmp (field, "deadline") == 0) {
 		g_free (p->fields->deadline);
 		if ((p->fields->deadline = statement_parse_date (value)) == NULL) {
-			command_print_errorf (command, "'%s' is not a date (YYYY-MM-DD)", value);
+			g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+			             "'%s' is not a date (YYYY-MM-DD)", value);
 			return FALSE;
 		}
 	} else {
-		command_print_errorf (command, "unknown field '%s' (title, from, to, purpose, deadline)",
-		                      field);
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+		             "unknown field '%s' (title, from, to, purpose, deadline)", field);
 		return FALSE;
 	}
 	return TRUE;
@@ -118,6 +124,31 @@ send_queued (const char *command, CommandContext *ctx, GArray *outbox, const cha
 	if (stats.deferred > 0 || stats.failed > 0)
 		command_print_error (command, "recorded; some mail was not sent: see liaison queue list");
 	return LIAISON_STATUS_OK;
+}
+
+gboolean
+action_promote (Store *store, const Config *config, const char *handle,
+                const char *const *args, guint n, const char *by, const char *at,
+                GError **error)
+{
+	g_autoptr (Statement) fields = statement_new ();
+	g_autoptr (GPtrArray) groups = g_ptr_array_new_with_free_func (g_free);
+	Promotion p = { fields, groups };
+	DeliverResult result = { 0 };
+	gboolean ok;
+
+	for (guint i = 0; i < n; i++)
+		if (!parse_field (config, args[i] != NULL ? args[i] : "", &p, error)) {
+			g_prefix_error (error, "promote %s: ", handle);
+			return FALSE;
+		}
+	if (groups->len == 0) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED, "promote %s: no group", handle);
+		return FALSE;
+	}
+	ok = deliver_promote (store, config, handle, fields, groups, by, at, &result, error);
+	deliver_result_clear (&result);
+	return ok;
 }
 
 LiaisonStatus
@@ -153,8 +184,10 @@ cmd_promote (const GlobalOptions *options, int argc, char **argv)
 	if (!command_load_config (&ctx, options, &error) || !command_load_secret (ctx.config, &error))
 		return command_fail (command, error);
 	for (int i = 2; i < argc; i++)
-		if (!parse_field (command, ctx.config, argv[i], &p))
+		if (!parse_field (ctx.config, argv[i], &p, &error)) {
+			command_print_errorf (command, "%s", error->message);
 			return LIAISON_STATUS_USAGE;
+		}
 	if (groups->len == 0)
 		return command_usage_error (command, "missing to=GROUP: a statement is routed to groups");
 	if (!command_open_store (&ctx, COMMAND_WRITE, COMMAND_BUSY_TIMEOUT_MS, &error))

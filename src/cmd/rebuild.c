@@ -2,8 +2,9 @@
  * database from the spool, its journal and its secret alone. Each record
  * of the journal is replayed in order: an arrival through the deliver
  * pipeline with its time, envelope and id or held message's handle
- * (deliver_replay()); a manual action as its command does it; a
- * hand-over result marks its outgoing
+ * (deliver_replay()); a manual action (route, promote, dismiss, close,
+ * reopen, taken) as its command does it; `remind`'s summary of held
+ * messages is queued again; a hand-over result marks its outgoing
  * message as the journal says; a reminder is queued again. Mail is
  * composed (the same bytes, the same Message-IDs, keyed by the spool's
  * secret) and queued, never sent. The new database is built beside the
@@ -121,6 +122,29 @@ replay_arrival (Replay *rp, const JournalRecord *r, guint index, GError **error)
 	return ok;
 }
 
+/* `remind`'s daily summary of held messages, queued again at its time:
+ * it names as many (@named) as it did then, carried by the same one
+ * (@carrier), so that its Message-ID, and its hand-over, are the same. */
+static gboolean
+replay_held_summary (Replay *rp, const char *carrier, const char *named, const char *at,
+                     GError **error)
+{
+	g_autoptr (GArray) outbox = NULL;
+	g_autofree char *count_text = NULL;
+	guint count = 0;
+
+	if (!deliver_held_summary (rp->store, rp->config, at, &outbox, &count, error))
+		return FALSE;
+	count_text = g_strdup_printf ("%u", count);
+	if (g_strcmp0 (count_text, named) != 0) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED, "the held summary carried by "
+		             "%s named %s messages; now %u", carrier, named != NULL ? named : "?",
+		             count);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 replay_action (Replay *rp, const JournalRecord *r, GError **error)
 {
@@ -144,6 +168,19 @@ replay_action (Replay *rp, const JournalRecord *r, GError **error)
 		deliver_result_clear (&result);
 		return ok;
 	}
+	if (strcmp (kind, "promote") == 0)
+		return action_promote (rp->store, rp->config, id,
+		                       (const char *const *) r->pdata + 5, r->len > 5 ? r->len - 5 : 0,
+		                       by, at, error);
+	if (strcmp (kind, "dismiss") == 0) {
+		DeliverResult result = { 0 };
+		gboolean ok = deliver_dismiss (rp->store, rp->config, id, by, at, &result, error);
+
+		deliver_result_clear (&result);
+		return ok;
+	}
+	if (strcmp (kind, "held-summary") == 0)
+		return replay_held_summary (rp, id, journal_field (r, 5), at, error);
 	if (strcmp (kind, "close") == 0 || strcmp (kind, "reopen") == 0 || strcmp (kind, "taken") == 0) {
 		const char *done = NULL, *nothing = NULL;
 

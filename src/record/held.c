@@ -183,7 +183,7 @@ summary_text (const Config *config, GPtrArray *pending)
 
 gboolean
 held_queue_summary (Txn *txn, const Config *config, const char *now, GArray **outbox,
-                    guint *count, GError **error)
+                    guint *count, char **carrier, GError **error)
 {
 	g_autoptr (GPtrArray) pending = NULL;
 	g_autoptr (RoutePlan) plan = NULL;
@@ -219,6 +219,7 @@ held_queue_summary (Txn *txn, const Config *config, const char *now, GArray **ou
 			return FALSE;
 	}
 	*count = pending->len;
+	*carrier = g_strdup (first->id);
 	return TRUE;
 }
 

@@ -50,9 +50,11 @@ gboolean held_join_notice (Txn *txn, const Message *message, gint64 message_row,
 
 /* `remind`: queues one summary to triage naming every held message whose
  * notice was left for it (oldest first), and marks them named. Sets
- * *count to how many it names (0: nothing queued). */
+ * *count to how many it names (0: nothing queued) and, when it names
+ * any, *carrier (newly allocated) to the handle or id of the oldest,
+ * which carries it and keys its Message-ID. */
 gboolean held_queue_summary (Txn *txn, const Config *config, const char *now, GArray **outbox,
-                             guint *count, GError **error);
+                             guint *count, char **carrier, GError **error);
 
 /* `promote`: the held message @handle becomes a statement with the
  * fields of @fields (title, from_org, purpose, deadline; NULL/NONE:

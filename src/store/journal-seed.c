@@ -2,7 +2,8 @@
  * once from its database (journal_seed()), so that `rebuild` covers its
  * history too: the arrivals in the order of their rows, with their ids;
  * the manual actions from the events table (close, reopen, taken "by
- * hand", and routed); the hand-over results from the events and the
+ * hand", routed, promoted, dismissed, and remind's summary of held
+ * messages from its events "summarized"); the hand-over results from the events and the
  * outbox (a second one of a message: a `reinject --resend` before it);
  * the reminders sent. Each at its time, merged in time order. */
 #include "config.h"
@@ -55,7 +56,17 @@ static const char *const query_sql[] = {
 		"   ORDER BY r.id LIMIT 1) END AS e, NULL AS f"
 		" FROM events e JOIN statements s ON s.id = e.statement"
 		" WHERE (e.type IN ('closed', 'reopened', 'action-taken') AND e.detail = 'by hand')"
-		"  OR e.type = 'routed'"
+		"  OR e.type IN ('dismissed', 'promoted')"
+		"  OR (e.type = 'routed' AND NOT EXISTS (SELECT 1 FROM events p"
+		"   WHERE p.statement = e.statement AND p.type = 'promoted' AND p.at = e.at))"
+		" UNION ALL"
+		/* remind's summary of held messages, after its reminders: one
+		 * for the events "summarized" naming one Message-ID, carried
+		 * by the first message it names. */
+		" SELECT e.at, 1, min (e.id) + 2000000000, 'action', 'held-summary', s.ls_id,"
+		"  NULL, count (*), NULL, NULL"
+		" FROM events e JOIN statements s ON s.id = e.statement"
+		" WHERE e.type = 'summarized' GROUP BY e.at, e.detail"
 		" UNION ALL"
 		" SELECT r.created, 1, r.id + 1000000000, 'reminder', s.ls_id, r.stage, r.day, NULL,"
 		"  NULL, NULL"
