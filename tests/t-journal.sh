@@ -2,11 +2,13 @@
 # End-to-end: the spool is the source of truth (SPEC §12). Fifty messages
 # are delivered one by one, at arrival times whose order is not their Date
 # headers' (the samples, generated statements in reverse, the replies of
-# tests/data/threads), with route, close, reopen and taken by hand between
-# them and a remind run; then the database is deleted and `liaison
-# rebuild` recreates it from the spool, the journal and the secret: the
-# same list, every show --json and thread --json byte for byte, the same
-# outbox rows and Message-IDs, and no mail sent. Then: a torn last journal
+# tests/data/threads, held messages that are no statements), with route,
+# close, reopen, taken, promote and dismiss by hand between them and a
+# remind run (a reminder, and the summary of the held messages over
+# held-notice-limit); then the database is deleted and `liaison rebuild`
+# recreates it from the spool, the journal and the secret: the same list,
+# list --held, every show --json (ids and handles) and thread --json byte
+# for byte, the same outbox rows and Message-IDs, and no mail sent. Then: a torn last journal
 # line is ignored; an installation without a journal gets one written from
 # its database, which rebuilds to the same register; rebuild refuses an
 # existing database without --force; reinject orders by arrival, not Date.
@@ -16,7 +18,7 @@ if [ ! -f "$GEN" ] || ! command -v python3 > /dev/null || ! command -v jq > /dev
 	echo "# needs ../shared/bench/gen_corpus.py (or \$LIAISON_GEN_CORPUS), python3 and jq"
 	exit 77
 fi
-write_config
+write_config "held-notice-limit = 2"
 S="$top_srcdir/samples/mail"
 D="$top_srcdir/tests/data/threads"
 python3 "$GEN" --count 28 --seed 7 --attach-kb 4 --no-malformed --format maildir \
@@ -49,6 +51,27 @@ act reopen LS-2026-0003 --by carol
 for f in "$D"/*.eml; do arrive "$f"; done
 act taken LS-2026-0010
 act close LS-2026-0012
+# Four held messages that are no statements, from one sender: two notices
+# to triage, two left for remind's summary. One is promoted, one dismissed.
+for i in 1 2 3 4; do
+	cat > "$T/plain.eml" <<EOF
+From: Pat Doe <pat@example.com>
+To: statements@example.org
+Subject: Meeting logistics $i
+Message-ID: <plain-$i@example.com>
+Date: Fri, 27 Nov 2026 09:00:00 +0000
+
+Where do we have lunch on Thursday?
+EOF
+	arrive "$T/plain.eml" pat@example.com
+done
+handle () { sql "SELECT s.handle FROM statements s JOIN messages m ON m.id = s.message
+	WHERE m.message_id = 'plain-$1@example.com'"; }
+promoted=$(handle 1)
+dismissed=$(handle 2)
+act promote "$promoted" 'title=LS on lunch' 'from=ITU-T SG15' 'to=teas;ccamp' purpose=action \
+	deadline=2026-12-20 --by dave
+act dismiss "$dismissed" --by erin
 LIAISON_NOW=2026-12-04T08:00:00Z "$LIAISON" -c "$CONF" remind --today 2026-12-04 > /dev/null 2>> "$T/act.err" ||
 	errors=$((errors + 1))
 # A resend queues a message's mail again, and sends it.
@@ -57,19 +80,27 @@ LIAISON_NOW=2026-12-05T08:00:00Z "$LIAISON" -c "$CONF" reinject --resend "$T/01.
 	2>> "$T/act.err" || errors=$((errors + 1))
 check "every delivery and action exits 0" "0 " "$errors $(cat "$T/deliver.err" "$T/act.err")"
 check "the resend is journaled" 1 "$(grep -c '^[0-9a-f]* requeue	' "$T/spool/journal")"
-check "fifty messages recorded" 50 "$(sql "SELECT count(*) FROM messages")"
+check "fifty-four messages recorded" 54 "$(sql "SELECT count(*) FROM messages")"
 check "Date and arrival disagree" 1 \
 	"$([ "$(sql "SELECT count(*) FROM messages a JOIN messages b ON a.id < b.id
 		WHERE a.date > b.date")" -gt 10 ] && echo 1)"
 check "the journal has the manual actions, with who did them" "alice bob $(id -un) carol carol" \
 	"$(grep -o 'action	[^	]*	[^	]*' "$T/spool/journal" | cut -f3 | sed -n '1,5p' |
 		tr '\n' ' ' | sed 's/ $//')"
+check "promote and dismiss are journaled, with who" "dave promote $promoted erin dismiss $dismissed" \
+	"$(grep -o 'action	[^	]*	[^	]*	[^	]*	[^	]*' "$T/spool/journal" |
+		grep '	promote	\|	dismiss	' | cut -f3-5 | tr '\t\n' '  ' | sed 's/ $//')"
+check "so is the summary of held messages" 1 \
+	"$(grep -c '^[0-9a-f]* action	[^	]*	remind	held-summary	' "$T/spool/journal")"
+check "which was sent" "sent" "$(sql "SELECT group_concat(state) FROM outbox WHERE kind = 'held-summary'")"
 
 # snapshot DIR: every view of the register, and the outbox.
 snapshot () {
 	mkdir -p "$1"
 	"$LIAISON" -c "$CONF" list --json > "$1/list.json"
-	for id in $(jq -r '.[].id' "$1/list.json"); do
+	"$LIAISON" -c "$CONF" list --held --json > "$1/held.json"
+	for id in $(jq -r '.[].id' "$1/list.json" "$1/held.json") \
+	          $(sql "SELECT handle FROM statements WHERE handle IS NOT NULL"); do
 		"$LIAISON" -c "$CONF" show --json "$id" > "$1/show-$id.json"
 		"$LIAISON" -c "$CONF" thread --json "$id" > "$1/thread-$id.json"
 	done
@@ -100,6 +131,10 @@ snapshot "$T/before"
 check "the register has statements" 1 "$([ "$(jq length "$T/before/list.json")" -ge 30 ] && echo 1)"
 check "nothing is left queued" 0 "$(sql "SELECT count(*) FROM outbox WHERE state <> 'sent'")"
 check "a reminder was sent" 1 "$([ -s "$T/before/reminders" ] && echo 1)"
+check "held messages are listed" 1 "$([ "$(jq length "$T/before/held.json")" -ge 2 ] && echo 1)"
+check "the promoted one is a statement" "open $promoted" \
+	"$(jq -r '"\(.state) \(.handle)"' "$T/before/show-$promoted.json")"
+check "the dismissed one is dismissed" dismissed "$(jq -r .state "$T/before/show-$dismissed.json")"
 mails=$(sent_files)
 
 # A database that exists is not replaced without --force.
@@ -115,7 +150,7 @@ rm -f "$T/liaison.db" "$T/liaison.db-wal" "$T/liaison.db-shm"
 "$LIAISON" -c "$CONF" rebuild > "$T/out" 2> "$T/err"
 check "rebuild exits 0" "0 " "$? $(cat "$T/err")"
 sed 's/^/# /' "$T/out"
-check "rebuild says what it did" 1 "$(grep -c 'rebuild: 50 messages.*nothing sent' "$T/out")"
+check "rebuild says what it did" 1 "$(grep -c 'rebuild: 54 messages.*nothing sent' "$T/out")"
 snapshot "$T/after"
 same "rebuilt" "$T/before" "$T/after"
 check "the rebuild sent nothing" "$mails" "$(sent_files)"
@@ -142,7 +177,7 @@ same "with a record after the torn line" "$T/later" "$T/later2"
 rm "$T/spool/journal"
 "$LIAISON" -c "$CONF" queue run > /dev/null 2>&1
 check "the journal is written from the database" 1 "$([ -s "$T/spool/journal" ] && echo 1)"
-check "with every arrival" 50 "$(grep -c '^[0-9a-f]* arrival	' "$T/spool/journal" || :)"
+check "with every arrival" 54 "$(grep -c '^[0-9a-f]* arrival	' "$T/spool/journal" || :)"
 rm -f "$T/liaison.db" "$T/liaison.db-wal" "$T/liaison.db-shm"
 "$LIAISON" -c "$CONF" rebuild > /dev/null 2> "$T/err"
 check "the rebuild from the written journal exits 0" "0 " "$? $(cat "$T/err")"
