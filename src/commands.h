@@ -35,6 +35,7 @@ LiaisonStatus cmd_taken (const GlobalOptions *options, int argc, char **argv);
 LiaisonStatus cmd_rebuild (const GlobalOptions *options, int argc, char **argv);
 LiaisonStatus cmd_promote (const GlobalOptions *options, int argc, char **argv);
 LiaisonStatus cmd_dismiss (const GlobalOptions *options, int argc, char **argv);
+LiaisonStatus cmd_publish (const GlobalOptions *options, int argc, char **argv);
 LiaisonStatus cmd_search (const GlobalOptions *options, int argc, char **argv);
 
 #endif

@@ -33,7 +33,8 @@ static const Command commands[] = {
 	{ "remind", cmd_remind, "remind [--dry-run] [--today YYYY-MM-DD] [--json]" },
 	{ "queue", cmd_queue, "queue [list|run] [--all] [--json] [--interrupted]" },
 	{ "reinject", cmd_reinject, "reinject [--dry-run] [--resend] SOURCE..." },
-	{ "export", cmd_export, "export --format json|csv|atom|html [-o PATH]" },
+	{ "export", cmd_export, "export --format json|csv|atom|ical|html [--public] [-o PATH]" },
+	{ "publish", cmd_publish, "publish [--if-changed]" },
 	{ "check", cmd_check, "check" },
 	{ "rebuild", cmd_rebuild, "rebuild [--force]" },
 };

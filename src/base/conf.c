@@ -53,6 +53,7 @@ static const char *const org_keys[] = {
 	"aliases", "domains", "managers", "authorized", "senders", NULL
 };
 static const char *const group_keys[] = { "name", "aliases", "list", "chairs", "ads", NULL };
+static const char *const publish_keys[] = { "html", "atom", "ical", NULL };
 
 /* ------------------------------------------------------------------ */
 /* Names */
@@ -286,6 +287,9 @@ config_free (Config *config)
 	g_free (config->sendmail);
 	g_free (config->smtp_host);
 	g_free (config->maildir);
+	g_free (config->publish_html);
+	g_free (config->publish_atom);
+	g_free (config->publish_ical);
 	if (config->reminder_days != NULL)
 		g_array_unref (config->reminder_days);
 	if (config->orgs != NULL)
@@ -737,6 +741,12 @@ load_sections (Loader *l)
 			check_keys (l, section, delivery_keys);
 		} else if (strcmp (section, "reminders") == 0) {
 			check_keys (l, section, reminders_keys);
+		} else if (strcmp (section, "publish") == 0) {
+			/* The public register (SPEC §13): paths like the others. */
+			check_keys (l, section, publish_keys);
+			l->config->publish_html = get_path (l, section, "html");
+			l->config->publish_atom = get_path (l, section, "atom");
+			l->config->publish_ical = get_path (l, section, "ical");
 		} else if ((name = section_name (section, "org")) != NULL && *name != '\0') {
 			check_keys (l, section, org_keys);
 			load_org (l, section, name);
@@ -1099,5 +1109,11 @@ config_check (const Config *config, GPtrArray *problems)
 	case DELIVERY_SMTP:
 		break;
 	}
+	if ((p = check_writable ("publish", "html", config->publish_html, TRUE)) != NULL)
+		g_ptr_array_add (problems, p);
+	if ((p = check_writable ("publish", "atom", config->publish_atom, FALSE)) != NULL)
+		g_ptr_array_add (problems, p);
+	if ((p = check_writable ("publish", "ical", config->publish_ical, FALSE)) != NULL)
+		g_ptr_array_add (problems, p);
 	return problems->len == before;
 }

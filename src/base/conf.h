@@ -71,6 +71,12 @@ typedef struct {
 	GArray *reminder_days;   /* int, descending; default 14;7;4;3;2;1;0 */
 	guint overdue_days;      /* default 14 */
 
+	/* [publish]: the public register (SPEC §13); each NULL when unset,
+	 * else absolute (relative ones are taken from the file's directory). */
+	char *publish_html;      /* html = DIR: the static HTML register */
+	char *publish_atom;      /* atom = FILE: its Atom feed */
+	char *publish_ical;      /* ical = FILE: the open deadlines, RFC 5545 */
+
 	GPtrArray *orgs;         /* Org* in file order */
 	GPtrArray *groups;       /* Group* in file order */
 

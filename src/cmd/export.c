@@ -1,5 +1,6 @@
 /* cmd/export.c: `liaison export`, the register written out as JSON, CSV,
- * an Atom feed or a static HTML site. It reads the database read-only,
+ * an Atom feed, an iCalendar feed of open deadlines or a static HTML site;
+ * with --public, only what [publish] would publish. It reads the database read-only,
  * like list and show, and hands the statements to the format
  * (src/export/FORMAT.c). Returns OK, ERROR or USAGE. */
 #include "config.h"
@@ -12,34 +13,10 @@
 #include "base/conf.h"
 #include "base/error.h"
 #include "export/export.h"
+#include "export/publish.h"
 #include "store/store.h"
 
 static const char command[] = "export";
-
-/* Every statement with everything (body, thread, events), newest first.
- * An empty array when there is no database yet (@store NULL). */
-static GPtrArray *
-load_statements (Store *store, GError **error)
-{
-	g_autoptr (GPtrArray) list = NULL;
-	g_autoptr (GPtrArray) full = g_ptr_array_new_with_free_func ((GDestroyNotify) statement_free);
-	StoreFilter filter = { 0 };
-
-	if (store == NULL)
-		return g_steal_pointer (&full);
-	list = store_list_statements (store, &filter, error);
-	if (list == NULL)
-		return NULL;
-	for (guint i = 0; i < list->len; i++) {
-		const Statement *brief = g_ptr_array_index (list, i);
-		Statement *statement = store_get_statement (store, brief->id, error);
-
-		if (statement == NULL)
-			return NULL;
-		g_ptr_array_add (full, statement);
-	}
-	return g_steal_pointer (&full);
-}
 
 /* A directory for html; for the other formats a directory that exists (or
  * a path ending in '/') gets the format's usual file name, and the feed
@@ -59,9 +36,13 @@ LiaisonStatus
 cmd_export (const GlobalOptions *options, int argc, char **argv)
 {
 	g_autofree char *format_name = NULL, *output = NULL;
+	gboolean public_view = FALSE;
 	const GOptionEntry entries[] = {
 		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
-		  "json, csv, atom or html", "FORMAT" },
+		  "json, csv, atom, ical or html", "FORMAT" },
+		{ "public", 0, 0, G_OPTION_ARG_NONE, &public_view,
+		  "Only the public view that publish writes: no held, dismissed or unapproved "
+		  "statements, no notes, events, routes or thread", NULL },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
 		  "Write to PATH (a directory for html, or for atom with links to the pages) "
 		  "instead of standard output; only a regular file is replaced", "PATH" },
@@ -77,16 +58,17 @@ cmd_export (const GlobalOptions *options, int argc, char **argv)
 	ExportContext export = { 0 };
 
 	context = command_option_context_new (command, NULL, "Exports the register as JSON, CSV, "
-	                                      "an Atom feed or a static HTML site.", entries);
+	                                      "an Atom feed, an iCalendar feed of deadlines or a "
+	                                      "static HTML site.", entries);
 	if (!g_option_context_parse (context, &argc, &argv, &error))
 		return command_usage_error (command, "%s", error->message);
 	if (argc > 1)
 		return command_usage_error (command, "unexpected argument '%s'", argv[1]);
 	if (format_name == NULL)
-		return command_usage_error (command, "missing --format (json, csv, atom or html)");
+		return command_usage_error (command, "missing --format (json, csv, atom, ical or html)");
 	format = export_find_format (format_name);
 	if (format == NULL)
-		return command_usage_error (command, "unknown format '%s' (json, csv, atom or html)",
+		return command_usage_error (command, "unknown format '%s' (json, csv, atom, ical or html)",
 		                            format_name);
 	if (format->needs_directory && output == NULL)
 		return command_usage_error (command, "--format %s writes a directory: give it with -o DIR",
@@ -95,9 +77,11 @@ cmd_export (const GlobalOptions *options, int argc, char **argv)
 	command_context_init (&ctx, command);
 	if (!command_open (&ctx, options, COMMAND_READ, COMMAND_BUSY_TIMEOUT_MS, &error))
 		return command_fail (command, error);
-	statements = load_statements (ctx.store, &error);
+	statements = publish_load_statements (ctx.store, &error);
 	if (statements == NULL)
 		return command_fail (command, error);
+	if (public_view)
+		publish_public_view (statements);
 	/* The formats need the statements only: the database is let go. */
 	g_clear_pointer (&ctx.store, store_close);
 	writer = writer_new (format, output, &error);

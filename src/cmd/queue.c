@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "cmd/common.h"
+#include "cmd/publish.h"
 #include "base/conf.h"
 #include "base/error.h"
 #include "base/guard.h"
@@ -193,6 +194,8 @@ queue_run (CommandContext *ctx, gboolean all, gboolean interrupted)
 		return command_fail (ctx->command, error);
 	if (ctx->store == NULL) {
 		printf ("queue run: the outbox is empty\n");
+		if (!command_publish_if_changed (ctx, now, &error))
+			return command_fail (ctx->command, error);
 		return LIAISON_STATUS_OK;
 	}
 	transport = transport_new (ctx->config, &error);
@@ -220,6 +223,10 @@ queue_run (CommandContext *ctx, gboolean all, gboolean interrupted)
 	if (tmp_removed > 0 || out_removed > 0)
 		printf ("queue run: removed %u stale temporary files and %u outgoing messages no row names\n",
 		        tmp_removed, out_removed);
+	/* After the mail, which matters more: the public register, when it
+	 * changed. deliver never waits for this. */
+	if (!command_publish_if_changed (ctx, now, &error))
+		return command_fail (ctx->command, error);
 	return waiting > 0 ? LIAISON_STATUS_ERROR : LIAISON_STATUS_OK;
 }
 

@@ -15,6 +15,7 @@ const ExportFormat export_formats[] = {
 	{ "json", export_json, FALSE, "statements.json" },
 	{ "csv", export_csv, FALSE, "statements.csv" },
 	{ "atom", export_atom, FALSE, "feed.atom" },
+	{ "ical", export_ical, FALSE, "deadlines.ics" },
 	{ "html", export_html, TRUE, NULL },
 };
 const gsize n_export_formats = G_N_ELEMENTS (export_formats);

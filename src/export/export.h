@@ -47,6 +47,12 @@ gboolean export_csv (const ExportContext *context, GPtrArray *statements, Export
                      GError **error);
 gboolean export_atom (const ExportContext *context, GPtrArray *statements, ExportWriter *writer,
                       GError **error);
+/* The open deadlines (export_ical_is_open_deadline()) as RFC 5545
+ * VEVENTs, one per statement, its UID stable: "ID-deadline@DOMAIN". */
+gboolean export_ical (const ExportContext *context, GPtrArray *statements, ExportWriter *writer,
+                      GError **error);
+/* TRUE when @s is open, its action not taken, with a valid deadline. */
+gboolean export_ical_is_open_deadline (const Statement *s);
 gboolean export_html (const ExportContext *context, GPtrArray *statements, ExportWriter *writer,
                       GError **error);
 
