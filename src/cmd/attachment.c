@@ -17,17 +17,17 @@
 #include "store/store.h"
 
 static LiaisonStatus
-list_attachments (const char *command, const Statement *statement)
+list_attachments (const char *command, const Statement *statement, const char *purged)
 {
 	g_autoptr (GString) out = g_string_new (NULL);
 
 	for (guint i = 0; i < statement->attachments->len; i++) {
 		const Attachment *a = g_ptr_array_index (statement->attachments, i);
 
-		g_string_append_printf (out, "%u  %s  %s  %" G_GINT64_FORMAT "  %s\n", i + 1,
+		g_string_append_printf (out, "%u  %s  %s  %" G_GINT64_FORMAT "  %s%s\n", i + 1,
 		                        a->filename != NULL ? a->filename : "-",
 		                        a->content_type != NULL ? a->content_type : "-", a->size,
-		                        a->sha256);
+		                        a->sha256, purged != NULL ? "  (purged)" : "");
 	}
 	return command_write_output (command, out->str, out->len);
 }
@@ -117,10 +117,10 @@ cmd_attachment (const GlobalOptions *options, int argc, char **argv)
 	statement = command_find_statement (&ctx, argv[1], &error);
 	if (statement == NULL)
 		return command_lookup_failed (command, argv[1], error);
-	if (list)
-		return list_attachments (command, statement);
 	if (!store_is_purged (ctx.store, statement->id, &purged, &error))
 		return command_fail (command, error);
+	if (list)
+		return list_attachments (command, statement, purged);
 	if (purged != NULL) {
 		command_print_errorf (command, "%s: its content was purged (%s)", statement->id, purged);
 		return LIAISON_STATUS_ERROR;
