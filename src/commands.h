@@ -37,5 +37,8 @@ LiaisonStatus cmd_promote (const GlobalOptions *options, int argc, char **argv);
 LiaisonStatus cmd_dismiss (const GlobalOptions *options, int argc, char **argv);
 LiaisonStatus cmd_publish (const GlobalOptions *options, int argc, char **argv);
 LiaisonStatus cmd_search (const GlobalOptions *options, int argc, char **argv);
+LiaisonStatus cmd_edit (const GlobalOptions *options, int argc, char **argv);
+LiaisonStatus cmd_purge (const GlobalOptions *options, int argc, char **argv);
+LiaisonStatus cmd_attachment (const GlobalOptions *options, int argc, char **argv);
 
 #endif

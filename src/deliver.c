@@ -8,11 +8,14 @@
  * lost. The steps that write a message's outcome live in src/record/. */
 #include "config.h"
 
+#include <string.h>
+
 #include "deliver.h"
 #include "record/attachments.h"
 #include "record/bounces.h"
 #include "record/conflict.h"
 #include "record/documents.h"
+#include "record/edit.h"
 #include "record/held.h"
 #include "record/outgoing.h"
 #include "record/reroute.h"
@@ -25,6 +28,7 @@
 #include "stages/resolve.h"
 #include "stages/thread.h"
 #include "store/journal.h"
+#include "store/spool.h"
 #include "store/txn.h"
 
 void
@@ -565,4 +569,52 @@ deliver_held_summary (Store *store, const Config *config, const char *now, GArra
 	g_clear_pointer (outbox, g_array_unref);
 	*count = 0;
 	return FALSE;
+}
+
+gboolean
+deliver_edit (Store *store, const Config *config, const char *key, const Edit *edit,
+              const char *by, const char *note, const char *now, DeliverResult *result,
+              GError **error)
+{
+	g_auto (Txn) txn = TXN_INIT;
+
+	if (!txn_begin (&txn, store, config->spool, error))
+		return FALSE;
+	if (edit_statement (&txn, config, key, edit, by, note, now, &result->outbox,
+	                    &result->statement_id, error) && txn_commit (&txn, error))
+		return TRUE;
+	txn_rollback (&txn);
+	deliver_result_clear (result);
+	return FALSE;
+}
+
+gboolean
+deliver_purge (Store *store, const Config *config, const char *key, const char *reason,
+               const char *by, const char *now, DeliverResult *result, GError **error)
+{
+	g_auto (Txn) txn = TXN_INIT;
+	g_autoptr (GPtrArray) unused = g_ptr_array_new_with_free_func (g_free);
+
+	if (!txn_begin (&txn, store, config->spool, error))
+		return FALSE;
+	if (!purge_statement (&txn, key, reason, by, now, unused, &result->statement_id, error) ||
+	    !txn_commit (&txn, error)) {
+		txn_rollback (&txn);
+		deliver_result_clear (result);
+		return FALSE;
+	}
+	/* The rows say purged: the files go after the commit, so that a
+	 * failure leaves a file too many, never a row without its file. */
+	for (guint i = 0; i < unused->len; i++) {
+		g_auto (GStrv) parts = g_strsplit (g_ptr_array_index (unused, i), "/", 2);
+
+		if (parts[0] == NULL || parts[1] == NULL)
+			continue;
+		spool_remove (config->spool, parts[0], parts[1]);
+		/* An attachment's text, as its reader gave it, is its content
+		 * too (doctext.h). */
+		if (strcmp (parts[0], "att") == 0)
+			spool_remove (config->spool, "text", parts[1]);
+	}
+	return TRUE;
 }

@@ -10,6 +10,7 @@
 #include "stages/classify.h"
 #include "base/conf.h"
 #include "input/message.h"
+#include "record/edit.h"
 #include "store/store.h"
 
 typedef struct {
@@ -93,5 +94,20 @@ gboolean deliver_dismiss (Store *store, const Config *config, const char *key, c
  * Journaled, when it names any, so that `rebuild` queues it again. */
 gboolean deliver_held_summary (Store *store, const Config *config, const char *now,
                                GArray **outbox, guint *count, GError **error);
+
+/* `edit`: applies @edit to the statement @key (edit_statement(): the
+ * fields, the search index, the event "edited" naming @by and @note; new
+ * groups re-route it as deliver_route() does), in one transaction of its
+ * own; result->outbox holds what to hand over after it. */
+gboolean deliver_edit (Store *store, const Config *config, const char *key, const Edit *edit,
+                       const char *by, const char *note, const char *now, DeliverResult *result,
+                       GError **error);
+
+/* `purge`: removes the content of the statement @key (purge_statement():
+ * rows marked purged, body blanked, the tombstone event "purged" naming
+ * @by and @reason) in one transaction of its own, then its spool files
+ * that no other row names. */
+gboolean deliver_purge (Store *store, const Config *config, const char *key, const char *reason,
+                        const char *by, const char *now, DeliverResult *result, GError **error);
 
 #endif

@@ -182,7 +182,7 @@ check "the register survived" "$(ls "$S"/*.eml | wc -l)" \
 
 # A database from before the index: the migration indexes what it holds.
 all=$(sql "SELECT count(*) FROM statements")
-# (Schema steps 8 and 9's columns go too, so that they run again.)
+# (Schema steps 8 to 10's columns go too, so that they run again.)
 sql "DROP TABLE statements_fts; DROP TRIGGER IF EXISTS statements_fts_update;
 	DROP TRIGGER IF EXISTS statements_fts_delete;
 	ALTER TABLE statements DROP COLUMN direction; DROP TABLE statement_links;
@@ -190,6 +190,7 @@ sql "DROP TABLE statements_fts; DROP TRIGGER IF EXISTS statements_fts_update;
 	DROP INDEX statements_handle; DROP INDEX statements_notice;
 	ALTER TABLE statements DROP COLUMN handle; ALTER TABLE statements DROP COLUMN notice;
 	ALTER TABLE statements DROP COLUMN notice_sender; ALTER TABLE statements DROP COLUMN undelivered;
+	ALTER TABLE messages DROP COLUMN purged; ALTER TABLE attachments DROP COLUMN purged;
 	PRAGMA user_version = 5;"
 search quokka > /dev/null 2> "$T/err"
 check "an old database is not searched before it is migrated" 1 "$?"

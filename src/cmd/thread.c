@@ -32,6 +32,17 @@ check_one_id (const char *command, int argc)
 	                            argc < 2 ? "missing statement id" : "one statement at a time");
 }
 
+static gboolean
+has_event (const Statement *statement, const char *type)
+{
+	for (guint i = 0; i < statement->events->len; i++) {
+		const Event *e = g_ptr_array_index (statement->events, i);
+		if (g_strcmp0 (e->type, type) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* ---------------------------------------------------------------------- */
 /* thread */
 
@@ -81,10 +92,11 @@ thread_text (const Statement *statement, const char *today)
 	g_autofree gboolean *printed = g_new0 (gboolean, statement->thread->len + 1);
 	Tree tree = { statement->thread, printed, out };
 
-	g_string_append_printf (out, "%s  %s%s%s  %s\n", statement->id,
+	g_string_append_printf (out, "%s  %s%s%s%s  %s\n", statement->id,
 	                        state_to_string (statement->state),
 	                        statement_is_overdue (statement, today) ? ", overdue" : "",
 	                        statement->action_taken ? ", action taken" : "",
+	                        has_event (statement, "purged") ? ", content purged" : "",
 	                        statement->title != NULL ? statement->title : "");
 	/* Roots first (no parent in the thread), then whatever a circle of
 	 * references left unprinted. */
@@ -140,17 +152,6 @@ typedef enum {
 	CHANGE_REOPEN,
 	CHANGE_TAKEN,
 } Change;
-
-static gboolean
-has_event (const Statement *statement, const char *type)
-{
-	for (guint i = 0; i < statement->events->len; i++) {
-		const Event *e = g_ptr_array_index (statement->events, i);
-		if (g_strcmp0 (e->type, type) == 0)
-			return TRUE;
-	}
-	return FALSE;
-}
 
 /* What @change does to @statement: the new state (NULL: it stays), the
  * event, and action_taken (-1: it stays). Returns why nothing is to be

@@ -330,6 +330,14 @@ static const Migration migrations[] = {
 	  "	token         TEXT NOT NULL\n"
 	  ");\n"
 	  "PRAGMA user_version = 10;\n" },
+	{ 11,
+	  /* `purge` (issue 18): when the content of a message, and of an
+	   * attachment, was removed from the spool. A purged row keeps its
+	   * SHA-256 for the record; its file is gone unless another row that
+	   * is not purged names it. */
+	  "ALTER TABLE messages ADD COLUMN purged TEXT;\n"
+	  "ALTER TABLE attachments ADD COLUMN purged TEXT;\n"
+	  "PRAGMA user_version = 11;\n" },
 };
 
 int

@@ -431,6 +431,40 @@ gboolean store_adopt_message (Store *store, gint64 message_row, const char *stat
 gboolean store_set_groups (Store *store, const char *statement_id, GPtrArray *groups,
                            GError **error);
 
+/* The fields of a statement `edit` sets (src/store/edit.c). */
+typedef enum {
+	STORE_FIELD_TITLE,
+	STORE_FIELD_PURPOSE,
+	STORE_FIELD_DEADLINE,
+	STORE_FIELD_SUBMITTED,
+	STORE_FIELD_FROM_ORG,
+} StoreField;
+
+/* Sets @field of @statement_id to @value (NULL: none) and rewrites its
+ * row of the search index. No event: the caller records one.
+ * LIAISON_ERROR_NOT_FOUND for an unknown id. */
+gboolean store_set_field (Store *store, const char *statement_id, StoreField field,
+                          const char *value, GError **error);
+
+/* Replaces the contacts of @kind ("response", "technical") of
+ * @statement_id with @values (char*), and rewrites its search row. */
+gboolean store_set_contacts (Store *store, const char *statement_id, const char *kind,
+                             GPtrArray *values, GError **error);
+
+/* Sets *purged to when the content of @statement_id was purged (newly
+ * allocated), or NULL when it was not. */
+gboolean store_is_purged (Store *store, const char *statement_id, char **purged,
+                          GError **error);
+
+/* `purge`: marks the original message of @statement_id and its
+ * attachments purged at @at, replaces its body with @body, drops the
+ * attachments' text and rewrites its search row; appends to @unused
+ * (char*) the spool files ("msg/SHA", "att/SHA") that no row that is not
+ * purged names any more: the caller removes them after the commit. No
+ * event: the caller records one. */
+gboolean store_purge (Store *store, const char *statement_id, const char *at, const char *body,
+                      GPtrArray *unused, GError **error);
+
 /* The original message of @statement_id: its row and the SHA-256 of its
  * raw bytes in the spool (newly allocated). */
 gboolean store_statement_message (Store *store, const char *statement_id, gint64 *message_row,

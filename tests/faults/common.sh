@@ -31,7 +31,8 @@ variant () {
 # recorded, PRAGMA integrity_check's verdict, and how many problems the
 # spool has, which are listed in $T/problems: a file left in spool/tmp
 # ("stray"), a stored file that no row names ("orphan"), a row whose file
-# is missing ("missing": a lost message). Three processes, however large
+# is missing ("missing": a lost message); the rows of a purged message
+# or attachment (`liaison purge`) name no file. Three processes, however large
 # the spool: the slow loops call it once per delivery.
 audit () {
 	{
@@ -41,8 +42,8 @@ audit () {
 		sqlite3 -batch -noheader "$T/liaison.db" \
 			"SELECT 'count ' || (SELECT count(*) FROM messages) || ' ' || (SELECT count(*) FROM statements);
 			 SELECT 'integrity ' || group_concat(integrity_check, '/') FROM pragma_integrity_check;
-			 SELECT 'row msg/' || raw_sha256 FROM messages;
-			 SELECT 'row att/' || sha256 FROM attachments;
+			 SELECT 'row msg/' || raw_sha256 FROM messages WHERE purged IS NULL;
+			 SELECT 'row att/' || sha256 FROM attachments WHERE purged IS NULL;
 			 SELECT 'row out/' || sha256 FROM outbox;" 2>/dev/null
 	} | awk -v problems="$T/problems" '
 		$1 == "file" && $2 ~ /^tmp\// { print "stray " $2 > problems; n++; next }
