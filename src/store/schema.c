@@ -320,6 +320,27 @@ static const Migration migrations[] = {
 	  "ALTER TABLE statements ADD COLUMN undelivered INTEGER NOT NULL DEFAULT 0\n"
 	  "	CHECK (undelivered IN (0, 1));\n"
 	  "PRAGMA user_version = 9;\n" },
+	{ 10,
+	  /* Issue 18: the mail that tells people where things stand, once
+	   * per period and target. kind: 'digest' (`liaison digest`, period
+	   * the ISO week "2026-W50", target a manager's address or
+	   * "triage") or 'authorized' (`remind --authorized`, period the
+	   * quarter "2026-Q4", target the organization's name). recipients:
+	   * a JSON array of the addr-specs it went to, the envelope of its
+	   * outbox row (no statement carries it, so no route does).
+	   * UNIQUE keeps a second run of the period from sending it again. */
+	  "CREATE TABLE digests (\n"
+	  "	id            INTEGER PRIMARY KEY,\n"
+	  "	kind          TEXT NOT NULL CHECK (kind IN ('digest', 'authorized')),\n"
+	  "	period        TEXT NOT NULL,\n"
+	  "	target        TEXT NOT NULL,\n"
+	  "	recipients    TEXT NOT NULL,\n"
+	  "	outbox        INTEGER REFERENCES outbox (id) ON DELETE SET NULL,\n"
+	  "	created       TEXT NOT NULL,\n"
+	  "	UNIQUE (kind, period, target)\n"
+	  ");\n"
+	  "CREATE INDEX digests_outbox ON digests (outbox) WHERE outbox IS NOT NULL;\n"
+	  "PRAGMA user_version = 10;\n" },
 };
 
 int
