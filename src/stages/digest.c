@@ -83,6 +83,9 @@ sort_statement (DigestReport *r, const DigestInput *input, Statement *s)
 {
 	int left;
 
+	/* A held one is listed once, under held. */
+	if (s->state == STATE_HELD || s->state == STATE_DISMISSED)
+		return;
 	if (input->since != NULL && g_strcmp0 (s->received, input->since) >= 0)
 		g_ptr_array_add (r->fresh, s);
 	if (s->state == STATE_OPEN && !s->action_taken && s->deadline != NULL &&
