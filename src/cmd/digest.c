@@ -456,7 +456,7 @@ cmd_digest (const GlobalOptions *options, int argc, char **argv)
 	week = digest_week (today);
 	if (week == NULL)
 		return command_usage_error (digest_command, "'%s' is not a date (YYYY-MM-DD)", today);
-	if (since != NULL && (strlen (since) != 10 || digest_week (since) == NULL))
+	if (since != NULL && digest_week (since) == NULL)
 		return command_usage_error (digest_command, "--since '%s' is not a date (YYYY-MM-DD)",
 		                            since);
 

@@ -18,7 +18,13 @@ day_of (const char *today)
 	int y, m, d;
 	char tail;
 
-	if (today == NULL || sscanf (today, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+	/* YYYY-MM-DD exactly. */
+	if (today == NULL || strlen (today) != 10 || today[4] != '-' || today[7] != '-')
+		return NULL;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !g_ascii_isdigit (today[i]))
+			return NULL;
+	if (sscanf (today, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
 		return NULL;
 	if (!g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
 		return NULL;
