@@ -137,4 +137,29 @@ check "again in the quarter: nothing" "$n" "$(outbox_count)"
 LIAISON_NOW=2027-01-04T08:00:00Z $R --today 2027-01-04 > /dev/null 2>&1
 check "the next quarter: again" 6 "$(( $(outbox_count) - n ))"
 
+# max-recipients holds for these too: SA2's two managers, one allowed.
+write_config "max-recipients = 1"
+LIAISON_NOW=2027-04-01T08:00:00Z $R --today 2027-04-01 > /dev/null 2>&1
+check "remind --authorized with max-recipients = 1 exits 0" 0 "$?"
+SA2=$(grep -l '^Subject: \[Liaison 2027-Q2\] Who may send statements for 3GPP SA2?' "$O"/*)
+check "SA2's goes to one manager only" "anna.lindqvist@example.com" "$(envelope "$SA2")"
+check "its To has one address" 1 "$(sed '/^$/q' "$SA2" | grep -c '^To: ')"
+check "and names one" 1 "$(sed '/^$/q' "$SA2" | grep '^To: ' | grep -o '@' | wc -l)"
+
+# Mail that the mail system does not take: queued for more than a day, it
+# is in the next digest (shown by a dry run: the digest would not go out
+# either).
+write_config
+sed -i -e 's|^method *=.*|method = sendmail\nsendmail = /bin/false|' "$CONF"
+LIAISON_NOW=2027-04-05T09:00:00Z deliver "$top_srcdir/tests/data/remind/closed.eml" -r statements@example.org
+check "a statement arrives while the mail system refuses mail" 0 "$rc"
+stuck_id=$(sql "SELECT ls_id FROM statements WHERE received = '2027-04-05T09:00:00Z'")
+check "its forward is still queued" 1 \
+	"$(sql "SELECT count(*) FROM outbox o JOIN statements s ON s.id = o.statement WHERE s.ls_id = '$stuck_id' AND o.state = 'queued' AND o.kind = 'forward'")"
+LIAISON_NOW=2027-04-07T09:00:00Z $D --dry-run --today 2027-04-07 > "$T/dry" 2>&1
+check "the dry run exits 0" 0 "$?"
+sed -n '/^digest 2027-W14 triage/,/^digest:/p' "$T/dry" |
+	sed -n '/^Outgoing mail failed or waiting more than a day (/,/^$/p' | sed '1d;/^$/d' > "$T/stuck"
+check "triage's digest names the stuck forward" 1 "$(grep -c "^  $stuck_id forward <.*> queued since 2027-04-05T09:00:00Z" "$T/stuck")"
+
 finish

@@ -328,8 +328,10 @@ static const Migration migrations[] = {
 	   * quarter "2026-Q4", target the organization's name). recipients:
 	   * a JSON array of the addr-specs it went to, the envelope of its
 	   * outbox row (no statement carries it, so no route does).
-	   * UNIQUE keeps a second run of the period from sending it again. */
-	  "CREATE TABLE digests (\n"
+	   * UNIQUE keeps a second run of the period from sending it again.
+	   * IF NOT EXISTS: a database set back to an older version (as
+	   * t-search.sh does) still migrates. */
+	  "CREATE TABLE IF NOT EXISTS digests (\n"
 	  "	id            INTEGER PRIMARY KEY,\n"
 	  "	kind          TEXT NOT NULL CHECK (kind IN ('digest', 'authorized')),\n"
 	  "	period        TEXT NOT NULL,\n"
@@ -339,7 +341,7 @@ static const Migration migrations[] = {
 	  "	created       TEXT NOT NULL,\n"
 	  "	UNIQUE (kind, period, target)\n"
 	  ");\n"
-	  "CREATE INDEX digests_outbox ON digests (outbox) WHERE outbox IS NOT NULL;\n"
+	  "CREATE INDEX IF NOT EXISTS digests_outbox ON digests (outbox) WHERE outbox IS NOT NULL;\n"
 	  "PRAGMA user_version = 10;\n" },
 };
 
