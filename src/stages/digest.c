@@ -134,6 +134,17 @@ in_report (const DigestReport *r, GPtrArray *held, const char *id)
 	return FALSE;
 }
 
+/* The soonest deadline first, then by id. */
+static gint
+by_deadline (gconstpointer a, gconstpointer b)
+{
+	const Statement *x = *(const Statement *const *) a;
+	const Statement *y = *(const Statement *const *) b;
+	int c = g_strcmp0 (x->deadline, y->deadline);
+
+	return c != 0 ? c : g_strcmp0 (x->id, y->id);
+}
+
 DigestReport *
 digest_report_new (const DigestInput *input, const Config *config, GPtrArray *orgs)
 {
@@ -156,6 +167,8 @@ digest_report_new (const DigestInput *input, const Config *config, GPtrArray *or
 			g_ptr_array_add (mine, s);
 		}
 	}
+	g_ptr_array_sort (r->awaiting, by_deadline);
+	g_ptr_array_sort (r->overdue, by_deadline);
 	for (guint i = 0; input->held != NULL && i < input->held->len; i++) {
 		Statement *s = g_ptr_array_index (input->held, i);
 
