@@ -31,7 +31,8 @@ for page in man1/liaison.1 man5/liaison.conf.5; do
 	[ -s "$D$mandir/$page" ] && ok "the page $page" || not_ok "the page $mandir/$page"
 done
 for f in liaison.conf liaison.cron liaison-remind.service liaison-remind.timer \
-         liaison-queue.service liaison-queue.timer; do
+         liaison-queue.service liaison-queue.timer liaison-digest.service liaison-digest.timer \
+         liaison-authorized.service liaison-authorized.timer; do
 	[ -s "$D$examplesdir/$f" ] && ok "the example $f" || not_ok "the example $examplesdir/$f"
 done
 conf="$D$confdir/liaison.conf"
@@ -53,7 +54,7 @@ sed -n '/^Commands:/,/^$/p' "$T/help" | sed -n 's/^  \([a-z][a-z0-9-]*\).*/\1/p'
 grep -h '^ExecStart=' "$D$examplesdir"/*.service | sed 's/^ExecStart=//' > "$T/commandlines"
 grep -v '^#' "$D$examplesdir/liaison.cron" | awk 'NF { $1 = $2 = $3 = $4 = $5 = $6 = ""; print }' |
 	sed 's/^ *//' >> "$T/commandlines"
-check "four command lines (two units, two cron lines)" 4 "$(wc -l < "$T/commandlines")"
+check "eight command lines (four units, four cron lines)" 8 "$(wc -l < "$T/commandlines")"
 while read -r prog opt path cmd rest; do
 	check "'$cmd' runs $bindir/liaison -c $confdir/liaison.conf" "$bindir/liaison -c $confdir/liaison.conf" "$prog $opt $path"
 	if grep -qx "$cmd" "$T/commands"; then
@@ -62,9 +63,9 @@ while read -r prog opt path cmd rest; do
 		echo "# TODO: liaison has no command '$cmd' yet (SPEC section 1); the example runs it"
 	fi
 done < "$T/commandlines"
-check "the cron lines run as the account liaison" "liaison liaison" \
+check "the cron lines run as the account liaison" "liaison liaison liaison liaison" \
 	"$(grep -v '^#' "$D$examplesdir/liaison.cron" | awk 'NF { print $6 }' | tr '\n' ' ' | sed 's/ $//')"
-check "the services run as the account liaison" 2 "$(grep -c '^User=liaison$' "$D$examplesdir"/*.service | awk -F: '{ n += $2 } END { print n }')"
+check "the services run as the account liaison" 4 "$(grep -c '^User=liaison$' "$D$examplesdir"/*.service | awk -F: '{ n += $2 } END { print n }')"
 
 # A changed configuration survives make install and make uninstall.
 echo "# changed here" >> "$conf"

@@ -453,7 +453,7 @@ run (CommandContext *ctx, const char *today, gboolean dry_run, gboolean json)
 LiaisonStatus
 cmd_remind (const GlobalOptions *options, int argc, char **argv)
 {
-	gboolean dry_run = FALSE, json = FALSE;
+	gboolean dry_run = FALSE, json = FALSE, authorized = FALSE;
 	g_autofree char *today = NULL;
 	g_autoptr (GOptionContext) context = NULL;
 	g_autoptr (GError) error = NULL;
@@ -464,6 +464,9 @@ cmd_remind (const GlobalOptions *options, int argc, char **argv)
 		{ "today", 0, 0, G_OPTION_ARG_STRING, &today,
 		  "the day to run for (default: today in UTC)", "YYYY-MM-DD" },
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print the reminders as JSON", NULL },
+		{ "authorized", 0, 0, G_OPTION_ARG_NONE, &authorized,
+		  "ask each organization's managers, once a quarter, to confirm who may submit "
+		  "for it (instead of the deadline reminders)", NULL },
 		{ NULL }
 	};
 
@@ -484,6 +487,8 @@ cmd_remind (const GlobalOptions *options, int argc, char **argv)
 		command_print_verbatim (command, "'%s' is not a date (YYYY-MM-DD)", today);
 		return LIAISON_STATUS_USAGE;
 	}
+	if (authorized)
+		return cmd_remind_authorized (options, today, dry_run);
 
 	command_context_init (&ctx, command);
 	if (!command_load_config (&ctx, options, &error))

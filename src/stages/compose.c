@@ -685,3 +685,76 @@ compose_reminder (const Config *config, const Statement *statement, const RouteP
 	g_mime_message_set_mime_part (mime, body);
 	return g_steal_pointer (&mime);
 }
+
+char *
+compose_keyed_id (const Config *config, const char *prefix, const char *what)
+{
+	g_return_val_if_fail (config != NULL && prefix != NULL && what != NULL, NULL);
+
+	return keyed_id (config, prefix, what);
+}
+
+/* A text/html part of @html (UTF-8), quoted-printable. */
+static GMimeObject *
+html_part (const char *html)
+{
+	GMimeTextPart *part = g_mime_text_part_new_with_subtype ("html");
+	g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (html, strlen (html));
+	g_autoptr (GMimeDataWrapper) content =
+		g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
+
+	g_mime_part_set_content (GMIME_PART (part), content);
+	g_mime_text_part_set_charset (part, "utf-8");
+	g_mime_part_set_content_encoding (GMIME_PART (part), GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+	return GMIME_OBJECT (part);
+}
+
+GMimeMessage *
+compose_notice (const Config *config, const ComposeNotice *notice)
+{
+	g_autoptr (GMimeMessage) mime = NULL;
+	g_autoptr (GMimeObject) body = NULL;
+	g_autofree char *subject = NULL, *our_name = NULL;
+	g_autoptr (GDateTime) date = NULL;
+	GMimeObject *obj;
+
+	g_return_val_if_fail (config != NULL && config->address != NULL, NULL);
+	g_return_val_if_fail (notice != NULL && notice->text != NULL && notice->message_id != NULL, NULL);
+
+	if (notice->to == NULL || notice->to->len == 0)
+		return NULL;
+	gmime_util_init ();
+	mime = g_mime_message_new (FALSE);
+	obj = GMIME_OBJECT (mime);
+	our_name = compose_header_text (config->name);
+	g_mime_message_add_mailbox (mime, GMIME_ADDRESS_TYPE_FROM, our_name, config->address);
+	for (guint i = 0; i < notice->to->len; i++) {
+		const Address *a = g_ptr_array_index (notice->to, i);
+		g_autofree char *name = a->name != NULL ? compose_header_text (a->name) : NULL;
+
+		g_mime_message_add_mailbox (mime, GMIME_ADDRESS_TYPE_TO, name, a->address);
+	}
+	subject = compose_header_text (notice->subject);
+	g_mime_message_set_subject (mime, subject, "utf-8");
+	date = g_date_time_new_from_iso8601 (notice->now, NULL);
+	if (date == NULL)
+		date = g_date_time_new_now_utc ();
+	g_mime_message_set_date (mime, date);
+	g_mime_message_set_message_id (mime, notice->message_id);
+	g_mime_object_set_header (obj, "Auto-Submitted", "auto-generated", NULL);
+	g_mime_object_set_header (obj, "X-Loop", config->address, NULL);
+
+	if (notice->html != NULL) {
+		g_autoptr (GMimeMultipart) alternative = g_mime_multipart_new_with_subtype ("alternative");
+		g_autoptr (GMimeObject) text = text_part (notice->text);
+		g_autoptr (GMimeObject) html = html_part (notice->html);
+
+		g_mime_multipart_add (alternative, text);
+		g_mime_multipart_add (alternative, html);
+		body = GMIME_OBJECT (g_steal_pointer (&alternative));
+	} else {
+		body = text_part (notice->text);
+	}
+	g_mime_message_set_mime_part (mime, body);
+	return g_steal_pointer (&mime);
+}

@@ -115,4 +115,27 @@ GMimeMessage *compose_reminder (const Config *config, const Statement *statement
  * Body:, Attachments:), as the forward carries it. Newly allocated. */
 char *compose_summary (const Config *config, const Statement *statement);
 
+/* Our Message-ID for a message about no one statement, without <>:
+ * "@prefix.HASH@domain", HASH keyed as above with @prefix and @what
+ * (compose_keyed_id (config, "digest-2026-W50", "triage")). @prefix
+ * holds only letters, digits and '-'. Newly allocated. */
+char *compose_keyed_id (const Config *config, const char *prefix, const char *what);
+
+/* A message about no one statement (the digest, the authorized-senders
+ * check): to the directory addresses @to (Address*, at least one). */
+typedef struct {
+	GPtrArray *to;           /* Address*: To, in order */
+	const char *subject;
+	const char *text;        /* the text/plain part */
+	const char *html;        /* its text/html alternative, or NULL */
+	const char *message_id;  /* ours, without <> (compose_keyed_id()) */
+	const char *now;         /* ISO 8601 UTC: the Date header */
+} ComposeNotice;
+
+/* Builds @notice: From (our name and address), To, Subject, Date,
+ * Message-ID, Auto-Submitted: auto-generated, X-Loop; the text alone, or
+ * with @html a multipart/alternative of the two. Returns a new message,
+ * or NULL when @to is empty. */
+GMimeMessage *compose_notice (const Config *config, const ComposeNotice *notice);
+
 #endif

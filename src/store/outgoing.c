@@ -81,8 +81,13 @@ static const char *const query_sql[N_QUERIES] = {
 	[Q_OUTBOX_BY_SENDER] =
 		"SELECT " OUTBOX_COLUMNS " FROM outbox o LEFT JOIN statements s ON s.id = o.statement "
 		"WHERE o.sender = ?1 ORDER BY o.id LIMIT 1",
+	/* The envelope: the row's queued routes, or for a digest (which no
+	 * statement carries) the recipients its digests row names. */
 	[Q_OUTBOX_RECIPIENTS] =
-		"SELECT address FROM routes WHERE outbox = ?1 AND status = 'queued' ORDER BY position, id",
+		"SELECT address FROM (SELECT address, 0 AS k, position AS p, id AS i FROM routes "
+		"WHERE outbox = ?1 AND status = 'queued' "
+		"UNION ALL SELECT j.value, 1, j.key, d.id FROM digests d, json_each (d.recipients) j "
+		"WHERE d.outbox = ?1) ORDER BY k, p, i",
 	[Q_OUTBOX_ROUTES] =
 		"SELECT address, status FROM routes WHERE outbox = ?1 ORDER BY position, id",
 	/* No DISTINCT: the caller's hash table drops the repeats, and a
@@ -194,7 +199,8 @@ store_add_outbox (Store *store, const StoreOutgoing *out, GError **error)
 	Binder bind;
 
 	g_return_val_if_fail (store != NULL, 0);
-	g_return_val_if_fail (out != NULL && out->statement_id != NULL, 0);
+	/* No statement_id: a digest, whose envelope its digests row names. */
+	g_return_val_if_fail (out != NULL, 0);
 	g_return_val_if_fail (out->kind != NULL && out->message_id != NULL && out->sender != NULL, 0);
 	g_return_val_if_fail (out->sha256 != NULL && out->created != NULL, 0);
 	g_return_val_if_fail (!sqlite3_get_autocommit (store->db), 0);

@@ -338,6 +338,29 @@ static const Migration migrations[] = {
 	  "ALTER TABLE messages ADD COLUMN purged TEXT;\n"
 	  "ALTER TABLE attachments ADD COLUMN purged TEXT;\n"
 	  "PRAGMA user_version = 11;\n" },
+	{ 12,
+	  /* Issue 18: the mail that tells people where things stand, once
+	   * per period and target. kind: 'digest' (`liaison digest`, period
+	   * the ISO week "2026-W50", target a manager's address or
+	   * "triage") or 'authorized' (`remind --authorized`, period the
+	   * quarter "2026-Q4", target the organization's name). recipients:
+	   * a JSON array of the addr-specs it went to, the envelope of its
+	   * outbox row (no statement carries it, so no route does).
+	   * UNIQUE keeps a second run of the period from sending it again.
+	   * IF NOT EXISTS: a database set back to an older version (as
+	   * t-search.sh does) still migrates. */
+	  "CREATE TABLE IF NOT EXISTS digests (\n"
+	  "	id            INTEGER PRIMARY KEY,\n"
+	  "	kind          TEXT NOT NULL CHECK (kind IN ('digest', 'authorized')),\n"
+	  "	period        TEXT NOT NULL,\n"
+	  "	target        TEXT NOT NULL,\n"
+	  "	recipients    TEXT NOT NULL,\n"
+	  "	outbox        INTEGER REFERENCES outbox (id) ON DELETE SET NULL,\n"
+	  "	created       TEXT NOT NULL,\n"
+	  "	UNIQUE (kind, period, target)\n"
+	  ");\n"
+	  "CREATE INDEX IF NOT EXISTS digests_outbox ON digests (outbox) WHERE outbox IS NOT NULL;\n"
+	  "PRAGMA user_version = 12;\n" },
 };
 
 int

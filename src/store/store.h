@@ -238,6 +238,25 @@ gboolean store_remind_due (Store *store, const char *statement_id, const char *d
 gboolean store_add_reminder (Store *store, const char *statement_id, const char *stage,
                              const char *day, gint64 outbox, const char *at, GError **error);
 
+/* The mail that tells people where things stand (issue 18), one per
+ * @kind ("digest", "authorized"), @period ("2026-W50", "2026-Q4") and
+ * @target (an address, "triage", an organization). */
+
+/* Sets *sent when that mail is recorded already. */
+gboolean store_digest_sent (Store *store, const char *kind, const char *period, const char *target,
+                            gboolean *sent, GError **error);
+/* Records it, sent to @recipients (char* addr-specs: the envelope of the
+ * outbox row @outbox) at @at. A second record of the same kind, period
+ * and target fails (a constraint error). */
+gboolean store_add_digest (Store *store, const char *kind, const char *period, const char *target,
+                           GPtrArray *recipients, gint64 outbox, const char *at, GError **error);
+/* Sets *at (newly allocated) to when the last mail of @kind was recorded,
+ * or NULL when none was. */
+gboolean store_last_digest (Store *store, const char *kind, char **at, GError **error);
+/* The ids (char*) of the statements a reply was recorded for at or after
+ * @since (ISO 8601 UTC), in id order. */
+GPtrArray *store_digest_replied (Store *store, const char *since, GError **error);
+
 /* Runs PRAGMA integrity_check and checks the schema version: appends one
  * line per problem to @problems. */
 gboolean store_check (Store *store, GPtrArray *problems);
@@ -275,7 +294,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreOutbox, store_outbox_free)
 
 /* What store_add_outbox() records. */
 typedef struct {
-	const char *statement_id;/* "LS-2026-0007" */
+	const char *statement_id;/* "LS-2026-0007", or NULL for a digest */
 	gint64 message_row;      /* the incoming message that caused it, or 0 */
 	const char *kind;
 	const char *message_id;  /* ours, without <>: unique */
