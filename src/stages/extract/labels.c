@@ -118,6 +118,38 @@ count_words (const char *line)
 	return words;
 }
 
+/* Adds the cells of line @i to @block: a cell that is a label starts an
+ * entry (its value a new GString of @values), any other continues
+ * @current's value after a tab. Returns the value the next line
+ * continues. */
+static GString *
+add_cells (LabelBlock *block, GPtrArray *values, GString *current, GPtrArray *cells, guint i,
+           const LabelSpelling *spellings, gsize n_spellings)
+{
+	for (guint c = 0; c < cells->len; c++) {
+		const char *cell = g_ptr_array_index (cells, c);
+		const char *value;
+		int f = labels_match (cell, spellings, n_spellings, &value);
+
+		if (f >= 0) {
+			LabelEntry *entry = g_new0 (LabelEntry, 1);
+			entry->field = f;
+			entry->line = i;
+			g_ptr_array_add (block->entries, entry);
+			current = g_string_new (value);
+			g_ptr_array_add (values, current);
+			if (block->entries->len == 1)
+				block->start = i;
+			block->seen |= 1u << (f & 31);
+		} else {
+			if (current->len > 0 && current->str[current->len - 1] != '\n')
+				g_string_append_c (current, '\t');
+			g_string_append (current, cell);
+		}
+	}
+	return current;
+}
+
 LabelBlock *
 labels_read (char *const *lines, guint max_lines, const LabelSpelling *spellings,
              gsize n_spellings)
@@ -130,7 +162,6 @@ labels_read (char *const *lines, guint max_lines, const LabelSpelling *spellings
 	block->entries = g_ptr_array_new_with_free_func (entry_free);
 	for (i = 0; lines[i] != NULL && i < max_lines; i++) {
 		g_autoptr (GPtrArray) cells = NULL;
-		const char *value;
 		gboolean indented;
 		int field;
 
@@ -171,26 +202,7 @@ labels_read (char *const *lines, guint max_lines, const LabelSpelling *spellings
 		prose_run = prose_since_label = 0;
 		if (field < 0)
 			g_string_append_c (current, '\n');
-		for (guint c = 0; c < cells->len; c++) {
-			const char *cell = g_ptr_array_index (cells, c);
-			int f = labels_match (cell, spellings, n_spellings, &value);
-
-			if (f >= 0) {
-				LabelEntry *entry = g_new0 (LabelEntry, 1);
-				entry->field = f;
-				entry->line = i;
-				g_ptr_array_add (block->entries, entry);
-				current = g_string_new (value);
-				g_ptr_array_add (values, current);
-				if (block->entries->len == 1)
-					block->start = i;
-				block->seen |= 1u << (f & 31);
-			} else {
-				if (current->len > 0 && current->str[current->len - 1] != '\n')
-					g_string_append_c (current, '\t');
-				g_string_append (current, cell);
-			}
-		}
+		current = add_cells (block, values, current, cells, i, spellings, n_spellings);
 	}
 	block->end = i;
 	for (guint e = 0; e < block->entries->len; e++) {
