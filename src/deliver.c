@@ -581,8 +581,19 @@ deliver_edit (Store *store, const Config *config, const char *key, const Edit *e
 	if (!txn_begin (&txn, store, config->spool, error))
 		return FALSE;
 	if (edit_statement (&txn, config, key, edit, by, note, now, &result->outbox,
-	                    &result->statement_id, error) && txn_commit (&txn, error))
-		return TRUE;
+	                    &result->statement_id, error)) {
+		/* Journaled as FIELD=VALUE... and the note last, "note=TEXT",
+		 * so that `rebuild` edits it again (edit_parse() reads them). */
+		g_autoptr (GPtrArray) args = edit_to_args (edit);
+		g_autofree char *note_arg = note != NULL ? g_strconcat ("note=", note, NULL) : NULL;
+
+		if (note_arg != NULL)
+			g_ptr_array_insert (args, (gint) args->len - 1, g_strdup (note_arg));
+		if (journal_action (store, "edit", result->statement_id,
+		                    (const char *const *) args->pdata, by, now, error) &&
+		    txn_commit (&txn, error))
+			return TRUE;
+	}
 	txn_rollback (&txn);
 	deliver_result_clear (result);
 	return FALSE;
@@ -598,6 +609,8 @@ deliver_purge (Store *store, const Config *config, const char *key, const char *
 	if (!txn_begin (&txn, store, config->spool, error))
 		return FALSE;
 	if (!purge_statement (&txn, key, reason, by, now, unused, &result->statement_id, error) ||
+	    !journal_action (store, "purge", result->statement_id,
+	                     (const char *const[]) { reason, NULL }, by, now, error) ||
 	    !txn_commit (&txn, error)) {
 		txn_rollback (&txn);
 		deliver_result_clear (result);

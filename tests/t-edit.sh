@@ -142,4 +142,20 @@ check "the spool audit of the fault tests finds no problem" 0 "$(audit | cut -d'
 check "the rows stay, marked purged" "2 2" \
 	"$(sql "SELECT (SELECT count(*) FROM messages WHERE purged IS NOT NULL) || ' ' || (SELECT count(*) FROM attachments WHERE purged IS NOT NULL)")"
 
+# The journal has the edits and purges: a rebuild does them again.
+L show --json LS-2026-0001 > "$T/before-0001.json"
+L list --json > "$T/before-list.json"
+check "the journal records the edits and the purges" "3 2" \
+	"$(grep -c '	edit	LS-2026-0001	' "$T/spool/journal") $(grep -c '	purge	LS-2026-000[23]	' "$T/spool/journal")"
+rm -f "$T/liaison.db" "$T/liaison.db-wal" "$T/liaison.db-shm"
+L rebuild > "$T/rebuild.out" 2> "$T/rebuild.err"
+# (What it cannot replay is the purged statements' own mail: their raw
+# messages are gone. It says so, for them only.)
+check "rebuild replays everything but the purged statements' mail" "" \
+	"$(grep -v 'LS-2026-000[23]' "$T/rebuild.err")"
+check "the edited statement comes back edited, byte for byte" "" \
+	"$(L show --json LS-2026-0001 | diff "$T/before-0001.json" - | head -5)"
+check "the purged statements are not back with their content" "" \
+	"$(L list --json | jq -r '.[] | select(.id == "LS-2026-0002" or .id == "LS-2026-0003") | select(.body != null and (.body | test("content purged") | not)) | .id')"
+
 finish

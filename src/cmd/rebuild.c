@@ -24,6 +24,7 @@
 #include "cmd/common.h"
 #include "deliver.h"
 #include "base/error.h"
+#include "record/edit.h"
 #include "store/journal.h"
 #include "store/secret.h"
 #include "store/spool.h"
@@ -145,6 +146,52 @@ replay_held_summary (Replay *rp, const char *carrier, const char *named, const c
 	return TRUE;
 }
 
+/* An `edit`: its FIELD=VALUE arguments read again as the command reads
+ * them, the note last ("note=TEXT"). */
+static gboolean
+replay_edit (Replay *rp, const JournalRecord *r, const char *id, const char *by, const char *at,
+             GError **error)
+{
+	g_auto (Edit) edit;
+	const char *note = NULL;
+	DeliverResult result = { 0 };
+	gboolean ok;
+
+	edit_init (&edit);
+	for (guint i = 5; i < r->len; i++) {
+		const char *arg = journal_field (r, i);
+
+		if (arg == NULL)
+			continue;
+		if (g_str_has_prefix (arg, "note="))
+			note = arg + 5;
+		else if (!edit_parse (&edit, rp->config, arg, error))
+			return FALSE;
+	}
+	ok = deliver_edit (rp->store, rp->config, id, &edit, by, note, at, &result, error);
+	deliver_result_clear (&result);
+	return ok;
+}
+
+/* A `purge`. Its message's raw file went with it, so its arrival was
+ * skipped and the statement may not be there: then there is nothing to
+ * purge. */
+static gboolean
+replay_purge (Replay *rp, const char *id, const char *reason, const char *by, const char *at,
+              GError **error)
+{
+	DeliverResult result = { 0 };
+	g_autoptr (GError) local = NULL;
+	gboolean ok = deliver_purge (rp->store, rp->config, id, reason != NULL ? reason : "", by, at,
+	                             &result, &local);
+
+	deliver_result_clear (&result);
+	if (ok || g_error_matches (local, LIAISON_ERROR, LIAISON_ERROR_NOT_FOUND))
+		return TRUE;
+	g_propagate_error (error, g_steal_pointer (&local));
+	return FALSE;
+}
+
 static gboolean
 replay_action (Replay *rp, const JournalRecord *r, GError **error)
 {
@@ -179,6 +226,10 @@ replay_action (Replay *rp, const JournalRecord *r, GError **error)
 		deliver_result_clear (&result);
 		return ok;
 	}
+	if (strcmp (kind, "edit") == 0)
+		return replay_edit (rp, r, id, by, at, error);
+	if (strcmp (kind, "purge") == 0)
+		return replay_purge (rp, id, journal_field (r, 5), by, at, error);
 	if (strcmp (kind, "held-summary") == 0)
 		return replay_held_summary (rp, id, journal_field (r, 5), at, error);
 	if (strcmp (kind, "close") == 0 || strcmp (kind, "reopen") == 0 || strcmp (kind, "taken") == 0) {

@@ -20,6 +20,26 @@ static const char *const field_names[N_EDIT_FIELDS] = {
 	[EDIT_TECHNICAL_CONTACTS] = "technical-contacts",
 };
 
+const char *
+edit_field_name (EditField field)
+{
+	g_return_val_if_fail (field < N_EDIT_FIELDS, NULL);
+	return field_names[field];
+}
+
+GPtrArray *
+edit_to_args (const Edit *edit)
+{
+	GPtrArray *args = g_ptr_array_new_with_free_func (g_free);
+
+	for (guint f = 0; f < N_EDIT_FIELDS; f++)
+		if (edit->set[f])
+			g_ptr_array_add (args, g_strdup_printf ("%s=%s", field_names[f],
+			                                        edit->value[f] != NULL ? edit->value[f] : ""));
+	g_ptr_array_add (args, NULL);
+	return args;
+}
+
 void
 edit_init (Edit *edit)
 {

@@ -27,6 +27,14 @@ typedef struct {
 	GPtrArray *list[N_EDIT_FIELDS];  /* char*: to (group names), contacts */
 } Edit;
 
+/* The name of @field in FIELD=VALUE: "title", "response-contacts". */
+const char *edit_field_name (EditField field);
+
+/* @edit as the FIELD=VALUE arguments edit_parse() reads back (each field
+ * set, its stored value): the journal's record of it. Newly allocated
+ * array of char*, NULL-terminated (the last pointer is NULL). */
+GPtrArray *edit_to_args (const Edit *edit);
+
 void edit_init (Edit *edit);
 void edit_clear (Edit *edit);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Edit, edit_clear)
