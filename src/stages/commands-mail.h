@@ -1,0 +1,51 @@
+/* commands-mail.h: the command lines a receiving-side person writes at the
+ * start of a reply to our mail about a statement (issue 18, "Actions by
+ * reply"): taken, close, reopen, route GROUP..., deadline YYYY-MM-DD,
+ * note TEXT. Pure: who may command, and doing it, is the caller's. */
+#ifndef LIAISON_COMMANDS_MAIL_H
+#define LIAISON_COMMANDS_MAIL_H
+
+#include "base/conf.h"
+
+typedef enum {
+	MAIL_COMMAND_TAKEN,
+	MAIL_COMMAND_CLOSE,
+	MAIL_COMMAND_REOPEN,
+	MAIL_COMMAND_ROUTE,
+	MAIL_COMMAND_DEADLINE,
+	MAIL_COMMAND_NOTE,
+} MailCommandKind;
+
+typedef struct {
+	MailCommandKind kind;
+	char *line;              /* the line as written, trimmed */
+	GPtrArray *groups;       /* char*: ROUTE: canonical group names */
+	char *value;             /* DEADLINE: the date; NOTE: the text */
+	char *error;             /* why the line is malformed, or NULL */
+} MailCommand;
+
+typedef struct {
+	GPtrArray *commands;     /* MailCommand*, in order */
+	gboolean only;           /* the text holds nothing else but quoted
+	                          * text, an attribution line and a signature */
+	guint errors;            /* how many commands are malformed */
+} MailCommands;
+
+/* The commands at the start of @text (a text body, LF line ends): its
+ * leading non-empty lines, up to the first that is not a command (a quote
+ * '>', a signature "-- ", prose). Verbs are case-insensitive; groups are
+ * checked against @config's directory. Never NULL; no commands when the
+ * text starts with anything else. */
+MailCommands *mail_commands_parse (const char *text, const Config *config);
+void mail_commands_free (MailCommands *commands);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MailCommands, mail_commands_free)
+
+/* The verb of @kind: "taken", "route". A static string. */
+const char *mail_command_verb (MailCommandKind kind);
+
+/* The valid forms, one a line, for a reply to malformed commands. */
+#define MAIL_COMMANDS_HELP \
+	"    taken\n    close\n    reopen\n    route GROUP...\n" \
+	"    deadline YYYY-MM-DD\n    note TEXT\n"
+
+#endif
