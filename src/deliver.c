@@ -19,6 +19,7 @@
 #include "record/held.h"
 #include "record/outgoing.h"
 #include "record/reroute.h"
+#include "record/commands.h"
 #include "record/threading.h"
 #include "base/guard.h"
 #include "stages/authorize.h"
@@ -40,6 +41,10 @@ deliver_result_clear (DeliverResult *result)
 	g_clear_pointer (&result->routes, g_ptr_array_unref);
 	result->bounced_routes = 0;
 	result->copy = FALSE;
+	g_clear_pointer (&result->commands, mail_commands_free);
+	g_clear_pointer (&result->commander, g_free);
+	g_clear_pointer (&result->command_message_id, g_free);
+	g_clear_pointer (&result->command_subject, g_free);
 }
 
 /* One message on its way: what the steps share. */
@@ -64,6 +69,7 @@ typedef struct {
 	const char *replay_id;   /* `rebuild`: the id the journal says it got */
 	GPtrArray *notes;        /* char*: documents a limit stopped */
 	char *hold_text;         /* a hold reason built here */
+	MailCommands *commands;  /* the command lines of its text body */
 } Delivery;
 
 static void
@@ -77,6 +83,7 @@ delivery_clear (Delivery *d)
 	g_clear_pointer (&d->same_as, g_free);
 	g_clear_pointer (&d->notes, g_ptr_array_unref);
 	g_clear_pointer (&d->hold_text, g_free);
+	g_clear_pointer (&d->commands, mail_commands_free);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Delivery, delivery_clear)
 
@@ -129,6 +136,21 @@ authorize (Statement *statement, const Config *config, const Message *message)
 		hold_first (statement, too_many);
 }
 
+/* The command lines at the start of @message's own text body, or NULL. */
+static MailCommands *
+body_commands (const Message *message, const Config *config)
+{
+	g_autoptr (GPtrArray) texts = message_texts (message);
+
+	for (guint i = 0; i < texts->len; i++) {
+		const MessageText *t = g_ptr_array_index (texts, i);
+
+		if (t->kind == MESSAGE_TEXT_BODY && t->depth == 0)
+			return mail_commands_parse (t->text, config);
+	}
+	return NULL;
+}
+
 /* The pure part: what is it, and for whom? */
 static void
 understand (Delivery *d)
@@ -141,6 +163,8 @@ understand (Delivery *d)
 		links_find (d->statement, d->message);
 	}
 	d->keys = thread_keys_new (d->message, d->statement, d->config->id_prefix);
+	if (d->keys->message_ids->len > 0)
+		d->commands = body_commands (d->message, d->config);
 }
 
 /* Which thread it belongs to is read under the lock, so that a parent
@@ -290,6 +314,29 @@ record_copy (Delivery *d, GError **error)
 	       store_complete_statement (store, d->same_as, d->statement, error);
 }
 
+/* A reply in a thread, naming one of our Message-IDs of it, from a person
+ * who may command (commands_obeyed()): its commands go to the caller. */
+static gboolean
+record_commands (Delivery *d, GError **error)
+{
+	DeliverResult *result = d->result;
+	gboolean obeyed;
+
+	if (!d->in_thread || d->result->kind != CLASS_REPLY || d->via != THREAD_VIA_MESSAGE_ID ||
+	    d->commands == NULL || d->commands->commands->len == 0 || d->message->message_id == NULL)
+		return TRUE;
+	if (!commands_obeyed (d->txn.store, d->config, d->thread_id, d->message, d->keys->message_ids,
+	                      d->statement, &obeyed, error))
+		return FALSE;
+	if (obeyed) {
+		result->commands = g_steal_pointer (&d->commands);
+		result->commander = g_strdup (d->message->from_address);
+		result->command_message_id = g_strdup (d->message->message_id);
+		result->command_subject = g_strdup (d->message->subject);
+	}
+	return TRUE;
+}
+
 /* A reply, an auto-reply or a bounce in a thread joins it; then the replies
  * that came before this message join its thread. */
 static gboolean
@@ -299,7 +346,14 @@ record_thread (Delivery *d, GError **error)
 	MessageClass kind = result->kind;
 	const char *joined;
 
-	if (d->in_thread && (kind == CLASS_REPLY || kind == CLASS_AUTO_REPLY || kind == CLASS_BOUNCE)) {
+	if (!record_commands (d, error))
+		return FALSE;
+	if (result->commands != NULL && result->commands->only) {
+		if (!commands_join (&d->txn, d->thread_id, d->message_row, error))
+			return FALSE;
+		result->statement_id = g_strdup (d->thread_id);
+	} else if (d->in_thread &&
+	           (kind == CLASS_REPLY || kind == CLASS_AUTO_REPLY || kind == CLASS_BOUNCE)) {
 		if (!threading_join (&d->txn, d->config, d->thread_id, d->message, d->message_row, kind,
 		                     d->received, d->now, &result->outbox, error))
 			return FALSE;

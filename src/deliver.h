@@ -8,6 +8,7 @@
 #define LIAISON_DELIVER_H
 
 #include "stages/classify.h"
+#include "stages/commands-mail.h"
 #include "base/conf.h"
 #include "input/message.h"
 #include "record/edit.h"
@@ -29,6 +30,14 @@ typedef struct {
 	guint bounced_routes;    /* routes a bounce marked failed */
 	GPtrArray *routes;       /* char*: the addresses of the routes recorded,
 	                          * in order (for the log line); NULL when none */
+	MailCommands *commands;  /* the commands of a reply to obey (issue 18):
+	                          * its sender, commander, is a receiving-side
+	                          * person and it names our Message-ID of
+	                          * statement_id; NULL when none. The caller does
+	                          * them after the commit (deliver does not). */
+	char *commander;         /* the addr-spec that sent them */
+	char *command_message_id;/* the command message's Message-ID */
+	char *command_subject;
 } DeliverResult;
 
 void deliver_result_clear (DeliverResult *result);

@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "base/conf.h"
+#include "deliver.h"
 #include "store/store.h"
 
 /* `close`, `reopen` or `taken` (@kind) of the statement @key (an id or a
@@ -34,5 +35,15 @@ gboolean action_promote (Store *store, const Config *config, const char *handle,
  * today's configuration. */
 gboolean remind_replay (Store *store, const Config *config, const char *statement_id,
                         const char *stage, const char *day, const char *at, GError **error);
+
+/* Actions by reply (issue 18): does the commands deliver_message() left
+ * in @result (result->commands, from result->commander about
+ * result->statement_id), each through the function its CLI command uses
+ * (action_change_state(), deliver_route(), deliver_edit(), a note), each
+ * journaled with the sender as by; none when one is malformed. Then
+ * confirms them with one reply to the sender (commands_confirm()). The
+ * outbox rows to hand over are appended to result->outbox. Dated @now. */
+gboolean action_mail_commands (Store *store, const Config *config, DeliverResult *result,
+                               const char *now, GError **error);
 
 #endif

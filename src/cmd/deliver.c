@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "cmd/common.h"
+#include "cmd/actions.h"
 #include "deliver.h"
 #include "base/error.h"
 #include "base/guard.h"
@@ -269,6 +270,13 @@ cmd_deliver (const GlobalOptions *options, int argc, char **argv)
 	now = command_now ();
 	if (!deliver_message (store, config, message, now, &result, &error))
 		return defer (error, message->message_id);
+	/* Actions by reply: after the message is recorded, each in a
+	 * transaction of its own as the CLI does it. */
+	if (!action_mail_commands (store, config, &result, now, &error)) {
+		syslog (LOG_WARNING, "message-id=<%s> commands by mail: %s",
+		        message->message_id ? message->message_id : "", error->message);
+		g_clear_error (&error);
+	}
 
 	routes = routes_text (result.routes);
 	syslog (LOG_INFO, "message-id=<%s> class=%s%s id=%s%s%s routes=%s duration=%.0fms",

@@ -21,6 +21,7 @@
 
 #include "commands.h"
 #include "cmd/actions.h"
+#include "record/commands.h"
 #include "cmd/common.h"
 #include "deliver.h"
 #include "base/error.h"
@@ -236,6 +237,14 @@ replay_action (Replay *rp, const JournalRecord *r, GError **error)
 		const char *done = NULL, *nothing = NULL;
 
 		return action_change_state (rp->store, kind, id, by, at, NULL, &done, &nothing, error);
+	}
+	if (strcmp (kind, "note") == 0)
+		return commands_note (rp->store, rp->config, id, journal_field (r, 5), by, at, error);
+	if (strcmp (kind, "mail-reply") == 0) {
+		g_autoptr (GArray) outbox = NULL;
+
+		return commands_confirm (rp->store, rp->config, id, by, journal_field (r, 5),
+		                         journal_field (r, 6), journal_field (r, 7), at, &outbox, error);
 	}
 	g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED, "an action this version does not know: %s",
 	             kind);

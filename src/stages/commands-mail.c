@@ -148,7 +148,7 @@ mail_commands_parse (const char *text, const Config *config)
 
 		if (*line == '\0')
 			continue;
-		if (*lines[i] == '>' || strcmp (lines[i], "-- ") == 0 ||
+		if (*lines[i] == '>' || strcmp (line, "--") == 0 ||
 		    (command = read_command (line, config)) == NULL)
 			break;
 		if (command->error != NULL)
@@ -156,9 +156,11 @@ mail_commands_parse (const char *text, const Config *config)
 		g_ptr_array_add (out->commands, command);
 	}
 	out->only = out->commands->len > 0;
-	for (; lines[i] != NULL && strcmp (lines[i], "-- ") != 0; i++) {
+	for (; lines[i] != NULL; i++) {
 		g_autofree char *line = g_strstrip (g_strdup (lines[i]));
 
+		if (strcmp (line, "--") == 0)
+			break;
 		if (!no_content (line))
 			out->only = FALSE;
 	}

@@ -1,0 +1,107 @@
+/* commands-mail.c: actions by reply (issue 18), done as the CLI does them
+ * (cmd/actions.h). */
+#include "config.h"
+
+#include "base/error.h"
+#include "cmd/actions.h"
+#include "record/commands.h"
+#include "record/edit.h"
+
+static void
+append_rows (GArray **to, GArray *rows)
+{
+	if (rows == NULL || rows->len == 0)
+		return;
+	if (*to == NULL)
+		*to = g_array_new (FALSE, FALSE, sizeof (gint64));
+	g_array_append_vals (*to, rows->data, rows->len);
+}
+
+/* Does @c about @id from @by; says what came of it in @text. FALSE only
+ * for a temporary error. */
+static gboolean
+run_one (Store *store, const Config *config, const MailCommand *c, const char *id,
+         const char *by, const char *now, GArray **outbox, GString *text, GError **error)
+{
+	g_autoptr (GError) local = NULL;
+	DeliverResult r = { 0 };
+	g_auto (Edit) edit;
+	g_autofree char *arg = NULL;
+	const char *done = NULL, *nothing = NULL;
+	gboolean ok = FALSE;
+
+	edit_init (&edit);
+	switch (c->kind) {
+	case MAIL_COMMAND_TAKEN:
+	case MAIL_COMMAND_CLOSE:
+	case MAIL_COMMAND_REOPEN:
+		ok = action_change_state (store, mail_command_verb (c->kind), id, by, now, NULL, &done,
+		                          &nothing, &local);
+		if (ok)
+			g_string_append_printf (text, "%s: %s\n", c->line, nothing != NULL ? nothing : done);
+		break;
+	case MAIL_COMMAND_ROUTE:
+		ok = deliver_route (store, config, id, c->groups, by, now, &r, &local);
+		if (ok)
+			g_string_append_printf (text, "%s: routed\n", c->line);
+		break;
+	case MAIL_COMMAND_DEADLINE:
+		arg = g_strconcat ("deadline=", c->value, NULL);
+		ok = edit_parse (&edit, config, arg, &local) &&
+			deliver_edit (store, config, id, &edit, by, NULL, now, &r, &local);
+		if (ok)
+			g_string_append_printf (text, "%s: deadline set\n", c->line);
+		break;
+	case MAIL_COMMAND_NOTE:
+		ok = commands_note (store, config, id, c->value, by, now, &local);
+		if (ok)
+			g_string_append_printf (text, "%s: noted\n", c->line);
+		break;
+	}
+	append_rows (outbox, r.outbox);
+	deliver_result_clear (&r);
+	if (ok)
+		return TRUE;
+	if (liaison_error_is_temporary (local)) {
+		g_propagate_error (error, g_steal_pointer (&local));
+		return FALSE;
+	}
+	g_string_append_printf (text, "%s: not done: %s\n", c->line, local->message);
+	return TRUE;
+}
+
+gboolean
+action_mail_commands (Store *store, const Config *config, DeliverResult *result,
+                      const char *now, GError **error)
+{
+	const MailCommands *commands = result->commands;
+	g_autoptr (GString) text = g_string_new (NULL);
+	GArray *outbox = NULL;
+	gboolean ok;
+
+	if (commands == NULL || result->statement_id == NULL)
+		return TRUE;
+	if (commands->errors > 0) {
+		g_string_append (text, "Nothing was done:\n\n");
+		for (guint i = 0; i < commands->commands->len; i++) {
+			const MailCommand *c = g_ptr_array_index (commands->commands, i);
+
+			if (c->error != NULL)
+				g_string_append_printf (text, "    %s: %s\n", c->line, c->error);
+		}
+		g_string_append (text, "\nThe commands, one a line at the start of a reply, are:\n\n"
+		                 MAIL_COMMANDS_HELP);
+	} else {
+		for (guint i = 0; i < commands->commands->len; i++)
+			if (!run_one (store, config, g_ptr_array_index (commands->commands, i),
+			              result->statement_id, result->commander, now, &outbox, text, error))
+				return FALSE;
+	}
+	ok = commands_confirm (store, config, result->statement_id, result->commander,
+	                       result->command_message_id, result->command_subject, text->str, now,
+	                       &outbox, error);
+	append_rows (&result->outbox, outbox);
+	if (outbox != NULL)
+		g_array_unref (outbox);
+	return ok;
+}

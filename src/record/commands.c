@@ -1,0 +1,154 @@
+/* commands.c: the store's half of actions by reply (commands.h). */
+#include "config.h"
+
+#include <string.h>
+
+#include "base/address.h"
+#include "base/error.h"
+#include "outbound/outbox.h"
+#include "record/commands.h"
+#include "stages/authorize.h"
+#include "stages/compose.h"
+#include "stages/thread.h"
+#include "store/journal.h"
+
+gboolean
+commands_obeyed (Store *store, const Config *config, const char *thread_id,
+                 const Message *message, const GPtrArray *message_ids,
+                 const Statement *statement, gboolean *obeyed, GError **error)
+{
+	g_autoptr (Statement) thread = NULL;
+	gboolean ours = FALSE;
+
+	*obeyed = FALSE;
+	for (guint i = 0; i < message_ids->len && !ours; i++) {
+		g_autoptr (StoreOutbox) row = store_find_outbox (store, g_ptr_array_index (message_ids, i),
+		                                                 error);
+
+		if (row == NULL && error != NULL && *error != NULL)
+			return FALSE;
+		ours = row != NULL && g_strcmp0 (row->statement_id, thread_id) == 0;
+	}
+	if (!ours)
+		return TRUE;
+	thread = store_get_statement (store, thread_id, error);
+	if (thread == NULL)
+		return FALSE;
+	*obeyed = thread_reply_refused (config, thread, message->from_address,
+	                                authorize_from_vouched (config, message), statement) == NULL;
+	return TRUE;
+}
+
+gboolean
+commands_join (Txn *txn, const char *thread_id, gint64 message_row, GError **error)
+{
+	gboolean adopted;
+
+	return store_adopt_message (txn->store, message_row, thread_id, "command", "reply", &adopted,
+	                            error);
+}
+
+gboolean
+commands_note (Store *store, const Config *config, const char *key, const char *text,
+               const char *by, const char *at, GError **error)
+{
+	g_auto (Txn) txn = TXN_INIT;
+	g_autoptr (Statement) statement = NULL;
+	g_autofree char *detail = NULL;
+	const char *args[] = { text, NULL };
+
+	if (!txn_begin (&txn, store, config->spool, error))
+		return FALSE;
+	statement = store_get_statement (store, key, error);
+	if (statement == NULL)
+		goto fail;
+	detail = g_strdup_printf ("%s (by %s)", text, by != NULL ? by : "unknown");
+	if (store_add_event (store, statement->id, at, "note", detail, error) &&
+	    journal_action (store, "note", statement->id, args, by, at, error) &&
+	    txn_commit (&txn, error))
+		return TRUE;
+fail:
+	txn_rollback (&txn);
+	return FALSE;
+}
+
+/* "Re: [LS-2026-0007] ..." for @subject. Newly allocated. */
+static char *
+reply_subject (const char *statement_id, const char *subject)
+{
+	g_autofree char *tag = g_strdup_printf ("[%s]", statement_id);
+	const char *s = subject != NULL ? subject : "";
+	gboolean re = g_ascii_strncasecmp (s, "re:", 3) == 0;
+	const char *rest = re ? s + 3 : s;
+
+	while (*rest == ' ')
+		rest++;
+	if (strstr (rest, tag) != NULL)
+		return g_strdup_printf ("Re: %s", rest);
+	return g_strdup_printf ("Re: %s %s", tag, rest);
+}
+
+/* Composes and queues the reply inside @txn. */
+static gboolean
+queue_reply (Txn *txn, const Config *config, const char *statement_id, const char *to,
+             const char *in_reply_to, const char *subject, const char *text, const char *at,
+             GArray **outbox, GError **error)
+{
+	g_autoptr (GPtrArray) rcpt = g_ptr_array_new_with_free_func ((GDestroyNotify) address_free);
+	g_autofree char *id = compose_keyed_id (config, "commands", in_reply_to);
+	g_autofree char *re = reply_subject (statement_id, subject);
+	g_autofree char *ref = g_strdup_printf ("<%s>", in_reply_to);
+	ComposeNotice notice = { rcpt, re, text, NULL, id, at };
+	PlannedRoute route = { (char *) to, NULL, ROUTE_ROLE_SENDER, ROUTE_STATUS_QUEUED,
+	                       ROUTE_MESSAGE_FORWARD, ROUTE_FIELD_TO };
+	RoutePlan plan = { g_ptr_array_new (), NULL };
+	OutboxItem item = { ROUTE_MESSAGE_FORWARD, NULL, "confirmation", id, 0 };
+	OutboxQueue queue = { statement_id, 0, config, at, &plan, 0, &item, 1 };
+	GMimeMessage *mime;
+	Address *address = address_parse (to);
+	gboolean ok;
+
+	if (address == NULL) {
+		g_ptr_array_unref (plan.routes);
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED, "no address in \"%s\"", to);
+		return FALSE;
+	}
+	g_ptr_array_add (rcpt, address);
+	g_ptr_array_add (plan.routes, &route);
+	mime = compose_notice (config, &notice);
+	g_mime_object_set_header (GMIME_OBJECT (mime), "In-Reply-To", ref, NULL);
+	g_mime_object_set_header (GMIME_OBJECT (mime), "References", ref, NULL);
+	item.mime = mime;
+	ok = store_count_routes (txn->store, statement_id, &queue.first_position, error) &&
+		outbox_queue (txn, &queue, error);
+	g_ptr_array_unref (plan.routes);
+	g_object_unref (mime);
+	if (ok && item.row != 0) {
+		if (*outbox == NULL)
+			*outbox = g_array_new (FALSE, FALSE, sizeof (gint64));
+		g_array_append_val (*outbox, item.row);
+	}
+	return ok;
+}
+
+gboolean
+commands_confirm (Store *store, const Config *config, const char *statement_id,
+                  const char *to, const char *in_reply_to, const char *subject,
+                  const char *text, const char *at, GArray **outbox, GError **error)
+{
+	g_auto (Txn) txn = TXN_INIT;
+	g_autofree char *detail = g_strdup_printf ("commands by mail from %s (<%s>): %s", to,
+	                                           in_reply_to, text);
+	const char *args[] = { in_reply_to, subject != NULL ? subject : "", text, NULL };
+
+	if (!txn_begin (&txn, store, config->spool, error))
+		return FALSE;
+	if (store_add_event (store, statement_id, at, "mail-commands", detail, error) &&
+	    queue_reply (&txn, config, statement_id, to, in_reply_to, subject, text, at, outbox,
+	                 error) &&
+	    journal_action (store, "mail-reply", statement_id, args, to, at, error) &&
+	    txn_commit (&txn, error))
+		return TRUE;
+	txn_rollback (&txn);
+	return FALSE;
+}

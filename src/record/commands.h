@@ -1,0 +1,39 @@
+/* commands.h: the store's half of actions by reply (issue 18): whether a
+ * message's commands are obeyed, the command message in its thread, the
+ * note, and the confirmation to the person who sent them. Running the
+ * commands is cmd/commands-mail.c's (the same functions as the CLI). */
+#ifndef LIAISON_RECORD_COMMANDS_H
+#define LIAISON_RECORD_COMMANDS_H
+
+#include "base/conf.h"
+#include "input/message.h"
+#include "store/txn.h"
+
+/* Sets *obeyed: whether the commands of @message, in the thread of
+ * @thread_id, are to be done: one of @message_ids (its In-Reply-To and
+ * References) is OUR Message-ID of that statement (an outbox row), and its
+ * sender is a receiving-side person our server vouches for
+ * (thread_reply_refused(); @statement as there, may be NULL). */
+gboolean commands_obeyed (Store *store, const Config *config, const char *thread_id,
+                          const Message *message, const GPtrArray *message_ids,
+                          const Statement *statement, gboolean *obeyed, GError **error);
+
+/* A message that holds only commands joins the thread @thread_id as a
+ * command (role "command"), which marks nothing replied. */
+gboolean commands_join (Txn *txn, const char *thread_id, gint64 message_row, GError **error);
+
+/* `note` by mail: the event "note" (@text, by @by) on the statement @key,
+ * in one transaction of its own, journaled ("note", the text). */
+gboolean commands_note (Store *store, const Config *config, const char *key, const char *text,
+                        const char *by, const char *at, GError **error);
+
+/* The one short reply to @to (an addr-spec) that confirms the command
+ * message @in_reply_to (its Message-ID, @subject its subject) about
+ * @statement_id: what was done, @text. The event "mail-commands", the
+ * reply queued (appended to *outbox), in one transaction of its own,
+ * journaled ("mail-reply") so that `rebuild` queues it again. */
+gboolean commands_confirm (Store *store, const Config *config, const char *statement_id,
+                           const char *to, const char *in_reply_to, const char *subject,
+                           const char *text, const char *at, GArray **outbox, GError **error);
+
+#endif
