@@ -187,7 +187,7 @@ check "X-Loop" "statements@example.org" "$(header "$f" X-Loop)"
 check "X-Liaison-Id" "LS-2026-0001" "$(header "$f" X-Liaison-Id)"
 check "the text says the deadline and the days left" 2 \
 	"$(grep -c -e '^Deadline: 2026-12-15$' -e '^Days left: 1$' "$f")"
-check "and how to mark the action taken" 1 "$(grep -c '^    liaison taken LS-2026-0001$' "$f")"
+check "and how to mark the action taken" 1 "$(grep -c '^`taken` on the first line' "$f")"
 check "the overdue notices count the days" 1 \
 	"$(grep -c '^Days overdue: 3$' "$(out_file "$(reminder_id LS-2026-0001 overdue-3)")")"
 check "LS-2026-0007 reminds the MPLS chairs" "ohaddad@example.net, srichter@example.net, scott.mansfield@example.com" \

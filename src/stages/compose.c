@@ -477,6 +477,10 @@ readable_time (const char *iso)
 	return g_date_time_format (utc, "%Y-%m-%d %H:%M UTC");
 }
 
+/* The other commands of a reply (stages/commands-mail.h). */
+#define COMPOSE_COMMANDS_HINT "Other\ncommands, one a line: close, reopen, " \
+	"route GROUP..., deadline YYYY-MM-DD,\nnote TEXT."
+
 static char *
 forward_text (const Config *config, const ComposeInput *input)
 {
@@ -485,7 +489,10 @@ forward_text (const Config *config, const ComposeInput *input)
 	g_autofree char *received = readable_time (s->received);
 
 	return g_strdup_printf ("Liaison statement %s, received %s.\n"
-	                        "The original message is attached.\n\n%s", s->id, received, summary);
+	                        "The original message is attached.\n\n%s\n"
+	                        "Chairs, ADs and the list of its groups can act on it: reply to this "
+	                        "message\nwith the word `taken` on the first line (the action was "
+	                        "taken). %s\n", s->id, received, summary, COMPOSE_COMMANDS_HINT);
 }
 
 /* The groups the statement was forwarded to, for the acknowledgement. */
@@ -651,9 +658,9 @@ reminder_text (const Config *config, const Statement *s, int days_left)
 	label (out, "Received:", received);
 	g_string_append_printf (out, "\nA reply in the statement's thread from the receiving side "
 	                        "records the action\nby itself. If it was taken otherwise, "
-	                        "record it with\n\n    liaison taken %s\n\n"
-	                        "and the reminders stop.\n\n-- \n%s <%s>\n",
-	                        s->id, our_name, config->address);
+	                        "reply to this message with the word\n`taken` on the first line "
+	                        "and the reminders stop. %s\n\n-- \n%s <%s>\n",
+	                        COMPOSE_COMMANDS_HINT, our_name, config->address);
 	return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
