@@ -77,9 +77,10 @@ check "a malformed command: the reply lists the valid ones" 1 \
 check "a malformed command: no edit journaled" 0 "$(journal_lines edit)"
 check "a malformed command: LS-2026-0001 still open" open "$(field LS-2026-0001 state)"
 
-# The chair drives the statement: taken, route teas, deadline, close.
+# The chair drives the statement: taken, route (ccamp stays one of its
+# groups, so that its chair still speaks for it), deadline, note, close.
 i=0
-for cmd in taken "route ccamp teas" "deadline 2027-02-01" close; do
+for cmd in taken "route ccamp teas" "deadline 2027-02-01" "NOTE Discussed at the interim" close; do
 	i=$((i + 1))
 	mail "cmd-$i.eml" "$CHAIR" "cmd-$i@example.net" "$REF" <<EOF
 $cmd
@@ -97,10 +98,13 @@ check "route ccamp teas: journaled" 1 "$(grep -c '	route	LS-2026-0001	ccamp	teas
 check "deadline: set" 2027-02-01 "$(field LS-2026-0001 deadline)"
 check "close: closed" closed "$(field LS-2026-0001 state)"
 check "each was journaled" "1 1 1" "$(journal_lines taken) $(journal_lines edit) $(journal_lines close)"
-check "each command message is confirmed, with an event" 5 "$(count_events mail-commands)"
+check "note: an event naming the chair" "Discussed at the interim (by dc@example.net)" \
+	"$(sql "SELECT e.detail FROM events e JOIN statements s ON s.id = e.statement WHERE s.ls_id = 'LS-2026-0001' AND e.type = 'note'")"
+check "note: journaled" 1 "$(journal_lines note)"
+check "each command message is confirmed, with an event" 6 "$(count_events mail-commands)"
 check "the journal names the chair" 4 \
 	"$(grep -E '	(taken|route|edit|close)	LS-2026-0001' "$T/spool/journal" | grep -c dc@example.net)"
-check "a command message is a command, not a reply" "command command command command" \
+check "a command message is a command, not a reply" "command command command command command" \
 	"$(sql "SELECT group_concat(role, ' ') FROM messages WHERE message_id LIKE 'cmd-%'")"
 
 # A chair's command naming only the subject tag, no reference: not obeyed.
@@ -109,7 +113,7 @@ reopen
 EOF
 deliver "$T/tag-only.eml"
 check "a tag-only reopen: LS-2026-0001 stays closed" closed "$(field LS-2026-0001 state)"
-check "a tag-only reopen: no confirmation" "5 0" "$(count_events mail-commands) $(replies_to tag-1@example.net)"
+check "a tag-only reopen: no confirmation" "6 0" "$(count_events mail-commands) $(replies_to tag-1@example.net)"
 check "a tag-only reopen: nothing journaled" 0 "$(journal_lines reopen)"
 
 # The journal has it all: a rebuild does it again, byte for byte.
@@ -129,13 +133,13 @@ reopen
 EOF
 deliver "$T/forged.eml"
 check "a forged pass: LS-2026-0001 stays closed" closed "$(field LS-2026-0001 state)"
-check "a forged pass: no confirmation" "5 0" "$(count_events mail-commands) $(replies_to forged-1@example.net)"
+check "a forged pass: no confirmation" "6 0" "$(count_events mail-commands) $(replies_to forged-1@example.net)"
 mail other-server.eml "$CHAIR" forged-2@example.net "$REF" \
 	"Authentication-Results: mx.evil.example; dkim=pass header.d=example.net" <<'EOF'
 reopen
 EOF
 deliver "$T/other-server.eml"
 check "another server's pass: LS-2026-0001 stays closed" closed "$(field LS-2026-0001 state)"
-check "another server's pass: no confirmation" "5 0" "$(count_events mail-commands) $(replies_to forged-2@example.net)"
+check "another server's pass: no confirmation" "6 0" "$(count_events mail-commands) $(replies_to forged-2@example.net)"
 
 finish
