@@ -1,0 +1,121 @@
+/* test-commands-mail.c: the command lines at the start of a reply
+ * (stages/commands-mail.h); table-driven. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "stages/commands-mail.h"
+#include "testlib.h"
+
+static char *tmpdir;
+
+static const struct {
+	const char *name;
+	const char *text;
+	const char *commands;    /* verb[:value or groups] per command, '|'-joined */
+	gboolean only;
+	guint errors;
+} cases[] = {
+	{ "one command, case-insensitive", "Taken\n", "taken", TRUE, 0 },
+	{ "leading blank lines, then commands", "\n\nclose\nREOPEN\n", "close|reopen", TRUE, 0 },
+	{ "route, groups by name or alias", "route CCAMP teas\n", "route:ccamp,teas", TRUE, 0 },
+	{ "deadline", "deadline 2027-02-01\n", "deadline:2027-02-01", TRUE, 0 },
+	{ "note keeps its text", "note Discussed  at the interim\n", "note:Discussed  at the interim",
+	  TRUE, 0 },
+	{ "quoted text and a signature are no content",
+	  "taken\n\nOn Mon, 30 Nov 2026, liaison wrote:\n> Reply to this message\n\n-- \nDaniele\nChair\n",
+	  "taken", TRUE, 0 },
+	{ "prose after the commands: not only commands",
+	  "taken\nThanks, we answered at the interim.\n", "taken", FALSE, 0 },
+	{ "prose first: no commands", "Thanks.\ntaken\n", "", FALSE, 0 },
+	{ "a quote first: no commands", "> taken\n", "", FALSE, 0 },
+	{ "a malformed date", "deadline tomorrow\n", "deadline!", TRUE, 1 },
+	{ "an impossible date", "deadline 2027-02-30\n", "deadline!", TRUE, 1 },
+	{ "an unknown group", "route nosuchgroup\n", "route!", TRUE, 1 },
+	{ "route without a group", "route\n", "route!", TRUE, 1 },
+	{ "taken takes no argument", "taken LS-2026-0001\n", "taken!", TRUE, 1 },
+	{ "note without text", "note\n", "note!", TRUE, 1 },
+	{ "empty", "", "", FALSE, 0 },
+};
+
+static char *
+describe (const MailCommands *commands)
+{
+	GString *out = g_string_new (NULL);
+
+	for (guint i = 0; i < commands->commands->len; i++) {
+		const MailCommand *c = g_ptr_array_index (commands->commands, i);
+
+		if (i > 0)
+			g_string_append_c (out, '|');
+		g_string_append (out, mail_command_verb (c->kind));
+		if (c->error != NULL)
+			g_string_append_c (out, '!');
+		else if (c->value != NULL)
+			g_string_append_printf (out, ":%s", c->value);
+		else if (c->groups != NULL && c->groups->len > 0) {
+			g_string_append_c (out, ':');
+			for (guint k = 0; k < c->groups->len; k++)
+				g_string_append_printf (out, "%s%s", k > 0 ? "," : "",
+				                        (const char *) g_ptr_array_index (c->groups, k));
+		}
+	}
+	return g_string_free (out, FALSE);
+}
+
+static void
+test_cases (void **state)
+{
+	g_autoptr (Config) config = testlib_load_config (tmpdir,
+		"[liaison]\naddress = statements@example.org\ndatabase = db\nspool = spool\n"
+		"triage = triage@example.org\n"
+		"[org ITU-T SG15]\ndomains = itu.int\n"
+		"[group ccamp]\nlist = ccamp@ietf.org\n"
+		"[group teas]\nlist = teas@ietf.org\naliases = traffic\n");
+
+	(void) state;
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		g_autoptr (MailCommands) commands = mail_commands_parse (cases[i].text, config);
+		g_autofree char *got = describe (commands);
+
+		if (strcmp (got, cases[i].commands) != 0 || commands->only != cases[i].only ||
+		    commands->errors != cases[i].errors)
+			fail_msg ("%s: got \"%s\" only=%d errors=%u", cases[i].name, got, commands->only,
+			          commands->errors);
+	}
+}
+
+static int
+setup (void **state)
+{
+	g_autoptr (GError) error = NULL;
+
+	(void) state;
+	tmpdir = g_dir_make_tmp ("test-commands-mail-XXXXXX", &error);
+	return tmpdir != NULL ? 0 : -1;
+}
+
+static int
+teardown (void **state)
+{
+	(void) state;
+	testlib_remove_tree (tmpdir);
+	g_free (tmpdir);
+	return 0;
+}
+
+int
+main (void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test (test_cases),
+	};
+
+	return cmocka_run_group_tests (tests, setup, teardown);
+}
