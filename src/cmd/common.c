@@ -11,6 +11,8 @@
 
 #include "cmd/common.h"
 #include "base/error.h"
+#include "outbound/outbox.h"
+#include "outbound/transport.h"
 #include "store/journal.h"
 #include "store/secret.h"
 
@@ -275,4 +277,27 @@ command_acting_user (const char *by)
 	if (by != NULL && *by != '\0')
 		return by;
 	return user != NULL && *user != '\0' ? user : g_get_user_name ();
+}
+
+LiaisonStatus
+command_send_queued (const char *command, CommandContext *ctx, GArray *outbox, const char *now,
+                     const char *done)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (Transport) transport = NULL;
+	OutboxOptions send = { 0 };
+	OutboxStats stats = { 0 };
+
+	if (outbox == NULL || outbox->len == 0)
+		return LIAISON_STATUS_OK;
+	transport = transport_new (ctx->config, &error);
+	send.now = now;
+	if (transport == NULL || !outbox_send (ctx->store, ctx->config, transport, outbox, &send,
+	                                       &stats, &error)) {
+		g_prefix_error (&error, "%s, but not sent (left queued for queue run): ", done);
+		return command_fail (command, error);
+	}
+	if (stats.deferred > 0 || stats.failed > 0)
+		command_print_errorf (command, "%s; some mail was not sent: see liaison queue list", done);
+	return LIAISON_STATUS_OK;
 }

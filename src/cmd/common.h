@@ -139,4 +139,13 @@ gboolean command_open (CommandContext *context, const GlobalOptions *options,
  * there is no database. Newly allocated. */
 Statement *command_find_statement (CommandContext *context, const char *key, GError **error);
 
+/* Hands over @outbox (the rows a manual action queued) after its commit;
+ * what the transport does not take stays queued for `queue run`. @done
+ * says what was done ("routed", "edited"): "DONE, but not sent (left
+ * queued for queue run): ..." when nothing could be handed over, and
+ * "DONE; some mail was not sent: ..." (still LIAISON_STATUS_OK) when some
+ * was deferred or failed. */
+LiaisonStatus command_send_queued (const char *command, CommandContext *ctx, GArray *outbox,
+                                   const char *now, const char *done);
+
 #endif

@@ -12,32 +12,6 @@
 #include "commands.h"
 #include "cmd/common.h"
 #include "deliver.h"
-#include "outbound/outbox.h"
-#include "outbound/transport.h"
-
-/* Hands over what a re-route queued, after the commit; what the transport
- * does not take stays queued for `queue run`. */
-static LiaisonStatus
-send_queued (const char *command, CommandContext *ctx, GArray *outbox, const char *now)
-{
-	g_autoptr (GError) error = NULL;
-	g_autoptr (Transport) transport = NULL;
-	OutboxOptions send = { 0 };
-	OutboxStats stats = { 0 };
-
-	if (outbox == NULL || outbox->len == 0)
-		return LIAISON_STATUS_OK;
-	transport = transport_new (ctx->config, &error);
-	send.now = now;
-	if (transport == NULL || !outbox_send (ctx->store, ctx->config, transport, outbox, &send,
-	                                       &stats, &error)) {
-		g_prefix_error (&error, "edited, but not sent (left queued for queue run): ");
-		return command_fail (command, error);
-	}
-	if (stats.deferred > 0 || stats.failed > 0)
-		command_print_error (command, "edited; some mail was not sent: see liaison queue list");
-	return LIAISON_STATUS_OK;
-}
 
 LiaisonStatus
 cmd_edit (const GlobalOptions *options, int argc, char **argv)
@@ -81,7 +55,7 @@ cmd_edit (const GlobalOptions *options, int argc, char **argv)
 	if (!deliver_edit (ctx.store, ctx.config, argv[1], &edit, command_acting_user (by), note, now,
 	                   &result, &error))
 		return command_lookup_failed (command, argv[1], error);
-	status = send_queued (command, &ctx, result.outbox, now);
+	status = command_send_queued (command, &ctx, result.outbox, now, "edited");
 	if (status == LIAISON_STATUS_OK)
 		printf ("%s: edited\n", result.statement_id);
 	deliver_result_clear (&result);

@@ -13,8 +13,6 @@
 #include "cmd/common.h"
 #include "deliver.h"
 #include "base/error.h"
-#include "outbound/outbox.h"
-#include "outbound/transport.h"
 
 /* The fields `promote` takes, read from FIELD=VALUE arguments. */
 typedef struct {
@@ -102,30 +100,6 @@ parse_field (const Config *config, const char *arg, Promotion *p, GError **error
 	return TRUE;
 }
 
-/* Hands over what was queued, after the commit; what the transport does
- * not take stays queued for `queue run`. */
-static LiaisonStatus
-send_queued (const char *command, CommandContext *ctx, GArray *outbox, const char *now)
-{
-	g_autoptr (GError) error = NULL;
-	g_autoptr (Transport) transport = NULL;
-	OutboxOptions send = { 0 };
-	OutboxStats stats = { 0 };
-
-	if (outbox == NULL || outbox->len == 0)
-		return LIAISON_STATUS_OK;
-	transport = transport_new (ctx->config, &error);
-	send.now = now;
-	if (transport == NULL || !outbox_send (ctx->store, ctx->config, transport, outbox, &send,
-	                                       &stats, &error)) {
-		g_prefix_error (&error, "recorded, but not sent (left queued for queue run): ");
-		return command_fail (command, error);
-	}
-	if (stats.deferred > 0 || stats.failed > 0)
-		command_print_error (command, "recorded; some mail was not sent: see liaison queue list");
-	return LIAISON_STATUS_OK;
-}
-
 gboolean
 action_promote (Store *store, const Config *config, const char *handle,
                 const char *const *args, guint n, const char *by, const char *at,
@@ -197,7 +171,7 @@ cmd_promote (const GlobalOptions *options, int argc, char **argv)
 	if (!deliver_promote (ctx.store, ctx.config, argv[1], fields, groups,
 	                      command_acting_user (by), now, &result, &error))
 		return command_lookup_failed (command, argv[1], error);
-	status = send_queued (command, &ctx, result.outbox, now);
+	status = command_send_queued (command, &ctx, result.outbox, now, "recorded");
 	if (status == LIAISON_STATUS_OK)
 		printf ("%s: promoted to %s\n", argv[1], result.statement_id);
 	deliver_result_clear (&result);

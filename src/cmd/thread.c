@@ -15,12 +15,10 @@
 #include "base/conf.h"
 #include "deliver.h"
 #include "base/error.h"
-#include "outbound/outbox.h"
 #include "export/render.h"
 #include "cmd/actions.h"
 #include "store/journal.h"
 #include "store/store.h"
-#include "outbound/transport.h"
 
 /* The one statement that the state commands and thread take. */
 static LiaisonStatus
@@ -326,30 +324,6 @@ resolve_groups (const char *command, const Config *config, char **names, int cou
 	return TRUE;
 }
 
-/* Sends what routing queued, after the commit; what the transport does not
- * take stays queued for `queue run`. */
-static LiaisonStatus
-send_routed (const char *command, CommandContext *ctx, GArray *outbox, const char *now)
-{
-	g_autoptr (GError) error = NULL;
-	g_autoptr (Transport) transport = NULL;
-	OutboxOptions send = { 0 };
-	OutboxStats stats = { 0 };
-
-	if (outbox == NULL || outbox->len == 0)
-		return LIAISON_STATUS_OK;
-	transport = transport_new (ctx->config, &error);
-	send.now = now;
-	if (transport == NULL || !outbox_send (ctx->store, ctx->config, transport, outbox, &send,
-	                                       &stats, &error)) {
-		g_prefix_error (&error, "routed, but not sent (left queued for queue run): ");
-		return command_fail (command, error);
-	}
-	if (stats.deferred > 0 || stats.failed > 0)
-		command_print_error (command, "routed; some mail was not sent: see liaison queue list");
-	return LIAISON_STATUS_OK;
-}
-
 LiaisonStatus
 cmd_route (const GlobalOptions *options, int argc, char **argv)
 {
@@ -388,7 +362,7 @@ cmd_route (const GlobalOptions *options, int argc, char **argv)
 	                    &result, &error))
 		return command_lookup_failed (command, argv[1], error);
 
-	status = send_routed (command, &ctx, result.outbox, now);
+	status = command_send_queued (command, &ctx, result.outbox, now, "routed");
 	if (status == LIAISON_STATUS_OK) {
 		printf ("%s: routed to", result.statement_id);
 		for (guint i = 0; i < groups->len; i++)
