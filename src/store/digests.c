@@ -78,7 +78,10 @@ store_add_digest (Store *store, const char *kind, const char *period, const char
 		bind_text (&bind, 1, kind);
 		bind_text (&bind, 2, period);
 		bind_text (&bind, 3, target);
-		bind_int64 (&bind, 4, outbox);
+		if (outbox > 0)
+			bind_int64 (&bind, 4, outbox);
+		else if (bind.rc == SQLITE_OK)
+			bind.rc = sqlite3_bind_null (st, 4);   /* none sent, or rebuilt */
 		bind_text (&bind, 5, at);
 		if (bind.rc != SQLITE_OK)
 			return store_sql_error (store, bind.rc, error);
