@@ -41,6 +41,7 @@ deliver_result_clear (DeliverResult *result)
 	g_clear_pointer (&result->routes, g_ptr_array_unref);
 	result->bounced_routes = 0;
 	result->copy = FALSE;
+	result->by_id = FALSE;
 	g_clear_pointer (&result->commands, mail_commands_free);
 	g_clear_pointer (&result->commander, g_free);
 	g_clear_pointer (&result->command_message_id, g_free);
@@ -337,6 +338,37 @@ record_commands (Delivery *d, GError **error)
 	return TRUE;
 }
 
+/* A reply to one of our digests whose lines each name a statement
+ * ("LS-2026-0007 taken"), from someone who may command one of them: not
+ * held, its commands go to the caller (who checks each statement's
+ * commander again). From anyone else it is an ordinary message. */
+static gboolean
+place_digest_commands (Delivery *d, GError **error)
+{
+	DeliverResult *result = d->result;
+	gboolean obeyed;
+
+	if ((result->kind != CLASS_OTHER && result->kind != CLASS_REPLY) || result->conflict ||
+	    d->commands == NULL || d->message->message_id == NULL || d->message->oversized)
+		return TRUE;
+	if (!commands_digest_obeyed (d->txn.store, d->config, d->message, d->keys->message_ids,
+	                             d->commands, &obeyed, error))
+		return FALSE;
+	if (!obeyed)
+		return TRUE;
+	/* Its ids are what it is about, not a thread it replies in. */
+	result->kind = CLASS_OTHER;
+	d->in_thread = FALSE;
+	g_clear_pointer (&d->thread_id, g_free);
+	d->hold = NULL;
+	result->by_id = TRUE;
+	result->commands = g_steal_pointer (&d->commands);
+	result->commander = g_strdup (d->message->from_address);
+	result->command_message_id = g_strdup (d->message->message_id);
+	result->command_subject = g_strdup (d->message->subject);
+	return TRUE;
+}
+
 /* A reply, an auto-reply or a bounce in a thread joins it; then the replies
  * that came before this message join its thread. */
 static gboolean
@@ -348,7 +380,7 @@ record_thread (Delivery *d, GError **error)
 
 	if (!record_commands (d, error))
 		return FALSE;
-	if (result->commands != NULL && result->commands->only) {
+	if (result->commands != NULL && result->commands->only && !result->by_id) {
 		if (!commands_join (&d->txn, d->thread_id, d->message_row, error))
 			return FALSE;
 		result->statement_id = g_strdup (d->thread_id);
@@ -467,7 +499,8 @@ deliver (Store *store, const Config *config, Message *message, const char *recei
 		result->duplicate = TRUE;
 		return TRUE;
 	}
-	if (place (&d, error) && record (&d, error) && journal (&d, error)) {
+	if (place (&d, error) && place_digest_commands (&d, error) && record (&d, error) &&
+	    journal (&d, error)) {
 		gboolean committed;
 
 		/* Once committed, the message is recorded: a time limit or a

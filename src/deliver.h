@@ -35,6 +35,9 @@ typedef struct {
 	                          * person and it names our Message-ID of
 	                          * statement_id; NULL when none. The caller does
 	                          * them after the commit (deliver does not). */
+	gboolean by_id;          /* commands is a reply to a digest: each
+	                          * command names its statement, and
+	                          * statement_id is NULL */
 	char *commander;         /* the addr-spec that sent them */
 	char *command_message_id;/* the command message's Message-ID */
 	char *command_subject;
