@@ -18,7 +18,8 @@ S="$top_srcdir/samples/mail"
 # directory of the account's; the configuration root's.
 V="$T/var"
 write_config "database = $V/liaison.db" "spool = $V/spool" "maildir = $V/outbox"
-mv "$T/spool" "$V.spool" 2> /dev/null; mkdir -p "$V"; mv "$V.spool" "$V/spool"
+# write_config planted the secret in $T/spool: it moves with the spool.
+mkdir -p "$V" && mv "$T/spool" "$V/spool"
 chmod 755 "$T"
 chmod 750 "$V"
 chown -R "$U:$UG" "$V"
