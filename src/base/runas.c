@@ -63,6 +63,12 @@ runas_spool_user (const char *spool, GError **error)
 		return TRUE;
 	errno = 0;
 	pw = getpwuid (uid);
+	if (pw == NULL && errno != 0 && errno != ENOENT && errno != ESRCH) {
+		g_autofree char *why = g_strdup_printf ("whose account could not be looked up: %s",
+		                                        g_strerror (errno));
+
+		return refuse (spool, uid, why, error);
+	}
 	if (pw == NULL)
 		return refuse (spool, uid, "which has no account", error);
 	if (initgroups (pw->pw_name, pw->pw_gid) < 0 || setgid (pw->pw_gid) < 0
