@@ -28,6 +28,10 @@ route_role_to_string (RouteRole role)
 		return "sender";
 	case ROUTE_ROLE_RESPONSE:
 		return "response";
+	case ROUTE_ROLE_APPROVER:
+		return "approver";
+	case ROUTE_ROLE_PEER:
+		return "peer";
 	}
 	g_return_val_if_reached ("list");
 }
