@@ -7,8 +7,10 @@
 #include "base/error.h"
 #include "outbound/outbox.h"
 #include "record/commands.h"
+#include "record/submit.h"
 #include "stages/authorize.h"
 #include "stages/compose.h"
+#include "stages/submit.h"
 #include "stages/thread.h"
 #include "store/journal.h"
 
@@ -36,6 +38,32 @@ commands_obeyed (Store *store, const Config *config, const char *thread_id,
 		return FALSE;
 	*obeyed = thread_reply_refused (config, thread, message->from_address,
 	                                authorize_from_vouched (config, message), statement) == NULL;
+	return TRUE;
+}
+
+gboolean
+commands_approval_obeyed (Store *store, const Config *config, const char *thread_id,
+                          const Message *message, const GPtrArray *message_ids,
+                          const MailCommands *commands, gboolean *obeyed, GError **error)
+{
+	g_autoptr (Statement) thread = NULL;
+	g_autofree char *request = NULL;
+	gboolean names = FALSE;
+
+	*obeyed = FALSE;
+	if (!mail_commands_decide (commands))
+		return TRUE;
+	request = submit_request_id (config, thread_id);
+	for (guint i = 0; i < message_ids->len && !names; i++)
+		names = g_ascii_strcasecmp (g_ptr_array_index (message_ids, i), request) == 0;
+	if (!names)
+		return TRUE;
+	thread = store_get_statement (store, thread_id, error);
+	if (thread == NULL)
+		return FALSE;
+	*obeyed = thread->state == STATE_PENDING_APPROVAL &&
+		submit_is_approver (config, thread, message->from_address) &&
+		authorize_from_vouched (config, message);
 	return TRUE;
 }
 

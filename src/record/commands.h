@@ -7,6 +7,7 @@
 
 #include "base/conf.h"
 #include "input/message.h"
+#include "stages/commands-mail.h"
 #include "store/txn.h"
 
 /* Sets *obeyed: whether the commands of @message, in the thread of
@@ -17,6 +18,17 @@
 gboolean commands_obeyed (Store *store, const Config *config, const char *thread_id,
                           const Message *message, const GPtrArray *message_ids,
                           const Statement *statement, gboolean *obeyed, GError **error);
+
+/* Sets *obeyed for an approver's decision (SPEC §13): @commands are one
+ * approve or reject (mail_commands_decide()), one of @message_ids is the
+ * approval request of @thread_id (submit_request_id()), the statement is
+ * still waiting for approval, and the sender approves it
+ * (submit_is_approver()) and our server vouches for them
+ * (authorize_from_vouched()). Anything else changes nothing. */
+gboolean commands_approval_obeyed (Store *store, const Config *config, const char *thread_id,
+                                   const Message *message, const GPtrArray *message_ids,
+                                   const MailCommands *commands, gboolean *obeyed,
+                                   GError **error);
 
 /* A message that holds only commands joins the thread @thread_id as a
  * command (role "command"), which marks nothing replied. */
