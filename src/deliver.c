@@ -164,7 +164,11 @@ body_commands (const Message *message, const Config *config)
 static void
 understand (Delivery *d)
 {
-	if (!d->message->oversized)
+	d->submit = d->cli != NULL ||
+		submit_is_addressed (d->config, d->message->recipient, d->message->extension);
+	if (d->submit && !d->message->oversized)
+		d->statement = submit_read (d->message);
+	else if (!d->message->oversized)
 		d->statement = extract_statement (d->message, d->config);
 	if (d->statement != NULL) {
 		resolve_statement (d->statement, d->config, d->message);
@@ -172,7 +176,6 @@ understand (Delivery *d)
 		links_find (d->statement, d->message);
 	}
 	d->keys = thread_keys_new (d->message, d->statement, d->config->id_prefix);
-	d->submit = d->cli != NULL || submit_is_extension (d->message->extension);
 	if (d->keys->message_ids->len > 0 && !d->submit)
 		d->commands = body_commands (d->message, d->config);
 }

@@ -19,7 +19,6 @@
 #include "base/error.h"
 #include "base/gmime-util.h"
 #include "stages/direction.h"
-#include "stages/extract.h"
 #include "stages/resolve.h"
 #include "stages/submit.h"
 #include "store/journal.h"
@@ -173,7 +172,7 @@ count_part (GMimePart *part, gpointer user_data)
 static gboolean
 check_submission (const Config *config, const Message *message)
 {
-	g_autoptr (Statement) statement = extract_statement (message, config);
+	g_autoptr (Statement) statement = submit_read (message);
 	g_autoptr (GPtrArray) problems = NULL;
 	guint parts = 0;
 

@@ -4,13 +4,93 @@
 #include <string.h>
 
 #include "stages/direction.h"
+#include "stages/extract/layout.h"
 #include "stages/submit.h"
 #include "stages/thread.h"
 
 gboolean
-submit_is_extension (const char *extension)
+submit_is_addressed (const Config *config, const char *recipient, const char *extension)
 {
-	return extension != NULL && g_ascii_strcasecmp (extension, SUBMIT_EXTENSION) == 0;
+	const char *at, *ours_at;
+	g_autofree char *ours = NULL;
+
+	if (extension != NULL && *extension != '\0')
+		return g_ascii_strcasecmp (extension, SUBMIT_EXTENSION) == 0;
+	if (recipient == NULL || config->address == NULL ||
+	    (at = strrchr (recipient, '@')) == NULL || (ours_at = strrchr (config->address, '@')) == NULL)
+		return FALSE;
+	ours = g_strdup_printf ("%.*s+%s%s", (int) (ours_at - config->address), config->address,
+	                        SUBMIT_EXTENSION, ours_at);
+	return g_ascii_strcasecmp (recipient, ours) == 0;
+}
+
+/* The value of @line if it starts with @label and ':', trimmed; else
+ * NULL. Newly allocated. */
+static char *
+label_value (const char *line, const char *label)
+{
+	gsize n = strlen (label);
+
+	if (g_ascii_strncasecmp (line, label, n) != 0 || line[n] != ':')
+		return NULL;
+	return statement_clean_line (line + n + 1);
+}
+
+/* A text too far from the label layout for its reader (it lacks most
+ * of the core labels): the labels it has, read one a line, so that a
+ * submission hears which fields are missing. Its layout stays
+ * LAYOUT_NONE: never a statement to record (submit_problems()). */
+static Statement *
+scan_labels (const char *text)
+{
+	Statement *statement = statement_new ();
+	g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+
+	for (guint i = 0; lines[i] != NULL; i++) {
+		const char *line = lines[i];
+		char *v;
+
+		if ((v = label_value (line, "Title")) != NULL)
+			statement->title = v;
+		else if ((v = label_value (line, "From Group")) != NULL)
+			statement->from_org_text = v;
+		else if ((v = label_value (line, "To Group")) != NULL)
+			g_ptr_array_add (statement->to_texts, v);
+		else if ((v = label_value (line, "Purpose")) != NULL) {
+			statement->purpose = statement_parse_purpose (v);
+			g_free (v);
+		} else if ((v = label_value (line, "Deadline")) != NULL)
+			statement->deadline = v;
+		else if ((v = label_value (line, "Body")) != NULL) {
+			g_free (v);
+			statement->body = g_strjoinv ("\n", lines + i);
+			break;
+		}
+	}
+	return statement;
+}
+
+Statement *
+submit_read (const Message *message)
+{
+	g_autoptr (GPtrArray) texts = message_texts (message);
+
+	for (guint i = 0; i < texts->len; i++) {
+		const MessageText *t = g_ptr_array_index (texts, i);
+		Statement *statement;
+		guint score = 0;
+
+		if (t->kind != MESSAGE_TEXT_BODY || t->depth != 0)
+			continue;
+		statement = extract_datatracker (t->text, NULL, &score);
+		if (statement == NULL)
+			return scan_labels (t->text);
+		statement->layout = LAYOUT_DATATRACKER;
+		g_free (statement->origin);
+		statement->origin = g_strdup (t->origin);
+		return statement;
+	}
+	return NULL;
 }
 
 static gboolean
@@ -71,6 +151,9 @@ submit_problems (const Statement *statement, const Config *config, gboolean has_
 		g_ptr_array_add (problems, g_strdup ("Deadline: required when the purpose is action"));
 	if (blank (statement->body) && !has_attachments)
 		g_ptr_array_add (problems, g_strdup ("Body: missing, and no document attached"));
+	if (problems->len == 0 && statement->layout != LAYOUT_DATATRACKER)
+		g_ptr_array_add (problems, g_strdup ("not in the Datatracker label layout "
+		                                     "(one label a line: Title:, From Group:, ...)"));
 	return problems;
 }
 

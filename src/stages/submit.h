@@ -14,8 +14,18 @@
  * statements+submit@. */
 #define SUBMIT_EXTENSION "submit"
 
-/* Whether @extension (may be NULL) is SUBMIT_EXTENSION (any case). */
-gboolean submit_is_extension (const char *extension);
+/* Whether a message to @recipient with @extension (each may be NULL) is
+ * a submission: @extension is SUBMIT_EXTENSION (any case), or without
+ * one, @recipient is our address with "+submit" (the recipient deliver
+ * took from the MTA's environment or X-Original-To/Delivered-To). */
+gboolean submit_is_addressed (const Config *config, const char *recipient,
+                              const char *extension);
+
+/* The statement of a submission: the message's own text body read in
+ * the Datatracker label layout alone (extract_datatracker()), without
+ * completing a missing field from the headers (a submission says each
+ * field itself). NULL when the body has none of its labels. */
+Statement *submit_read (const Message *message);
 
 /* What is wrong with @statement (extracted, resolved and passed through
  * direction_resolve(); NULL when no statement was found) as a
