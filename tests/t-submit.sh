@@ -234,6 +234,13 @@ deliver "$T/sub6.eml" -e submit
 check "Approved: yes from a chair: pending approval" pending-approval "$(field LS-2026-0006 state)"
 check "Approved: yes from a chair: nothing to the peer" "" "$(our_id LS-2026-0006 forward)"
 
+# A deadline we set is the peer's: our side is reminded, never the peer.
+L remind --today 2027-01-08 > /dev/null
+R=$(our_id LS-2026-0005 reminder)
+check "a reminder of our deadline: the chairs, Cc the managers" \
+	"dc@example.net, fz@example.net, scott.mansfield@example.com" "$(envelope_of "$R")"
+check "no reminder of a statement pending approval" "" "$(our_id LS-2026-0002 reminder)"
+
 # rebuild gives the same register.
 L list --json > "$T/before.json"
 rm -f "$T/liaison.db" "$T/liaison.db-wal" "$T/liaison.db-shm"
