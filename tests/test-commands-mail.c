@@ -41,6 +41,11 @@ static const struct {
 	{ "route without a group", "route\n", "route!", TRUE, 1 },
 	{ "taken takes no argument", "taken LS-2026-0001\n", "taken!", TRUE, 1 },
 	{ "note without text", "note\n", "note!", TRUE, 1 },
+	{ "approve, then a quote", "approve\n\n> LS-2026-0001 for approval\n", "approve", TRUE, 0 },
+	{ "reject keeps its reason", "Reject not the right peer\n", "reject:not the right peer",
+	  TRUE, 0 },
+	{ "reject without a reason", "reject\n", "reject!", TRUE, 1 },
+	{ "approve takes no argument", "approve it\n", "approve!", TRUE, 1 },
 	{ "empty", "", "", FALSE, 0 },
 };
 
