@@ -284,7 +284,9 @@ place (Delivery *d, GError **error)
 	Statement *statement = d->statement;
 	DeliverResult *result = d->result;
 
-	if (d->submit)
+	/* A submission reusing a recorded Message-ID is a conflict like
+	 * any other message's: held for a person (below). */
+	if (d->submit && d->seen != STORE_SEEN_CONFLICT)
 		return place_submission (d);
 	if (!threading_find (store, d->keys, &d->thread_id, &d->via, error))
 		return FALSE;

@@ -241,6 +241,15 @@ check "a reminder of our deadline: the chairs, Cc the managers" \
 	"dc@example.net, fz@example.net, scott.mansfield@example.com" "$(envelope_of "$R")"
 check "no reminder of a statement pending approval" "" "$(our_id LS-2026-0002 reminder)"
 
+# A submission that reuses a recorded Message-ID with other content is a
+# conflict: recorded and held, never a statement.
+sed 's/^Title: .*/Title: Something else entirely/' "$T/sub1.eml" > "$T/conflict.eml"
+n=$(sql "SELECT count(*) FROM statements WHERE handle IS NULL OR handle <> ls_id")
+deliver "$T/conflict.eml" -e submit
+check "a conflicting submission: exits 0" 0 "$rc"
+check "a conflicting submission: recorded as a conflict" 1 "$(sql "SELECT count(*) FROM messages WHERE conflict = 1")"
+check "a conflicting submission: no statement" "$n" "$(sql "SELECT count(*) FROM statements WHERE handle IS NULL OR handle <> ls_id")"
+
 # rebuild gives the same register.
 L list --json > "$T/before.json"
 rm -f "$T/liaison.db" "$T/liaison.db-wal" "$T/liaison.db-shm"
