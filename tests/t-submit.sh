@@ -176,6 +176,21 @@ echo "$STATEMENT" | sed 's/^Title: .*/Title: CCAMP third statement to SG15/' |
 	submission sub3.eml "$CHAIR" sub-3@example.net "Delivered-To: statements+submit@example.org"
 deliver "$T/sub3.eml"
 check "submit via Delivered-To: pending approval" pending-approval "$(field LS-2026-0003 state)"
+# A rejection by reply: dismissed, the submitter told why, confirmed.
+REQ2=$(our_id LS-2026-0002 approval)
+reply reject.eml "$AD" rej-1@example.org "Re: [LS-2026-0002] Approval requested" \
+	"In-Reply-To: <$REQ2>" <<'EOF'
+reject The deadline is too short for SG15
+EOF
+deliver "$T/reject.eml"
+check "reject by reply: dismissed" dismissed "$(field LS-2026-0002 state)"
+check "reject by reply: an event with who and why" 1 \
+	"$(L show --json LS-2026-0002 | jq '[.events[] | select(.type == "rejected" and (.detail | contains("jgs@example.org: The deadline is too short")))] | length')"
+check "reject by reply: the submitter is told why" 1 \
+	"$(grep -l '^Subject: \[LS-2026-0002\] Rejected' "$O"/* | xargs grep -l 'too short for SG15' | xargs head -qn1 | grep -c 'dc@example.net')"
+check "reject by reply: confirmed to the AD" 1 "$(grep -l '^In-Reply-To: <rej-1@example.org>' "$O"/* | wc -l)"
+check "reject by reply: nothing to the peer" "" "$(our_id LS-2026-0002 forward)"
+
 # A rejection, from the shell.
 L reject LS-2026-0003 --reason "wrong peer" --by "$AD" > /dev/null
 check "reject: dismissed" dismissed "$(field LS-2026-0003 state)"
@@ -239,7 +254,7 @@ L remind --today 2027-01-08 > /dev/null
 R=$(our_id LS-2026-0005 reminder)
 check "a reminder of our deadline: the chairs, Cc the managers" \
 	"dc@example.net, fz@example.net, scott.mansfield@example.com" "$(envelope_of "$R")"
-check "no reminder of a statement pending approval" "" "$(our_id LS-2026-0002 reminder)"
+check "no reminder of a statement pending approval" "" "$(our_id LS-2026-0006 reminder)"
 
 # A submission that reuses a recorded Message-ID with other content is a
 # conflict: recorded and held, never a statement.
