@@ -235,6 +235,32 @@ check "submit FILE DOCUMENT: the document is its attachment" draft-ccamp-yang.tx
 check "submit FILE DOCUMENT: journaled as an action" 1 "$(grep -c '	submit	LS-2026-0004' "$T/spool/journal")"
 L approve LS-2026-0004 --by "$AD" > /dev/null
 check "approve from the shell: open" open "$(field LS-2026-0004 state)"
+# A whole MIME message on standard input carries its own documents.
+cat > "$T/mime.eml" <<'EOF'
+From: Daniele Ceccarelli <dc@example.net>
+Subject: a MIME submission
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b1"
+
+--b1
+Content-Type: text/plain; charset=us-ascii
+
+Title: CCAMP LS with its document in MIME
+From Group: ccamp
+To Group: ITU-T SG15
+Purpose: For information
+
+Body: See the attached document.
+--b1
+Content-Type: text/plain; name="ccamp-note.txt"
+Content-Disposition: attachment; filename="ccamp-note.txt"
+
+A note.
+--b1--
+EOF
+out=$(L submit - < "$T/mime.eml")
+check "submit - (a MIME message): recorded" "LS-2026-0005: pending approval" "$out"
+check "submit - (a MIME message): its document" ccamp-note.txt "$(field LS-2026-0005 'attachments[0].filename')"
 L approve LS-2026-0004 --by "$AD" 2> "$T/err"; rc=$?
 check "approve twice: exit 1, one line" "1 1" "$rc $(grep -c 'is open, not waiting for approval' "$T/err")"
 # --approved needs --by; with it, the manager's word: sent at once.
@@ -242,29 +268,29 @@ L submit "$T/good.txt" --approved 2> /dev/null; rc=$?
 check "submit --approved without --by: a usage error" 2 "$rc"
 sed 's/^Title: .*/Title: CCAMP LS approved by the manager/' "$T/good.txt" > "$T/approved.txt"
 out=$(L submit "$T/approved.txt" --approved --by "Scott Mansfield <scott.mansfield@example.com>")
-check "submit --approved --by: sent at once" "LS-2026-0005: approved, sent to its peer" "$out"
+check "submit --approved --by: sent at once" "LS-2026-0006: approved, sent to its peer" "$out"
 check "submit --approved --by: open, with its forward" "open 1" \
-	"$(field LS-2026-0005 state) $([ -n "$(our_id LS-2026-0005 forward)" ] && echo 1)"
+	"$(field LS-2026-0006 state) $([ -n "$(our_id LS-2026-0006 forward)" ] && echo 1)"
 
 # Approved: yes from an authenticated approver: sent at once; from a
 # chair (not an approver): approval by reply all the same.
 printf '%s\nApproved: yes\n' "$(echo "$STATEMENT" | sed 's/^Title: .*/Title: Approved by the AD/')" |
 	submission sub5.eml "$AD" sub-5@example.org
 deliver "$T/sub5.eml" -e submit
-check "Approved: yes from the AD: open at once" open "$(field LS-2026-0006 state)"
-check "Approved: yes from the AD: sent to the peer" 1 "$([ -n "$(our_id LS-2026-0006 forward)" ] && echo 1)"
+check "Approved: yes from the AD: open at once" open "$(field LS-2026-0007 state)"
+check "Approved: yes from the AD: sent to the peer" 1 "$([ -n "$(our_id LS-2026-0007 forward)" ] && echo 1)"
 printf '%s\nApproved: yes\n' "$(echo "$STATEMENT" | sed 's/^Title: .*/Title: Approved by the chair/')" |
 	submission sub6.eml "$CHAIR" sub-6@example.net
 deliver "$T/sub6.eml" -e submit
-check "Approved: yes from a chair: pending approval" pending-approval "$(field LS-2026-0007 state)"
-check "Approved: yes from a chair: nothing to the peer" "" "$(our_id LS-2026-0007 forward)"
+check "Approved: yes from a chair: pending approval" pending-approval "$(field LS-2026-0008 state)"
+check "Approved: yes from a chair: nothing to the peer" "" "$(our_id LS-2026-0008 forward)"
 
 # A deadline we set is the peer's: our side is reminded, never the peer.
 L remind --today 2027-01-08 > /dev/null
-R=$(our_id LS-2026-0006 reminder)
+R=$(our_id LS-2026-0007 reminder)
 check "a reminder of our deadline: the chairs, Cc the managers" \
 	"dc@example.net, fz@example.net, scott.mansfield@example.com" "$(envelope_of "$R")"
-check "no reminder of a statement pending approval" "" "$(our_id LS-2026-0007 reminder)"
+check "no reminder of a statement pending approval" "" "$(our_id LS-2026-0008 reminder)"
 
 # A submission that reuses a recorded Message-ID with other content is a
 # conflict: recorded and held, never a statement.
