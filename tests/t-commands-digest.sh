@@ -92,6 +92,16 @@ check "the command message is not held" 0 \
 	"$(sql "SELECT count(*) FROM messages WHERE message_id = 'acts-1@example.com' AND hold_reason IS NOT NULL")"
 check "it is journaled" 1 "$(grep -c '	close	LS-2026-0006' "$T/spool/journal")"
 
+# approve and reject answer an approval request only: from a digest reply,
+# even a manager's, they are ordinary mail.
+mail decide.eml "$SCOTT" decide-1@example.com "$DIGEST" <<'EOF'
+LS-2026-0007 reject not ours
+EOF
+deliver "$T/decide.eml"
+check "a decision in a digest reply: exits 0" 0 "$rc"
+check "it changes nothing" open "$(field LS-2026-0007 state)"
+check "it is not confirmed" 0 "$(answers decide-1@example.com | wc -l)"
+
 # A malformed line: nothing done, the reply lists the valid forms.
 mail bad.eml "$SCOTT" bad-1@example.com "$DIGEST" <<'EOF'
 LS-2026-0007 taken

@@ -47,6 +47,11 @@ static const struct {
 	{ "an id of another form is no command", "LS-26-0007 taken\n", "", FALSE, 0 },
 	{ "an id with a malformed command", "LS-2026-0007 route nosuchgroup\n", "LS-2026-0007 route!",
 	  TRUE, 1 },
+	{ "approve, then a quote", "approve\n\n> LS-2026-0001 for approval\n", "approve", TRUE, 0 },
+	{ "reject keeps its reason", "Reject not the right peer\n", "reject:not the right peer",
+	  TRUE, 0 },
+	{ "reject without a reason", "reject\n", "reject!", TRUE, 1 },
+	{ "approve takes no argument", "approve it\n", "approve!", TRUE, 1 },
 	{ "empty", "", "", FALSE, 0 },
 };
 

@@ -59,6 +59,16 @@ run_one (Store *store, const Config *config, const MailCommand *c, const char *i
 		if (ok)
 			g_string_append_printf (text, "%s: deadline set\n", c->line);
 		break;
+	case MAIL_COMMAND_APPROVE:
+		ok = deliver_approve (store, config, id, by, now, &r, &local);
+		if (ok)
+			g_string_append_printf (text, "%s: approved; sent to its peer\n", c->line);
+		break;
+	case MAIL_COMMAND_REJECT:
+		ok = deliver_reject (store, config, id, c->value, by, now, &r, &local);
+		if (ok)
+			g_string_append_printf (text, "%s: rejected; the submitter is told\n", c->line);
+		break;
 	case MAIL_COMMAND_NOTE:
 		ok = commands_note (store, config, id, c->value, by, now, &local);
 		if (ok)

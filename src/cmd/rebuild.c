@@ -194,6 +194,48 @@ replay_purge (Replay *rp, const char *id, const char *reason, const char *by, co
 	return FALSE;
 }
 
+/* `submit` from the shell, again: its message from the spool, the same
+ * id, who submitted it and whether it was approved already. */
+static gboolean
+replay_submit (Replay *rp, const JournalRecord *r, const char *id, const char *by,
+               const char *at, GError **error)
+{
+	const char *raw = journal_field (r, 5);
+	g_autofree char *path = NULL;
+	g_autoptr (Message) message = NULL;
+	DeliverSubmit cli = { by, g_strcmp0 (journal_field (r, 6), "approved") == 0 };
+	DeliverResult result = { 0 };
+	gboolean ok;
+
+	if (raw == NULL) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED, "a submit without its message");
+		return FALSE;
+	}
+	path = spool_path (rp->config->spool, "msg", raw);
+	message = message_open_file (path, rp->config->max_message_size, error);
+	if (message == NULL)
+		return FALSE;
+	ok = deliver_submit (rp->store, rp->config, message, &cli, at, id, &result, error);
+	rp->tally.statements += ok && result.created;
+	deliver_result_clear (&result);
+	return ok;
+}
+
+/* `approve` and `reject`, again. */
+static gboolean
+replay_decision (Replay *rp, const char *kind, const char *id, const char *reason,
+                 const char *by, const char *at, GError **error)
+{
+	DeliverResult result = { 0 };
+	gboolean ok = strcmp (kind, "approve") == 0
+		? deliver_approve (rp->store, rp->config, id, by, at, &result, error)
+		: deliver_reject (rp->store, rp->config, id, reason != NULL ? reason : "", by, at,
+		                  &result, error);
+
+	deliver_result_clear (&result);
+	return ok;
+}
+
 static gboolean
 replay_action (Replay *rp, const JournalRecord *r, GError **error)
 {
@@ -239,6 +281,10 @@ replay_action (Replay *rp, const JournalRecord *r, GError **error)
 
 		return action_change_state (rp->store, kind, id, by, at, NULL, &done, &nothing, error);
 	}
+	if (strcmp (kind, "submit") == 0)
+		return replay_submit (rp, r, id, by, at, error);
+	if (strcmp (kind, "approve") == 0 || strcmp (kind, "reject") == 0)
+		return replay_decision (rp, kind, id, journal_field (r, 5), by, at, error);
 	if (strcmp (kind, "note") == 0)
 		return commands_note (rp->store, rp->config, id, journal_field (r, 5), by, at, error);
 	if (strcmp (kind, "mail-reply") == 0) {

@@ -7,8 +7,10 @@
 #include "base/error.h"
 #include "outbound/outbox.h"
 #include "record/commands.h"
+#include "record/submit.h"
 #include "stages/authorize.h"
 #include "stages/compose.h"
+#include "stages/submit.h"
 #include "stages/thread.h"
 #include "store/journal.h"
 
@@ -94,7 +96,10 @@ commands_digest_obeyed (Store *store, const Config *config, const Message *messa
 	gboolean digest = FALSE, vouched = authorize_from_vouched (config, message);
 
 	*obeyed = FALSE;
-	if (commands == NULL || commands->commands->len == 0 || message->from_address == NULL)
+	/* approve and reject answer an approval request, from its
+	 * approvers, never a digest. */
+	if (commands == NULL || commands->commands->len == 0 || message->from_address == NULL ||
+	    mail_commands_any_decision (commands))
 		return TRUE;
 	for (guint i = 0; i < commands->commands->len; i++) {
 		const MailCommand *c = g_ptr_array_index (commands->commands, i);
@@ -112,6 +117,32 @@ commands_digest_obeyed (Store *store, const Config *config, const Message *messa
 		                       obeyed, error))
 			return FALSE;
 	}
+	return TRUE;
+}
+
+gboolean
+commands_approval_obeyed (Store *store, const Config *config, const char *thread_id,
+                          const Message *message, const GPtrArray *message_ids,
+                          const MailCommands *commands, gboolean *obeyed, GError **error)
+{
+	g_autoptr (Statement) thread = NULL;
+	g_autofree char *request = NULL;
+	gboolean names = FALSE;
+
+	*obeyed = FALSE;
+	if (!mail_commands_decide (commands))
+		return TRUE;
+	request = submit_request_id (config, thread_id);
+	for (guint i = 0; i < message_ids->len && !names; i++)
+		names = g_ascii_strcasecmp (g_ptr_array_index (message_ids, i), request) == 0;
+	if (!names)
+		return TRUE;
+	thread = store_get_statement (store, thread_id, error);
+	if (thread == NULL)
+		return FALSE;
+	*obeyed = thread->state == STATE_PENDING_APPROVAL &&
+		submit_is_approver (config, thread, message->from_address) &&
+		authorize_from_vouched (config, message);
 	return TRUE;
 }
 

@@ -34,6 +34,16 @@ gboolean commands_digest_obeyed (Store *store, const Config *config, const Messa
 gboolean commands_allowed (Store *store, const Config *config, const char *statement_id,
                            const char *address, gboolean vouched, gboolean *allowed,
                            GError **error);
+/* Sets *obeyed for an approver's decision (SPEC §13): @commands are one
+ * approve or reject (mail_commands_decide()), one of @message_ids is the
+ * approval request of @thread_id (submit_request_id()), the statement is
+ * still waiting for approval, and the sender approves it
+ * (submit_is_approver()) and our server vouches for them
+ * (authorize_from_vouched()). Anything else changes nothing. */
+gboolean commands_approval_obeyed (Store *store, const Config *config, const char *thread_id,
+                                   const Message *message, const GPtrArray *message_ids,
+                                   const MailCommands *commands, gboolean *obeyed,
+                                   GError **error);
 
 /* A message that holds only commands joins the thread @thread_id as a
  * command (role "command"), which marks nothing replied. */

@@ -13,6 +13,8 @@ static const char *const verbs[] = {
 	[MAIL_COMMAND_ROUTE] = "route",
 	[MAIL_COMMAND_DEADLINE] = "deadline",
 	[MAIL_COMMAND_NOTE] = "note",
+	[MAIL_COMMAND_APPROVE] = "approve",
+	[MAIL_COMMAND_REJECT] = "reject",
 };
 
 const char *
@@ -67,6 +69,7 @@ read_arguments (MailCommand *command, char **words, guint n, const char *rest,
 	case MAIL_COMMAND_TAKEN:
 	case MAIL_COMMAND_CLOSE:
 	case MAIL_COMMAND_REOPEN:
+	case MAIL_COMMAND_APPROVE:
 		if (n > 0)
 			command->error = g_strdup_printf ("`%s` takes no argument", verbs[command->kind]);
 		return;
@@ -76,9 +79,10 @@ read_arguments (MailCommand *command, char **words, guint n, const char *rest,
 		else
 			command->value = g_strdup (words[0]);
 		return;
+	case MAIL_COMMAND_REJECT:
 	case MAIL_COMMAND_NOTE:
 		if (rest == NULL || *rest == '\0')
-			command->error = g_strdup ("`note` takes a text");
+			command->error = g_strdup_printf ("`%s` takes a text", verbs[command->kind]);
 		else
 			command->value = g_strdup (rest);
 		return;
@@ -194,4 +198,26 @@ mail_commands_parse (const char *text, const Config *config)
 			out->only = FALSE;
 	}
 	return out;
+}
+
+static gboolean
+is_decision (const MailCommand *c)
+{
+	return c->kind == MAIL_COMMAND_APPROVE || c->kind == MAIL_COMMAND_REJECT;
+}
+
+gboolean
+mail_commands_any_decision (const MailCommands *commands)
+{
+	for (guint i = 0; commands != NULL && i < commands->commands->len; i++)
+		if (is_decision (g_ptr_array_index (commands->commands, i)))
+			return TRUE;
+	return FALSE;
+}
+
+gboolean
+mail_commands_decide (const MailCommands *commands)
+{
+	return commands != NULL && commands->commands->len == 1 &&
+	       is_decision (g_ptr_array_index (commands->commands, 0));
 }

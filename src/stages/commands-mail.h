@@ -14,6 +14,8 @@ typedef enum {
 	MAIL_COMMAND_ROUTE,
 	MAIL_COMMAND_DEADLINE,
 	MAIL_COMMAND_NOTE,
+	MAIL_COMMAND_APPROVE,    /* an approver's decision on an outgoing */
+	MAIL_COMMAND_REJECT,     /* statement (SPEC §13): REJECT has a reason */
 } MailCommandKind;
 
 typedef struct {
@@ -22,7 +24,7 @@ typedef struct {
 	char *statement;         /* the id the line starts with ("LS-2026-0007
 	                          * taken", in a reply to a digest), or NULL */
 	GPtrArray *groups;       /* char*: ROUTE: canonical group names */
-	char *value;             /* DEADLINE: the date; NOTE: the text */
+	char *value;             /* DEADLINE: the date; NOTE, REJECT: the text */
 	char *error;             /* why the line is malformed, or NULL */
 } MailCommand;
 
@@ -43,6 +45,13 @@ typedef struct {
 MailCommands *mail_commands_parse (const char *text, const Config *config);
 void mail_commands_free (MailCommands *commands);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MailCommands, mail_commands_free)
+
+/* Whether @commands decide an approval: one command, approve or reject
+ * (anything more is obeyed from nobody: commands_approval_obeyed()). */
+gboolean mail_commands_decide (const MailCommands *commands);
+
+/* Whether @commands hold an approve or a reject at all. */
+gboolean mail_commands_any_decision (const MailCommands *commands);
 
 /* The verb of @kind: "taken", "route". A static string. */
 const char *mail_command_verb (MailCommandKind kind);
