@@ -92,16 +92,6 @@ check "the command message is not held" 0 \
 	"$(sql "SELECT count(*) FROM messages WHERE message_id = 'acts-1@example.com' AND hold_reason IS NOT NULL")"
 check "it is journaled" 1 "$(grep -c '	close	LS-2026-0006' "$T/spool/journal")"
 
-# approve and reject answer an approval request only: from a digest reply,
-# even a manager's, they are ordinary mail.
-mail decide.eml "$SCOTT" decide-1@example.com "$DIGEST" <<'EOF'
-LS-2026-0007 reject not ours
-EOF
-deliver "$T/decide.eml"
-check "a decision in a digest reply: exits 0" 0 "$rc"
-check "it changes nothing" open "$(field LS-2026-0007 state)"
-check "it is not confirmed" 0 "$(answers decide-1@example.com | wc -l)"
-
 # A malformed line: nothing done, the reply lists the valid forms.
 mail bad.eml "$SCOTT" bad-1@example.com "$DIGEST" <<'EOF'
 LS-2026-0007 taken
@@ -111,6 +101,19 @@ deliver "$T/bad.eml"
 check "a malformed command: exits 0" 0 "$rc"
 check "nothing is done" false "$(field LS-2026-0007 action_taken)"
 check "the reply lists the valid forms" 1 "$(answers bad-1@example.com | xargs grep -l 'LS-2026-0007 taken\.$' | wc -l)"
+
+# approve and reject answer an approval request only: from a digest reply,
+# even a manager's, they are ordinary mail.
+mail decide.eml "$SCOTT" decide-1@example.com "$DIGEST" <<'EOF'
+LS-2026-0007 reject not ours
+EOF
+deliver "$T/decide.eml"
+check "a decision in a digest reply: exits 0" 0 "$rc"
+check "it rejects nothing" 0 \
+	"$(sql "SELECT count(*) FROM events e JOIN statements s ON s.id = e.statement
+	        WHERE s.ls_id = 'LS-2026-0007' AND e.type = 'rejected'")"
+check "LS-2026-0007 is not dismissed" 1 "$([ "$(field LS-2026-0007 state)" != dismissed ] && echo 1)"
+check "it is not confirmed" 0 "$(answers decide-1@example.com | wc -l)"
 
 # In a reply to a statement's own forward, a line about another statement
 # is not done.
