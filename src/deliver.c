@@ -453,28 +453,32 @@ record_commands (Delivery *d, GError **error)
 	return TRUE;
 }
 
-/* A reply to one of our digests whose lines each name a statement
- * ("LS-2026-0007 taken"), from someone who may command one of them: not
- * held, its commands go to the caller (who checks each statement's
- * commander again). From anyone else it is an ordinary message. */
+/* A reply to one of our digests is about no one statement: the ids it
+ * quotes are not its thread. When its lines each name a statement
+ * ("LS-2026-0007 taken") and its sender may command one of them, it is a
+ * command message, not held, whose commands go to the caller (who checks
+ * each statement's commander again); otherwise it is held for triage. */
 static gboolean
 place_digest_commands (Delivery *d, GError **error)
 {
 	DeliverResult *result = d->result;
-	gboolean obeyed;
+	gboolean digest, obeyed;
 
 	if ((result->kind != CLASS_OTHER && result->kind != CLASS_REPLY) || result->conflict ||
-	    d->commands == NULL || d->message->message_id == NULL || d->message->oversized)
+	    d->message->message_id == NULL || d->message->oversized || d->keys->message_ids->len == 0)
 		return TRUE;
 	if (!commands_digest_obeyed (d->txn.store, d->config, d->message, d->keys->message_ids,
-	                             d->commands, &obeyed, error))
+	                             d->commands, &digest, &obeyed, error))
 		return FALSE;
-	if (!obeyed)
+	if (!digest)
 		return TRUE;
-	/* Its ids are what it is about, not a thread it replies in. */
 	result->kind = CLASS_OTHER;
 	d->in_thread = FALSE;
 	g_clear_pointer (&d->thread_id, g_free);
+	if (!obeyed) {
+		d->hold = "a reply to a digest, without commands to obey";
+		return TRUE;
+	}
 	d->hold = NULL;
 	result->by_id = TRUE;
 	result->commands = g_steal_pointer (&d->commands);

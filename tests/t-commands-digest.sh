@@ -51,8 +51,9 @@ deliver "$T/outsider.eml"
 check "an outsider's reply to a digest: exits 0" 0 "$rc"
 check "it changes nothing" open "$(field LS-2026-0001 state)"
 check "it is not confirmed" "" "$(answers out-1@example.com | xargs -r grep -l '^Subject: Re: \[LS-')"
-check "it is recorded as a message, in the thread its id names" LS-2026-0001 \
-	"$(sql "SELECT s.ls_id FROM messages m JOIN statements s ON s.id = m.statement WHERE m.message_id = 'out-1@example.com'")"
+check "it is held for triage, not in the thread of the id it names" \
+	"a reply to a digest, without commands to obey" \
+	"$(sql "SELECT hold_reason FROM messages WHERE message_id = 'out-1@example.com'")"
 
 # Scott's lines without ids: there is no statement to act on.
 mail bare.eml "$SCOTT" bare-1@example.com "$DIGEST" <<'EOF'
@@ -61,6 +62,20 @@ EOF
 deliver "$T/bare.eml"
 check "a reply to a digest without ids: exits 0" 0 "$rc"
 check "it changes nothing" open "$(field LS-2026-0001 state)"
+
+# A manager's prose reply to a digest, quoting it: the ids it quotes do
+# not make it a reply to those statements.
+mail prose.eml "$SCOTT" prose-1@example.com "$DIGEST" <<'EOF'
+Thanks, we will discuss these at the next meeting.
+
+> Awaiting a reply (3):
+>   LS-2026-0001  ITU-T SG15 -> ccamp: LS on OTN control plane
+EOF
+deliver "$T/prose.eml"
+check "a prose reply to a digest: exits 0" 0 "$rc"
+check "it marks nothing replied" open "$(field LS-2026-0001 state)"
+check "it is held for triage" 1 \
+	"$(sql "SELECT count(*) FROM messages WHERE message_id = 'prose-1@example.com' AND hold_reason IS NOT NULL")"
 
 # Scott acts on two statements of his organizations, and tries one of
 # IEEE 802.1's (LS-2026-0002), which he does not manage.
@@ -109,11 +124,12 @@ LS-2026-0007 reject not ours
 EOF
 deliver "$T/decide.eml"
 check "a decision in a digest reply: exits 0" 0 "$rc"
+check "it changes nothing" open "$(field LS-2026-0007 state)"
 check "it rejects nothing" 0 \
 	"$(sql "SELECT count(*) FROM events e JOIN statements s ON s.id = e.statement
 	        WHERE s.ls_id = 'LS-2026-0007' AND e.type = 'rejected'")"
 check "LS-2026-0007 is not dismissed" 1 "$([ "$(field LS-2026-0007 state)" != dismissed ] && echo 1)"
-check "it is not confirmed" 0 "$(answers decide-1@example.com | wc -l)"
+check "it is not confirmed" "" "$(answers decide-1@example.com | xargs -r grep -l "^Subject: Re: \[LS-")"
 
 # In a reply to a statement's own forward, a line about another statement
 # is not done.

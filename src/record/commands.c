@@ -91,15 +91,18 @@ is_our_digest (Store *store, const Config *config, const char *message_id, gbool
 gboolean
 commands_digest_obeyed (Store *store, const Config *config, const Message *message,
                         const GPtrArray *message_ids, const MailCommands *commands,
-                        gboolean *obeyed, GError **error)
+                        gboolean *digest, gboolean *obeyed, GError **error)
 {
-	gboolean digest = FALSE, vouched = authorize_from_vouched (config, message);
+	gboolean vouched = authorize_from_vouched (config, message);
 
-	*obeyed = FALSE;
+	*obeyed = *digest = FALSE;
+	for (guint i = 0; i < message_ids->len && !*digest; i++)
+		if (!is_our_digest (store, config, g_ptr_array_index (message_ids, i), digest, error))
+			return FALSE;
 	/* approve and reject answer an approval request, from its
 	 * approvers, never a digest. */
-	if (commands == NULL || commands->commands->len == 0 || message->from_address == NULL ||
-	    mail_commands_any_decision (commands))
+	if (!*digest || commands == NULL || commands->commands->len == 0 ||
+	    message->from_address == NULL || mail_commands_any_decision (commands))
 		return TRUE;
 	for (guint i = 0; i < commands->commands->len; i++) {
 		const MailCommand *c = g_ptr_array_index (commands->commands, i);
@@ -107,10 +110,7 @@ commands_digest_obeyed (Store *store, const Config *config, const Message *messa
 		if (c->statement == NULL)
 			return TRUE;
 	}
-	for (guint i = 0; i < message_ids->len && !digest; i++)
-		if (!is_our_digest (store, config, g_ptr_array_index (message_ids, i), &digest, error))
-			return FALSE;
-	for (guint i = 0; i < commands->commands->len && digest && !*obeyed; i++) {
+	for (guint i = 0; i < commands->commands->len && !*obeyed; i++) {
 		const MailCommand *c = g_ptr_array_index (commands->commands, i);
 
 		if (!commands_allowed (store, config, c->statement, message->from_address, vouched,

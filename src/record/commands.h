@@ -19,14 +19,15 @@ gboolean commands_obeyed (Store *store, const Config *config, const char *thread
                           const Message *message, const GPtrArray *message_ids,
                           const Statement *statement, gboolean *obeyed, GError **error);
 
-/* Sets *obeyed: whether @message is a reply to one of our digests (one of
- * @message_ids is a digest's) whose @commands each name a statement
- * ("LS-2026-0007 taken"), from someone who may command at least one of
+/* Sets *digest: whether @message is a reply to one of our digests (one of
+ * @message_ids is a digest's); and *obeyed: whether, moreover, its
+ * @commands each name a statement ("LS-2026-0007 taken"), none is a
+ * decision (approve, reject), and its sender may command at least one of
  * them (thread_reply_refused() of that statement). Each command's own
  * statement is checked again when it is done. */
 gboolean commands_digest_obeyed (Store *store, const Config *config, const Message *message,
                                  const GPtrArray *message_ids, const MailCommands *commands,
-                                 gboolean *obeyed, GError **error);
+                                 gboolean *digest, gboolean *obeyed, GError **error);
 
 /* Whether @message's sender may command @statement_id (which exists):
  * thread_reply_refused() of it. FALSE with @error set only when it could
