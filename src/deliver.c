@@ -681,10 +681,23 @@ journal (Delivery *d, GError **error)
 	return journal_arrival (d->txn.store, &a, error);
 }
 
+/* The spool's files of one delivery (the raw message, its attachments,
+ * its documents' text, the mail it queued) are linked into place without
+ * a sync each, and made durable together by spool_defer_sync(): one
+ * syncfs() where it reports errors, else each file and each directory
+ * once. That comes before the journal's line that names them and the
+ * COMMIT, as SPEC §2 requires. @own_sync is FALSE inside a batch
+ * (reinject), whose end does it. */
 static gboolean
-deliver (Store *store, const Config *config, Message *message, const char *received,
-         const char *now, const char *replay_id, const DeliverSubmit *cli, DeliverResult *result,
-         GError **error)
+sync_spool (gboolean own_sync, GError **error)
+{
+	return !own_sync || spool_defer_sync (error);
+}
+
+static gboolean
+deliver_deferred (Store *store, const Config *config, Message *message, const char *received,
+                  const char *now, const char *replay_id, const DeliverSubmit *cli,
+                  gboolean own_sync, DeliverResult *result, GError **error)
 {
 	g_auto (Delivery) d = { config, message, received, now, result, TXN_INIT };
 
@@ -708,6 +721,7 @@ deliver (Store *store, const Config *config, Message *message, const char *recei
 		return TRUE;
 	}
 	if (place (&d, error) && place_digest_commands (&d, error) && record (&d, error) &&
+	    sync_spool (own_sync, error) &&
 	    journal (&d, error)) {
 		gboolean committed;
 
@@ -726,6 +740,23 @@ fail:
 	txn_rollback (&d.txn);
 	deliver_result_clear (result);
 	return FALSE;
+}
+
+static gboolean
+deliver (Store *store, const Config *config, Message *message, const char *received,
+         const char *now, const char *replay_id, const DeliverSubmit *cli, DeliverResult *result,
+         GError **error)
+{
+	gboolean own_sync = !spool_deferring ();
+	gboolean ok;
+
+	if (own_sync)
+		spool_defer_begin ();
+	ok = deliver_deferred (store, config, message, received, now, replay_id, cli, own_sync,
+	                       result, error);
+	if (own_sync)
+		spool_defer_end ();
+	return ok;
 }
 
 gboolean

@@ -257,6 +257,13 @@ make_bucket (const char *kind_dir, const char *bucket, GError **error)
 		/* spool_prepare() was not called: make the whole path. */
 		if (!make_dir (bucket, error))
 			return FALSE;
+		if (deferred_dirs != NULL) {
+			g_autofree char *spool = g_path_get_dirname (kind_dir);
+
+			g_hash_table_add (deferred_dirs, g_strdup (kind_dir));
+			g_hash_table_add (deferred_dirs, g_steal_pointer (&spool));
+			return TRUE;
+		}
 		return fsync_path (kind_dir, TRUE, error);
 	}
 	{

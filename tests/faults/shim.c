@@ -6,7 +6,7 @@
  *
  *   LIAISON_FAULT_OPS    comma-separated calls to fail: write (write,
  *                        writev, pwrite, pwrite64), fsync (fsync,
- *                        fdatasync), open (open, open64, openat,
+ *                        fdatasync, syncfs), open (open, open64, openat,
  *                        openat64, creat, fopen, fopen64 of any kind),
  *                        openw (the same, but only opens that ask to
  *                        write or create). Unset: the shim does nothing.
@@ -299,6 +299,20 @@ fdatasync (int fd)
 	if (real == NULL)
 		real = next ("fdatasync");
 	if (should_fail_fd (OP_FSYNC, fd, "fdatasync"))
+		FAIL (-1);
+	return real (fd);
+}
+
+/* The descriptor of a syncfs() is a directory: it matches by its path
+ * only (with LIAISON_FAULT_PATH). */
+int
+syncfs (int fd)
+{
+	static int (*real) (int);
+
+	if (real == NULL)
+		real = next ("syncfs");
+	if (fault_path != NULL && should_fail_fd (OP_FSYNC, fd, "syncfs"))
 		FAIL (-1);
 	return real (fd);
 }
