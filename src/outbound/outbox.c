@@ -455,9 +455,9 @@ send_group (Store *store, const Config *config, Transport *transport, GPtrArray 
 	return TRUE;
 }
 
-gboolean
-outbox_send (Store *store, const Config *config, Transport *transport, GArray *ids,
-             const OutboxOptions *options, OutboxStats *stats, GError **error)
+static gboolean
+send_all (Store *store, const Config *config, Transport *transport, GArray *ids,
+          const OutboxOptions *options, OutboxStats *stats, GError **error)
 {
 	g_autofree char *stale_before = NULL;
 	/* A transport that makes several messages durable together gets them
@@ -504,6 +504,24 @@ outbox_send (Store *store, const Config *config, Transport *transport, GArray *i
 		i += n;
 	}
 	return TRUE;
+}
+
+/* The claims and the records of the outcomes are lazy commits: a crash
+ * that loses one leaves a row queued or claimed, which is handed over
+ * again (after the lease), never lost; while running, the claim's
+ * transaction keeps two processes from handing over the same row
+ * whether or not it reached the disk. What makes a message the
+ * transport's is the transport's own sync. */
+gboolean
+outbox_send (Store *store, const Config *config, Transport *transport, GArray *ids,
+             const OutboxOptions *options, OutboxStats *stats, GError **error)
+{
+	gboolean ok;
+
+	store_set_lazy (store, TRUE);
+	ok = send_all (store, config, transport, ids, options, stats, error);
+	store_set_lazy (store, FALSE);
+	return ok;
 }
 
 gboolean

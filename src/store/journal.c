@@ -103,11 +103,11 @@ after_torn_line (int fd, const char *path, GError **error)
 	return last == '\n' || util_write_all (fd, "\n", 1, path, error);
 }
 
-/* Appends @text to the journal @path (created if missing) and makes it
- * durable. A line that was only partly written (a full disk) is what
+/* Appends @text to the journal @path (created if missing) and, with
+ * @sync, makes it durable (without, the next line that is synced does). A line that was only partly written (a full disk) is what
  * journal_read() skips as torn. */
 static gboolean
-append (const char *path, const char *text, gsize len, GError **error)
+append (const char *path, const char *text, gsize len, gboolean sync, GError **error)
 {
 	gboolean created = !g_file_test (path, G_FILE_TEST_EXISTS);
 	int fd = open (path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
@@ -122,7 +122,7 @@ append (const char *path, const char *text, gsize len, GError **error)
 		close (fd);
 		return FALSE;
 	}
-	if (fdatasync (fd) < 0) {
+	if (sync && fdatasync (fd) < 0) {
 		g_autofree char *what = g_strdup_printf ("cannot fsync %s", path);
 		errsv = errno;
 		close (fd);
@@ -146,7 +146,7 @@ append_record (Store *store, const char *const *fields, guint n, GError **error)
 		return TRUE;
 	line = g_string_new (NULL);
 	journal_format (line, fields, n);
-	if (!append (store->journal, line->str, line->len, error)) {
+	if (!append (store->journal, line->str, line->len, !store->lazy, error)) {
 		g_prefix_error (error, "cannot write the journal: ");
 		return FALSE;
 	}

@@ -19,6 +19,8 @@ struct Store {
 	                          * and friends use a savepoint */
 	char *journal;           /* SPOOL/journal once journal_attach()ed, or
 	                          * NULL: nothing is journaled */
+	gboolean lazy;           /* store_set_lazy(): commits and journal
+	                          * lines without a sync */
 };
 
 /* ---------------------------------------------------------------------- */

@@ -33,6 +33,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Store, store_close)
 /* The schema version this program writes. */
 int store_schema_version (void);
 
+/* Lazy commits, for what a crash may lose without losing a message (the
+ * records of a hand-over: the rows stay claimed and are handed over again
+ * after the lease, at least once): COMMIT does not wait for the disk, nor
+ * do the journal's lines. The next synchronous commit or journal line
+ * makes them durable with it. Off by default. */
+void store_set_lazy (Store *store, gboolean lazy);
+
 gboolean store_begin (Store *store, GError **error);   /* BEGIN IMMEDIATE */
 gboolean store_commit (Store *store, GError **error);
 void store_rollback (Store *store);                    /* never fails */
