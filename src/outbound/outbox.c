@@ -69,6 +69,32 @@ outbox_write (const char *spool, GMimeMessage *mime, char **sha256, gint64 *size
 	return spool_writer_close (&writer, what, sha256, size, error);
 }
 
+/* The SHA-256s of the outgoing files this process wrote and linked into
+ * the spool itself (not found there already): their hash was taken from
+ * the bytes as they were written, so the hand-over does not read them
+ * again to check it (file_changed()). A file queued by another process,
+ * or an earlier run, is still checked. */
+static GHashTable *written_here;
+
+static void
+remember_written (const char *sha256)
+{
+	if (written_here == NULL)
+		written_here = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	g_hash_table_add (written_here, g_ascii_strdown (sha256, -1));
+}
+
+static gboolean
+was_written_here (const char *sha256)
+{
+	g_autofree char *key = NULL;
+
+	if (written_here == NULL)
+		return FALSE;
+	key = g_ascii_strdown (sha256, -1);
+	return g_hash_table_contains (written_here, key);
+}
+
 /* The item of @queue that carries the plan's @message, or NULL. */
 static const OutboxItem *
 item_of (const OutboxQueue *queue, RouteMessage message)
@@ -93,9 +119,13 @@ outbox_queue (Txn *txn, OutboxQueue *queue, GError **error)
 		item->row = 0;
 		if (item->mime == NULL)
 			continue;
+		guint created = txn->created != NULL ? txn->created->len : 0;
+
 		tmp = outbox_write (txn->spool, item->mime, &sha256, &size, error);
 		if (tmp == NULL || !txn_add_temp (txn, "out", tmp, sha256, error))
 			return FALSE;
+		if (txn->created != NULL && txn->created->len > created)
+			remember_written (sha256);
 		out.statement_id = queue->statement_id;
 		out.message_row = queue->message_row;
 		out.kind = item->kind;
@@ -308,7 +338,7 @@ hand_over (const Config *config, Transport *transport, Handover *h, gboolean gro
 		/* Every route was refused or bounced already. */
 		h->outcome = STORE_OUTBOX_FAILED;
 		h->text = g_strdup ("no recipient left");
-	} else if (file_changed (path, h->entry->sha256)) {
+	} else if (!was_written_here (h->entry->sha256) && file_changed (path, h->entry->sha256)) {
 		h->outcome = STORE_OUTBOX_FAILED;
 		h->text = g_strdup_printf ("not sent: the file %s changed since it was queued "
 		                           "(its SHA-256 is not the one recorded)", path);
