@@ -56,8 +56,12 @@
 #     under its Message-ID instead, and listed with its SHA-256 and size;
 #   - outbox.claimed_pid (the pid of the process that handed a message
 #     over, left in the row once sent; src/outbound/outbox.c): set to 0 when not
-#     NULL in a copy of the database before it is dumped.
-# Nothing else: the outgoing mail is dated by LIAISON_NOW, its MIME
+#     NULL in a copy of the database before it is dumped;
+#   - the journal's token (drawn at random when the journal is made; the
+#     journal's first line and its table): the journal is hashed without
+#     its first line, the table's token set to 'random' in the copy.
+# The spool's secret, which keys our Message-IDs, is planted (the tests'
+# fixed one) before the first command. Nothing else: the outgoing mail is dated by LIAISON_NOW, its MIME
 # boundaries are hashes (src/stages/compose.c boundary_for()), the claim token
 # (g_uuid_string_random) is NULL again once a message is sent, the
 # reinject progress line is drawn only on a terminal, and the delivery's
@@ -210,6 +214,11 @@ write_config () {
 	    -e "s|^maildir *=.*|maildir = $2/outbox|" \
 	    -e "s|^id-prefix *=.*|id-prefix = $3|" \
 	    "$repo/samples/liaison.conf" > "$1"
+	# The spool's secret keys our Message-IDs and VERP tokens: fixed, as
+	# in the tests, so that both sides compose the same bytes.
+	mkdir -p "$2/spool"
+	[ -f "$2/spool/secret" ] ||
+		(umask 077; printf '%s' 'liaison test secret 0123456789ab' > "$2/spool/secret")
 }
 
 # The clock: set_clock ISO-TIME; tick moves it one minute.
@@ -298,7 +307,13 @@ maildir () {
 store () {
 	maildir "$1/outbox" "$2/outbox"
 	if [ -d "$1/spool" ]; then
-		(cd "$1/spool" && find . -type f -exec sha256sum {} +) | LC_ALL=C sort -k 2 > "$2/spool.list"
+		# The journal's first line names a token drawn at random when
+		# the journal is made (so does its table in the database): the
+		# rest of the journal is compared.
+		(cd "$1/spool" && find . -type f ! -name journal -exec sha256sum {} +
+		 [ ! -f journal ] || printf '%s  ./journal (without its first line)\n' \
+			"$(sed 1d journal | sha256sum | cut -d' ' -f1)") |
+			LC_ALL=C sort -k 2 > "$2/spool.list"
 	fi
 	if [ -f "$1/liaison.db" ]; then
 		rm -f "$work/dump.db"
@@ -307,6 +322,10 @@ store () {
 		if [ "$(sqlite3 -batch -noheader "$work/dump.db" \
 			"SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'claimed_pid'")" = 1 ]; then
 			sqlite3 -batch "$work/dump.db" "UPDATE outbox SET claimed_pid = 0 WHERE claimed_pid IS NOT NULL"
+		fi
+		if [ "$(sqlite3 -batch -noheader "$work/dump.db" \
+			"SELECT count(*) FROM sqlite_master WHERE name = 'journal' AND type = 'table'")" = 1 ]; then
+			sqlite3 -batch "$work/dump.db" "UPDATE journal SET token = 'random'"
 		fi
 		sqlite3 -batch "$work/dump.db" .dump > "$2/db.dump"
 		sqlite3 -batch -noheader "$1/liaison.db" 'PRAGMA user_version' > "$2/db.user_version"
