@@ -141,15 +141,43 @@ static gboolean
 append_record (Store *store, const char *const *fields, guint n, GError **error)
 {
 	g_autoptr (GString) line = NULL;
+	/* In a batch, the lines wait for store_batch_commit(), which syncs
+	 * them once before its COMMIT. */
+	gboolean sync = !store->lazy && !store->batch;
 
 	if (store->journal == NULL)
 		return TRUE;
 	line = g_string_new (NULL);
 	journal_format (line, fields, n);
-	if (!append (store->journal, line->str, line->len, !store->lazy, error)) {
+	if (!append (store->journal, line->str, line->len, sync, error)) {
 		g_prefix_error (error, "cannot write the journal: ");
 		return FALSE;
 	}
+	/* A synced line makes the lines before it durable too. */
+	store->journal_unsynced = !sync;
+	return TRUE;
+}
+
+gboolean
+journal_sync_pending (Store *store, GError **error)
+{
+	int fd;
+
+	if (store->journal == NULL || !store->journal_unsynced)
+		return TRUE;
+	fd = open (store->journal, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fdatasync (fd) < 0) {
+		int errsv = errno;
+		g_autofree char *what = g_strdup_printf ("cannot fsync %s", store->journal);
+
+		if (fd >= 0)
+			close (fd);
+		liaison_set_errno (error, errsv, what);
+		g_prefix_error (error, "cannot write the journal: ");
+		return FALSE;
+	}
+	close (fd);
+	store->journal_unsynced = FALSE;
 	return TRUE;
 }
 

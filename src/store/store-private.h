@@ -21,7 +21,13 @@ struct Store {
 	                          * NULL: nothing is journaled */
 	gboolean lazy;           /* store_set_lazy(): commits and journal
 	                          * lines without a sync */
+	gboolean journal_unsynced; /* a journal line was appended without
+	                            * a sync since the last one */
 };
+
+/* Makes the journal's lines appended without a sync (in a batch, or
+ * lazily) durable: one fdatasync when there are any (journal.c). */
+gboolean journal_sync_pending (Store *store, GError **error);
 
 /* ---------------------------------------------------------------------- */
 /* Queries (store.c) */

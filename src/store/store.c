@@ -529,7 +529,9 @@ store_batch_commit (Store *store, GError **error)
 		             "%s: the batch's transaction was rolled back", store->path);
 		return FALSE;
 	}
-	return store_commit (store, error);
+	/* The batch's journal lines, written without a sync each, are made
+	 * durable before the COMMIT, as one line is before its own. */
+	return journal_sync_pending (store, error) && store_commit (store, error);
 }
 
 gboolean
