@@ -503,14 +503,17 @@ build (const Config *config, const char *scratch, GPtrArray *records, Tally *tal
 	 * the database it writes is renamed into place only then. */
 	if (!store_batch_begin (store, error))
 		return FALSE;
-	if (!replay (&rp, records, error)) {
+	/* The spool files it names (found there, or composed again) are
+	 * made durable once, before the COMMIT, not by each replayed
+	 * delivery: one syncfs() where it reports errors. */
+	spool_defer_begin ();
+	if (!replay (&rp, records, error) || !journal_adopt (store, config->spool, error) ||
+	    !spool_defer_sync (error)) {
+		spool_defer_end ();
 		store_batch_rollback (store);
 		return FALSE;
 	}
-	if (!journal_adopt (store, config->spool, error)) {
-		store_batch_rollback (store);
-		return FALSE;
-	}
+	spool_defer_end ();
 	if (!store_batch_commit (store, error))
 		return FALSE;
 	*tally = rp.tally;
