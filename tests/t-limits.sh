@@ -72,7 +72,7 @@ esac
 # ---- A retry and a reinject reuse the outcome ----
 # The record is altered: a second reading would say CPU or time limit,
 # the record now says memory limit, and so must the events.
-printf 'limit: memory limit\n' > "$record"
+printf 'limit: memory limit\n\n.end\n' > "$record"
 with_document pdf-bomb-again "$T/bomb.pdf" $PDF > "$T/pdf-bomb-again.eml"
 deliver "$T/pdf-bomb-again.eml"
 check "PDF bomb again: exits 0" 0 "$rc"

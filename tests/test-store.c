@@ -1564,6 +1564,11 @@ test_doctext (void **state)
 	assert_true (g_file_set_contents (damaged, "what is this", -1, NULL));
 	assert_int_equal (doctext_lookup (spool, sha_empty, &text, &limit, &error), 0);
 	assert_null (error);
+	/* Cut short by a crash before its delivery's sync: none recorded. */
+	assert_true (g_file_set_contents (damaged, "text\nTitle: LS on thi", -1, NULL));
+	assert_int_equal (doctext_lookup (spool, sha_empty, &text, &limit, &error), 0);
+	assert_null (text);
+	assert_null (error);
 }
 
 static void

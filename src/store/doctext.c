@@ -15,6 +15,9 @@
 #include "store/spool.h"
 
 #define KIND "text"
+/* The last line of a whole record: a file cut short by a crash (it is
+ * made durable only with the delivery that commits) is read as none. */
+#define END "\n.end\n"
 
 int
 doctext_lookup (const char *spool, const char *sha256, char **text, char **limit, GError **error)
@@ -32,6 +35,9 @@ doctext_lookup (const char *spool, const char *sha256, char **text, char **limit
 		liaison_set_errno (error, EIO, local->message);
 		return -1;
 	}
+	if (!g_str_has_suffix (contents, END))
+		return 0;
+	contents[strlen (contents) - strlen (END)] = '\0';
 	nl = strchr (contents, '\n');
 	if (nl == NULL)
 		return 0;
@@ -62,7 +68,8 @@ doctext_save (const char *spool, const char *sha256, const char *text, const cha
 	}
 	ok = util_write_all (fd, head, strlen (head), "cannot record a document's text", error)
 		&& (text == NULL || util_write_all (fd, text, strlen (text),
-		                                    "cannot record a document's text", error));
+		                                    "cannot record a document's text", error))
+		&& util_write_all (fd, END, strlen (END), "cannot record a document's text", error);
 	if (close (fd) < 0 && ok) {
 		liaison_set_errno (error, errno, "cannot record a document's text");
 		ok = FALSE;
