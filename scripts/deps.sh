@@ -4,7 +4,7 @@
 set -e
 PACKAGES="build-essential autoconf automake libtool pkg-config
  libglib2.0-dev libgmime-3.0-dev libjson-glib-dev libetpan-dev libsqlite3-dev nettle-dev
- libpoppler-glib-dev libgsf-1-dev libxml2-dev libcmocka-dev
+ libpoppler-glib-dev libgsf-1-dev libxml2-dev libical-dev libcmocka-dev
  sqlite3 jq mandoc
  libxml2-utils chromium
  postfix procmail dovecot-core dovecot-sieve netcat-openbsd
