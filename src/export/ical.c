@@ -5,12 +5,116 @@
  * has no place for is dropped before (text_value()). */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <string.h>
 
 #include <libical/ical.h>
 
 #include "base/error.h"
 #include "export/export.h"
+
+/* ---- Opening libical when a calendar is first written ----
+ *
+ * Linked, libical and what it needs (ICU's i18n library, Berkeley DB)
+ * cost every run of the program some 2 ms to load, for the one command
+ * that writes a calendar. So it is opened with dlopen() like the document
+ * libraries (src/input/document.c), and called through pointers; the
+ * header is the build's, the soname the one it linked against. */
+
+#define ICAL_FUNCTIONS(F) \
+	F (icalcomponent_new) \
+	F (icalcomponent_add_property) \
+	F (icalcomponent_add_component) \
+	F (icalcomponent_as_ical_string_r) \
+	F (icalcomponent_free) \
+	F (icalmemory_free_buffer) \
+	F (icalproperty_new_uid) \
+	F (icalproperty_new_dtstamp) \
+	F (icalproperty_new_dtstart) \
+	F (icalproperty_new_dtend) \
+	F (icalproperty_new_summary) \
+	F (icalproperty_new_description) \
+	F (icalproperty_new_url) \
+	F (icalproperty_new_transp) \
+	F (icalproperty_new_version) \
+	F (icalproperty_new_prodid) \
+	F (icalproperty_new_calscale) \
+	F (icalproperty_new_method) \
+	F (icalproperty_new_x) \
+	F (icalproperty_set_x_name) \
+	F (icaltime_from_string) \
+	F (icaltime_null_date) \
+	F (icalerror_strerror) \
+	F (icalerrno_return)
+
+#define DECLARE_POINTER(name) __typeof__ (name) *f_##name;
+static struct {
+	gsize once;
+	const char *failure;     /* why it cannot be used, or NULL */
+	ICAL_FUNCTIONS (DECLARE_POINTER)
+} ical;
+
+static void
+ical_open (void)
+{
+	/* Opened for the life of the process: never closed. */
+	void *handle = dlopen (ICAL_SONAME, RTLD_LAZY | RTLD_LOCAL);
+
+	if (handle == NULL) {
+		ical.failure = g_strdup (dlerror ());
+		return;
+	}
+#define RESOLVE(name) \
+	*(void **) &ical.f_##name = dlsym (handle, #name); \
+	if (ical.f_##name == NULL) { \
+		ical.failure = "libical has no " #name; \
+		return; \
+	}
+	ICAL_FUNCTIONS (RESOLVE)
+#undef RESOLVE
+}
+
+/* Opens libical once per process; FALSE with @error when it cannot be. */
+static gboolean
+ical_load (GError **error)
+{
+	if (g_once_init_enter (&ical.once)) {
+		ical_open ();
+		g_once_init_leave (&ical.once, 1);
+	}
+	if (ical.failure != NULL) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+		             "deadlines.ics: cannot load libical: %s", ical.failure);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* From here on the calls go through the pointers. */
+#define icalcomponent_new (*ical.f_icalcomponent_new)
+#define icalcomponent_add_property (*ical.f_icalcomponent_add_property)
+#define icalcomponent_add_component (*ical.f_icalcomponent_add_component)
+#define icalcomponent_as_ical_string_r (*ical.f_icalcomponent_as_ical_string_r)
+#define icalcomponent_free (*ical.f_icalcomponent_free)
+#define icalmemory_free_buffer (*ical.f_icalmemory_free_buffer)
+#define icalproperty_new_uid (*ical.f_icalproperty_new_uid)
+#define icalproperty_new_dtstamp (*ical.f_icalproperty_new_dtstamp)
+#define icalproperty_new_dtstart (*ical.f_icalproperty_new_dtstart)
+#define icalproperty_new_dtend (*ical.f_icalproperty_new_dtend)
+#define icalproperty_new_summary (*ical.f_icalproperty_new_summary)
+#define icalproperty_new_description (*ical.f_icalproperty_new_description)
+#define icalproperty_new_url (*ical.f_icalproperty_new_url)
+#define icalproperty_new_transp (*ical.f_icalproperty_new_transp)
+#define icalproperty_new_version (*ical.f_icalproperty_new_version)
+#define icalproperty_new_prodid (*ical.f_icalproperty_new_prodid)
+#define icalproperty_new_calscale (*ical.f_icalproperty_new_calscale)
+#define icalproperty_new_method (*ical.f_icalproperty_new_method)
+#define icalproperty_new_x (*ical.f_icalproperty_new_x)
+#define icalproperty_set_x_name (*ical.f_icalproperty_set_x_name)
+#define icaltime_from_string (*ical.f_icaltime_from_string)
+#define icaltime_null_date (*ical.f_icaltime_null_date)
+#define icalerror_strerror (*ical.f_icalerror_strerror)
+#define icalerrno_return (*ical.f_icalerrno_return)
 
 /* @text for a TEXT value: valid UTF-8, a line break (CR LF, CR or LF) as
  * LF, which libical writes as "\n", and the controls TEXT has no place
@@ -180,11 +284,15 @@ export_ical (const ExportContext *context, GPtrArray *statements, ExportWriter *
 	g_autofree char *name = g_strdup_printf ("Liaison deadlines: %s",
 	                                         context->config != NULL && context->config->name != NULL
 	                                         ? context->config->name : "liaison");
-	struct icaltimetype stamp = icaltime_from_string (stamp_text);
-	icalcomponent *calendar = icalcomponent_new (ICAL_VCALENDAR_COMPONENT);
+	struct icaltimetype stamp;
+	icalcomponent *calendar;
 	char *text;
 	gboolean ok;
 
+	if (!ical_load (error))
+		return FALSE;
+	stamp = icaltime_from_string (stamp_text);
+	calendar = icalcomponent_new (ICAL_VCALENDAR_COMPONENT);
 	icalcomponent_add_property (calendar, icalproperty_new_version ("2.0"));
 	icalcomponent_add_property (calendar, icalproperty_new_prodid ("-//liaison//liaison " PACKAGE_VERSION "//EN"));
 	icalcomponent_add_property (calendar, icalproperty_new_calscale ("GREGORIAN"));
