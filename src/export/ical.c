@@ -51,7 +51,7 @@
 static struct {
 	gsize once;
 	const char *failure;     /* why it cannot be used, or NULL */
-	ICAL_FUNCTIONS (DECLARE_POINTER)
+	ICAL_FUNCTIONS (DECLARE_POINTER);  /* the ; for pmccabe */
 } ical;
 
 static void
