@@ -1,7 +1,8 @@
 /* html-text.c: the text of an HTML body, well enough to find the labels of
- * a statement in it (see html-text.h). libxml2's HTML parser makes the
- * tree (it knows the entities, the implied end tags and the broken markup
- * of real mail); the walk below turns the tree into lines. */
+ * a statement in it (see html-text.h). libxml2's HTML parser reads the
+ * markup (it knows the entities, the implied end tags and the broken
+ * markup of real mail) and calls us for each element and run of text: SAX,
+ * not its tree, which would drop a prefix and make Outlook's <o:p> a <p>. */
 #include "config.h"
 
 #include <string.h>
@@ -19,7 +20,7 @@ typedef struct {
 	GString *out;
 	int pre;
 	int skip;
-} TextWalk;
+} HtmlReader;
 
 /* Removes the spaces that end the text. */
 static void
@@ -67,12 +68,12 @@ line_break (GString *out)
 static void
 characters (void *data, const xmlChar *text, int len)
 {
-	TextWalk *walk = data;
-	GString *out = walk->out;
+	HtmlReader *reader = data;
+	GString *out = reader->out;
 
-	if (walk->skip > 0)
+	if (reader->skip > 0)
 		return;
-	if (walk->pre > 0) {
+	if (reader->pre > 0) {
 		g_string_append_len (out, (const char *) text, len);
 		return;
 	}
@@ -91,16 +92,16 @@ characters (void *data, const xmlChar *text, int len)
 static void
 start_element (void *data, const xmlChar *name, const xmlChar **attributes)
 {
-	TextWalk *walk = data;
+	HtmlReader *reader = data;
 
 	if (name_in (name, no_text, G_N_ELEMENTS (no_text)))
-		walk->skip++;
-	if (walk->skip > 0)
+		reader->skip++;
+	if (reader->skip > 0)
 		return;
 	if (name_in (name, starts_line, G_N_ELEMENTS (starts_line)))
-		line_break (walk->out);
+		line_break (reader->out);
 	if (strcmp ((const char *) name, "pre") == 0)
-		walk->pre++;
+		reader->pre++;
 }
 
 /* The line break an element's end makes; a table cell ends with a TAB,
@@ -110,22 +111,22 @@ start_element (void *data, const xmlChar *name, const xmlChar **attributes)
 static void
 end_element (void *data, const xmlChar *name)
 {
-	TextWalk *walk = data;
+	HtmlReader *reader = data;
 
 	if (name_in (name, no_text, G_N_ELEMENTS (no_text))) {
-		if (walk->skip > 0)
-			walk->skip--;
+		if (reader->skip > 0)
+			reader->skip--;
 		return;
 	}
-	if (walk->skip > 0)
+	if (reader->skip > 0)
 		return;
 	if (name_in (name, ends_line, G_N_ELEMENTS (ends_line)))
-		line_break (walk->out);
-	if (strcmp ((const char *) name, "pre") == 0 && walk->pre > 0)
-		walk->pre--;
+		line_break (reader->out);
+	if (strcmp ((const char *) name, "pre") == 0 && reader->pre > 0)
+		reader->pre--;
 	if (strcmp ((const char *) name, "td") == 0 || strcmp ((const char *) name, "th") == 0) {
-		trim_spaces (walk->out);
-		g_string_append_c (walk->out, '\t');
+		trim_spaces (reader->out);
+		g_string_append_c (reader->out, '\t');
 	}
 }
 
@@ -139,7 +140,7 @@ init_parser (gpointer data)
 /* Runs libxml2's HTML parser over @len bytes of UTF-8 at @html with our
  * callbacks: no tree is built. */
 static void
-parse (TextWalk *walk, const char *html, int len)
+parse (HtmlReader *reader, const char *html, int len)
 {
 	htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt (html, len);
 
@@ -154,7 +155,7 @@ parse (TextWalk *walk, const char *html, int len)
 	ctxt->sax->ignorableWhitespace = characters;
 	ctxt->sax->cdataBlock = characters;
 	ctxt->sax->initialized = 1;
-	ctxt->userData = walk;
+	ctxt->userData = reader;
 	htmlCtxtUseOptions (ctxt, HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING
 	                    | HTML_PARSE_IGNORE_ENC);
 	xmlSwitchEncoding (ctxt, XML_CHAR_ENCODING_UTF8);
@@ -170,7 +171,7 @@ html_text_from_markup (const char *html)
 	static GOnce once = G_ONCE_INIT;
 	g_autofree char *valid = NULL;
 	g_autofree char *plain = NULL;
-	TextWalk walk = { NULL, 0, 0 };
+	HtmlReader reader = { NULL, 0, 0 };
 
 	if (html == NULL || *html == '\0')
 		return g_strdup ("");
@@ -180,8 +181,8 @@ html_text_from_markup (const char *html)
 	if (!g_utf8_validate (html, -1, NULL))
 		html = valid = g_utf8_make_valid (html, -1);
 	g_once (&once, init_parser, NULL);
-	walk.out = g_string_new (NULL);
-	parse (&walk, html, (int) MIN (strlen (html), (gsize) G_MAXINT));
-	plain = g_string_free (walk.out, FALSE);
+	reader.out = g_string_new (NULL);
+	parse (&reader, html, (int) MIN (strlen (html), (gsize) G_MAXINT));
+	plain = g_string_free (reader.out, FALSE);
 	return statement_clean_text (plain);
 }
