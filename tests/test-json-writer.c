@@ -120,10 +120,13 @@ static gint64
 gen_size (Gen *g)
 {
 	static const gint64 edges[] = { 0, -1, 1, G_MAXINT64, G_MININT64, G_MAXINT32, 4294967296 };
+	guint64 high, low;
 
 	if (pick (g, 3) == 0)
 		return edges[pick (g, G_N_ELEMENTS (edges))];
-	return ((gint64) g_rand_int (g->rand) << 32 | g_rand_int (g->rand)) >> pick (g, 64);
+	high = g_rand_int (g->rand);
+	low = g_rand_int (g->rand);
+	return (gint64) (((high << 32) | low) >> pick (g, 64));
 }
 
 static void
