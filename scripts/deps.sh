@@ -10,7 +10,8 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
  libxml2-utils chromium
  postfix procmail dovecot-core dovecot-sieve netcat-openbsd
  groff zip
- clang libclang-rt-14-dev valgrind time hyperfine notmuch"
+ clang libclang-rt-14-dev valgrind time hyperfine notmuch
+ debhelper lintian dpkg-dev fakeroot"
 # libxml2 and libical3 are named beside their -dev packages because the
 # program needs them at run time: libical3 (like poppler's and libgsf's,
 # which their -dev packages bring) is opened with dlopen(), so nothing
@@ -19,6 +20,8 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
 # reliability checks: make fuzz, the valgrind pass of scripts/test.sh, and
 # the peak memory that tests/t-hostile.sh measures; hyperfine and notmuch
 # (its reference figure) for make bench.
+# debhelper, lintian, dpkg-dev and fakeroot build and check the Debian
+# package (debian/, tests/deb-test.sh).
 # groff (gropdf, tbl) and zip make the PDF and DOCX fixtures
 # (tests/make-fixtures.sh); the test suite only reads what they made.
 # The mail software is for the integration tests (tests/t-postfix.sh,

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds liaison twice and runs the whole test suite on each build: once
-# warning-free with -Werror (plus make distcheck), once with
+# warning-free with -Werror (plus make distcheck, and the Debian package
+# built from its tarball, installed and purged: tests/deb-test.sh), once with
 # AddressSanitizer and UndefinedBehaviorSanitizer. Then valgrind memcheck
 # over the unit tests and the fuzz replays, and each libFuzzer harness for
 # a minute (make fuzz).
@@ -40,6 +41,22 @@ if [ "$status" = 0 ]; then
 		TESTS="$dist_tests" >/dev/null || status=1
 	[ "$status" = 0 ] && echo "make distcheck: OK" || echo "make distcheck: FAILED"
 	phase "make distcheck"
+fi
+# The Debian package, once per run: built from the tarball that distcheck
+# left (else one of make dist), checked by lintian, installed with dpkg -i,
+# used, then removed and purged (tests/deb-test.sh).
+if [ -f build-werror/Makefile ]; then
+	ls build-werror/liaison-*.tar.gz > /dev/null 2>&1 || make -s -C build-werror dist > /dev/null 2>&1 || true
+	deb_status=0
+	sh tests/deb-test.sh "$(ls build-werror/liaison-*.tar.gz 2>/dev/null | head -1)" \
+		> build-werror/deb-test.log 2>&1 || deb_status=$?
+	case $deb_status in
+	0) echo "PASS deb-test" >> build-werror/results.txt; echo "Debian package: OK" ;;
+	77) echo "SKIP deb-test" >> build-werror/results.txt; grep '^# skipped' build-werror/deb-test.log || true ;;
+	*) echo "FAIL deb-test" >> build-werror/results.txt
+	   echo "build-werror: FAILED tests/deb-test.sh"; grep -v '^ok ' build-werror/deb-test.log | tail -40 ;;
+	esac
+	phase "Debian package"
 fi
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -41,6 +41,9 @@ LiaisonStatus cmd_edit (const GlobalOptions *options, int argc, char **argv);
 LiaisonStatus cmd_purge (const GlobalOptions *options, int argc, char **argv);
 LiaisonStatus cmd_attachment (const GlobalOptions *options, int argc, char **argv);
 LiaisonStatus cmd_digest (const GlobalOptions *options, int argc, char **argv);
+LiaisonStatus cmd_submit (const GlobalOptions *options, int argc, char **argv);
+LiaisonStatus cmd_approve (const GlobalOptions *options, int argc, char **argv);
+LiaisonStatus cmd_reject (const GlobalOptions *options, int argc, char **argv);
 /* `remind --authorized` (src/cmd/digest.c): @today already checked. */
 LiaisonStatus cmd_remind_authorized (const GlobalOptions *options, const char *today,
                                      gboolean dry_run);

@@ -20,13 +20,16 @@
 #include "record/outgoing.h"
 #include "record/reroute.h"
 #include "record/commands.h"
+#include "record/submit.h"
 #include "record/threading.h"
+#include "base/error.h"
 #include "base/guard.h"
 #include "stages/authorize.h"
 #include "stages/direction.h"
 #include "stages/extract.h"
 #include "stages/links.h"
 #include "stages/resolve.h"
+#include "stages/submit.h"
 #include "stages/thread.h"
 #include "store/journal.h"
 #include "store/spool.h"
@@ -41,6 +44,7 @@ deliver_result_clear (DeliverResult *result)
 	g_clear_pointer (&result->routes, g_ptr_array_unref);
 	result->bounced_routes = 0;
 	result->copy = FALSE;
+	result->by_id = FALSE;
 	g_clear_pointer (&result->commands, mail_commands_free);
 	g_clear_pointer (&result->commander, g_free);
 	g_clear_pointer (&result->command_message_id, g_free);
@@ -70,6 +74,12 @@ typedef struct {
 	GPtrArray *notes;        /* char*: documents a limit stopped */
 	char *hold_text;         /* a hold reason built here */
 	MailCommands *commands;  /* the command lines of its text body */
+	gboolean submit;         /* a submission of the IETF's own statement
+	                          * (statements+submit@, or `submit`) */
+	const DeliverSubmit *cli;/* `submit` from the shell, or NULL */
+	gboolean refused;        /* a submission held, and answered, as a message */
+	gboolean approved;       /* a submission that needs no approval */
+	const char *label_ignored;/* why its "Approved: yes" was not taken */
 } Delivery;
 
 static void
@@ -155,7 +165,11 @@ body_commands (const Message *message, const Config *config)
 static void
 understand (Delivery *d)
 {
-	if (!d->message->oversized)
+	d->submit = d->cli != NULL ||
+		submit_is_addressed (d->config, d->message->recipient, d->message->extension);
+	if (d->submit && !d->message->oversized)
+		d->statement = submit_read (d->message);
+	else if (!d->message->oversized)
 		d->statement = extract_statement (d->message, d->config);
 	if (d->statement != NULL) {
 		resolve_statement (d->statement, d->config, d->message);
@@ -163,8 +177,102 @@ understand (Delivery *d)
 		links_find (d->statement, d->message);
 	}
 	d->keys = thread_keys_new (d->message, d->statement, d->config->id_prefix);
-	if (d->keys->message_ids->len > 0)
+	if (d->keys->message_ids->len > 0 && !d->submit)
 		d->commands = body_commands (d->message, d->config);
+}
+
+static void
+count_part (GMimePart *part, gpointer user_data)
+{
+	(void) part;
+	(*(guint *) user_data)++;
+}
+
+/* The text of @message's own body, or NULL. Newly allocated. */
+static char *
+body_text (const Message *message)
+{
+	g_autoptr (GPtrArray) texts = message_texts (message);
+
+	for (guint i = 0; i < texts->len; i++) {
+		const MessageText *t = g_ptr_array_index (texts, i);
+
+		if (t->kind == MESSAGE_TEXT_BODY && t->depth == 0)
+			return g_strdup (t->text);
+	}
+	return NULL;
+}
+
+/* What a submission may do once it is whole and its sender may submit:
+ * skip the approval when an authenticated approver says "Approved: yes"
+ * (or `submit --approved`); go nowhere the peer plan cannot reach. NULL,
+ * or why it cannot be recorded. */
+static const char *
+submission_approval (Delivery *d)
+{
+	const Config *config = d->config;
+	const Statement *statement = d->statement;
+	g_autofree char *body = NULL;
+	g_autoptr (RoutePlan) plan = NULL;
+
+	if (submit_approvers (config, statement)->len == 0)
+		return "nobody approves the statements of its group ([approvers], or the group's ads)";
+	if (d->cli != NULL) {
+		d->approved = d->cli->approved;
+	} else if (submit_approved_label (body = body_text (d->message))) {
+		if (config->authserv_id == NULL)
+			d->label_ignored = "\"Approved: yes\" needs authserv-id: approval by reply";
+		else if (!submit_is_approver (config, statement, d->message->from_address) ||
+		         !authorize_from_vouched (config, d->message))
+			d->label_ignored = "\"Approved: yes\" from someone who is not an authenticated "
+			                   "approver: approval by reply";
+		else
+			d->approved = TRUE;
+	}
+	plan = submit_peer_plan (statement, config);
+	if (plan->routes->len == 0)
+		return "its organization has no send-to and no managers";
+	if (plan->dropped->len > 0)
+		return "it would go to more than max-recipients addresses";
+	return NULL;
+}
+
+/* A submission (SPEC §13): a statement of one of our groups to a known
+ * peer, whole, from someone who may submit it, becomes an outgoing
+ * statement; anything else is held as a message, and its sender told
+ * why. Pure: its thread is not looked for. */
+static gboolean
+place_submission (Delivery *d)
+{
+	Statement *statement = d->statement;
+	guint parts = 0;
+	g_autoptr (GPtrArray) problems = NULL;
+	const char *refused = NULL;
+
+	message_foreach_attachment (d->message, count_part, &parts);
+	problems = submit_problems (statement, d->config, parts > 0);
+	if (problems->len == 0 && d->cli == NULL)
+		refused = submit_refused (d->config, statement, d->message->from_address,
+		                          authorize_from_vouched (d->config, d->message));
+	if (problems->len == 0 && refused == NULL)
+		refused = submission_approval (d);
+	if (problems->len > 0 || refused != NULL) {
+		GString *why = g_string_new ("submission refused: ");
+
+		g_string_append (why, refused != NULL ? refused : "");
+		for (guint i = 0; i < problems->len; i++)
+			g_string_append_printf (why, "%s%s", i > 0 || refused != NULL ? "; " : "",
+			                        (const char *) g_ptr_array_index (problems, i));
+		d->result->kind = CLASS_OTHER;
+		d->hold = d->hold_text = g_string_free (why, FALSE);
+		d->refused = TRUE;
+		return TRUE;
+	}
+	d->result->kind = CLASS_STATEMENT;
+	statement->direction = DIRECTION_OUTGOING;
+	g_clear_pointer (&statement->hold_reason, g_free);
+	d->hold = NULL;
+	return TRUE;
 }
 
 /* Which thread it belongs to is read under the lock, so that a parent
@@ -177,6 +285,10 @@ place (Delivery *d, GError **error)
 	Statement *statement = d->statement;
 	DeliverResult *result = d->result;
 
+	/* A submission reusing a recorded Message-ID is a conflict like
+	 * any other message's: held for a person (below). */
+	if (d->submit && d->seen != STORE_SEEN_CONFLICT)
+		return place_submission (d);
 	if (!threading_find (store, d->keys, &d->thread_id, &d->via, error))
 		return FALSE;
 	if (statement != NULL && !threading_find_responds_to (store, d->keys, &d->responds_to, error))
@@ -325,8 +437,12 @@ record_commands (Delivery *d, GError **error)
 	if (!d->in_thread || d->result->kind != CLASS_REPLY || d->via != THREAD_VIA_MESSAGE_ID ||
 	    d->commands == NULL || d->commands->commands->len == 0 || d->message->message_id == NULL)
 		return TRUE;
-	if (!commands_obeyed (d->txn.store, d->config, d->thread_id, d->message, d->keys->message_ids,
-	                      d->statement, &obeyed, error))
+	/* An approver's decision is obeyed from its approvers alone. */
+	if (mail_commands_any_decision (d->commands)
+	    ? !commands_approval_obeyed (d->txn.store, d->config, d->thread_id, d->message,
+	                                 d->keys->message_ids, d->commands, &obeyed, error)
+	    : !commands_obeyed (d->txn.store, d->config, d->thread_id, d->message,
+	                        d->keys->message_ids, d->statement, &obeyed, error))
 		return FALSE;
 	if (obeyed) {
 		result->commands = g_steal_pointer (&d->commands);
@@ -334,6 +450,41 @@ record_commands (Delivery *d, GError **error)
 		result->command_message_id = g_strdup (d->message->message_id);
 		result->command_subject = g_strdup (d->message->subject);
 	}
+	return TRUE;
+}
+
+/* A reply to one of our digests is about no one statement: the ids it
+ * quotes are not its thread. When its lines each name a statement
+ * ("LS-2026-0007 taken") and its sender may command one of them, it is a
+ * command message, not held, whose commands go to the caller (who checks
+ * each statement's commander again); otherwise it is held for triage. */
+static gboolean
+place_digest_commands (Delivery *d, GError **error)
+{
+	DeliverResult *result = d->result;
+	gboolean digest, obeyed;
+
+	if ((result->kind != CLASS_OTHER && result->kind != CLASS_REPLY) || result->conflict ||
+	    d->message->message_id == NULL || d->message->oversized || d->keys->message_ids->len == 0)
+		return TRUE;
+	if (!commands_digest_obeyed (d->txn.store, d->config, d->message, d->keys->message_ids,
+	                             d->commands, &digest, &obeyed, error))
+		return FALSE;
+	if (!digest)
+		return TRUE;
+	result->kind = CLASS_OTHER;
+	d->in_thread = FALSE;
+	g_clear_pointer (&d->thread_id, g_free);
+	if (!obeyed) {
+		d->hold = "a reply to a digest, without commands to obey";
+		return TRUE;
+	}
+	d->hold = NULL;
+	result->by_id = TRUE;
+	result->commands = g_steal_pointer (&d->commands);
+	result->commander = g_strdup (d->message->from_address);
+	result->command_message_id = g_strdup (d->message->message_id);
+	result->command_subject = g_strdup (d->message->subject);
 	return TRUE;
 }
 
@@ -348,7 +499,7 @@ record_thread (Delivery *d, GError **error)
 
 	if (!record_commands (d, error))
 		return FALSE;
-	if (result->commands != NULL && result->commands->only) {
+	if (result->commands != NULL && result->commands->only && !result->by_id) {
 		if (!commands_join (&d->txn, d->thread_id, d->message_row, error))
 			return FALSE;
 		result->statement_id = g_strdup (d->thread_id);
@@ -407,6 +558,79 @@ record_held (Delivery *d, GError **error)
 	                    d->now, d->replay_id, &result->outbox, &result->statement_id, error);
 }
 
+/* Who submitted it: the shell user (`submit --by`), or its From. */
+static const char *
+submitter (const Delivery *d)
+{
+	if (d->cli != NULL && d->cli->by != NULL)
+		return d->cli->by;
+	return d->message->from != NULL ? d->message->from : "(unknown sender)";
+}
+
+/* A submission that passed: an outgoing statement, pending approval (its
+ * request queued to the approvers) or approved already (sent). */
+static gboolean
+record_submission (Delivery *d, GError **error)
+{
+	Statement *statement = d->statement;
+	DeliverResult *result = d->result;
+	Store *store = d->txn.store;
+	g_autofree char *detail = NULL, *approved = NULL;
+
+	if (!attachments_record (&d->txn, d->message, statement, error))
+		return FALSE;
+	statement->state = d->approved ? STATE_OPEN : STATE_PENDING_APPROVAL;
+	g_free (statement->received);
+	statement->received = g_strdup (d->received);
+	g_free (statement->message_id);
+	statement->message_id = g_strdup (d->message->message_id);
+	g_free (statement->id);
+	statement->id = g_strdup (d->replay_id);
+	if (!store_add_statement (store, statement, d->message_row, d->config->id_prefix, error))
+		return FALSE;
+	result->statement_id = g_strdup (statement->id);
+	result->created = TRUE;
+	detail = g_strdup_printf ("outgoing statement submitted by %s%s", submitter (d),
+	                          d->cli != NULL ? " (liaison submit)" : " (by mail)");
+	if (!store_add_event (store, statement->id, d->received, "submitted", detail, error) ||
+	    (d->label_ignored != NULL &&
+	     !store_add_event (store, statement->id, d->received, "approval-needed", d->label_ignored,
+	                       error)))
+		return FALSE;
+	if (!d->approved)
+		return submit_queue_request (&d->txn, d->config, statement, submitter (d),
+		                             d->message->message_id, d->now, &result->outbox, error);
+	approved = g_strdup_printf ("approved by %s (%s)", submitter (d),
+	                            d->cli != NULL ? "submit --approved" : "Approved: yes");
+	return store_add_event (store, statement->id, d->received, "approved", approved, error) &&
+	       submit_queue_send (&d->txn, d->config, statement, d->message_row,
+	                          d->message->raw_sha256, d->now, &result->outbox, error);
+}
+
+/* A refused submission, held as a message: its sender hears why, once,
+ * within the auto-reply limit. */
+static gboolean
+record_refusal (Delivery *d, GError **error)
+{
+	const Message *m = d->message;
+	const char *handle = d->result->statement_id;
+	g_autofree char *subject = NULL, *text = NULL;
+
+	if (handle == NULL || d->cli != NULL)
+		return TRUE;
+	subject = g_strdup_printf ("Re: %s", m->subject != NULL ? m->subject : "your submission");
+	text = g_strdup_printf ("Your message to %s was not recorded as an outgoing liaison "
+	                        "statement:\n\n    %s\n\nIt is kept as %s for the liaison "
+	                        "coordinators. A submission is a message from a chair or AD of\n"
+	                        "the group, or a liaison manager, with the statement in the "
+	                        "Datatracker label layout\n(Title:, From Group:, To Group:, "
+	                        "Purpose:, Deadline:, Body:) and its documents attached.\n",
+	                        d->config->address, d->hold, handle);
+	return submit_queue_notice (&d->txn, d->config, handle, m->from, "refusal",
+	                            m->raw_sha256, m->message_id, subject, text, TRUE, d->now,
+	                            &d->result->outbox, NULL, error);
+}
+
 /* Everything the message causes, written inside the transaction. */
 static gboolean
 record (Delivery *d, GError **error)
@@ -415,9 +639,15 @@ record (Delivery *d, GError **error)
 
 	if (!record_message (d, error) || !record_held (d, error))
 		return FALSE;
-	if (result->kind == CLASS_STATEMENT && !result->conflict &&
-	    !(d->same_as != NULL ? record_copy (d, error) : record_statement (d, error)))
+	if (d->refused && !result->conflict && !record_refusal (d, error))
 		return FALSE;
+	if (d->submit && !d->refused && result->kind == CLASS_STATEMENT && !result->conflict) {
+		if (!record_submission (d, error))
+			return FALSE;
+	} else if (result->kind == CLASS_STATEMENT && !result->conflict &&
+	           !(d->same_as != NULL ? record_copy (d, error) : record_statement (d, error))) {
+		return FALSE;
+	}
 	if (result->kind == CLASS_BOUNCE && !result->conflict &&
 	    !bounces_record (&d->txn, d->config, d->message, d->message_row, d->received,
 	                     &result->outbox, &result->bounced_routes, error))
@@ -440,16 +670,26 @@ journal (Delivery *d, GError **error)
 		d->result->created ? d->result->statement_id : NULL,
 	};
 
+	/* `submit` from the shell is an action: its message is ours, and
+	 * the journal says who submitted it, with what (cmd/rebuild.c). */
+	if (d->cli != NULL) {
+		const char *args[] = { m->raw_sha256, d->cli->approved ? "approved" : "", NULL };
+
+		return journal_action (d->txn.store, "submit", d->result->statement_id, args,
+		                       d->cli->by, d->received, error);
+	}
 	return journal_arrival (d->txn.store, &a, error);
 }
 
 static gboolean
 deliver (Store *store, const Config *config, Message *message, const char *received,
-         const char *now, const char *replay_id, DeliverResult *result, GError **error)
+         const char *now, const char *replay_id, const DeliverSubmit *cli, DeliverResult *result,
+         GError **error)
 {
 	g_auto (Delivery) d = { config, message, received, now, result, TXN_INIT };
 
 	d.replay_id = replay_id;
+	d.cli = cli;
 	/* The documents' text, read in limited children (or recorded by an
 	 * earlier try) before the pure steps read it. */
 	d.notes = g_ptr_array_new_with_free_func (g_free);
@@ -467,7 +707,8 @@ deliver (Store *store, const Config *config, Message *message, const char *recei
 		result->duplicate = TRUE;
 		return TRUE;
 	}
-	if (place (&d, error) && record (&d, error) && journal (&d, error)) {
+	if (place (&d, error) && place_digest_commands (&d, error) && record (&d, error) &&
+	    journal (&d, error)) {
 		gboolean committed;
 
 		/* Once committed, the message is recorded: a time limit or a
@@ -491,14 +732,14 @@ gboolean
 deliver_message_at (Store *store, const Config *config, Message *message, const char *received,
                     const char *now, DeliverResult *result, GError **error)
 {
-	return deliver (store, config, message, received, now, NULL, result, error);
+	return deliver (store, config, message, received, now, NULL, NULL, result, error);
 }
 
 gboolean
 deliver_replay (Store *store, const Config *config, Message *message, const char *received,
                 const char *now, const char *id, DeliverResult *result, GError **error)
 {
-	return deliver (store, config, message, received, now, id, result, error);
+	return deliver (store, config, message, received, now, id, NULL, result, error);
 }
 
 gboolean
@@ -684,4 +925,107 @@ deliver_purge (Store *store, const Config *config, const char *key, const char *
 			spool_remove (config->spool, "text", parts[1]);
 	}
 	return TRUE;
+}
+
+gboolean
+deliver_submit (Store *store, const Config *config, Message *message, const DeliverSubmit *cli,
+                const char *now, const char *replay_id, DeliverResult *result, GError **error)
+{
+	g_return_val_if_fail (cli != NULL, FALSE);
+
+	return deliver (store, config, message, now, now, replay_id, cli, result, error);
+}
+
+/* The statement @key, which must be waiting for approval, read inside
+ * @txn. */
+static Statement *
+pending_statement (Txn *txn, const char *key, GError **error)
+{
+	g_autoptr (Statement) statement = store_get_statement (txn->store, key, error);
+
+	if (statement == NULL)
+		return NULL;
+	if (statement->state != STATE_PENDING_APPROVAL) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+		             "%s is %s, not waiting for approval", statement->id,
+		             state_to_string (statement->state));
+		return NULL;
+	}
+	return g_steal_pointer (&statement);
+}
+
+gboolean
+deliver_approve (Store *store, const Config *config, const char *key, const char *by,
+                 const char *now, DeliverResult *result, GError **error)
+{
+	g_auto (Txn) txn = TXN_INIT;
+	g_autoptr (Statement) statement = NULL;
+	g_autofree char *raw = NULL, *detail = NULL;
+	gint64 row = 0;
+
+	if (!txn_begin (&txn, store, config->spool, error))
+		return FALSE;
+	statement = pending_statement (&txn, key, error);
+	if (statement == NULL)
+		goto fail;
+	statement->state = STATE_OPEN;
+	detail = g_strdup_printf ("approved by %s", by != NULL ? by : "unknown");
+	if (store_statement_message (store, statement->id, &row, &raw, error) &&
+	    store_set_state (store, statement->id, "open", -1, now, "approved", detail, error) &&
+	    submit_queue_send (&txn, config, statement, row, raw, now, &result->outbox, error) &&
+	    journal_action (store, "approve", statement->id, NULL, by, now, error) &&
+	    txn_commit (&txn, error)) {
+		result->statement_id = g_strdup (statement->id);
+		return TRUE;
+	}
+fail:
+	txn_rollback (&txn);
+	deliver_result_clear (result);
+	return FALSE;
+}
+
+/* The submitter of @statement, to tell of its rejection: the From of its
+ * message. */
+static const char *
+statement_submitter (const Statement *statement)
+{
+	return thread_original_from (statement);
+}
+
+gboolean
+deliver_reject (Store *store, const Config *config, const char *key, const char *reason,
+                const char *by, const char *now, DeliverResult *result, GError **error)
+{
+	g_auto (Txn) txn = TXN_INIT;
+	g_autoptr (Statement) statement = NULL;
+	g_autofree char *detail = NULL, *subject = NULL, *text = NULL;
+	const char *args[] = { reason, NULL };
+
+	g_return_val_if_fail (reason != NULL, FALSE);
+
+	if (!txn_begin (&txn, store, config->spool, error))
+		return FALSE;
+	statement = pending_statement (&txn, key, error);
+	if (statement == NULL)
+		goto fail;
+	detail = g_strdup_printf ("rejected by %s: %s", by != NULL ? by : "unknown", reason);
+	subject = g_strdup_printf ("[%s] Rejected: %s", statement->id,
+	                           statement->title != NULL ? statement->title : "");
+	text = g_strdup_printf ("The outgoing statement %s (%s) was not approved, and will not be "
+	                        "sent.\n\nRejected by %s:\n\n    %s\n", statement->id,
+	                        statement->title != NULL ? statement->title : "",
+	                        by != NULL ? by : "unknown", reason);
+	if (store_set_state (store, statement->id, "dismissed", -1, now, "rejected", detail, error) &&
+	    submit_queue_notice (&txn, config, statement->id, statement_submitter (statement),
+	                         "rejection", statement->id, statement->message_id, subject, text,
+	                         FALSE, now, &result->outbox, NULL, error) &&
+	    journal_action (store, "reject", statement->id, args, by, now, error) &&
+	    txn_commit (&txn, error)) {
+		result->statement_id = g_strdup (statement->id);
+		return TRUE;
+	}
+fail:
+	txn_rollback (&txn);
+	deliver_result_clear (result);
+	return FALSE;
 }

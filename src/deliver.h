@@ -35,6 +35,9 @@ typedef struct {
 	                          * person and it names our Message-ID of
 	                          * statement_id; NULL when none. The caller does
 	                          * them after the commit (deliver does not). */
+	gboolean by_id;          /* commands is a reply to a digest: each
+	                          * command names its statement, and
+	                          * statement_id is NULL */
 	char *commander;         /* the addr-spec that sent them */
 	char *command_message_id;/* the command message's Message-ID */
 	char *command_subject;
@@ -118,5 +121,39 @@ gboolean deliver_edit (Store *store, const Config *config, const char *key, cons
  * that no other row names. */
 gboolean deliver_purge (Store *store, const Config *config, const char *key, const char *reason,
                         const char *by, const char *now, DeliverResult *result, GError **error);
+
+/* `submit` from the shell (SPEC §13): who submits, and whether the
+ * statement needs no approval (--approved: the manager's equivalent of
+ * an approver's "Approved: yes"). */
+typedef struct {
+	const char *by;          /* who submits it: the event and the journal */
+	gboolean approved;
+} DeliverSubmit;
+
+/* `submit`: @message, spooled and parsed (a statement in the Datatracker
+ * label layout, built by cmd/submit.c), recorded as an outgoing statement
+ * as a mail submission to statements+submit@ would be, except that its
+ * sender is not checked (the shell user is trusted) and it is journaled
+ * as the action "submit" (its raw SHA-256, "approved" or "", by), not as
+ * an arrival. Pending approval (the request queued to its approvers), or
+ * with @cli->approved open and sent to its peer. A submission that is not
+ * whole is held as a message, as by mail: the caller checks it first
+ * (submit_problems()). @replay_id: `rebuild`'s id, else NULL. */
+gboolean deliver_submit (Store *store, const Config *config, Message *message,
+                         const DeliverSubmit *cli, const char *now, const char *replay_id,
+                         DeliverResult *result, GError **error);
+
+/* `approve`: the outgoing statement @key, waiting for approval, becomes
+ * open (the event "approved" naming @by) and is queued to its peer
+ * (submit_queue_send()), in one transaction of its own, journaled.
+ * LIAISON_ERROR_FAILED when it is not waiting for approval. */
+gboolean deliver_approve (Store *store, const Config *config, const char *key, const char *by,
+                          const char *now, DeliverResult *result, GError **error);
+
+/* `reject`: the outgoing statement @key, waiting for approval, is
+ * dismissed (the event "rejected" naming @by and @reason) and its
+ * submitter told why, in one transaction of its own, journaled. */
+gboolean deliver_reject (Store *store, const Config *config, const char *key, const char *reason,
+                         const char *by, const char *now, DeliverResult *result, GError **error);
 
 #endif

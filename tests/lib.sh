@@ -5,7 +5,7 @@ set -u
 : "${LIAISON:?LIAISON must name the binary (make check sets it)}"
 : "${top_srcdir:?}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/liaison-test.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
 failures=0
 checks=0
 CONF="$T/liaison.conf"

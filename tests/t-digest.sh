@@ -162,4 +162,22 @@ sed -n '/^digest 2027-W14 triage/,/^digest:/p' "$T/dry" |
 	sed -n '/^Outgoing mail failed or waiting more than a day (/,/^$/p' | sed '1d;/^$/d' > "$T/stuck"
 check "triage's digest names the stuck forward" 1 "$(grep -c "^  $stuck_id forward <.*> queued since 2027-04-05T09:00:00Z" "$T/stuck")"
 
+# The journal holds what was sent: a rebuild records the digests and
+# reminders of each period as sent, so that none goes out again.
+write_config
+digests=$(sql 'SELECT count(*) FROM digests')
+$LIAISON -c "$CONF" rebuild --force > "$T/rebuild.out" 2> "$T/rebuild.err"
+check "rebuild after digests exits 0" 0 "$?"
+check "it replays every record" "" "$(cat "$T/rebuild.err")"
+check "the digests are recorded again" "$digests" "$(sql 'SELECT count(*) FROM digests')"
+n=$(outbox_count)
+LIAISON_NOW=2026-12-20T08:00:00Z $D --today 2026-12-20 > "$T/again" 2>&1
+check "a digest of a week already sent, after the rebuild, exits 0" 0 "$?"
+check "and says so" 1 "$(grep -c '^digest 2026-W51 triage: already sent' "$T/again")"
+LIAISON_NOW=2027-01-04T08:00:00Z $R --today 2027-01-04 > /dev/null 2>&1
+check "nothing is sent again" "$n" "$(outbox_count)"
+$R --json > /dev/null 2> "$T/err"
+check "remind --authorized --json is a usage error" 2 "$?"
+check "in one line" 1 "$(wc -l < "$T/err")"
+
 finish

@@ -3,7 +3,8 @@
 # the build tree's Makefile: the program, both man pages, the sample
 # configuration in $(sysconfdir)/liaison/ (never over an existing one) and
 # the cron and systemd examples, with this build's paths and no placeholder
-# left; uninstall removes it all but a configuration that was changed.
+# left, and with systemdunitdir=DIR the units in DIR; uninstall removes it
+# all but a configuration that was changed.
 . "$top_srcdir/tests/lib.sh"
 : "${top_builddir:?}"
 if ! command -v make >/dev/null 2>&1 || [ ! -f "$top_builddir/Makefile" ]; then
@@ -66,6 +67,21 @@ done < "$T/commandlines"
 check "the cron lines run as the account liaison" "liaison liaison liaison liaison" \
 	"$(grep -v '^#' "$D$examplesdir/liaison.cron" | awk 'NF { print $6 }' | tr '\n' ' ' | sed 's/ $//')"
 check "the services run as the account liaison" 4 "$(grep -c '^User=liaison$' "$D$examplesdir"/*.service | awk -F: '{ n += $2 } END { print n }')"
+
+check "each service runs only when check accepts the configuration" 4 \
+	"$(grep -c "^ExecCondition=$bindir/liaison -c $confdir/liaison.conf check\$" "$D$examplesdir"/*.service | awk -F: '{ n += $2 } END { print n }')"
+
+# systemdunitdir=DIR (the Debian package's rules) installs the units there
+# too, and make uninstall removes them.
+mk install DESTDIR="$T/dest3" systemdunitdir=/lib/systemd/system > "$T/install.out" 2>&1
+check "make install systemdunitdir=... exits 0" 0 "$?"
+check "the four services and four timers are in the unit directory" \
+	"$(cd "$D$examplesdir" && ls liaison-*.service liaison-*.timer | tr '\n' ' ')" \
+	"$(cd "$T/dest3/lib/systemd/system" && ls | tr '\n' ' ')"
+check "they are the examples" "" \
+	"$(for f in "$T/dest3/lib/systemd/system"/*; do cmp "$f" "$T/dest3$examplesdir/${f##*/}"; done 2>&1)"
+mk uninstall DESTDIR="$T/dest3" systemdunitdir=/lib/systemd/system > "$T/uninstall.out" 2>&1
+check "make uninstall systemdunitdir=... removes every file" "" "$(cd "$T/dest3" && find . -type f)"
 
 # A changed configuration survives make install and make uninstall.
 echo "# changed here" >> "$conf"

@@ -41,6 +41,17 @@ static const struct {
 	{ "route without a group", "route\n", "route!", TRUE, 1 },
 	{ "taken takes no argument", "taken LS-2026-0001\n", "taken!", TRUE, 1 },
 	{ "note without text", "note\n", "note!", TRUE, 1 },
+	{ "a digest's line names its statement", "LS-2026-0007 taken\nls-2026-12 deadline 2027-01-20\n",
+	  "LS-2026-0007 taken|LS-2026-12 deadline:2027-01-20", TRUE, 0 },
+	{ "an id alone is no command", "LS-2026-0007\ntaken\n", "", FALSE, 0 },
+	{ "an id of another form is no command", "LS-26-0007 taken\n", "", FALSE, 0 },
+	{ "an id with a malformed command", "LS-2026-0007 route nosuchgroup\n", "LS-2026-0007 route!",
+	  TRUE, 1 },
+	{ "approve, then a quote", "approve\n\n> LS-2026-0001 for approval\n", "approve", TRUE, 0 },
+	{ "reject keeps its reason", "Reject not the right peer\n", "reject:not the right peer",
+	  TRUE, 0 },
+	{ "reject without a reason", "reject\n", "reject!", TRUE, 1 },
+	{ "approve takes no argument", "approve it\n", "approve!", TRUE, 1 },
 	{ "empty", "", "", FALSE, 0 },
 };
 
@@ -54,6 +65,8 @@ describe (const MailCommands *commands)
 
 		if (i > 0)
 			g_string_append_c (out, '|');
+		if (c->statement != NULL)
+			g_string_append_printf (out, "%s ", c->statement);
 		g_string_append (out, mail_command_verb (c->kind));
 		if (c->error != NULL)
 			g_string_append_c (out, '!');

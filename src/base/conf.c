@@ -43,14 +43,14 @@ static const int default_reminder_days[] = { 14, 7, 4, 3, 2, 1, 0 };
 static const char *const liaison_keys[] = {
 	"address", "name", "database", "spool", "triage", "archive", "id-prefix",
 	"acknowledge", "time-limit", "max-message-size", "authserv-id", "trusted-relays",
-	"max-recipients", "auto-reply-limit", "held-notice-limit", NULL
+	"max-recipients", "auto-reply-limit", "held-notice-limit", "reply-to", NULL
 };
 static const char *const delivery_keys[] = {
 	"method", "sendmail", "smtp-host", "smtp-port", "maildir", NULL
 };
 static const char *const reminders_keys[] = { "days", "overdue-days", NULL };
 static const char *const org_keys[] = {
-	"aliases", "domains", "managers", "authorized", "senders", NULL
+	"aliases", "domains", "managers", "authorized", "senders", "send-to", NULL
 };
 static const char *const group_keys[] = { "name", "aliases", "list", "chairs", "ads", NULL };
 static const char *const publish_keys[] = { "html", "atom", "ical", NULL };
@@ -251,6 +251,8 @@ org_free (Org *org)
 	g_ptr_array_unref (org->domains);
 	g_ptr_array_unref (org->managers);
 	g_ptr_array_unref (org->authorized);
+	if (org->send_to != NULL)
+		g_ptr_array_unref (org->send_to);
 	g_free (org);
 }
 
@@ -296,6 +298,9 @@ config_free (Config *config)
 		g_ptr_array_unref (config->orgs);
 	if (config->groups != NULL)
 		g_ptr_array_unref (config->groups);
+	if (config->approvers != NULL)
+		g_ptr_array_unref (config->approvers);
+	g_free (config->reply_to);
 	if (config->problems != NULL)
 		g_ptr_array_unref (config->problems);
 	g_free (config);
@@ -619,6 +624,7 @@ load_org (Loader *l, const char *section, const char *name)
 		g_ptr_array_add (org->domains, g_steal_pointer (&lower));
 	}
 	org->managers = get_mailboxes (l, section, "managers");
+	org->send_to = get_mailboxes (l, section, "send-to");
 	org->authorized = g_ptr_array_new_with_free_func (g_free);
 	authorized = get_mailboxes (l, section, "authorized");
 	for (guint i = 0; i < authorized->len; i++) {
@@ -747,6 +753,8 @@ load_sections (Loader *l)
 			l->config->publish_html = get_path (l, section, "html");
 			l->config->publish_atom = get_path (l, section, "atom");
 			l->config->publish_ical = get_path (l, section, "ical");
+		} else if (strcmp (section, "approvers") == 0) {
+			/* conf-outgoing.c reads it, after the groups. */
 		} else if ((name = section_name (section, "org")) != NULL && *name != '\0') {
 			check_keys (l, section, org_keys);
 			load_org (l, section, name);
@@ -971,6 +979,7 @@ config_load (const char *path, GError **error)
 	load_delivery (&l);
 	load_reminders (&l);
 	load_sections (&l);
+	config_load_outgoing (config, kf);
 	check_names (&l);
 	if (!check_required (config, path, error) || !check_directories (config, path, error))
 		return NULL;

@@ -23,6 +23,9 @@ typedef struct {
 	GPtrArray *managers;     /* Address* */
 	GPtrArray *authorized;   /* char* addr-specs, lower case; empty: anyone */
 	gboolean senders_any;    /* senders = any: the domain rule is off */
+	GPtrArray *send_to;      /* Address*: send-to = ..., where the IETF's
+	                          * statements to it go; empty: its managers
+	                          * (config_send_to()) */
 } Org;
 
 /* [group NAME] */
@@ -34,6 +37,13 @@ typedef struct {
 	GPtrArray *chairs;       /* Address* */
 	GPtrArray *ads;          /* Address* */
 } Group;
+
+/* One key of [approvers]: "iab", "ietf", "iesg", or a group whose
+ * approvers it names instead of its ADs. */
+typedef struct {
+	char *key;               /* as written */
+	GPtrArray *mailboxes;    /* Address* */
+} ConfigApprovers;
 
 typedef struct {
 	char *path;              /* the file it was read from */
@@ -56,6 +66,8 @@ typedef struct {
 	guint auto_reply_limit;  /* acknowledgements and confirmations to one
 	                          * address outside the directory per day;
 	                          * default 10 */
+	char *reply_to;          /* reply-to = ...: the Reply-To of the IETF's
+	                          * statements we send; default address */
 	guint held_notice_limit; /* held notices to triage about one sender's
 	                          * messages per day; the rest go into
 	                          * remind's daily summary; default 10 */
@@ -79,6 +91,8 @@ typedef struct {
 
 	GPtrArray *orgs;         /* Org* in file order */
 	GPtrArray *groups;       /* Group* in file order */
+	GPtrArray *approvers;    /* ConfigApprovers* of [approvers], in file
+	                          * order (conf-outgoing.c) */
 
 	/* Problems found while reading that do not stop the program, one
 	 * sentence each ("group ccamp: no list address"). check prints them. */
@@ -120,6 +134,23 @@ const Org *config_find_org_by_domain (const Config *config, const char *domain);
 const Group *config_find_group (const Config *config, const char *name);
 /* Finds the group whose list address is @address (case-insensitive). */
 const Group *config_find_group_by_list (const Config *config, const char *address);
+
+/* conf-outgoing.c: [liaison] reply-to and [approvers]
+ * (SPEC §13), read from @kf into @config (problems into
+ * config->problems). Called by config_load(). */
+void config_load_outgoing (Config *config, GKeyFile *kf);
+void config_approvers_free (ConfigApprovers *approvers);
+
+/* Who approves an outgoing statement of the group @group_name
+ * (draft-iab-rfc4053bis §4.1): the [approvers] key naming that group,
+ * else for the IAB the key iab, for the IESG the key iesg (else ietf),
+ * for the IETF the key ietf; else the group's ADs. Address*, borrowed
+ * from @config; never NULL (empty: nobody can approve). */
+const GPtrArray *config_approvers (const Config *config, const char *group_name);
+
+/* Where the IETF's statements to @org go: its send-to, else its
+ * managers. Address*, borrowed. */
+const GPtrArray *config_send_to (const Org *org);
 
 /* Runs every check of `liaison check` beyond those config_load did: database
  * and spool writable (creating nothing), the database and its -wal and -shm

@@ -142,7 +142,7 @@ static const char *const layout_names[] = {
 	NULL, "datatracker", "itu-t", "3gpp", "freeform",
 };
 static const char *const state_names[] = {
-	"held", "open", "replied", "closed", "dismissed",
+	"held", "open", "replied", "closed", "dismissed", "pending-approval",
 };
 static const char *const direction_names[] = {
 	"incoming", "outgoing",

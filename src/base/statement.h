@@ -34,7 +34,9 @@ typedef enum {
 	STATE_OPEN,
 	STATE_REPLIED,
 	STATE_CLOSED,
-	STATE_DISMISSED,         /* a held message set aside */
+	STATE_DISMISSED,         /* a held message set aside; a rejected
+	                          * outgoing statement */
+	STATE_PENDING_APPROVAL,  /* an outgoing statement not yet approved */
 } StatementState;
 
 /* An attachment of the statement's message, as stored. */

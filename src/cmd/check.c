@@ -12,6 +12,7 @@
 #include "cmd/common.h"
 #include "base/conf.h"
 #include "base/error.h"
+#include "base/runas.h"
 #include "store/secret.h"
 #include "store/store.h"
 
@@ -30,6 +31,12 @@ cmd_check (const GlobalOptions *options, int argc, char **argv)
 	config = config_load (path, &error);
 	if (config == NULL) {
 		printf ("%s\n", error->message);
+		return LIAISON_STATUS_ERROR;
+	}
+	/* Run by root, the layout is checked as the user who owns it, the
+	 * one the mail system and the timers run liaison as. */
+	if (!runas_spool_user (config->spool, &error)) {
+		printf ("%s: %s\n", path, error->message);
 		return LIAISON_STATUS_ERROR;
 	}
 	config_check (config, problems);

@@ -11,6 +11,7 @@
 
 #include "cmd/common.h"
 #include "base/error.h"
+#include "base/runas.h"
 #include "outbound/outbox.h"
 #include "outbound/transport.h"
 #include "store/journal.h"
@@ -215,11 +216,18 @@ command_context_clear (CommandContext *context)
 	g_clear_pointer (&context->config, config_free);
 }
 
-gboolean
-command_load_config (CommandContext *context, const GlobalOptions *options, GError **error)
+static gboolean
+load_config (CommandContext *context, const GlobalOptions *options, GError **error)
 {
 	context->config = config_load (config_default_path (options->config_path), error);
 	return context->config != NULL;
+}
+
+gboolean
+command_load_config (CommandContext *context, const GlobalOptions *options, GError **error)
+{
+	return load_config (context, options, error)
+	       && runas_spool_user (context->config->spool, error);
 }
 
 gboolean
@@ -255,8 +263,13 @@ gboolean
 command_open (CommandContext *context, const GlobalOptions *options, CommandAccess access,
               guint busy_timeout_ms, GError **error)
 {
-	return command_load_config (context, options, error)
-	       && command_open_store (context, access, busy_timeout_ms, error);
+	/* A reader run by root stays root: it may write its output where
+	 * root asked (export -o), and SQLite gives any file of the
+	 * write-ahead log it creates to the database's owner. */
+	gboolean loaded = access == COMMAND_WRITE ? command_load_config (context, options, error)
+	                                          : load_config (context, options, error);
+
+	return loaded && command_open_store (context, access, busy_timeout_ms, error);
 }
 
 Statement *

@@ -114,7 +114,10 @@ void command_context_init (CommandContext *context, const char *command);
 void command_context_clear (CommandContext *context);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CommandContext, command_context_clear)
 
-/* Loads the configuration: -c, else $LIAISON_CONFIG, else the default. */
+/* Loads the configuration: -c, else $LIAISON_CONFIG, else the default.
+ * Then, run by root on a spool another user owns, becomes that user
+ * (runas_spool_user()), or fails: the commands that call it write to the
+ * store or the spool. */
 gboolean command_load_config (CommandContext *context, const GlobalOptions *options,
                               GError **error);
 
@@ -130,7 +133,8 @@ gboolean command_open_store (CommandContext *context, CommandAccess access,
  * temporary. */
 gboolean command_load_secret (Config *config, GError **error);
 
-/* command_load_config(), then command_open_store(). */
+/* command_load_config() (without the switch of user for COMMAND_READ),
+ * then command_open_store(). */
 gboolean command_open (CommandContext *context, const GlobalOptions *options,
                        CommandAccess access, guint busy_timeout_ms, GError **error);
 

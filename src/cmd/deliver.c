@@ -18,6 +18,7 @@
 #include "deliver.h"
 #include "base/error.h"
 #include "base/guard.h"
+#include "base/runas.h"
 #include "base/statement.h"
 #include "outbound/outbox.h"
 #include "store/journal.h"
@@ -248,7 +249,7 @@ cmd_deliver (const GlobalOptions *options, int argc, char **argv)
 	}
 
 	config = config_load (config_default_path (options->config_path), &error);
-	if (config == NULL)
+	if (config == NULL || !runas_spool_user (config->spool, &error))
 		return defer (error, NULL);
 	guard_init (config->time_limit);
 	/* After its commit, a stop says the message is recorded, and exits 0. */

@@ -21,6 +21,7 @@
 #include "stages/route.h"
 #include "store/secret.h"
 #include "store/spool.h"
+#include "store/journal.h"
 #include "store/store.h"
 
 /* Nobody waits on a digest: it waits for the write lock. */
@@ -123,6 +124,8 @@ queue_notice (Store *store, const Config *config, Notice *n, const char *now, gb
 			g_ptr_array_add (rcpts, ((Address *) g_ptr_array_index (n->to, i))->address);
 	}
 	if (!store_add_digest (store, n->kind, n->period, n->target, rcpts, item.row, now, error) ||
+	    !journal_digest (store, n->kind, n->period, n->target, rcpts,
+	                     n->empty ? NULL : n->message_id, now, error) ||
 	    !txn_commit (&txn, error))
 		goto fail;
 	n->outbox = item.row;

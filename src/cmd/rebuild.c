@@ -43,6 +43,7 @@ typedef struct {
 	Store *store;
 	const Config *config;
 	GHashTable *last;        /* dedupe key -> the index of its last arrival */
+	GHashTable *digests;     /* Message-IDs of the digests replayed (not queued) */
 	Tally tally;
 } Replay;
 
@@ -193,6 +194,48 @@ replay_purge (Replay *rp, const char *id, const char *reason, const char *by, co
 	return FALSE;
 }
 
+/* `submit` from the shell, again: its message from the spool, the same
+ * id, who submitted it and whether it was approved already. */
+static gboolean
+replay_submit (Replay *rp, const JournalRecord *r, const char *id, const char *by,
+               const char *at, GError **error)
+{
+	const char *raw = journal_field (r, 5);
+	g_autofree char *path = NULL;
+	g_autoptr (Message) message = NULL;
+	DeliverSubmit cli = { by, g_strcmp0 (journal_field (r, 6), "approved") == 0 };
+	DeliverResult result = { 0 };
+	gboolean ok;
+
+	if (raw == NULL) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED, "a submit without its message");
+		return FALSE;
+	}
+	path = spool_path (rp->config->spool, "msg", raw);
+	message = message_open_file (path, rp->config->max_message_size, error);
+	if (message == NULL)
+		return FALSE;
+	ok = deliver_submit (rp->store, rp->config, message, &cli, at, id, &result, error);
+	rp->tally.statements += ok && result.created;
+	deliver_result_clear (&result);
+	return ok;
+}
+
+/* `approve` and `reject`, again. */
+static gboolean
+replay_decision (Replay *rp, const char *kind, const char *id, const char *reason,
+                 const char *by, const char *at, GError **error)
+{
+	DeliverResult result = { 0 };
+	gboolean ok = strcmp (kind, "approve") == 0
+		? deliver_approve (rp->store, rp->config, id, by, at, &result, error)
+		: deliver_reject (rp->store, rp->config, id, reason != NULL ? reason : "", by, at,
+		                  &result, error);
+
+	deliver_result_clear (&result);
+	return ok;
+}
+
 static gboolean
 replay_action (Replay *rp, const JournalRecord *r, GError **error)
 {
@@ -238,6 +281,10 @@ replay_action (Replay *rp, const JournalRecord *r, GError **error)
 
 		return action_change_state (rp->store, kind, id, by, at, NULL, &done, &nothing, error);
 	}
+	if (strcmp (kind, "submit") == 0)
+		return replay_submit (rp, r, id, by, at, error);
+	if (strcmp (kind, "approve") == 0 || strcmp (kind, "reject") == 0)
+		return replay_decision (rp, kind, id, journal_field (r, 5), by, at, error);
 	if (strcmp (kind, "note") == 0)
 		return commands_note (rp->store, rp->config, id, journal_field (r, 5), by, at, error);
 	if (strcmp (kind, "mail-reply") == 0) {
@@ -282,6 +329,8 @@ replay_handover (Replay *rp, const JournalRecord *r, GError **error)
 		return FALSE;
 	}
 	entry = store_find_outbox (rp->store, journal_field (r, 2), error);
+	if (entry == NULL && g_hash_table_contains (rp->digests, journal_field (r, 2)))
+		return TRUE;     /* a digest: recorded as sent by replay_digest() */
 	if (entry == NULL) {
 		if (error != NULL && *error == NULL)
 			g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
@@ -331,6 +380,30 @@ replay_requeue (Replay *rp, const JournalRecord *r, GError **error)
 	return TRUE;
 }
 
+/* A digest or `remind --authorized` mail: recorded as it was, nothing
+ * queued, so that the period's mail is not sent again. */
+static gboolean
+replay_digest (Replay *rp, const JournalRecord *r, GError **error)
+{
+	const char *kind = journal_field (r, 2), *period = journal_field (r, 3);
+	const char *target = journal_field (r, 4), *id = journal_field (r, 5);
+	const char *to = journal_field (r, 6);
+	g_auto (GStrv) parts = g_strsplit (to != NULL ? to : "", "\n", -1);
+	g_autoptr (GPtrArray) recipients = g_ptr_array_new ();
+
+	if (kind == NULL || period == NULL || target == NULL) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED, "a digest without its period");
+		return FALSE;
+	}
+	for (guint i = 0; parts[i] != NULL; i++)
+		if (*parts[i] != '\0')
+			g_ptr_array_add (recipients, parts[i]);
+	if (id != NULL)
+		g_hash_table_add (rp->digests, g_strdup (id));
+	return store_add_digest (rp->store, kind, period, target, recipients, 0,
+	                         journal_field (r, 1), error);
+}
+
 /* One record; FALSE with @error set when it could not be replayed. */
 static gboolean
 replay_one (Replay *rp, const JournalRecord *r, guint index, GError **error)
@@ -349,6 +422,8 @@ replay_one (Replay *rp, const JournalRecord *r, guint index, GError **error)
 	}
 	if (g_strcmp0 (kind, "requeue") == 0)
 		return replay_requeue (rp, r, error);
+	if (g_strcmp0 (kind, "digest") == 0)
+		return replay_digest (rp, r, error);
 	if (g_strcmp0 (kind, "reminder") == 0) {
 		rp->tally.reminders++;
 		return remind_replay (rp->store, rp->config, journal_field (r, 2), journal_field (r, 3),
@@ -416,7 +491,8 @@ build (const Config *config, const char *scratch, GPtrArray *records, Tally *tal
 {
 	g_autoptr (Store) store = NULL;
 	g_autoptr (GHashTable) last = last_arrivals (records);
-	Replay rp = { NULL, config, last, { 0 } };
+	g_autoptr (GHashTable) digests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	Replay rp = { NULL, config, last, digests, { 0 } };
 
 	remove_database (scratch);
 	store = store_open (scratch, COMMAND_BUSY_TIMEOUT_MS, error);

@@ -487,6 +487,8 @@ cmd_remind (const GlobalOptions *options, int argc, char **argv)
 		command_print_verbatim (command, "'%s' is not a date (YYYY-MM-DD)", today);
 		return LIAISON_STATUS_USAGE;
 	}
+	if (authorized && json)
+		return command_usage_error (command, "--json lists reminders; it does not go with --authorized");
 	if (authorized)
 		return cmd_remind_authorized (options, today, dry_run);
 

@@ -315,7 +315,8 @@ index_header (GString *out, const char *title, const ExportContext *context, gui
 static void
 by_state_section (GString *out, const ExportContext *context, GPtrArray *statements, int soon)
 {
-	static const StatementState states[] = { STATE_HELD, STATE_OPEN, STATE_REPLIED, STATE_CLOSED };
+	static const StatementState states[] = { STATE_HELD, STATE_PENDING_APPROVAL, STATE_OPEN,
+	                                         STATE_REPLIED, STATE_CLOSED };
 
 	g_string_append (out, "<section id=\"by-state\">\n<h2>By state</h2>\n");
 	for (gsize k = 0; k < G_N_ELEMENTS (states); k++) {

@@ -7,8 +7,10 @@
 #include "base/error.h"
 #include "outbound/outbox.h"
 #include "record/commands.h"
+#include "record/submit.h"
 #include "stages/authorize.h"
 #include "stages/compose.h"
+#include "stages/submit.h"
 #include "stages/thread.h"
 #include "store/journal.h"
 
@@ -36,6 +38,111 @@ commands_obeyed (Store *store, const Config *config, const char *thread_id,
 		return FALSE;
 	*obeyed = thread_reply_refused (config, thread, message->from_address,
 	                                authorize_from_vouched (config, message), statement) == NULL;
+	return TRUE;
+}
+
+gboolean
+commands_allowed (Store *store, const Config *config, const char *statement_id,
+                  const char *address, gboolean vouched, gboolean *allowed, GError **error)
+{
+	g_autoptr (GError) local = NULL;
+	g_autoptr (Statement) statement = store_get_statement (store, statement_id, &local);
+
+	*allowed = FALSE;
+	if (statement == NULL) {
+		if (liaison_error_is_temporary (local)) {
+			g_propagate_error (error, g_steal_pointer (&local));
+			return FALSE;
+		}
+		return TRUE;     /* no such statement: nobody commands it */
+	}
+	*allowed = thread_reply_refused (config, statement, address, vouched, NULL) == NULL;
+	return TRUE;
+}
+
+/* Sets *ours: whether @message_id is the Message-ID of one of our
+ * digests: "digest-2026-W49.KEY@..." with the key of a target the digest
+ * of that week went to. Read from the digests, not the outbox, so that a
+ * rebuild (which queues no digest) reads a reply to one the same way. */
+static gboolean
+is_our_digest (Store *store, const Config *config, const char *message_id, gboolean *ours,
+               GError **error)
+{
+	g_autofree char *prefix = NULL;
+	g_autoptr (GPtrArray) targets = NULL;
+	const char *dot;
+
+	*ours = FALSE;
+	if (!g_str_has_prefix (message_id, "digest-") || (dot = strchr (message_id, '.')) == NULL ||
+	    dot - message_id > 32)
+		return TRUE;
+	prefix = g_strndup (message_id, (gsize) (dot - message_id));
+	targets = store_digest_targets (store, "digest", prefix + strlen ("digest-"), error);
+	if (targets == NULL)
+		return FALSE;
+	for (guint i = 0; i < targets->len && !*ours; i++) {
+		g_autofree char *id = compose_keyed_id (config, prefix, g_ptr_array_index (targets, i));
+
+		*ours = g_ascii_strcasecmp (id, message_id) == 0;
+	}
+	return TRUE;
+}
+
+gboolean
+commands_digest_obeyed (Store *store, const Config *config, const Message *message,
+                        const GPtrArray *message_ids, const MailCommands *commands,
+                        gboolean *digest, gboolean *obeyed, GError **error)
+{
+	gboolean vouched = authorize_from_vouched (config, message);
+
+	*obeyed = *digest = FALSE;
+	for (guint i = 0; i < message_ids->len && !*digest; i++)
+		if (!is_our_digest (store, config, g_ptr_array_index (message_ids, i), digest, error))
+			return FALSE;
+	/* approve and reject answer an approval request, from its
+	 * approvers, never a digest. */
+	if (!*digest || commands == NULL || commands->commands->len == 0 ||
+	    message->from_address == NULL || mail_commands_any_decision (commands))
+		return TRUE;
+	for (guint i = 0; i < commands->commands->len; i++) {
+		const MailCommand *c = g_ptr_array_index (commands->commands, i);
+
+		if (c->statement == NULL)
+			return TRUE;
+	}
+	for (guint i = 0; i < commands->commands->len && !*obeyed; i++) {
+		const MailCommand *c = g_ptr_array_index (commands->commands, i);
+
+		if (!commands_allowed (store, config, c->statement, message->from_address, vouched,
+		                       obeyed, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+commands_approval_obeyed (Store *store, const Config *config, const char *thread_id,
+                          const Message *message, const GPtrArray *message_ids,
+                          const MailCommands *commands, gboolean *obeyed, GError **error)
+{
+	g_autoptr (Statement) thread = NULL;
+	g_autofree char *request = NULL;
+	gboolean names = FALSE;
+
+	*obeyed = FALSE;
+	if (!mail_commands_decide (commands))
+		return TRUE;
+	request = submit_request_id (config, thread_id);
+	for (guint i = 0; i < message_ids->len && !names; i++)
+		names = g_ascii_strcasecmp (g_ptr_array_index (message_ids, i), request) == 0;
+	if (!names)
+		return TRUE;
+	thread = store_get_statement (store, thread_id, error);
+	if (thread == NULL)
+		return FALSE;
+	*obeyed = thread->state == STATE_PENDING_APPROVAL &&
+		submit_is_approver (config, thread, message->from_address) &&
+		authorize_from_vouched (config, message);
 	return TRUE;
 }
 
@@ -95,7 +202,8 @@ queue_reply (Txn *txn, const Config *config, const char *statement_id, const cha
              GArray **outbox, GError **error)
 {
 	g_autoptr (GPtrArray) rcpt = g_ptr_array_new_with_free_func ((GDestroyNotify) address_free);
-	g_autofree char *id = compose_keyed_id (config, "commands", in_reply_to);
+	g_autofree char *what = g_strdup_printf ("%s %s", statement_id, in_reply_to);
+	g_autofree char *id = compose_keyed_id (config, "commands", what);
 	g_autofree char *re = reply_subject (statement_id, subject);
 	g_autofree char *ref = g_strdup_printf ("<%s>", in_reply_to);
 	ComposeNotice notice = { rcpt, re, text, NULL, id, at };

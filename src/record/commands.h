@@ -7,6 +7,7 @@
 
 #include "base/conf.h"
 #include "input/message.h"
+#include "stages/commands-mail.h"
 #include "store/txn.h"
 
 /* Sets *obeyed: whether the commands of @message, in the thread of
@@ -17,6 +18,33 @@
 gboolean commands_obeyed (Store *store, const Config *config, const char *thread_id,
                           const Message *message, const GPtrArray *message_ids,
                           const Statement *statement, gboolean *obeyed, GError **error);
+
+/* Sets *digest: whether @message is a reply to one of our digests (one of
+ * @message_ids is a digest's); and *obeyed: whether, moreover, its
+ * @commands each name a statement ("LS-2026-0007 taken"), none is a
+ * decision (approve, reject), and its sender may command at least one of
+ * them (thread_reply_refused() of that statement). Each command's own
+ * statement is checked again when it is done. */
+gboolean commands_digest_obeyed (Store *store, const Config *config, const Message *message,
+                                 const GPtrArray *message_ids, const MailCommands *commands,
+                                 gboolean *digest, gboolean *obeyed, GError **error);
+
+/* Whether @message's sender may command @statement_id (which exists):
+ * thread_reply_refused() of it. FALSE with @error set only when it could
+ * not be read; then *allowed is FALSE. */
+gboolean commands_allowed (Store *store, const Config *config, const char *statement_id,
+                           const char *address, gboolean vouched, gboolean *allowed,
+                           GError **error);
+/* Sets *obeyed for an approver's decision (SPEC §13): @commands are one
+ * approve or reject (mail_commands_decide()), one of @message_ids is the
+ * approval request of @thread_id (submit_request_id()), the statement is
+ * still waiting for approval, and the sender approves it
+ * (submit_is_approver()) and our server vouches for them
+ * (authorize_from_vouched()). Anything else changes nothing. */
+gboolean commands_approval_obeyed (Store *store, const Config *config, const char *thread_id,
+                                   const Message *message, const GPtrArray *message_ids,
+                                   const MailCommands *commands, gboolean *obeyed,
+                                   GError **error);
 
 /* A message that holds only commands joins the thread @thread_id as a
  * command (role "command"), which marks nothing replied. */

@@ -102,6 +102,10 @@ refusal (const Config *config, const Statement *thread, ThreadRole role, const c
 {
 	g_autoptr (Address) sender = from != NULL ? address_parse (from) : NULL;
 
+	/* Nothing answers a statement not sent yet. */
+	if (thread->state == STATE_PENDING_APPROVAL &&
+	    (role == THREAD_ROLE_REPLY || role == THREAD_ROLE_FOLLOW_UP))
+		return "the statement is waiting for approval";
 	if (role == THREAD_ROLE_REPLY)
 		return thread_reply_refused (config, thread, sender != NULL ? sender->address : NULL,
 		                             vouched, NULL);
@@ -124,7 +128,7 @@ queue_follow_up (Txn *txn, const Config *config, const Statement *thread, Messag
 	g_autofree char *message_id = NULL, *subject = NULL, *text = NULL;
 	ComposeInput input = { 0 };
 
-	if (thread->state == STATE_HELD)
+	if (thread->state == STATE_HELD || thread->state == STATE_PENDING_APPROVAL)
 		return TRUE;
 	plan = outgoing_plan (thread, config, message, TRUE);   /* no acknowledgement */
 	message_id = compose_numbered_id (config, thread->id, "follow-up", message_row);

@@ -13,6 +13,8 @@ static const char *const verbs[] = {
 	[MAIL_COMMAND_ROUTE] = "route",
 	[MAIL_COMMAND_DEADLINE] = "deadline",
 	[MAIL_COMMAND_NOTE] = "note",
+	[MAIL_COMMAND_APPROVE] = "approve",
+	[MAIL_COMMAND_REJECT] = "reject",
 };
 
 const char *
@@ -25,6 +27,7 @@ static void
 mail_command_free (MailCommand *command)
 {
 	g_free (command->line);
+	g_free (command->statement);
 	if (command->groups != NULL)
 		g_ptr_array_unref (command->groups);
 	g_free (command->value);
@@ -66,6 +69,7 @@ read_arguments (MailCommand *command, char **words, guint n, const char *rest,
 	case MAIL_COMMAND_TAKEN:
 	case MAIL_COMMAND_CLOSE:
 	case MAIL_COMMAND_REOPEN:
+	case MAIL_COMMAND_APPROVE:
 		if (n > 0)
 			command->error = g_strdup_printf ("`%s` takes no argument", verbs[command->kind]);
 		return;
@@ -75,9 +79,10 @@ read_arguments (MailCommand *command, char **words, guint n, const char *rest,
 		else
 			command->value = g_strdup (words[0]);
 		return;
+	case MAIL_COMMAND_REJECT:
 	case MAIL_COMMAND_NOTE:
 		if (rest == NULL || *rest == '\0')
-			command->error = g_strdup ("`note` takes a text");
+			command->error = g_strdup_printf ("`%s` takes a text", verbs[command->kind]);
 		else
 			command->value = g_strdup (rest);
 		return;
@@ -97,18 +102,45 @@ read_arguments (MailCommand *command, char **words, guint n, const char *rest,
 	}
 }
 
+/* Whether @word is a statement id of @config's: PREFIX-YYYY-NNNN. */
+static gboolean
+is_statement_id (const char *word, const Config *config)
+{
+	const char *prefix = config->id_prefix != NULL ? config->id_prefix : "LS";
+	gsize n = strlen (prefix), digits = 0;
+	const char *p = word + n;
+
+	if (g_ascii_strncasecmp (word, prefix, n) != 0 || *p != '-')
+		return FALSE;
+	for (p++; g_ascii_isdigit (*p); p++)
+		digits++;
+	if (digits != 4 || *p != '-')
+		return FALSE;
+	for (p++, digits = 0; g_ascii_isdigit (*p); p++)
+		digits++;
+	return digits >= 1 && *p == '\0';
+}
+
 /* The command on @line, or NULL when it is not one. */
 static MailCommand *
 read_command (const char *line, const Config *config)
 {
 	g_auto (GStrv) all = g_strsplit_set (line, " \t", -1);
 	g_autoptr (GPtrArray) words = g_ptr_array_new ();
+	const char *id = NULL, *start = line;
 	MailCommand *command;
 	const char *rest;
 
 	for (guint i = 0; all[i] != NULL; i++)
 		if (*all[i] != '\0')
 			g_ptr_array_add (words, all[i]);
+	if (words->len > 1 && is_statement_id (g_ptr_array_index (words, 0), config)) {
+		id = g_ptr_array_index (words, 0);
+		g_ptr_array_remove_index (words, 0);
+		start = line + strlen (id);
+		while (*start == ' ' || *start == '\t')
+			start++;
+	}
 	if (words->len == 0)
 		return NULL;
 	for (gsize k = 0; k < G_N_ELEMENTS (verbs); k++) {
@@ -117,7 +149,8 @@ read_command (const char *line, const Config *config)
 		command = g_new0 (MailCommand, 1);
 		command->kind = (MailCommandKind) k;
 		command->line = g_strdup (line);
-		rest = line + strlen (verbs[k]);
+		command->statement = id != NULL ? g_ascii_strup (id, -1) : NULL;
+		rest = start + strlen (verbs[k]);
 		while (*rest == ' ' || *rest == '\t')
 			rest++;
 		read_arguments (command, (char **) words->pdata + 1, words->len - 1, rest, config);
@@ -165,4 +198,26 @@ mail_commands_parse (const char *text, const Config *config)
 			out->only = FALSE;
 	}
 	return out;
+}
+
+static gboolean
+is_decision (const MailCommand *c)
+{
+	return c->kind == MAIL_COMMAND_APPROVE || c->kind == MAIL_COMMAND_REJECT;
+}
+
+gboolean
+mail_commands_any_decision (const MailCommands *commands)
+{
+	for (guint i = 0; commands != NULL && i < commands->commands->len; i++)
+		if (is_decision (g_ptr_array_index (commands->commands, i)))
+			return TRUE;
+	return FALSE;
+}
+
+gboolean
+mail_commands_decide (const MailCommands *commands)
+{
+	return commands != NULL && commands->commands->len == 1 &&
+	       is_decision (g_ptr_array_index (commands->commands, 0));
 }

@@ -14,13 +14,17 @@ typedef enum {
 	MAIL_COMMAND_ROUTE,
 	MAIL_COMMAND_DEADLINE,
 	MAIL_COMMAND_NOTE,
+	MAIL_COMMAND_APPROVE,    /* an approver's decision on an outgoing */
+	MAIL_COMMAND_REJECT,     /* statement (SPEC §13): REJECT has a reason */
 } MailCommandKind;
 
 typedef struct {
 	MailCommandKind kind;
 	char *line;              /* the line as written, trimmed */
+	char *statement;         /* the id the line starts with ("LS-2026-0007
+	                          * taken", in a reply to a digest), or NULL */
 	GPtrArray *groups;       /* char*: ROUTE: canonical group names */
-	char *value;             /* DEADLINE: the date; NOTE: the text */
+	char *value;             /* DEADLINE: the date; NOTE, REJECT: the text */
 	char *error;             /* why the line is malformed, or NULL */
 } MailCommand;
 
@@ -33,12 +37,21 @@ typedef struct {
 
 /* The commands at the start of @text (a text body, LF line ends): its
  * leading non-empty lines, up to the first that is not a command (a quote
- * '>', a signature "-- ", prose). Verbs are case-insensitive; groups are
- * checked against @config's directory. Never NULL; no commands when the
- * text starts with anything else. */
+ * '>', a signature "-- ", prose). A line may start with the id of the
+ * statement it is about (@config's id prefix: "LS-2026-0007 taken").
+ * Verbs are case-insensitive; groups are checked against @config's
+ * directory. Never NULL; no commands when the text starts with anything
+ * else. */
 MailCommands *mail_commands_parse (const char *text, const Config *config);
 void mail_commands_free (MailCommands *commands);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MailCommands, mail_commands_free)
+
+/* Whether @commands decide an approval: one command, approve or reject
+ * (anything more is obeyed from nobody: commands_approval_obeyed()). */
+gboolean mail_commands_decide (const MailCommands *commands);
+
+/* Whether @commands hold an approve or a reject at all. */
+gboolean mail_commands_any_decision (const MailCommands *commands);
 
 /* The verb of @kind: "taken", "route". A static string. */
 const char *mail_command_verb (MailCommandKind kind);

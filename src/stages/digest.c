@@ -337,7 +337,10 @@ digest_text (const DigestReport *report, const DigestInput *input, const Config 
 		for (guint i = 0; i < b->lines->len; i++)
 			g_string_append_printf (out, "  %s\n", (const char *) g_ptr_array_index (b->lines, i));
 	}
-	g_string_append_printf (out, "\nliaison show ID tells more of one.\n\n-- \n%s <%s>\n",
+	g_string_append_printf (out, "\nTo act on a statement, reply to this mail with lines that start with\n"
+	                        "its id as listed above: \"ID taken\", \"ID close\", \"ID reopen\",\n"
+	                        "\"ID deadline YYYY-MM-DD\", \"ID route GROUP...\", \"ID note TEXT\".\n"
+	                        "liaison show ID tells more of one.\n\n-- \n%s <%s>\n",
 	                        our_name, config->address);
 	return g_string_free (g_steal_pointer (&out), FALSE);
 }

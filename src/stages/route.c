@@ -28,6 +28,10 @@ route_role_to_string (RouteRole role)
 		return "sender";
 	case ROUTE_ROLE_RESPONSE:
 		return "response";
+	case ROUTE_ROLE_APPROVER:
+		return "approver";
+	case ROUTE_ROLE_PEER:
+		return "peer";
 	}
 	g_return_val_if_reached ("list");
 }
@@ -317,6 +321,27 @@ add_response_contacts (Planner *p, const Statement *statement)
 	}
 }
 
+/* The deadline of the IETF's own statement is the peer's: our side is
+ * reminded (the chairs of its group, Cc the peers' managers), never the
+ * peer. */
+static void
+plan_outgoing_reminder (Planner *p, const Statement *statement)
+{
+	const Group *group = statement->from_org != NULL
+		? config_find_group (p->config, statement->from_org) : NULL;
+
+	if (group != NULL)
+		add_mailboxes (p, group->chairs, ROUTE_ROLE_CHAIR, ROUTE_MESSAGE_REMINDER, ROUTE_FIELD_TO,
+		               FALSE);
+	for (guint i = 0; statement->groups != NULL && i < statement->groups->len; i++) {
+		const Org *org = config_find_org (p->config, g_ptr_array_index (statement->groups, i));
+
+		if (org != NULL)
+			add_mailboxes (p, org->managers, ROUTE_ROLE_MANAGER, ROUTE_MESSAGE_REMINDER,
+			               ROUTE_FIELD_CC, FALSE);
+	}
+}
+
 RoutePlan *
 route_reminder (const Statement *statement, const Config *config, gboolean sender_checked)
 {
@@ -331,6 +356,10 @@ route_reminder (const Statement *statement, const Config *config, gboolean sende
 	 * names is another body's, and nobody is reminded of it. */
 	if (statement->purpose == PURPOSE_INFORMATION)
 		return planner_finish (&p);
+	if (statement->direction == DIRECTION_OUTGOING) {
+		plan_outgoing_reminder (&p, statement);
+		return planner_finish (&p);
+	}
 	/* In order of who must not miss it: the cap drops from the end. */
 	for (guint i = 0; statement->groups != NULL && i < statement->groups->len; i++) {
 		const Group *group = config_find_group (config, g_ptr_array_index (statement->groups, i));

@@ -17,6 +17,8 @@ typedef enum {
 	ROUTE_ROLE_ARCHIVE,
 	ROUTE_ROLE_SENDER,
 	ROUTE_ROLE_RESPONSE,     /* a response contact, Cc of a reminder */
+	ROUTE_ROLE_APPROVER,     /* who approves an outgoing statement */
+	ROUTE_ROLE_PEER,         /* the peer's send-to: the IETF's statement */
 } RouteRole;
 
 typedef enum {

@@ -13,6 +13,7 @@ typedef enum {
 	Q_DIGEST_ADD_RECIPIENT,
 	Q_DIGEST_LAST,
 	Q_DIGEST_REPLIED,
+	Q_DIGEST_TARGETS,
 	N_QUERIES
 } QueryId;
 
@@ -31,6 +32,9 @@ static const char *const query_sql[N_QUERIES] = {
 	[Q_DIGEST_REPLIED] =
 		"SELECT DISTINCT s.ls_id FROM events e JOIN statements s ON s.id = e.statement "
 		"WHERE e.type = 'replied' AND e.at >= ?1 ORDER BY s.ls_id",
+	[Q_DIGEST_TARGETS] =
+		"SELECT target FROM digests WHERE kind = ?1 AND period = ?2 AND recipients <> '[]' "
+		"ORDER BY id",
 };
 
 gboolean
@@ -78,7 +82,10 @@ store_add_digest (Store *store, const char *kind, const char *period, const char
 		bind_text (&bind, 1, kind);
 		bind_text (&bind, 2, period);
 		bind_text (&bind, 3, target);
-		bind_int64 (&bind, 4, outbox);
+		if (outbox > 0)
+			bind_int64 (&bind, 4, outbox);
+		else if (bind.rc == SQLITE_OK)
+			bind.rc = sqlite3_bind_null (st, 4);   /* none sent, or rebuilt */
 		bind_text (&bind, 5, at);
 		if (bind.rc != SQLITE_OK)
 			return store_sql_error (store, bind.rc, error);
@@ -144,4 +151,26 @@ store_digest_replied (Store *store, const char *since, GError **error)
 	if (!store_each_row (store, st, store_row_text, ids, error))
 		return NULL;
 	return g_steal_pointer (&ids);
+}
+
+GPtrArray *
+store_digest_targets (Store *store, const char *kind, const char *period, GError **error)
+{
+	g_auto (StoreQuery) st = NULL;
+	g_autoptr (GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
+	Binder bind;
+
+	st = query (store, Q_DIGEST_TARGETS, error);
+	if (st == NULL)
+		return NULL;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_text (&bind, 1, kind);
+	bind_text (&bind, 2, period);
+	if (bind.rc != SQLITE_OK) {
+		store_sql_error (store, bind.rc, error);
+		return NULL;
+	}
+	if (!store_each_row (store, st, store_row_text, targets, error))
+		return NULL;
+	return g_steal_pointer (&targets);
 }

@@ -259,6 +259,20 @@ journal_reminder (Store *store, const char *statement_id, const char *stage, con
 }
 
 gboolean
+journal_digest (Store *store, const char *kind, const char *period, const char *target,
+                GPtrArray *recipients, const char *message_id, const char *at, GError **error)
+{
+	g_autoptr (GString) to = g_string_new (NULL);
+	const char *fields[] = { "digest", at, kind, period, target, message_id, NULL };
+
+	for (guint i = 0; i < recipients->len; i++)
+		g_string_append_printf (to, "%s%s", i > 0 ? "\n" : "",
+		                        (const char *) g_ptr_array_index (recipients, i));
+	fields[6] = to->str;
+	return append_record (store, fields, G_N_ELEMENTS (fields), error);
+}
+
+gboolean
 journal_requeue (Store *store, const char *message_id, const char *dedupe_hash, const char *at,
                  GError **error)
 {

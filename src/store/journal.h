@@ -90,6 +90,14 @@ gboolean journal_handover (Store *store, const char *message_id, StoreOutboxOutc
 gboolean journal_reminder (Store *store, const char *statement_id, const char *stage,
                            const char *day, const char *at, GError **error);
 
+/* The mail of @kind ("digest", "authorized") for @period and @target,
+ * to @recipients (char*, may be empty: nothing was sent) as the message
+ * @message_id (NULL when none), was queued at @at: rebuild records it as
+ * sent without sending it again (idempotence per period). */
+gboolean journal_digest (Store *store, const char *kind, const char *period, const char *target,
+                         GPtrArray *recipients, const char *message_id, const char *at,
+                         GError **error);
+
 /* `reinject --resend` queued again, at @at, the mail that the recorded
  * message (@message_id, may be NULL, and @dedupe_hash) caused. */
 gboolean journal_requeue (Store *store, const char *message_id, const char *dedupe_hash,

@@ -15,13 +15,16 @@ typedef enum {
 
 static const char *const query_sql[N_QUERIES] = {
 	/* What `remind` looks at: open, action not taken, a deadline on or
-	 * after ?1 (older ones are past every overdue notice), and incoming:
-	 * the deadline of one of the IETF's own statements is the peer's. */
+	 * after ?1 (older ones are past every overdue notice), and incoming,
+	 * or one of the IETF's own statements that was approved here (its
+	 * deadline is the peer's, and our side is reminded of it:
+	 * route_reminder()); one the Datatracker sent is tracked there. */
 	[Q_REMIND_CANDIDATES] =
 		"SELECT " STATEMENT_COLUMNS " "
 		"FROM statements s JOIN messages m ON m.id = s.message "
 		"WHERE s.state = 'open' AND s.action_taken = 0 AND s.deadline IS NOT NULL "
-		"AND s.direction = 'incoming' "
+		"AND (s.direction = 'incoming' OR EXISTS (SELECT 1 FROM events e "
+		"WHERE e.statement = s.id AND e.type = 'approved')) "
 		"AND s.deadline >= ?1 ORDER BY s.deadline, s.id",
 	/* 1 when the statement ?1 still wants the reminder ?3 of its
 	 * deadline ?2: still a candidate, and that stage not sent. */

@@ -250,6 +250,10 @@ gboolean store_digest_sent (Store *store, const char *kind, const char *period, 
  * and target fails (a constraint error). */
 gboolean store_add_digest (Store *store, const char *kind, const char *period, const char *target,
                            GPtrArray *recipients, gint64 outbox, const char *at, GError **error);
+/* The targets (char*) of the mail of @kind for @period that went to
+ * someone, in the order sent; NULL with @error set on failure. */
+GPtrArray *store_digest_targets (Store *store, const char *kind, const char *period,
+                                 GError **error);
 /* Sets *at (newly allocated) to when the last mail of @kind was recorded,
  * or NULL when none was. */
 gboolean store_last_digest (Store *store, const char *kind, char **at, GError **error);
