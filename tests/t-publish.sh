@@ -99,6 +99,10 @@ check_feeds () {
 	done
 	python3 "$top_srcdir/tests/ical-check.py" "$ICS" > "$T/ical-check"
 	check "$1: the calendar passes ical-check.py" "0" "$?"
+	"$top_builddir/tests/ical-parse" "$ICS" > "$T/ical-parse"
+	check "$1: libical reads the calendar back without an error" "0" "$?"
+	check "$1: libical reads the components and summaries ical-check.py reads" "" \
+		"$(diff "$T/ical-check" "$T/ical-parse")"
 	n_open=$(sql "SELECT count(*) FROM statements WHERE state = 'open' AND action_taken = 0
 		AND deadline GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'")
 	check "$1: one calendar component per open deadline" "$n_open components" "$(head -1 "$T/ical-check")"
@@ -159,13 +163,15 @@ check "and no held statement" 0 "$(grep -c 'Unapproved outgoing statement' "$T/b
 check "export --format ical exits 0" "0 " "$? $(cat "$T/err")"
 
 # Hostile titles, written straight into the database: a CDATA end, CR LF,
-# characters XML forbids, RFC 5545's separators, and 10 KB.
+# characters XML forbids, RFC 5545's separators, 10 KB, and more control
+# characters beside text that is not ASCII.
 i=0
 for title in \
 	"'Ends a CDATA ]]> and opens <![CDATA[ one'" \
 	"'Line one' || char(13, 10) || 'line two; with, commas \\ and a backslash'" \
 	"'Forbidden' || char(1, 27, 65535) || ' ' || cast(x'eda080' AS TEXT) || ' end'" \
-	"'Long ' || substr(replace(hex(zeroblob(5120)), '0', 'long é '), 1, 10240)"; do
+	"'Long ' || substr(replace(hex(zeroblob(5120)), '0', 'long é '), 1, 10240)" \
+	"'Controls' || char(11, 31, 127, 133) || ' «ñ» 日本語 🙂 end'"; do
 	i=$((i + 1))
 	sed -e "s/^Message-I[Dd]: <\(.*\)>/Message-ID: <hostile-$i-\1>/" \
 	    -e "s|/liaison/[0-9]*/|/liaison/981$i/|" \
@@ -174,7 +180,7 @@ for title in \
 	sql "UPDATE statements SET title = $title WHERE title = 'Hostile $i'"
 	check "hostile title $i is in the database" 1 "$(sql "SELECT count(*) FROM statements WHERE title = $title")"
 done
-n_public=$((n_public + 4))
+n_public=$((n_public + 5))
 "$LIAISON" -c "$CONF" queue run > "$T/out" 2>&1
 check "queue run with hostile titles publishes" "0 1" "$? $(grep -c '^queue run: published ' "$T/out")"
 check_feeds "hostile titles"
@@ -190,6 +196,20 @@ check "the calendar escapes separators and line breaks" 1 \
 	"$(grep -c 'deadline: Line one\\nline two; with, commas \\ and a backslash$' "$T/ical-check")"
 check "the 10 KB title is whole in the calendar" 1 \
 	"$(grep -c 'deadline: Long \(long é \)\{1000,\}' "$T/ical-check")"
+# What a calendar reads (libical) and a feed reader (xmllint): each title
+# whole, but for the characters neither format can hold.
+check "libical reads the separators and the line break back" 1 \
+	"$(grep -c 'deadline: Line one\\nline two; with, commas \\ and a backslash$' "$T/ical-parse")"
+check "libical reads the controls dropped, the rest whole" 1 \
+	"$(grep -c 'deadline: Controls «ñ» 日本語 🙂 end$' "$T/ical-parse")"
+check "libical reads the 10 KB title whole" 1 \
+	"$(grep -c 'deadline: Long \(long é \)\{1000,\}' "$T/ical-parse")"
+id5=$(sql "SELECT ls_id FROM statements WHERE title LIKE 'Controls%'")
+check "the feed's title of the controls reads back without them" "[$id5] Controls «ñ» 日本語 🙂 end" \
+	"$(xmllint --xpath "string(//*[local-name()='entry']/*[local-name()='title'][contains(., 'Controls')])" "$FEED")"
+check "the CR LF title reads back as two lines in the feed" 1 \
+	"$(xmllint --xpath "string(//*[local-name()='entry']/*[local-name()='title'][contains(., 'Line one')])" "$FEED" |
+		grep -c '^line two; with, commas \\ and a backslash$')"
 
 # check finds a [publish] path it cannot write.
 : > "$T/not-a-dir"

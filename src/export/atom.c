@@ -1,12 +1,97 @@
 /* export/atom.c: the register as an Atom feed (RFC 4287), one entry per
- * statement, newest first. Built as text with every value escaped; ids are
- * name-based UUIDs, so that an entry keeps its id from one export to the
- * next and feed readers do not show it again. */
+ * statement, newest first. Written with libxml2's xmlTextWriter, which
+ * escapes; what XML cannot hold at all is dropped before
+ * (export_xml_text()). Ids are name-based UUIDs, so that an entry keeps its
+ * id from one export to the next and feed readers do not show it again. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
+#include <libxml/xmlwriter.h>
+
+#include "base/error.h"
 #include "export/export.h"
+
+/* The writer, and whether a call of it failed (it can only run out of
+ * memory: it writes to a buffer). */
+typedef struct {
+	xmlTextWriterPtr w;
+	gboolean failed;
+} Feed;
+
+static void
+check (Feed *feed, int rc)
+{
+	if (rc < 0)
+		feed->failed = TRUE;
+}
+
+static void
+start (Feed *feed, const char *name)
+{
+	check (feed, xmlTextWriterStartElement (feed->w, BAD_CAST name));
+}
+
+static void
+end (Feed *feed)
+{
+	check (feed, xmlTextWriterEndElement (feed->w));
+}
+
+/* @text as XML can hold it, its line breaks LF: the writer would keep a
+ * CR as "&#13;", which a parser keeps too, where the raw CR LF it read
+ * before became one LF. Newly allocated. */
+static char *
+feed_text (const char *text)
+{
+	char *clean = export_xml_text (text);
+	char *to = clean;
+
+	for (const char *from = clean; *from != '\0'; from++) {
+		if (*from == '\r' && from[1] == '\n')
+			continue;
+		*to++ = *from == '\r' ? '\n' : *from;
+	}
+	*to = '\0';
+	return clean;
+}
+
+static void
+attribute (Feed *feed, const char *name, const char *value)
+{
+	g_autofree char *clean = feed_text (value);
+
+	check (feed, xmlTextWriterWriteAttribute (feed->w, BAD_CAST name, BAD_CAST clean));
+}
+
+static void
+element (Feed *feed, const char *name, const char *text)
+{
+	g_autofree char *clean = feed_text (text);
+
+	check (feed, xmlTextWriterWriteElement (feed->w, BAD_CAST name, BAD_CAST clean));
+}
+
+/* An empty element with attributes, @... their names and values, then
+ * NULL; a NULL value leaves its attribute out. */
+static void
+empty_element (Feed *feed, const char *name, ...)
+{
+	va_list args;
+	const char *key;
+
+	start (feed, name);
+	va_start (args, name);
+	while ((key = va_arg (args, const char *)) != NULL) {
+		const char *value = va_arg (args, const char *);
+
+		if (value != NULL)
+			attribute (feed, key, value);
+	}
+	va_end (args);
+	end (feed);
+}
 
 /* A time as Atom wants it (RFC 3339), or NULL when @text is none. */
 static char *
@@ -48,14 +133,6 @@ entry_updated (const Statement *s, const char *fallback)
 	if (best == NULL)
 		best = rfc3339 (fallback);
 	return best;
-}
-
-static void
-element (GString *out, const char *indent, const char *name, const char *text)
-{
-	g_string_append_printf (out, "%s<%s>", indent, name);
-	export_append_escaped (out, text);
-	g_string_append_printf (out, "</%s>\n", name);
 }
 
 static char *
@@ -114,7 +191,7 @@ web_url (const char *url)
  * statement's own web page (the Datatracker's), else its message as a mid:
  * URI (RFC 2392), which a mail client opens. */
 static void
-append_link (GString *out, const ExportContext *context, const Statement *s)
+write_link (Feed *feed, const ExportContext *context, const Statement *s)
 {
 	g_autofree char *href = NULL;
 	const char *type = "text/html";
@@ -132,36 +209,24 @@ append_link (GString *out, const ExportContext *context, const Statement *s)
 		href = g_strconcat ("mailto:", context->config->address, NULL);
 		type = NULL;
 	}
-	g_string_append (out, "    <link rel=\"alternate\"");
-	if (type != NULL)
-		g_string_append_printf (out, " type=\"%s\"", type);
-	g_string_append (out, " href=\"");
-	export_append_escaped (out, href);
-	g_string_append (out, "\"/>\n");
+	empty_element (feed, "link", "rel", "alternate", "type", type, "href", href, NULL);
 }
 
 /* The documents the statement links to (the Datatracker's Attachments
  * list): rel="related", with their titles. */
 static void
-append_links (GString *out, const Statement *s)
+write_links (Feed *feed, const Statement *s)
 {
 	for (guint i = 0; s->links != NULL && i < s->links->len; i++) {
 		const Link *l = g_ptr_array_index (s->links, i);
 
-		if (!web_url (l->url))
-			continue;
-		g_string_append (out, "    <link rel=\"related\" href=\"");
-		export_append_escaped (out, l->url);
-		if (l->title != NULL) {
-			g_string_append (out, "\" title=\"");
-			export_append_escaped (out, l->title);
-		}
-		g_string_append (out, "\"/>\n");
+		if (web_url (l->url))
+			empty_element (feed, "link", "rel", "related", "href", l->url, "title", l->title, NULL);
 	}
 }
 
 static void
-append_entry (GString *out, const ExportContext *context, const Statement *s)
+write_entry (Feed *feed, const ExportContext *context, const Statement *s)
 {
 	g_autofree char *key = g_strdup_printf ("mailto:%s#%s", context->config->address,
 	                                        s->id != NULL ? s->id : "");
@@ -173,47 +238,33 @@ append_entry (GString *out, const ExportContext *context, const Statement *s)
 	g_autofree char *text = summary (s);
 	const char *org = export_statement_org (s);
 
-	g_string_append (out, "  <entry>\n");
-	element (out, "    ", "id", id);
-	element (out, "    ", "title", title);
-	element (out, "    ", "updated", updated != NULL ? updated : "1970-01-01T00:00:00Z");
+	start (feed, "entry");
+	element (feed, "id", id);
+	element (feed, "title", title);
+	element (feed, "updated", updated != NULL ? updated : "1970-01-01T00:00:00Z");
 	if (published != NULL)
-		element (out, "    ", "published", published);
+		element (feed, "published", published);
 	if (org != NULL || s->from_contact != NULL) {
-		g_string_append (out, "    <author>\n");
-		element (out, "      ", "name", org != NULL ? org : s->from_contact);
-		g_string_append (out, "    </author>\n");
+		start (feed, "author");
+		element (feed, "name", org != NULL ? org : s->from_contact);
+		end (feed);
 	}
-	append_link (out, context, s);
-	g_string_append (out, "    <category term=\"");
-	export_append_escaped (out, state_to_string (s->state));
-	g_string_append (out, "\"/>\n");
-	if (s->purpose != PURPOSE_NONE) {
-		g_string_append (out, "    <category term=\"");
-		export_append_escaped (out, purpose_to_string (s->purpose));
-		g_string_append (out, "\"/>\n");
-	}
-	g_string_append (out, "    <category term=\"");
-	export_append_escaped (out, direction_to_string (s->direction));
-	g_string_append (out, "\"/>\n");
-	append_links (out, s);
-	element (out, "    ", "summary", text);
-	g_string_append (out, "  </entry>\n");
+	write_link (feed, context, s);
+	empty_element (feed, "category", "term", state_to_string (s->state), NULL);
+	if (s->purpose != PURPOSE_NONE)
+		empty_element (feed, "category", "term", purpose_to_string (s->purpose), NULL);
+	empty_element (feed, "category", "term", direction_to_string (s->direction), NULL);
+	write_links (feed, s);
+	element (feed, "summary", text);
+	end (feed);
 }
 
-gboolean
-export_atom (const ExportContext *context, GPtrArray *statements, ExportWriter *writer,
-             GError **error)
+/* The feed changed when its newest entry did. */
+static char *
+feed_updated (const ExportContext *context, GPtrArray *statements)
 {
-	const Config *config = context->config;
-	g_autoptr (GString) out = g_string_new (NULL);
-	g_autofree char *key = g_strdup_printf ("mailto:%s", config->address);
-	g_autofree char *feed_id = export_uuid_urn (key);
-	g_autofree char *title = g_strdup_printf ("Liaison statements: %s",
-	                                          config->name != NULL ? config->name : config->address);
 	g_autofree char *updated = NULL;
 
-	/* The feed changed when its newest entry did. */
 	for (guint i = 0; i < statements->len; i++) {
 		g_autofree char *at = entry_updated (g_ptr_array_index (statements, i), NULL);
 
@@ -226,22 +277,69 @@ export_atom (const ExportContext *context, GPtrArray *statements, ExportWriter *
 		updated = rfc3339 (context->now);
 	if (updated == NULL)
 		updated = g_strdup ("1970-01-01T00:00:00Z");
+	return g_steal_pointer (&updated);
+}
 
-	g_string_append (out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-	                 "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-	element (out, "  ", "id", feed_id);
-	element (out, "  ", "title", title);
-	element (out, "  ", "updated", updated);
-	g_string_append (out, "  <author>\n");
-	element (out, "    ", "name", config->name != NULL ? config->name : config->address);
-	element (out, "    ", "email", config->address);
-	g_string_append (out, "  </author>\n");
-	g_string_append (out, "  <generator version=\"" PACKAGE_VERSION "\">liaison</generator>\n");
-	if (context->pages)
-		g_string_append (out, "  <link rel=\"alternate\" type=\"text/html\" href=\"index.html\"/>\n"
-		                 "  <link rel=\"self\" type=\"application/atom+xml\" href=\"feed.atom\"/>\n");
+static void
+write_feed (Feed *feed, const ExportContext *context, GPtrArray *statements)
+{
+	const Config *config = context->config;
+	g_autofree char *key = g_strdup_printf ("mailto:%s", config->address);
+	g_autofree char *feed_id = export_uuid_urn (key);
+	g_autofree char *title = g_strdup_printf ("Liaison statements: %s",
+	                                          config->name != NULL ? config->name : config->address);
+	g_autofree char *updated = feed_updated (context, statements);
+
+	check (feed, xmlTextWriterSetIndent (feed->w, 1));
+	check (feed, xmlTextWriterSetIndentString (feed->w, BAD_CAST "  "));
+	check (feed, xmlTextWriterStartDocument (feed->w, "1.0", "utf-8", NULL));
+	start (feed, "feed");
+	attribute (feed, "xmlns", "http://www.w3.org/2005/Atom");
+	element (feed, "id", feed_id);
+	element (feed, "title", title);
+	element (feed, "updated", updated);
+	start (feed, "author");
+	element (feed, "name", config->name != NULL ? config->name : config->address);
+	element (feed, "email", config->address);
+	end (feed);
+	start (feed, "generator");
+	attribute (feed, "version", PACKAGE_VERSION);
+	check (feed, xmlTextWriterWriteString (feed->w, BAD_CAST "liaison"));
+	end (feed);
+	if (context->pages) {
+		empty_element (feed, "link", "rel", "alternate", "type", "text/html", "href", "index.html", NULL);
+		empty_element (feed, "link", "rel", "self", "type", "application/atom+xml", "href", "feed.atom", NULL);
+	}
 	for (guint i = 0; i < statements->len; i++)
-		append_entry (out, context, g_ptr_array_index (statements, i));
-	g_string_append (out, "</feed>\n");
-	return export_writer_put (writer, "feed.atom", out->str, out->len, error);
+		write_entry (feed, context, g_ptr_array_index (statements, i));
+	end (feed);
+	check (feed, xmlTextWriterEndDocument (feed->w));
+}
+
+gboolean
+export_atom (const ExportContext *context, GPtrArray *statements, ExportWriter *writer,
+             GError **error)
+{
+	xmlBufferPtr buffer = xmlBufferCreate ();
+	Feed feed = { NULL, FALSE };
+	gboolean ok;
+
+	if (buffer == NULL || (feed.w = xmlNewTextWriterMemory (buffer, 0)) == NULL) {
+		if (buffer != NULL)
+			xmlBufferFree (buffer);
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED, "feed.atom: out of memory");
+		return FALSE;
+	}
+	write_feed (&feed, context, statements);
+	/* Freeing the writer flushes it into the buffer. */
+	xmlFreeTextWriter (feed.w);
+	if (feed.failed) {
+		xmlBufferFree (buffer);
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED, "feed.atom: the XML writer failed");
+		return FALSE;
+	}
+	ok = export_writer_put (writer, "feed.atom", (const char *) xmlBufferContent (buffer),
+	                        (gsize) xmlBufferLength (buffer), error);
+	xmlBufferFree (buffer);
+	return ok;
 }

@@ -184,19 +184,49 @@ export_writer_put (ExportWriter *writer, const char *name, const char *text, gsi
 /* ------------------------------------------------------------------ */
 /* Helpers */
 
-void
-export_append_escaped (GString *out, const char *text)
+char *
+export_xml_text (const char *text)
 {
 	g_autofree char *valid = NULL;
+	GString *out;
 
 	if (text == NULL)
-		return;
+		return g_strdup ("");
 	if (!g_utf8_validate (text, -1, NULL))
 		text = valid = g_utf8_make_valid (text, -1);
+	out = g_string_sized_new (strlen (text));
 	for (const char *p = text; *p != '\0'; p++) {
 		guchar c = (guchar) *p;
 
-		switch (c) {
+		/* XML 1.0 has no place for C0 controls but TAB, LF and CR,
+		 * nor for DEL and the C1 controls in an HTML document. */
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+			continue;
+		if (c == 0xc2 && (guchar) p[1] >= 0x80 && (guchar) p[1] <= 0x9f) {
+			p++;
+			continue;
+		}
+		/* Nor for U+FFFE and U+FFFF, the two noncharacters its Char
+		 * production leaves out. */
+		if (c == 0xef && (guchar) p[1] == 0xbf && ((guchar) p[2] == 0xbe || (guchar) p[2] == 0xbf)) {
+			p += 2;
+			continue;
+		}
+		g_string_append_c (out, (char) c);
+	}
+	return g_string_free (out, FALSE);
+}
+
+void
+export_append_escaped (GString *out, const char *text)
+{
+	g_autofree char *clean = NULL;
+
+	if (text == NULL)
+		return;
+	clean = export_xml_text (text);
+	for (const char *p = clean; *p != '\0'; p++) {
+		switch (*p) {
 		case '&':
 			g_string_append (out, "&amp;");
 			break;
@@ -212,28 +242,8 @@ export_append_escaped (GString *out, const char *text)
 		case '\'':
 			g_string_append (out, "&#39;");
 			break;
-		case '\t':
-		case '\n':
-		case '\r':
-			g_string_append_c (out, (char) c);
-			break;
 		default:
-			/* XML 1.0 has no place for other C0 controls, nor for
-			 * DEL and the C1 controls in an HTML document. */
-			if (c < 0x20 || c == 0x7f)
-				break;
-			if (c == 0xc2 && (guchar) p[1] >= 0x80 && (guchar) p[1] <= 0x9f) {
-				p++;
-				break;
-			}
-			/* Nor for U+FFFE and U+FFFF, the two noncharacters
-			 * its Char production leaves out. */
-			if (c == 0xef && (guchar) p[1] == 0xbf &&
-			    ((guchar) p[2] == 0xbe || (guchar) p[2] == 0xbf)) {
-				p += 2;
-				break;
-			}
-			g_string_append_c (out, (char) c);
+			g_string_append_c (out, *p);
 			break;
 		}
 	}

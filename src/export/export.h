@@ -85,6 +85,11 @@ gboolean export_writer_put (ExportWriter *writer, const char *name, const char *
  * Invalid UTF-8 is made valid first, so no lone surrogate can remain. */
 void export_append_escaped (GString *out, const char *text);
 
+/* @text (may be NULL or invalid UTF-8) made valid UTF-8 without the
+ * characters export_append_escaped() drops, for libxml2's writer to
+ * escape: it passes control characters through. Newly allocated. */
+char *export_xml_text (const char *text);
+
 /* The file name of a statement's page: "LS-2026-0007.html", with anything
  * but letters, digits, '-' and '_' in the id replaced by '_'.
  * Newly allocated. */

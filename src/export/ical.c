@@ -1,64 +1,143 @@
 /* ical.c: the open deadlines as an iCalendar feed (RFC 5545): one all-day
  * VEVENT per open statement with a deadline whose action is not taken yet,
- * for a calendar to subscribe to. Written by hand, not with libical: the
- * few properties need only the escaping of §3.3.11 and the folding of
- * §3.1, both below. */
+ * for a calendar to subscribe to. Built and written with libical, which
+ * escapes TEXT values (§3.3.11) and folds lines (§3.1); what a TEXT value
+ * has no place for is dropped before (text_value()). */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <string.h>
 
+#include <libical/ical.h>
+
+#include "base/error.h"
 #include "export/export.h"
 
-/* Content lines are at most 75 octets, CRLF not counted (§3.1). */
-#define LINE_OCTETS 75
+/* ---- Opening libical when a calendar is first written ----
+ *
+ * Linked, libical and what it needs (ICU's i18n library, Berkeley DB)
+ * cost every run of the program some 2 ms to load, for the one command
+ * that writes a calendar. So it is opened with dlopen() like the document
+ * libraries (src/input/document.c), and called through pointers; the
+ * header is the build's, the soname the one it linked against. */
 
-/* Appends @line (one unfolded content line) folded: a CRLF and a space
- * before every 75th octet, never inside a UTF-8 sequence. */
+#define ICAL_FUNCTIONS(F) \
+	F (icalcomponent_new) \
+	F (icalcomponent_add_property) \
+	F (icalcomponent_add_component) \
+	F (icalcomponent_as_ical_string_r) \
+	F (icalcomponent_free) \
+	F (icalmemory_free_buffer) \
+	F (icalproperty_new_uid) \
+	F (icalproperty_new_dtstamp) \
+	F (icalproperty_new_dtstart) \
+	F (icalproperty_new_dtend) \
+	F (icalproperty_new_summary) \
+	F (icalproperty_new_description) \
+	F (icalproperty_new_url) \
+	F (icalproperty_new_transp) \
+	F (icalproperty_new_version) \
+	F (icalproperty_new_prodid) \
+	F (icalproperty_new_calscale) \
+	F (icalproperty_new_method) \
+	F (icalproperty_new_x) \
+	F (icalproperty_set_x_name) \
+	F (icaltime_from_string) \
+	F (icaltime_null_date) \
+	F (icalerror_strerror) \
+	F (icalerrno_return)
+
+#define DECLARE_POINTER(name) __typeof__ (name) *f_##name;
+static struct {
+	gsize once;
+	const char *failure;     /* why it cannot be used, or NULL */
+	ICAL_FUNCTIONS (DECLARE_POINTER);  /* the ; for pmccabe */
+} ical;
+
 static void
-append_folded (GString *out, const char *line)
+ical_open (void)
 {
-	gsize len = strlen (line), start = 0, room = LINE_OCTETS;
+	/* Opened for the life of the process: never closed. */
+	void *handle = dlopen (ICAL_SONAME, RTLD_LAZY | RTLD_LOCAL);
 
-	while (len - start > room) {
-		gsize cut = start + room;
-
-		/* Back to the first byte of the character at the cut. */
-		while (cut > start + 1 && ((guchar) line[cut] & 0xc0) == 0x80)
-			cut--;
-		g_string_append_len (out, line + start, (gssize) (cut - start));
-		g_string_append (out, "\r\n ");
-		start = cut;
-		room = LINE_OCTETS - 1;  /* the space counts */
+	if (handle == NULL) {
+		ical.failure = g_strdup (dlerror ());
+		return;
 	}
-	g_string_append (out, line + start);
-	g_string_append (out, "\r\n");
+#define RESOLVE(name) \
+	*(void **) &ical.f_##name = dlsym (handle, #name); \
+	if (ical.f_##name == NULL) { \
+		ical.failure = "libical has no " #name; \
+		return; \
+	}
+	ICAL_FUNCTIONS (RESOLVE)
+#undef RESOLVE
 }
 
-/* Appends @text as a TEXT value (§3.3.11): backslash, semicolon and comma
- * escaped, a line break as \n, and the controls TEXT has no place for (all
- * but HTAB, and DEL, and the C1 controls) dropped. Invalid UTF-8 is made
- * valid first. */
-static void
-append_text (GString *out, const char *text)
+/* Opens libical once per process; FALSE with @error when it cannot be. */
+static gboolean
+ical_load (GError **error)
+{
+	if (g_once_init_enter (&ical.once)) {
+		ical_open ();
+		g_once_init_leave (&ical.once, 1);
+	}
+	if (ical.failure != NULL) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+		             "deadlines.ics: cannot load libical: %s", ical.failure);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* From here on the calls go through the pointers. */
+#define icalcomponent_new (*ical.f_icalcomponent_new)
+#define icalcomponent_add_property (*ical.f_icalcomponent_add_property)
+#define icalcomponent_add_component (*ical.f_icalcomponent_add_component)
+#define icalcomponent_as_ical_string_r (*ical.f_icalcomponent_as_ical_string_r)
+#define icalcomponent_free (*ical.f_icalcomponent_free)
+#define icalmemory_free_buffer (*ical.f_icalmemory_free_buffer)
+#define icalproperty_new_uid (*ical.f_icalproperty_new_uid)
+#define icalproperty_new_dtstamp (*ical.f_icalproperty_new_dtstamp)
+#define icalproperty_new_dtstart (*ical.f_icalproperty_new_dtstart)
+#define icalproperty_new_dtend (*ical.f_icalproperty_new_dtend)
+#define icalproperty_new_summary (*ical.f_icalproperty_new_summary)
+#define icalproperty_new_description (*ical.f_icalproperty_new_description)
+#define icalproperty_new_url (*ical.f_icalproperty_new_url)
+#define icalproperty_new_transp (*ical.f_icalproperty_new_transp)
+#define icalproperty_new_version (*ical.f_icalproperty_new_version)
+#define icalproperty_new_prodid (*ical.f_icalproperty_new_prodid)
+#define icalproperty_new_calscale (*ical.f_icalproperty_new_calscale)
+#define icalproperty_new_method (*ical.f_icalproperty_new_method)
+#define icalproperty_new_x (*ical.f_icalproperty_new_x)
+#define icalproperty_set_x_name (*ical.f_icalproperty_set_x_name)
+#define icaltime_from_string (*ical.f_icaltime_from_string)
+#define icaltime_null_date (*ical.f_icaltime_null_date)
+#define icalerror_strerror (*ical.f_icalerror_strerror)
+#define icalerrno_return (*ical.f_icalerrno_return)
+
+/* @text for a TEXT value: valid UTF-8, a line break (CR LF, CR or LF) as
+ * LF, which libical writes as "\n", and the controls TEXT has no place
+ * for (all but HTAB, and DEL, and the C1 controls) dropped: libical would
+ * write them as they are. Newly allocated. */
+static char *
+text_value (const char *text)
 {
 	g_autofree char *valid = NULL;
+	GString *out;
 
 	if (text == NULL)
-		return;
+		return g_strdup ("");
 	if (!g_utf8_validate (text, -1, NULL))
 		text = valid = g_utf8_make_valid (text, -1);
+	out = g_string_sized_new (strlen (text));
 	for (const char *p = text; *p != '\0'; p++) {
 		guchar c = (guchar) *p;
 
-		if (c == '\\' || c == ';' || c == ',') {
-			g_string_append_c (out, '\\');
-			g_string_append_c (out, (char) c);
-		} else if (c == '\n') {
-			g_string_append (out, "\\n");
-		} else if (c == '\r') {
+		if (c == '\r') {
 			if (p[1] != '\n')
-				g_string_append (out, "\\n");
-		} else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+				g_string_append_c (out, '\n');
+		} else if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
 			continue;
 		} else if (c == 0xc2 && (guchar) p[1] >= 0x80 && (guchar) p[1] <= 0x9f) {
 			p++;
@@ -66,26 +145,38 @@ append_text (GString *out, const char *text)
 			g_string_append_c (out, (char) c);
 		}
 	}
+	return g_string_free (out, FALSE);
 }
 
-/* One property: NAME:VALUE with VALUE escaped as TEXT, folded. */
+/* Adds the TEXT property @prop, its value made of @text, to @component. */
 static void
-text_property (GString *out, const char *name, const char *value)
+add_text (icalcomponent *component, icalproperty *(*prop) (const char *), const char *text)
 {
-	g_autoptr (GString) line = g_string_new (name);
+	g_autofree char *value = text_value (text);
 
-	g_string_append_c (line, ':');
-	append_text (line, value);
-	append_folded (out, line->str);
+	icalcomponent_add_property (component, prop (value));
 }
 
-/* A property whose value is already safe (dates, ids we made). */
-static void
-plain_property (GString *out, const char *name, const char *value)
+/* X-WR-CALNAME, the name calendars show: libical does not escape the
+ * value of a property it does not know, so it is escaped here. */
+static icalproperty *
+calendar_name (const char *name)
 {
-	g_autofree char *line = g_strconcat (name, ":", value, NULL);
+	g_autofree char *value = text_value (name);
+	g_autoptr (GString) escaped = g_string_new (NULL);
+	icalproperty *prop;
 
-	append_folded (out, line);
+	for (const char *p = value; *p != '\0'; p++) {
+		if (*p == '\\' || *p == ';' || *p == ',')
+			g_string_append_c (escaped, '\\');
+		if (*p == '\n')
+			g_string_append (escaped, "\\n");
+		else
+			g_string_append_c (escaped, *p);
+	}
+	prop = icalproperty_new_x (escaped->str);
+	icalproperty_set_x_name (prop, "X-WR-CALNAME");
+	return prop;
 }
 
 /* "2026-12-07T20:08:22Z" as the UTC DATE-TIME 20261207T200822Z; the
@@ -143,21 +234,26 @@ export_ical_is_open_deadline (const Statement *s)
 	return strlen (s->deadline) == 10 && g_date_valid (&date);
 }
 
-static void
-append_event (GString *out, const ExportContext *context, const Statement *s,
-              const char *stamp)
+/* @date as an iCalendar DATE. */
+static struct icaltimetype
+ical_date (const GDate *date)
+{
+	struct icaltimetype t = icaltime_null_date ();
+
+	t.year = g_date_get_year (date);
+	t.month = g_date_get_month (date);
+	t.day = g_date_get_day (date);
+	return t;
+}
+
+static icalcomponent *
+deadline_event (const ExportContext *context, const Statement *s, struct icaltimetype stamp)
 {
 	const char *org = export_statement_org (s);
-	g_autofree char *uid = NULL, *start = NULL, *end = NULL, *summary = NULL, *desc = NULL;
+	g_autofree char *uid = NULL, *summary = NULL, *desc = NULL;
+	icalcomponent *event = icalcomponent_new (ICAL_VEVENT_COMPONENT);
 	GDate date;
 
-	g_date_clear (&date, 1);
-	g_date_set_parse (&date, s->deadline);
-	start = g_strdup_printf ("%04u%02u%02u", g_date_get_year (&date), g_date_get_month (&date),
-	                         g_date_get_day (&date));
-	g_date_add_days (&date, 1);
-	end = g_strdup_printf ("%04u%02u%02u", g_date_get_year (&date), g_date_get_month (&date),
-	                       g_date_get_day (&date));
 	uid = g_strdup_printf ("%s-deadline@%s", s->id != NULL ? s->id : "unknown", uid_domain (context));
 	summary = g_strdup_printf ("%s deadline: %s", s->id != NULL ? s->id : "?",
 	                           s->title != NULL ? s->title : "(no title)");
@@ -165,41 +261,57 @@ append_event (GString *out, const ExportContext *context, const Statement *s,
 	                        s->purpose != PURPOSE_NONE ? " Purpose: " : "",
 	                        s->purpose != PURPOSE_NONE ? purpose_to_string (s->purpose) : "");
 
-	g_string_append (out, "BEGIN:VEVENT\r\n");
-	text_property (out, "UID", uid);
-	plain_property (out, "DTSTAMP", stamp);
-	plain_property (out, "DTSTART;VALUE=DATE", start);
-	plain_property (out, "DTEND;VALUE=DATE", end);
-	text_property (out, "SUMMARY", summary);
-	text_property (out, "DESCRIPTION", desc);
+	add_text (event, icalproperty_new_uid, uid);
+	icalcomponent_add_property (event, icalproperty_new_dtstamp (stamp));
+	g_date_clear (&date, 1);
+	g_date_set_parse (&date, s->deadline);
+	icalcomponent_add_property (event, icalproperty_new_dtstart (ical_date (&date)));
+	g_date_add_days (&date, 1);
+	icalcomponent_add_property (event, icalproperty_new_dtend (ical_date (&date)));
+	add_text (event, icalproperty_new_summary, summary);
+	add_text (event, icalproperty_new_description, desc);
 	if (safe_url (s->url))
-		plain_property (out, "URL", s->url);
-	plain_property (out, "TRANSP", "TRANSPARENT");
-	g_string_append (out, "END:VEVENT\r\n");
+		icalcomponent_add_property (event, icalproperty_new_url (s->url));
+	icalcomponent_add_property (event, icalproperty_new_transp (ICAL_TRANSP_TRANSPARENT));
+	return event;
 }
 
 gboolean
 export_ical (const ExportContext *context, GPtrArray *statements, ExportWriter *writer,
              GError **error)
 {
-	g_autoptr (GString) out = g_string_new (NULL);
-	g_autofree char *stamp = utc_stamp (context->now);
+	g_autofree char *stamp_text = utc_stamp (context->now);
 	g_autofree char *name = g_strdup_printf ("Liaison deadlines: %s",
 	                                         context->config != NULL && context->config->name != NULL
 	                                         ? context->config->name : "liaison");
+	struct icaltimetype stamp;
+	icalcomponent *calendar;
+	char *text;
+	gboolean ok;
 
-	g_string_append (out, "BEGIN:VCALENDAR\r\n");
-	plain_property (out, "VERSION", "2.0");
-	plain_property (out, "PRODID", "-//liaison//liaison " PACKAGE_VERSION "//EN");
-	plain_property (out, "CALSCALE", "GREGORIAN");
-	plain_property (out, "METHOD", "PUBLISH");
-	text_property (out, "X-WR-CALNAME", name);
+	if (!ical_load (error))
+		return FALSE;
+	stamp = icaltime_from_string (stamp_text);
+	calendar = icalcomponent_new (ICAL_VCALENDAR_COMPONENT);
+	icalcomponent_add_property (calendar, icalproperty_new_version ("2.0"));
+	icalcomponent_add_property (calendar, icalproperty_new_prodid ("-//liaison//liaison " PACKAGE_VERSION "//EN"));
+	icalcomponent_add_property (calendar, icalproperty_new_calscale ("GREGORIAN"));
+	icalcomponent_add_property (calendar, icalproperty_new_method (ICAL_METHOD_PUBLISH));
+	icalcomponent_add_property (calendar, calendar_name (name));
 	for (guint i = 0; i < statements->len; i++) {
 		const Statement *s = g_ptr_array_index (statements, i);
 
 		if (export_ical_is_open_deadline (s))
-			append_event (out, context, s, stamp);
+			icalcomponent_add_component (calendar, deadline_event (context, s, stamp));
 	}
-	g_string_append (out, "END:VCALENDAR\r\n");
-	return export_writer_put (writer, "deadlines.ics", out->str, out->len, error);
+	text = icalcomponent_as_ical_string_r (calendar);
+	icalcomponent_free (calendar);
+	if (text == NULL) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_FAILED, "deadlines.ics: %s",
+		             icalerror_strerror (icalerrno));
+		return FALSE;
+	}
+	ok = export_writer_put (writer, "deadlines.ics", text, strlen (text), error);
+	icalmemory_free_buffer (text);
+	return ok;
 }

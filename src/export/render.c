@@ -295,7 +295,10 @@ render_json_to_string (JsonNode *node)
  * straight into a GString: list prints 10,000 statements, and building,
  * printing and freeing a json-glib tree of them was most of its time. The
  * layout and the escaping are json-glib's pretty printer's (indent 2,
- * "name" : value); test-render compares the two byte for byte. */
+ * "name" : value); test-render compares the two byte for byte. One
+ * difference: bytes that are not UTF-8 become U+FFFD, as
+ * g_utf8_make_valid() makes them, where json-glib copies them and its own
+ * parser then refuses the whole text (tests/test-json-writer). */
 typedef struct {
 	GString *out;
 	guint depth;     /* open containers */
@@ -333,14 +336,16 @@ static const guint8 json_escaped[256] = {
 };
 
 /* The first byte from @p on, before @end, that json_write_string() escapes,
- * or @end. Eight bytes at a time: a word with no byte under 0x1f and none
- * equal to '"', '\\' or 0x7f is skipped whole (the tests of "Bit Twiddling
+ * or, with @ascii, that is not ASCII; or @end. Eight bytes at a time: a
+ * word with no byte under 0x1f and none equal to '"', '\\' or 0x7f (nor,
+ * with @ascii, over 0x7f) is skipped whole (the tests of "Bit Twiddling
  * Hacks": each says exactly whether such a byte is there). */
 static const char *
-json_next_escape (const char *p, const char *end)
+json_next_escape (const char *p, const char *end, gboolean ascii)
 {
 	const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
 	const guint64 high = G_GUINT64_CONSTANT (0x8080808080808080);
+	const guint64 non_ascii = ascii ? high : 0;
 
 	while (end - p >= 8) {
 		guint64 w, q, b, d;
@@ -349,32 +354,66 @@ json_next_escape (const char *p, const char *end)
 		q = w ^ (ones * '"');
 		b = w ^ (ones * '\\');
 		d = w ^ (ones * 0x7f);
-		if ((((w - ones * 0x1f) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b) |
-		     ((d - ones) & ~d)) & high)
+		if (((((w - ones * 0x1f) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b) |
+		      ((d - ones) & ~d)) & high) | (w & non_ascii))
 			break;
 		p += 8;
 	}
-	while (p < end && !json_escaped[(guchar) *p])
+	while (p < end && !json_escaped[(guchar) *p] && !(ascii && (guchar) *p >= 0x80))
 		p++;
 	return p;
 }
 
+/* At @p, a byte over 0x7f in a string not known to be UTF-8. The first
+ * time (*@checked FALSE), the rest of the string is validated at once:
+ * when it is UTF-8, *@ascii becomes FALSE and the scan goes on over it.
+ * Else the one character at @p is copied when it is valid, replaced with
+ * U+FFFD when it is not (one for each bad byte, as g_utf8_make_valid()).
+ * Returns where the string goes on. */
+static const char *
+json_check_utf8 (GString *out, const char *run, const char *p, const char *end,
+                 gboolean *ascii, gboolean *checked)
+{
+	gunichar c;
+
+	if (!*checked) {
+		*checked = TRUE;
+		if (g_utf8_validate_len (p, end - p, NULL)) {
+			*ascii = FALSE;
+			return run;
+		}
+	}
+	json_put (out, run, p - run);
+	c = g_utf8_get_char_validated (p, end - p);
+	if (c == (gunichar) -1 || c == (gunichar) -2) {
+		json_put (out, "\xef\xbf\xbd", 3);
+		return p + 1;
+	}
+	json_put (out, p, g_utf8_next_char (p) - p);
+	return g_utf8_next_char (p);
+}
+
 /* json-glib's escaping: \" and \\, the short forms of \b \f \n \r \t, \u00xx
  * for the other bytes 0x01-0x1e and 0x7f; everything else (0x1f and UTF-8
- * included) as it is. */
+ * included) as it is, but bytes that are not UTF-8, as U+FFFD. */
 static void
 json_write_string (GString *out, const char *value)
 {
 	const char *end = value + strlen (value);
 	const char *run = value;
 	const char *p;
+	gboolean ascii = TRUE, checked = FALSE;
 
 	json_put_c (out, '"');
-	while ((p = json_next_escape (run, end)) < end) {
+	while ((p = json_next_escape (run, end, ascii)) < end) {
 		unsigned char c = (unsigned char) *p;
 		const char *escape;
 		char code[8];
 
+		if (c >= 0x80) {
+			run = json_check_utf8 (out, run, p, end, &ascii, &checked);
+			continue;
+		}
 		if (c == '"')
 			escape = "\\\"";
 		else if (c == '\\')

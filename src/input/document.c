@@ -149,10 +149,7 @@ set_content_error (GError **error, const char *what, const char *why)
 	F (gsf_infile_child_by_vname) \
 	F (gsf_input_size) \
 	F (gsf_input_remaining) \
-	F (gsf_input_read) \
-	F (xmlReadMemory) \
-	F (xmlFreeDoc) \
-	F (xmlDocGetRootElement)
+	F (gsf_input_read)
 
 #define DECLARE_POINTER(name) __typeof__ (name) *f_##name;
 static struct {
@@ -164,7 +161,7 @@ static struct {
 static void
 docs_open (void)
 {
-	static const char *const sonames[] = { POPPLER_GLIB_SONAME, GSF_SONAME, XML2_SONAME };
+	static const char *const sonames[] = { POPPLER_GLIB_SONAME, GSF_SONAME };
 	void *handles[G_N_ELEMENTS (sonames)];
 
 	for (gsize i = 0; i < G_N_ELEMENTS (sonames); i++) {
@@ -216,9 +213,6 @@ docs_load (const char *what, GError **error)
 #define gsf_input_size (*docs.f_gsf_input_size)
 #define gsf_input_remaining (*docs.f_gsf_input_remaining)
 #define gsf_input_read (*docs.f_gsf_input_read)
-#define xmlReadMemory (*docs.f_xmlReadMemory)
-#define xmlFreeDoc (*docs.f_xmlFreeDoc)
-#define xmlDocGetRootElement (*docs.f_xmlDocGetRootElement)
 
 /* Appends @text to @out unless that would pass MAX_TEXT_BYTES; returns
  * FALSE once the limit is reached. */
@@ -706,7 +700,7 @@ read_part_text (GMimePart *part)
 		break;
 	case DOCUMENT_HTML: {
 		g_autofree char *html = part_text (part);
-		text = html_to_text (html);
+		text = html_text_from_markup (html);
 		break;
 	}
 	case DOCUMENT_PDF:

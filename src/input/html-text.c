@@ -1,52 +1,28 @@
 /* html-text.c: the text of an HTML body, well enough to find the labels of
- * a statement in it (see html-text.h). */
+ * a statement in it (see html-text.h). libxml2's HTML parser reads the
+ * markup (it knows the entities, the implied end tags and the broken
+ * markup of real mail) and calls us for each element and run of text: SAX,
+ * not its tree, which would drop a prefix and make Outlook's <o:p> a <p>. */
 #include "config.h"
 
 #include <string.h>
 
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+
 #include "input/html-text.h"
 #include "base/statement.h"
 
-/* Appends "&name;" or "&#NN;" at *p decoded to @out; advances *p. */
-static void
-html_entity (GString *out, const char **p)
-{
-	static const struct { const char *name; const char *text; } entities[] = {
-		{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" },
-		{ "apos", "'" }, { "nbsp", "\xc2\xa0" }, { "ndash", "\xe2\x80\x93" },
-		{ "mdash", "\xe2\x80\x94" }, { "lsquo", "\xe2\x80\x98" }, { "rsquo", "\xe2\x80\x99" },
-		{ "ldquo", "\xe2\x80\x9c" }, { "rdquo", "\xe2\x80\x9d" }, { "hellip", "\xe2\x80\xa6" },
-		{ "bull", "\xe2\x80\xa2" }, { "middot", "\xc2\xb7" }, { "copy", "\xc2\xa9" },
-		{ "eacute", "\xc3\xa9" }, { "egrave", "\xc3\xa8" }, { "auml", "\xc3\xa4" },
-		{ "ouml", "\xc3\xb6" }, { "uuml", "\xc3\xbc" }, { "szlig", "\xc3\x9f" },
-	};
-	const char *s = *p + 1;
-	const char *semi = strchr (s, ';');
+/* The text being made; how many <pre> elements are open, and how many
+ * whose content is no text (<head>, <script>, <style>). */
+typedef struct {
+	GString *out;
+	int pre;
+	int skip;
+} HtmlReader;
 
-	if (semi != NULL && semi - s <= 8) {
-		if (*s == '#') {
-			gunichar c = (s[1] == 'x' || s[1] == 'X')
-				? (gunichar) g_ascii_strtoull (s + 2, NULL, 16)
-				: (gunichar) g_ascii_strtoull (s + 1, NULL, 10);
-			if (c != 0 && g_unichar_validate (c))
-				g_string_append_unichar (out, c);
-			*p = semi + 1;
-			return;
-		}
-		for (gsize i = 0; i < G_N_ELEMENTS (entities); i++) {
-			if ((gsize) (semi - s) == strlen (entities[i].name)
-			    && strncmp (s, entities[i].name, (gsize) (semi - s)) == 0) {
-				g_string_append (out, entities[i].text);
-				*p = semi + 1;
-				return;
-			}
-		}
-	}
-	g_string_append_c (out, '&');
-	*p = s;
-}
-
-/* Removes the spaces that end @out. */
+/* Removes the spaces that end the text. */
 static void
 trim_spaces (GString *out)
 {
@@ -57,132 +33,156 @@ trim_spaces (GString *out)
 	g_string_truncate (out, len);
 }
 
-/* TRUE when the tag name of @len bytes at @name is one of @names. */
+/* TRUE when @name is one of @names. The parser gives names in lower
+ * case, with their prefix: Outlook's <o:p> is not a <p>. */
 static gboolean
-tag_in (const char *name, gsize len, const char *const *names, gsize n)
+name_in (const xmlChar *name, const char *const *names, gsize n)
 {
 	for (gsize i = 0; i < n; i++)
-		if (strlen (names[i]) == len && g_ascii_strncasecmp (name, names[i], len) == 0)
+		if (strcmp ((const char *) name, names[i]) == 0)
 			return TRUE;
 	return FALSE;
 }
 
-/* Block tags: each ends a line. */
-static const char *const breaks[] = {
-	"br", "p", "/p", "div", "/div", "tr", "/tr", "li", "/li", "h1", "h2", "h3",
-	"h4", "h5", "h6", "/h1", "/h2", "/h3", "/h4", "/h5", "/h6", "table", "/table",
-	"pre", "/pre", "blockquote", "/blockquote", "hr", "dt", "dd", "ul", "/ul",
-	"ol", "/ol",
+/* Elements whose start ends a line, and those whose end does. */
+static const char *const starts_line[] = {
+	"br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+	"pre", "blockquote", "hr", "dt", "dd", "ul", "ol",
 };
-/* A table's cells: "<td>Title:</td><td>LS on ...</td>" reads as a label
- * and its value. */
-static const char *const cells[] = { "/td", "/th" };
+static const char *const ends_line[] = {
+	"p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+	"pre", "blockquote", "ul", "ol",
+};
+/* Elements with no text for a reader: their content is skipped. */
+static const char *const no_text[] = { "head", "script", "style", "template" };
 
-/* The length of the tag name at @name (just after '<'), a leading '/'
- * included. */
-static gsize
-tag_name_length (const char *name)
-{
-	if (*name == '/')
-		return 1 + strcspn (name + 1, " \t\r\n>");
-	return strcspn (name, " \t\r\n/>");
-}
-
-/* TRUE for the tags whose content is no text: script and style. */
-static gboolean
-is_raw_tag (const char *name, gsize len)
-{
-	return (len == 6 && g_ascii_strncasecmp (name, "script", 6) == 0)
-	       || (len == 5 && g_ascii_strncasecmp (name, "style", 5) == 0);
-}
-
-/* The '>' that ends the closing tag of the script or style element whose
- * name (@len bytes at @name) opens at @p, or NULL when it is never closed. */
-static const char *
-raw_element_end (const char *p, const char *name, gsize len)
-{
-	g_autofree char *close = g_strdup_printf ("</%.*s", (int) len, name);
-	const char *q = p;
-
-	while ((q = strchr (q + 1, '<')) != NULL)
-		if (g_ascii_strncasecmp (q, close, len + 2) == 0)
-			break;
-	return q ? strchr (q, '>') : NULL;
-}
-
-/* A block tag: a line break, and the count of open <pre> elements in
- * *@pre kept. */
 static void
-block_tag (GString *out, const char *name, gsize len, int *pre)
+line_break (GString *out)
 {
 	trim_spaces (out);
 	g_string_append_c (out, '\n');
-	if (len == 3 && g_ascii_strncasecmp (name, "pre", 3) == 0)
-		(*pre)++;
-	else if (len == 4 && g_ascii_strncasecmp (name, "/pre", 4) == 0 && *pre > 0)
-		(*pre)--;
 }
 
-/* Reads the tag that opens at @p ('<'), and for script and style their
- * content too. Returns where the text goes on, or NULL when the tag (or
- * the element) is never closed: the rest is no text. */
-static const char *
-read_tag (GString *out, const char *p, int *pre)
+/* Text as a browser shows it: a run of white space is one space, and none
+ * at the start of a line or cell; inside <pre> as it is. */
+static void
+characters (void *data, const xmlChar *text, int len)
 {
-	const char *end = strchr (p, '>');
-	const char *name = p + 1;
-	gsize len;
+	HtmlReader *reader = data;
+	GString *out = reader->out;
 
-	if (end == NULL)
-		return NULL;
-	len = tag_name_length (name);
-	if (is_raw_tag (name, len)) {
-		end = raw_element_end (p, name, len);
-		if (end == NULL)
-			return NULL;
-	} else if (tag_in (name, len, breaks, G_N_ELEMENTS (breaks))) {
-		block_tag (out, name, len, pre);
-	} else if (tag_in (name, len, cells, G_N_ELEMENTS (cells))) {
-		trim_spaces (out);
-		g_string_append_c (out, '\t');
+	if (reader->skip > 0)
+		return;
+	if (reader->pre > 0) {
+		g_string_append_len (out, (const char *) text, len);
+		return;
 	}
-	return end + 1;
-}
+	for (int i = 0; i < len; i++) {
+		char c = (char) text[i];
 
-/* Plain text of an HTML document: tags dropped (block tags become line
- * breaks, table cells TABs), script and style skipped, entities decoded,
- * and white space folded as a browser folds it, except inside <pre>. Good
- * enough to find the labels of a statement; not a renderer. */
-static char *
-strip_html (const char *html)
-{
-	GString *out = g_string_new (NULL);
-	const char *p = html;
-	int pre = 0;
-
-	while (p != NULL && *p != '\0') {
-		if (*p == '<') {
-			p = read_tag (out, p, &pre);
-		} else if (*p == '&') {
-			html_entity (out, &p);
-		} else if (pre == 0 && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
-			/* A run of white space is one space, and none at the
-			 * start of a line or cell. */
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
 			if (out->len > 0 && strchr (" \t\n", out->str[out->len - 1]) == NULL)
 				g_string_append_c (out, ' ');
-			p++;
 		} else {
-			g_string_append_c (out, *p);
-			p++;
+			g_string_append_c (out, c);
 		}
 	}
-	return g_string_free (out, FALSE);
+}
+
+static void
+start_element (void *data, const xmlChar *name, const xmlChar **attributes)
+{
+	HtmlReader *reader = data;
+
+	if (name_in (name, no_text, G_N_ELEMENTS (no_text)))
+		reader->skip++;
+	if (reader->skip > 0)
+		return;
+	if (name_in (name, starts_line, G_N_ELEMENTS (starts_line)))
+		line_break (reader->out);
+	if (strcmp ((const char *) name, "pre") == 0)
+		reader->pre++;
+}
+
+/* The line break an element's end makes; a table cell ends with a TAB,
+ * so that "<td>Title:</td><td>LS on ...</td>" reads as a label and its
+ * value. The parser ends every element it started, those whose end tag
+ * is missing included. */
+static void
+end_element (void *data, const xmlChar *name)
+{
+	HtmlReader *reader = data;
+
+	if (name_in (name, no_text, G_N_ELEMENTS (no_text))) {
+		if (reader->skip > 0)
+			reader->skip--;
+		return;
+	}
+	if (reader->skip > 0)
+		return;
+	if (name_in (name, ends_line, G_N_ELEMENTS (ends_line)))
+		line_break (reader->out);
+	if (strcmp ((const char *) name, "pre") == 0 && reader->pre > 0)
+		reader->pre--;
+	if (strcmp ((const char *) name, "td") == 0 || strcmp ((const char *) name, "th") == 0) {
+		trim_spaces (reader->out);
+		g_string_append_c (reader->out, '\t');
+	}
+}
+
+static gpointer
+init_parser (gpointer data)
+{
+	xmlInitParser ();
+	return NULL;
+}
+
+/* Runs libxml2's HTML parser over @len bytes of UTF-8 at @html with our
+ * callbacks: no tree is built. */
+static void
+parse (HtmlReader *reader, const char *html, int len)
+{
+	htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt (html, len);
+
+	if (ctxt == NULL)
+		return;
+	/* The context's own copy of the handler: only ours are set, so the
+	 * parser makes no document. */
+	memset (ctxt->sax, 0, sizeof *ctxt->sax);
+	ctxt->sax->startElement = start_element;
+	ctxt->sax->endElement = end_element;
+	ctxt->sax->characters = characters;
+	ctxt->sax->ignorableWhitespace = characters;
+	ctxt->sax->cdataBlock = characters;
+	ctxt->sax->initialized = 1;
+	ctxt->userData = reader;
+	htmlCtxtUseOptions (ctxt, HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING
+	                    | HTML_PARSE_IGNORE_ENC);
+	xmlSwitchEncoding (ctxt, XML_CHAR_ENCODING_UTF8);
+	htmlParseDocument (ctxt);
+	if (ctxt->myDoc != NULL)
+		xmlFreeDoc (ctxt->myDoc);
+	htmlFreeParserCtxt (ctxt);
 }
 
 char *
-html_to_text (const char *html)
+html_text_from_markup (const char *html)
 {
-	g_autofree char *plain = strip_html (html != NULL ? html : "");
+	static GOnce once = G_ONCE_INIT;
+	g_autofree char *valid = NULL;
+	g_autofree char *plain = NULL;
+	HtmlReader reader = { NULL, 0, 0 };
 
+	if (html == NULL || *html == '\0')
+		return g_strdup ("");
+	/* The caller's text is UTF-8, and said to be: a <meta charset> in it
+	 * speaks of bytes it no longer has. Bytes that are not UTF-8 would
+	 * make libxml2 read the rest as Latin-1. */
+	if (!g_utf8_validate (html, -1, NULL))
+		html = valid = g_utf8_make_valid (html, -1);
+	g_once (&once, init_parser, NULL);
+	reader.out = g_string_new (NULL);
+	parse (&reader, html, (int) MIN (strlen (html), (gsize) G_MAXINT));
+	plain = g_string_free (reader.out, FALSE);
 	return statement_clean_text (plain);
 }

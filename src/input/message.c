@@ -609,7 +609,7 @@ walk_alternative (const TextWalk *walk, GMimeMultipart *mp)
 	}
 	if (html != NULL) {
 		g_autofree char *raw = part_text (GMIME_PART (html));
-		add_text (walk, html_to_text (raw), MESSAGE_TEXT_BODY, "html");
+		add_text (walk, html_text_from_markup (raw), MESSAGE_TEXT_BODY, "html");
 		return TRUE;
 	}
 	return FALSE;
@@ -651,7 +651,7 @@ walk_part (const TextWalk *walk, GMimePart *part)
 		/* An HTML attachment is a page someone saved, not the mail. */
 		if (!is_attachment (obj)) {
 			g_autofree char *raw = part_text (part);
-			add_text (walk, html_to_text (raw), MESSAGE_TEXT_BODY, "html");
+			add_text (walk, html_text_from_markup (raw), MESSAGE_TEXT_BODY, "html");
 		}
 		break;
 	case DOCUMENT_PDF:
