@@ -181,6 +181,15 @@ typedef struct {
  * Statement*. */
 GPtrArray *store_list_statements (Store *store, const StoreFilter *filter, GError **error);
 
+/* store_list_statements(), a few hundred statements at a time: calls
+ * @func with each (and its index from 0), in the same order and filled
+ * the same way, then frees it. @func returns FALSE (with @error set) to
+ * stop; so does an error of the store. */
+typedef gboolean (*StoreStatementFunc) (const Statement *statement, guint index, gpointer data,
+                                        GError **error);
+gboolean store_each_statement (Store *store, const StoreFilter *filter, StoreStatementFunc func,
+                               gpointer data, GError **error);
+
 /* One statement that a search found. */
 typedef struct {
 	Statement *statement;    /* as store_list_statements() gives it, or
