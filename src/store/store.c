@@ -209,6 +209,9 @@ finalize_query (gpointer st)
 	sqlite3_finalize (st);
 }
 
+/* The most of a database store_open_read() maps into memory. */
+#define READ_MMAP_SIZE 1073741824
+
 static Store *
 open_db (const char *path, int flags, guint busy_timeout_ms, GError **error)
 {
@@ -399,6 +402,11 @@ store_open_readonly (const char *path, guint busy_timeout_ms, GError **error)
 	store = open_db (path, SQLITE_OPEN_READONLY, busy_timeout_ms, error);
 	if (store == NULL)
 		return NULL;
+	/* Reading the pages in place: list --json reads most of the
+	 * statements table, and a read() copies each page into the cache
+	 * (a quarter of its time was that copy). A hint: without mmap, as
+	 * before. */
+	sqlite3_exec (store->db, "PRAGMA mmap_size = " G_STRINGIFY (READ_MMAP_SIZE), NULL, NULL, NULL);
 	if (!store_read_user_version (store, &version, error)) {
 		g_prefix_error (error, "database %s: ", path);
 		return NULL;
