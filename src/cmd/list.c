@@ -105,6 +105,8 @@ print_json_array (const char *command, const CommandContext *ctx, const StoreFil
 	JsonList list = { out, today, 0, FALSE };
 
 	render_json_array_begin (out);
+	if (ctx->store != NULL)
+		store_map_for_scan (ctx->store);
 	if (ctx->store != NULL &&
 	    !store_each_statement (ctx->store, filter, print_json_statement, &list, &error)) {
 		if (list.write_failed)

@@ -209,7 +209,7 @@ finalize_query (gpointer st)
 	sqlite3_finalize (st);
 }
 
-/* The most of a database store_open_read() maps into memory. */
+/* The most of a database store_map_for_scan() maps into memory. */
 #define READ_MMAP_SIZE 1073741824
 
 static Store *
@@ -402,11 +402,6 @@ store_open_readonly (const char *path, guint busy_timeout_ms, GError **error)
 	store = open_db (path, SQLITE_OPEN_READONLY, busy_timeout_ms, error);
 	if (store == NULL)
 		return NULL;
-	/* Reading the pages in place: list --json reads most of the
-	 * statements table, and a read() copies each page into the cache
-	 * (a quarter of its time was that copy). A hint: without mmap, as
-	 * before. */
-	sqlite3_exec (store->db, "PRAGMA mmap_size = " G_STRINGIFY (READ_MMAP_SIZE), NULL, NULL, NULL);
 	if (!store_read_user_version (store, &version, error)) {
 		g_prefix_error (error, "database %s: ", path);
 		return NULL;
@@ -430,6 +425,14 @@ store_open_readonly (const char *path, guint busy_timeout_ms, GError **error)
 		return NULL;
 	}
 	return g_steal_pointer (&store);
+}
+
+void
+store_map_for_scan (Store *store)
+{
+	g_return_if_fail (store != NULL);
+	/* A hint: without it, SQLite reads the pages as before. */
+	sqlite3_exec (store->db, "PRAGMA mmap_size = " G_STRINGIFY (READ_MMAP_SIZE), NULL, NULL, NULL);
 }
 
 void

@@ -190,6 +190,13 @@ typedef gboolean (*StoreStatementFunc) (const Statement *statement, guint index,
 gboolean store_each_statement (Store *store, const StoreFilter *filter, StoreStatementFunc func,
                                gpointer data, GError **error);
 
+/* Has SQLite read the database's pages in place (mmap) rather than copy
+ * each with pread() into its cache: for a command that reads most of the
+ * register (list --json: 11.4 MB of JSON from 7,034 statements, 90.2 ms
+ * -> 95.7 ms without). Not for the look-ups of show or search, which touch
+ * few pages: mapping them cost search 1.4 ms of system time. */
+void store_map_for_scan (Store *store);
+
 /* One statement that a search found. */
 typedef struct {
 	Statement *statement;    /* as store_list_statements() gives it, or
