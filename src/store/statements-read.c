@@ -28,6 +28,7 @@ typedef enum {
 	Q_MANY_INVERSE,
 	Q_MANY_LINKS,
 	Q_MANY_ATTACHMENTS,
+	Q_MANY_ATTACHMENTS_BARE,
 	Q_MANY_ROUTES,
 	Q_SAME_BY_URL,
 	Q_SAME_BY_OTHER,
@@ -145,6 +146,11 @@ static const char *const query_sql[N_QUERIES] = {
 		"WHERE statement BETWEEN ?1 AND ?2 ORDER BY statement, position",
 	[Q_MANY_ATTACHMENTS] =
 		"SELECT statement, filename, content_type, size, sha256, text FROM attachments "
+		"WHERE statement BETWEEN ?1 AND ?2 ORDER BY statement, position, id",
+	/* The same without the text read from each (NULL): list --json does
+	 * not print it, and a document's text is most of a row. */
+	[Q_MANY_ATTACHMENTS_BARE] =
+		"SELECT statement, filename, content_type, size, sha256, NULL FROM attachments "
 		"WHERE statement BETWEEN ?1 AND ?2 ORDER BY statement, position, id",
 	/* Q_GET_ROUTES's look-up of each route's outbox row (by its key):
 	 * a list of every reminder and follow-up, made at each call, would
@@ -477,9 +483,12 @@ fill_many (Store *store, QueryId id, PartReader read, GHashTable *by_row, gint64
  * of their rows instead of six queries per statement, each row handed to
  * its statement through a table from row to Statement (rows in the range
  * that belong to no statement of @list are skipped). @list and @rows are
- * parallel. With @brief, only the groups. */
+ * parallel. With @brief, only the groups; without @texts, the attachments
+ * without the text read from them (when there are FILL_MANY_MIN or more;
+ * fewer are read with it). */
 static gboolean
-fill_common_many (Store *store, GPtrArray *list, GArray *rows, gboolean brief, GError **error)
+fill_common_many (Store *store, GPtrArray *list, GArray *rows, gboolean brief, gboolean texts,
+                  GError **error)
 {
 	static const struct {
 		QueryId id;
@@ -511,9 +520,13 @@ fill_common_many (Store *store, GPtrArray *list, GArray *rows, gboolean brief, G
 	}
 
 	for (gsize t = 0; t < G_N_ELEMENTS (tables); t++) {
-		if (brief && tables[t].id != Q_MANY_GROUPS)
+		QueryId id = tables[t].id;
+
+		if (brief && id != Q_MANY_GROUPS)
 			continue;
-		if (!fill_many (store, tables[t].id, tables[t].read, by_row, first, last, error))
+		if (id == Q_MANY_ATTACHMENTS && !texts)
+			id = Q_MANY_ATTACHMENTS_BARE;
+		if (!fill_many (store, id, tables[t].read, by_row, first, last, error))
 			return FALSE;
 	}
 	return TRUE;
@@ -547,7 +560,7 @@ store_read_statements (Store *store, sqlite3_stmt *st, gboolean brief, GError **
 	if (!store_each_row (store, st, listed_row, &listed, error))
 		return NULL;
 	query_release (st);
-	if (!fill_common_many (store, list, rows, brief, error))
+	if (!fill_common_many (store, list, rows, brief, TRUE, error))
 		return NULL;
 	return g_steal_pointer (&list);
 }
@@ -676,7 +689,8 @@ store_each_statement (Store *store, const StoreFilter *filter, StoreStatementFun
 		Listed listed = { list, rows };
 
 		n = st != NULL ? read_batch (store, st, &listed, error) : 0;
-		if (n < 0 || !fill_common_many (store, list, rows, filter != NULL && filter->brief, error))
+		if (n < 0 || !fill_common_many (store, list, rows, filter != NULL && filter->brief, FALSE,
+		                                 error))
 			goto fail;
 		for (guint i = 0; i < list->len; i++)
 			if (!func (g_ptr_array_index (list, i), index++, data, error))

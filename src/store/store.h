@@ -183,7 +183,8 @@ GPtrArray *store_list_statements (Store *store, const StoreFilter *filter, GErro
 
 /* store_list_statements(), a few hundred statements at a time: calls
  * @func with each (and its index from 0), in the same order and filled
- * the same way, then frees it. @func returns FALSE (with @error set) to
+ * the same way except that an attachment's text may be NULL (list --json
+ * does not print it), then frees it. @func returns FALSE (with @error set) to
  * stop; so does an error of the store. */
 typedef gboolean (*StoreStatementFunc) (const Statement *statement, guint index, gpointer data,
                                         GError **error);
