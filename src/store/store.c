@@ -209,9 +209,6 @@ finalize_query (gpointer st)
 	sqlite3_finalize (st);
 }
 
-/* The most of a database store_map_for_scan() maps into memory. */
-#define READ_MMAP_SIZE 1073741824
-
 static Store *
 open_db (const char *path, int flags, guint busy_timeout_ms, GError **error)
 {
@@ -431,8 +428,9 @@ void
 store_map_for_scan (Store *store)
 {
 	g_return_if_fail (store != NULL);
-	/* A hint: without it, SQLite reads the pages as before. */
-	sqlite3_exec (store->db, "PRAGMA mmap_size = " G_STRINGIFY (READ_MMAP_SIZE), NULL, NULL, NULL);
+	/* At most 1 GiB mapped. A hint: without it, SQLite reads the pages
+	 * as before. */
+	sqlite3_exec (store->db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
 }
 
 void
