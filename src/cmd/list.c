@@ -68,22 +68,52 @@ list_statements (const CommandContext *ctx, StoreFilter *filter, GError **error)
 }
 
 /* list --json, written as it is rendered, a chunk at a time: no tree of
- * every statement, no one string of all of them. */
+ * every statement, no one string of all of them, and the statements read
+ * a batch at a time (store_each_statement()), not all held at once. */
+typedef struct {
+	GString *out;
+	const char *today;
+	guint count;             /* statements written */
+	gboolean write_failed;   /* stdout refused a chunk */
+} JsonList;
+
+static gboolean
+print_json_statement (const Statement *statement, guint index, gpointer data, GError **error)
+{
+	JsonList *list = data;
+
+	render_json_array_statement (list->out, statement, index == 0, list->today);
+	list->count++;
+	if (list->out->len >= JSON_CHUNK) {
+		if (fwrite (list->out->str, 1, list->out->len, stdout) != list->out->len) {
+			list->write_failed = TRUE;
+			g_set_error_literal (error, LIAISON_ERROR, LIAISON_ERROR_FAILED,
+			                     "cannot write the output");
+			return FALSE;
+		}
+		g_string_truncate (list->out, 0);
+	}
+	return TRUE;
+}
+
 static LiaisonStatus
-print_json_array (const char *command, GPtrArray *statements, const char *today)
+print_json_array (const char *command, const CommandContext *ctx, const StoreFilter *filter,
+                  const char *today)
 {
 	g_autoptr (GString) out = g_string_sized_new (JSON_CHUNK + 4096);
+	g_autoptr (GError) error = NULL;
+	JsonList list = { out, today, 0, FALSE };
 
 	render_json_array_begin (out);
-	for (guint i = 0; i < statements->len; i++) {
-		render_json_array_statement (out, g_ptr_array_index (statements, i), i == 0, today);
-		if (out->len >= JSON_CHUNK) {
-			if (fwrite (out->str, 1, out->len, stdout) != out->len)
-				return command_write_output (command, NULL, 0);
-			g_string_truncate (out, 0);
-		}
+	if (ctx->store != NULL)
+		store_map_for_scan (ctx->store);
+	if (ctx->store != NULL &&
+	    !store_each_statement (ctx->store, filter, print_json_statement, &list, &error)) {
+		if (list.write_failed)
+			return command_write_output (command, NULL, 0);
+		return command_fail (command, error);
 	}
-	render_json_array_end (out, statements->len == 0);
+	render_json_array_end (out, list.count == 0);
 	return command_write_output (command, out->str, out->len);
 }
 
@@ -139,14 +169,14 @@ cmd_list (const GlobalOptions *options, int argc, char **argv)
 	filter.overdue = overdue;
 	filter.today = today;
 	filter.held = held;
+	if (json)
+		return print_json_array (command, &ctx, &filter, today);
 	/* The table shows the statement's own columns and its groups. */
-	filter.brief = !json;
+	filter.brief = TRUE;
 	statements = list_statements (&ctx, &filter, &error);
 	if (statements == NULL)
 		return command_fail (command, error);
 
-	if (json)
-		return print_json_array (command, statements, today);
 	out = g_string_new (NULL);
 	if (held)
 		render_held_table (out, statements);

@@ -33,10 +33,11 @@ static const char *const query_sql[N_QUERIES] = {
 	[Q_FTS_DELETE] = "DELETE FROM statements_fts WHERE rowid = ?1",
 	/* bm25 weighs a match in the title ten times one in the body; the
 	 * contacts and file names count four times, the attachments' text
-	 * half. Lower ranks are better. ?2, ?3: the snippet's markers. */
+	 * half. Lower ranks are better. ?2, ?3: the snippet's markers. The
+	 * snippet's column: see hit_column(). */
 	[Q_SEARCH] =
 		"SELECT " STATEMENT_COLUMNS ", bm25 (statements_fts, 10.0, 1.0, 4.0, 4.0, 0.5) AS score, "
-		"snippet (statements_fts, -1, ?2, ?3, '...', 12) "
+		"snippet (statements_fts, liaison_hit_column (statements_fts), ?2, ?3, '...', 12) "
 		"FROM statements_fts JOIN statements s ON s.id = statements_fts.rowid "
 		"JOIN messages m ON m.id = s.message "
 		"WHERE statements_fts MATCH ?1 "
@@ -69,6 +70,61 @@ store_hit_free (StoreHit *hit)
 	g_free (hit);
 }
 
+/* liaison_hit_column (statements_fts): the column of the row's matches
+ * when they are all in one, else -1 (every column). snippet() over every
+ * column tokenizes each of them whole to find its sentences, then picks
+ * the best window, which is always in a column that has a match (a window
+ * scores at least 1000 for the match it starts from, and a column without
+ * one is never scored): with the only such column named, it returns the
+ * same text without tokenizing the others. FTS5 has read the row's
+ * position lists already, for bm25. */
+static void
+hit_column (const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *context,
+            int argc, sqlite3_value **argv)
+{
+	int count = 0, phrase, column, offset, only = -1;
+
+	(void) argc;
+	(void) argv;
+	if (api->xInstCount (fts, &count) != SQLITE_OK)
+		count = 0;
+	for (int i = 0; i < count; i++) {
+		if (api->xInst (fts, i, &phrase, &column, &offset) != SQLITE_OK ||
+		    (i > 0 && column != only)) {
+			only = -1;
+			break;
+		}
+		only = column;
+	}
+	sqlite3_result_int (context, only);
+}
+
+/* Registers liaison_hit_column() with the connection's FTS5, once. */
+static gboolean
+register_hit_column (Store *store, GError **error)
+{
+	sqlite3_stmt *st = NULL;
+	fts5_api *api = NULL;
+	int rc;
+
+	if (store->hit_column)
+		return TRUE;
+	rc = sqlite3_prepare_v2 (store->db, "SELECT fts5 (?1)", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_pointer (st, 1, &api, "fts5_api_ptr", NULL);
+	if (rc == SQLITE_OK && sqlite3_step (st) != SQLITE_ROW)
+		rc = sqlite3_errcode (store->db);
+	sqlite3_finalize (st);
+	if (rc == SQLITE_OK && api == NULL)
+		rc = SQLITE_ERROR;
+	if (rc == SQLITE_OK)
+		rc = api->xCreateFunction (api, "liaison_hit_column", NULL, hit_column, NULL);
+	if (rc != SQLITE_OK)
+		return store_sql_error (store, rc, error);
+	store->hit_column = TRUE;
+	return TRUE;
+}
+
 GPtrArray *
 store_search_statements (Store *store, const char *match, const char *mark_start,
                          const char *mark_end, guint limit, gboolean full, GError **error)
@@ -81,6 +137,8 @@ store_search_statements (Store *store, const char *match, const char *mark_start
 	g_return_val_if_fail (store != NULL, NULL);
 	g_return_val_if_fail (match != NULL, NULL);
 
+	if (!register_hit_column (store, error))
+		goto fail;
 	st = query (store, Q_SEARCH, error);
 	if (st == NULL)
 		goto fail;

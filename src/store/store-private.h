@@ -23,6 +23,7 @@ struct Store {
 	                          * lines without a sync */
 	gboolean journal_unsynced; /* a journal line was appended without
 	                            * a sync since the last one */
+	gboolean hit_column;     /* liaison_hit_column() registered (fts.c) */
 };
 
 /* Makes the journal's lines appended without a sync (in a batch, or

@@ -425,6 +425,15 @@ store_open_readonly (const char *path, guint busy_timeout_ms, GError **error)
 }
 
 void
+store_map_for_scan (Store *store)
+{
+	g_return_if_fail (store != NULL);
+	/* At most 1 GiB mapped. A hint: without it, SQLite reads the pages
+	 * as before. */
+	sqlite3_exec (store->db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
+}
+
+void
 store_close (Store *store)
 {
 	if (store == NULL)

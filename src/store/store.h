@@ -181,6 +181,23 @@ typedef struct {
  * Statement*. */
 GPtrArray *store_list_statements (Store *store, const StoreFilter *filter, GError **error);
 
+/* store_list_statements(), a few hundred statements at a time: calls
+ * @func with each (and its index from 0), in the same order and filled
+ * the same way except that an attachment's text may be NULL (list --json
+ * does not print it), then frees it. @func returns FALSE (with @error set) to
+ * stop; so does an error of the store. */
+typedef gboolean (*StoreStatementFunc) (const Statement *statement, guint index, gpointer data,
+                                        GError **error);
+gboolean store_each_statement (Store *store, const StoreFilter *filter, StoreStatementFunc func,
+                               gpointer data, GError **error);
+
+/* Has SQLite read the database's pages in place (mmap) rather than copy
+ * each with pread() into its cache: for a command that reads most of the
+ * register (list --json: 11.4 MB of JSON from 7,034 statements, 90.2 ms
+ * -> 95.7 ms without). Not for the look-ups of show or search, which touch
+ * few pages: mapping them cost search 1.4 ms of system time. */
+void store_map_for_scan (Store *store);
+
 /* One statement that a search found. */
 typedef struct {
 	Statement *statement;    /* as store_list_statements() gives it, or
