@@ -426,12 +426,23 @@ record_copy (Delivery *d, GError **error)
 	       store_complete_statement (store, d->same_as, d->statement, error);
 }
 
+/* The message's commands, to be done by the caller after the commit. */
+static void
+hand_commands (Delivery *d)
+{
+	DeliverResult *result = d->result;
+
+	result->commands = g_steal_pointer (&d->commands);
+	result->commander = g_strdup (d->message->from_address);
+	result->command_message_id = g_strdup (d->message->message_id);
+	result->command_subject = g_strdup (d->message->subject);
+}
+
 /* A reply in a thread, naming one of our Message-IDs of it, from a person
  * who may command (commands_obeyed()): its commands go to the caller. */
 static gboolean
 record_commands (Delivery *d, GError **error)
 {
-	DeliverResult *result = d->result;
 	gboolean obeyed;
 
 	if (!d->in_thread || d->result->kind != CLASS_REPLY || d->via != THREAD_VIA_MESSAGE_ID ||
@@ -444,12 +455,8 @@ record_commands (Delivery *d, GError **error)
 	    : !commands_obeyed (d->txn.store, d->config, d->thread_id, d->message,
 	                        d->keys->message_ids, d->statement, &obeyed, error))
 		return FALSE;
-	if (obeyed) {
-		result->commands = g_steal_pointer (&d->commands);
-		result->commander = g_strdup (d->message->from_address);
-		result->command_message_id = g_strdup (d->message->message_id);
-		result->command_subject = g_strdup (d->message->subject);
-	}
+	if (obeyed)
+		hand_commands (d);
 	return TRUE;
 }
 
@@ -481,10 +488,7 @@ place_digest_commands (Delivery *d, GError **error)
 	}
 	d->hold = NULL;
 	result->by_id = TRUE;
-	result->commands = g_steal_pointer (&d->commands);
-	result->commander = g_strdup (d->message->from_address);
-	result->command_message_id = g_strdup (d->message->message_id);
-	result->command_subject = g_strdup (d->message->subject);
+	hand_commands (d);
 	return TRUE;
 }
 
