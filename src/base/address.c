@@ -285,3 +285,15 @@ address_domain_ok (const char *domain)
 {
 	return addr_part_ok (domain, TRUE);
 }
+
+gboolean
+address_list_has (const GPtrArray *mailboxes, const char *address)
+{
+	for (guint i = 0; mailboxes != NULL && address != NULL && i < mailboxes->len; i++) {
+		const Address *a = g_ptr_array_index (mailboxes, i);
+
+		if (a != NULL && a->address != NULL && g_ascii_strcasecmp (a->address, address) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}

@@ -21,6 +21,10 @@ void address_free (Address *mailbox);
 char *address_format (const Address *mailbox);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Address, address_free)
 
+/* TRUE when one of @mailboxes (Address*, may be NULL) has the addr-spec
+ * @address, compared without regard to ASCII case. */
+gboolean address_list_has (const GPtrArray *mailboxes, const char *address);
+
 /* TRUE when @domain (lower case) is letters, digits, '-' and '.' (or
  * UTF-8, for IDN), and not empty: what an addr-spec's domain may be. */
 gboolean address_domain_ok (const char *domain);

@@ -59,17 +59,6 @@ org_in (const Config *config, const char *text)
 	return config_find_org (config, inside);
 }
 
-static gboolean
-any_mailbox_is (const GPtrArray *mailboxes, const char *address)
-{
-	for (guint i = 0; mailboxes != NULL && i < mailboxes->len; i++) {
-		const Address *a = g_ptr_array_index (mailboxes, i);
-		if (a != NULL && a->address != NULL && g_ascii_strcasecmp (a->address, address) == 0)
-			return TRUE;
-	}
-	return FALSE;
-}
-
 /* Whether @address is the list, a chair or an AD of @group. */
 static gboolean
 group_person (const Group *group, const char *address)
@@ -78,7 +67,7 @@ group_person (const Group *group, const char *address)
 		return FALSE;
 	return (group->list != NULL && group->list->address != NULL &&
 	        g_ascii_strcasecmp (group->list->address, address) == 0) ||
-	       any_mailbox_is (group->chairs, address) || any_mailbox_is (group->ads, address);
+	       address_list_has (group->chairs, address) || address_list_has (group->ads, address);
 }
 
 const Group *

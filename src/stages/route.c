@@ -414,17 +414,6 @@ route_plan_remove (RoutePlan *plan, RouteMessage message)
 }
 
 static gboolean
-in_mailboxes (const GPtrArray *mailboxes, const char *address)
-{
-	for (guint i = 0; mailboxes != NULL && i < mailboxes->len; i++) {
-		const Address *m = g_ptr_array_index (mailboxes, i);
-		if (g_ascii_strcasecmp (m->address, address) == 0)
-			return TRUE;
-	}
-	return FALSE;
-}
-
-static gboolean
 is_same (const char *configured, const char *address)
 {
 	return configured != NULL && g_ascii_strcasecmp (configured, address) == 0;
@@ -443,12 +432,12 @@ route_is_directory (const Config *config, const char *address)
 	for (guint i = 0; i < config->groups->len; i++) {
 		const Group *g = g_ptr_array_index (config->groups, i);
 		if ((g->list != NULL && is_same (g->list->address, address)) ||
-		    in_mailboxes (g->chairs, address) || in_mailboxes (g->ads, address))
+		    address_list_has (g->chairs, address) || address_list_has (g->ads, address))
 			return TRUE;
 	}
 	for (guint i = 0; i < config->orgs->len; i++) {
 		const Org *o = g_ptr_array_index (config->orgs, i);
-		if (in_mailboxes (o->managers, address))
+		if (address_list_has (o->managers, address))
 			return TRUE;
 	}
 	return FALSE;

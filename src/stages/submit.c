@@ -163,24 +163,12 @@ submit_approvers (const Config *config, const Statement *statement)
 	return config_approvers (config, statement->from_org);
 }
 
-static gboolean
-has_mailbox (const GPtrArray *mailboxes, const char *address)
-{
-	for (guint i = 0; mailboxes != NULL && i < mailboxes->len; i++) {
-		const Address *a = g_ptr_array_index (mailboxes, i);
-
-		if (a->address != NULL && g_ascii_strcasecmp (a->address, address) == 0)
-			return TRUE;
-	}
-	return FALSE;
-}
-
 gboolean
 submit_is_approver (const Config *config, const Statement *statement, const char *address)
 {
 	if (address == NULL || *address == '\0')
 		return FALSE;
-	return has_mailbox (submit_approvers (config, statement), address);
+	return address_list_has (submit_approvers (config, statement), address);
 }
 
 const char *
@@ -193,11 +181,11 @@ submit_refused (const Config *config, const Statement *statement, const char *ad
 	if (address == NULL || *address == '\0')
 		return "the submission has no sender";
 	if (group != NULL)
-		may = has_mailbox (group->chairs, address) || has_mailbox (group->ads, address);
+		may = address_list_has (group->chairs, address) || address_list_has (group->ads, address);
 	for (guint i = 0; !may && statement->groups != NULL && i < statement->groups->len; i++) {
 		const Org *org = config_find_org (config, g_ptr_array_index (statement->groups, i));
 
-		may = org != NULL && has_mailbox (org->managers, address);
+		may = org != NULL && address_list_has (org->managers, address);
 	}
 	if (!may)
 		may = submit_is_approver (config, statement, address);

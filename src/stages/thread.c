@@ -184,15 +184,6 @@ mailbox_is (const Address *mailbox, const char *address)
 		&& g_ascii_strcasecmp (mailbox->address, address) == 0;
 }
 
-static gboolean
-any_mailbox_is (GPtrArray *mailboxes, const char *address)
-{
-	for (guint i = 0; mailboxes != NULL && i < mailboxes->len; i++)
-		if (mailbox_is (g_ptr_array_index (mailboxes, i), address))
-			return TRUE;
-	return FALSE;
-}
-
 /* TRUE when one of @contacts ("Name <addr>" strings) has @address. */
 static gboolean
 any_contact_is (GPtrArray *contacts, const char *address)
@@ -285,7 +276,7 @@ peer_person (const Config *config, const Statement *thread, const char *address)
 
 		if (org == NULL)
 			continue;
-		if (any_mailbox_is (org->managers, address))
+		if (address_list_has (org->managers, address))
 			return TRUE;
 		for (guint j = 0; j < org->authorized->len; j++)
 			if (g_ascii_strcasecmp (g_ptr_array_index (org->authorized, j), address) == 0)
@@ -309,11 +300,11 @@ thread_receiving_person (const Config *config, const Statement *thread, const ch
 		return TRUE;
 	for (guint i = 0; thread->groups != NULL && i < thread->groups->len; i++) {
 		const Group *g = config_find_group (config, g_ptr_array_index (thread->groups, i));
-		if (g != NULL && (mailbox_is (g->list, address) || any_mailbox_is (g->chairs, address)
-		                  || any_mailbox_is (g->ads, address)))
+		if (g != NULL && (mailbox_is (g->list, address) || address_list_has (g->chairs, address)
+		                  || address_list_has (g->ads, address)))
 			return TRUE;
 	}
-	if (org != NULL && any_mailbox_is (org->managers, address))
+	if (org != NULL && address_list_has (org->managers, address))
 		return TRUE;
 	if (!is_trusted_relay (config, address))
 		return FALSE;
