@@ -145,21 +145,22 @@ check "no stored message or attachment without its row (the retry adopts them)" 
 orphans=$(grep -c '^orphan out/' "$T/problems")
 check "no more outgoing files without their row than SIGKILLs ($orphans for $killed)" yes \
 	"$([ "$orphans" -le "$killed" ] && echo yes || echo no)"
-[ "$orphans" = 0 ] || echo "NOTE: $orphans outgoing messages in spool/out that no row names (SIGKILL before COMMIT, the retry numbered the statement otherwise): nothing removes them"
+[ "$orphans" = 0 ] || echo "NOTE: $orphans outgoing messages in spool/out that no row names (SIGKILL before COMMIT, the retry numbered the statement otherwise): queue run removes them below"
 # A delivery holds its incoming message in tmp/in.* until it ends, and
-# writes one attachment or outgoing message at a time beside it (tmp/part.*,
-# tmp/out.*, each moved into the spool before the next): a SIGKILL leaves
-# at most one of each kind.
+# writes one attachment, outgoing message or document's text at a time
+# beside it (tmp/part.*, tmp/out.*, tmp/text.*, the last after the commit;
+# each moved into the spool before the next): a SIGKILL leaves at most one
+# of each kind.
 strays=$(grep -c '^stray' "$T/problems")
 strays_in=$(grep -c '^stray tmp/in\.' "$T/problems")
-strays_written=$(grep -Ec '^stray tmp/(part|out)\.' "$T/problems")
+strays_written=$(grep -Ec '^stray tmp/(part|out|text)\.' "$T/problems")
 check "no more incoming messages left in spool/tmp than SIGKILLs ($strays_in for $killed)" yes \
 	"$([ "$strays_in" -le "$killed" ] && echo yes || echo no)"
-check "no more attachments and outgoing messages left in spool/tmp than SIGKILLs ($strays_written for $killed)" yes \
+check "no more attachments, outgoing messages and texts left in spool/tmp than SIGKILLs ($strays_written for $killed)" yes \
 	"$([ "$strays_written" -le "$killed" ] && echo yes || echo no)"
 check "SIGTERM left no file in spool/tmp" "$strays_before_term" "$strays"
 check "what is left in spool/tmp is only deliver's temporary files" "" \
-	"$(grep '^stray' "$T/problems" | grep -Ev '^stray tmp/(in|part|out)\.' | head -3)"
+	"$(grep '^stray' "$T/problems" | grep -Ev '^stray tmp/(in|part|out|text)\.' | head -3)"
 
 # What SIGKILL left, aged past any delivery's time limit: `queue run`
 # (run from cron) removes it, and only it.
