@@ -235,6 +235,33 @@ check "submit FILE DOCUMENT: the document is its attachment" draft-ccamp-yang.tx
 check "submit FILE DOCUMENT: journaled as an action" 1 "$(grep -c '	submit	LS-2026-0004' "$T/spool/journal")"
 L approve LS-2026-0004 --by "$AD" > /dev/null
 check "approve from the shell: open" open "$(field LS-2026-0004 state)"
+# What the peer gets: the statement in the Datatracker's labels and its
+# documents as they were submitted; never the submission mail (ours, with
+# our people's headers), never the hints for acting on it by reply.
+f=$(grep -l -i "^Message-Id: <$(our_id LS-2026-0004 forward)>" "$O"/* | head -1)
+python3 - "$f" > "$T/peer-view" <<'PYEOF2'
+import email, sys
+from email import policy
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=policy.default)
+print('in-reply-to', m['In-Reply-To'] is not None)
+parts = m.get_payload() if m.is_multipart() else [m]
+print('parts', ' '.join(p.get_content_type() for p in parts))
+for part in parts:
+    if part.get_filename():
+        print('document', part.get_filename(), part.get_content_type(), part.get_payload(decode=True).decode(), end='')
+    elif part.get_content_maintype() == 'text':
+        sys.stdout.write(part.get_content())
+PYEOF2
+check "to the peer: the document, its bytes as submitted" \
+	"document draft-ccamp-yang.txt text/plain draft text" "$(grep '^document' "$T/peer-view")"
+check "to the peer: the text and the document, no submission mail" "parts text/plain text/plain" \
+	"$(grep '^parts' "$T/peer-view")"
+check "to the peer: the Datatracker's labels" \
+	"Title: CCAMP LS on YANG models|Submission Date: 2026-11-27|From Group: Common Control and Measurement Plane (ccamp)|To Group: ITU-T SG15|Purpose: For comment" \
+	"$(grep -E '^(Title|Submission Date|From Group|To Group|Purpose):' "$T/peer-view" | paste -sd '|')"
+check "to the peer: asked to quote our id, not told how to command us" "1 0" \
+	"$(grep -c 'Please quote LS-2026-0004' "$T/peer-view") $(grep -c 'taken' "$T/peer-view")"
+check "to the peer: no In-Reply-To our own submission" "in-reply-to False" "$(head -1 "$T/peer-view")"
 # A whole MIME message on standard input carries its own documents.
 cat > "$T/mime.eml" <<'EOF'
 From: Daniele Ceccarelli <dc@example.net>

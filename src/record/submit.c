@@ -104,15 +104,37 @@ submit_queue_request (Txn *txn, const Config *config, const Statement *statement
 	return queue (txn, config, statement->id, 0, plan, mime, "approval", now, outbox, error);
 }
 
+/* The documents of @statement as the peer gets them, read from the spool
+ * (never the submission mail around them, which is ours). One that was
+ * purged is left out. */
+static GPtrArray *
+document_parts (const Config *config, const Statement *statement)
+{
+	GPtrArray *parts = g_ptr_array_new_with_free_func (g_object_unref);
+
+	for (guint i = 0; statement->attachments != NULL && i < statement->attachments->len; i++) {
+		const Attachment *a = g_ptr_array_index (statement->attachments, i);
+		g_autofree char *path = NULL, *data = NULL;
+		gsize len = 0;
+
+		if (a->sha256 == NULL)
+			continue;
+		path = spool_path (config->spool, "att", a->sha256);
+		if (!g_file_get_contents (path, &data, &len, NULL))
+			continue;
+		g_ptr_array_add (parts, compose_document_part (a->filename, a->content_type, data, len));
+	}
+	return parts;
+}
+
 gboolean
 submit_queue_send (Txn *txn, const Config *config, const Statement *statement,
                    gint64 message_row, const char *raw_sha256, const char *now,
                    GArray **outbox, GError **error)
 {
 	g_autoptr (RoutePlan) plan = submit_peer_plan (statement, config);
-	g_autoptr (Message) original = NULL;
 	g_autoptr (GMimeMessage) mime = NULL;
-	g_autofree char *path = NULL;
+	g_autoptr (GPtrArray) documents = NULL;
 	g_autofree char *id = compose_message_id (config, statement->id, ROUTE_MESSAGE_FORWARD);
 	ComposeInput input = { 0 };
 
@@ -123,12 +145,8 @@ submit_queue_send (Txn *txn, const Config *config, const Statement *statement,
 		             statement->id, config->max_recipients);
 		return FALSE;
 	}
-	if (raw_sha256 != NULL) {
-		path = spool_path (config->spool, "msg", raw_sha256);
-		original = message_open_file (path, config->max_message_size, NULL);
-	}
-	input = (ComposeInput) { statement, plan, original != NULL ? original->mime : NULL, now,
-	                         raw_sha256, id, NULL, NULL };
+	documents = document_parts (config, statement);
+	input = (ComposeInput) { statement, plan, NULL, now, raw_sha256, id, NULL, NULL, documents };
 	mime = compose_message (config, &input, ROUTE_MESSAGE_FORWARD);
 	if (mime == NULL)
 		return TRUE;

@@ -363,6 +363,55 @@ with_original (const ComposeInput *input, RouteMessage message, const char *text
 	return GMIME_OBJECT (g_steal_pointer (&mixed));
 }
 
+GMimeObject *
+compose_document_part (const char *filename, const char *content_type, const char *data,
+                       gsize len)
+{
+	GMimeContentType *type = content_type != NULL
+		? g_mime_content_type_parse (NULL, content_type) : NULL;
+	g_autoptr (GByteArray) bytes = g_byte_array_sized_new ((guint) len);
+	g_autoptr (GMimeStream) stream = NULL;
+	g_autoptr (GMimeDataWrapper) content = NULL;
+	g_autofree char *name = statement_clean_line (filename);
+	GMimePart *part;
+
+	if (type == NULL || g_mime_content_type_get_media_type (type) == NULL ||
+	    g_mime_content_type_get_media_subtype (type) == NULL)
+		part = g_mime_part_new_with_type ("application", "octet-stream");
+	else
+		part = g_mime_part_new_with_type (g_mime_content_type_get_media_type (type),
+		                                  g_mime_content_type_get_media_subtype (type));
+	g_clear_object (&type);
+	g_byte_array_append (bytes, (const guint8 *) data, (guint) len);
+	stream = g_mime_stream_mem_new_with_byte_array (g_steal_pointer (&bytes));
+	content = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
+	g_mime_part_set_content (part, content);
+	g_mime_part_set_content_encoding (part, GMIME_CONTENT_ENCODING_BASE64);
+	g_mime_object_set_disposition (GMIME_OBJECT (part), "attachment");
+	if (*name != '\0')
+		g_mime_part_set_filename (part, name);
+	return GMIME_OBJECT (part);
+}
+
+/* @text followed by the documents of an outgoing statement. */
+static GMimeObject *
+with_documents (const ComposeInput *input, RouteMessage message, const char *text)
+{
+	g_autoptr (GMimeObject) body = text_part (text);
+	g_autoptr (GMimeMultipart) mixed = NULL;
+	g_autofree char *boundary = NULL;
+
+	if (input->documents->len == 0)
+		return g_steal_pointer (&body);
+	mixed = g_mime_multipart_new_with_subtype ("mixed");
+	boundary = boundary_for (input, message);
+	g_mime_multipart_set_boundary (mixed, boundary);
+	g_mime_multipart_add (mixed, body);
+	for (guint i = 0; i < input->documents->len; i++)
+		g_mime_multipart_add (mixed, g_ptr_array_index (input->documents, i));
+	return GMIME_OBJECT (g_steal_pointer (&mixed));
+}
+
 static void
 add_recipients (GMimeMessage *mime, const RoutePlan *plan, RouteMessage message)
 {
@@ -495,6 +544,31 @@ forward_text (const Config *config, const ComposeInput *input)
 	                        "taken). %s\n", s->id, received, summary, COMPOSE_COMMANDS_HINT);
 }
 
+/* An outgoing statement as its peer reads it: the labels of the
+ * Datatracker's own liaison mail (which a peer's tool, ours included,
+ * reads back), and how to answer. Nothing about acting on it by reply:
+ * that is for our side, and the peer may not. */
+static char *
+outgoing_text (const Config *config, const ComposeInput *input)
+{
+	const Statement *s = input->statement;
+	const Group *group = s->from_org != NULL ? config_find_group (config, s->from_org) : NULL;
+	Statement shown = *s;    /* shallow: only read */
+	g_autofree char *from = NULL, *submitted = NULL, *summary = NULL;
+	g_autofree char *our_name = statement_clean_line (config->name);
+
+	/* The group as the Datatracker names it, and the day it is sent. */
+	if (group != NULL && group->full_name != NULL)
+		shown.from_org = from = g_strdup_printf ("%s (%s)", group->full_name, group->name);
+	if (s->submitted == NULL && input->now != NULL)
+		shown.submitted = submitted = g_strndup (input->now, 10);
+	summary = compose_summary (config, &shown);
+	return g_strdup_printf ("%s\nPlease quote %s in the subject of any reply, and reply to "
+	                        "this message\n(its Reply-To), so that it reaches the people "
+	                        "concerned.\n\n-- \n%s <%s>\n",
+	                        summary, s->id, our_name, config->address);
+}
+
 /* The groups the statement was forwarded to, for the acknowledgement. */
 static char *
 forwarded_to (const Config *config, const Statement *s)
@@ -562,6 +636,11 @@ compose_message (const Config *config, const ComposeInput *input, RouteMessage m
 	case ROUTE_MESSAGE_FORWARD:
 		subject = input->subject != NULL ? g_strdup (input->subject)
 		                                 : g_strdup_printf ("[%s] %s", input->statement->id, title);
+		if (input->documents != NULL) {
+			text = outgoing_text (config, input);
+			body = with_documents (input, message, text);
+			break;
+		}
 		text = input->text != NULL ? g_strdup (input->text) : forward_text (config, input);
 		body = with_original (input, message, text);
 		break;
@@ -589,6 +668,11 @@ compose_message (const Config *config, const ComposeInput *input, RouteMessage m
 	id = input->message_id != NULL ? g_strdup (input->message_id)
 	                               : compose_message_id (config, input->statement->id, message);
 	set_headers (mime, config, input->statement, input->plan, message, id, input->now, subject);
+	if (input->documents != NULL) {
+		/* The submission it answers is our own mail: the peer never saw it. */
+		g_mime_object_remove_header (GMIME_OBJECT (mime), "In-Reply-To");
+		g_mime_object_remove_header (GMIME_OBJECT (mime), "References");
+	}
 	g_mime_message_set_mime_part (mime, body);
 	return g_steal_pointer (&mime);
 }

@@ -33,6 +33,12 @@ typedef struct {
 	const char *message_id;
 	const char *subject;
 	const char *text;
+	/* An outgoing statement of ours, sent to its peer: set, the forward
+	 * holds the statement in the Datatracker label layout and these
+	 * parts (GMimeObject*, compose_document_part()) in place of
+	 * @original, which is our own submission mail and stays with us.
+	 * NULL: an incoming statement's forward. */
+	const GPtrArray *documents;
 } ComposeInput;
 
 /* Our Message-IDs are unguessable but stable (SPEC §9): the statement id,
@@ -92,6 +98,13 @@ char *compose_follow_up_text (const Statement *thread, const char *from);
  * first. Returns a new message (the caller unrefs it), or NULL when the
  * plan has no route for @message. */
 GMimeMessage *compose_message (const Config *config, const ComposeInput *input, RouteMessage message);
+
+/* A document of an outgoing statement as a MIME attachment: @len bytes of
+ * @data (copied), its @content_type ("application/pdf"; anything that does
+ * not parse is application/octet-stream) and @filename, base64. Returns a
+ * new part (the caller unrefs it). */
+GMimeObject *compose_document_part (const char *filename, const char *content_type,
+                                    const char *data, gsize len);
 
 /* Our Message-ID for the reminder @stage of @statement_id, without <>,
  * keyed with "remind-before-7", "remind-overdue-3" (see above): one
