@@ -503,7 +503,8 @@ record_thread (Delivery *d, GError **error)
 
 	if (!record_commands (d, error))
 		return FALSE;
-	if (result->commands != NULL && result->commands->only && !result->by_id) {
+	if (result->commands != NULL && result->commands->only && !result->by_id &&
+	    d->thread_id != NULL) {
 		if (!commands_join (&d->txn, d->thread_id, d->message_row, error))
 			return FALSE;
 		result->statement_id = g_strdup (d->thread_id);
@@ -553,6 +554,12 @@ record_held (Delivery *d, GError **error)
 			return FALSE;
 		if (result->statement_id != NULL) {
 			d->hold = NULL;
+			/* Its commands (promote, dismiss, route ...), from
+			 * triage or a manager. */
+			if (d->commands != NULL && d->commands->commands->len > 0 &&
+			    !mail_commands_any_decision (d->commands) &&
+			    commands_triage_obeyed (d->config, d->message))
+				hand_commands (d);
 			return TRUE;
 		}
 	}

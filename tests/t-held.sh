@@ -50,7 +50,7 @@ check "show --json too" "HM-2026-0001 Pat Doe <pat@example.com>" \
 check "exactly one notice to triage" 1 "$(count_sent 'HM-2026-0001\] Held')"
 f=$(sent_with 'HM-2026-0001\] Held')
 check "it goes to triage only, never the sender" "liaison-coordination@example.org" "$(envelope "$f")"
-check "it names the handle and how to act on it" 1 "$(grep -c 'liaison promote HM-2026-0001' "$f")"
+check "it names the handle and how to act on it" 1 "$(grep -c 'liaison show, route, promote or dismiss HM-2026-0001' "$f")"
 deliver "$T/p1.eml"
 check "the same message again is a duplicate: no second notice" 1 "$(count_sent 'HM-2026-0001\] Held')"
 

@@ -38,6 +38,11 @@ static const struct {
 	{ "a malformed date", "deadline tomorrow\n", "deadline!", TRUE, 1 },
 	{ "an impossible date", "deadline 2027-02-30\n", "deadline!", TRUE, 1 },
 	{ "an unknown group", "route nosuchgroup\n", "route!", TRUE, 1 },
+	{ "dismiss", "dismiss\n", "dismiss", TRUE, 0 },
+	{ "dismiss takes no argument", "dismiss it now\n", "dismiss!", TRUE, 1 },
+	{ "promote keeps its fields", "promote to=ccamp from=ITU-T SG15\n",
+	  "promote:to=ccamp from=ITU-T SG15", TRUE, 0 },
+	{ "promote without a field", "promote it please\n", "promote!", TRUE, 1 },
 	{ "route without a group", "route\n", "route!", TRUE, 1 },
 	{ "taken takes no argument", "taken LS-2026-0001\n", "taken!", TRUE, 1 },
 	{ "note without text", "note\n", "note!", TRUE, 1 },
@@ -104,6 +109,33 @@ test_cases (void **state)
 	}
 }
 
+/* promote's FIELD=VALUE words: a value runs to the next field. */
+static void
+test_promote_args (void **state)
+{
+	static const struct {
+		const char *value;
+		const char *args;    /* '|'-joined */
+	} args_cases[] = {
+		{ "to=ccamp", "to=ccamp" },
+		{ "title=LS on lunch from=ITU-T SG15  to=teas;ccamp purpose=action deadline=2027-01-15",
+		  "title=LS on lunch|from=ITU-T SG15|to=teas;ccamp|purpose=action|deadline=2027-01-15" },
+		{ "  TO=ccamp Title=a=b c  ", "TO=ccamp|Title=a=b c" },
+		{ "from=IEEE 802.1 title=x to= y", "from=IEEE 802.1|title=x|to= y" },
+		{ "", "" },
+	};
+
+	(void) state;
+	for (gsize i = 0; i < G_N_ELEMENTS (args_cases); i++) {
+		guint n = 99;
+		g_auto (GStrv) args = mail_command_promote_args (args_cases[i].value, &n);
+		g_autofree char *got = g_strjoinv ("|", args);
+
+		if (strcmp (got, args_cases[i].args) != 0 || n != g_strv_length (args))
+			fail_msg ("\"%s\": got \"%s\" (%u)", args_cases[i].value, got, n);
+	}
+}
+
 static int
 setup (void **state)
 {
@@ -128,6 +160,7 @@ main (void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test (test_cases),
+		cmocka_unit_test (test_promote_args),
 	};
 
 	return cmocka_run_group_tests (tests, setup, teardown);

@@ -29,6 +29,13 @@ gboolean action_promote (Store *store, const Config *config, const char *handle,
                          const char *const *args, guint n, const char *by, const char *at,
                          GError **error);
 
+/* The same, by mail: the rows it queued are appended to *@outbox (created
+ * when NULL) for the caller to hand over, and *@id is the new statement
+ * id. */
+gboolean action_promote_by_mail (Store *store, const Config *config, const char *handle,
+                                 const char *const *args, guint n, const char *by,
+                                 const char *at, GArray **outbox, char **id, GError **error);
+
 /* `rebuild`: queues (composes, records, journals nothing: the store has no
  * journal attached) the reminder @stage of @statement_id that `remind`
  * queued on @day at @at (cmd/remind.c). An error when it is not due with

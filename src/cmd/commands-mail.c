@@ -19,6 +19,22 @@ append_rows (GArray **to, GArray *rows)
 	g_array_append_vals (*to, rows->data, rows->len);
 }
 
+/* `promote FIELD=VALUE...` of the held message @id, as the CLI does it. */
+static gboolean
+promote (Store *store, const Config *config, const MailCommand *c, const char *id,
+         const char *by, const char *now, GArray **outbox, GString *text, GError **error)
+{
+	guint n = 0;
+	g_auto (GStrv) args = mail_command_promote_args (c->value, &n);
+	g_autofree char *promoted = NULL;
+
+	if (!action_promote_by_mail (store, config, id, (const char *const *) args, n, by, now,
+	                             outbox, &promoted, error))
+		return FALSE;
+	g_string_append_printf (text, "%s: promoted to %s\n", c->line, promoted);
+	return TRUE;
+}
+
 /* Does @c about @id from @by; says what came of it in @text. FALSE only
  * for a temporary error. */
 static gboolean
@@ -73,6 +89,14 @@ run_one (Store *store, const Config *config, const MailCommand *c, const char *i
 		ok = commands_note (store, config, id, c->value, by, now, &local);
 		if (ok)
 			g_string_append_printf (text, "%s: noted\n", c->line);
+		break;
+	case MAIL_COMMAND_PROMOTE:
+		ok = promote (store, config, c, id, by, now, outbox, text, &local);
+		break;
+	case MAIL_COMMAND_DISMISS:
+		ok = deliver_dismiss (store, config, id, by, now, &r, &local);
+		if (ok)
+			g_string_append_printf (text, "%s: dismissed\n", c->line);
 		break;
 	}
 	append_rows (outbox, r.outbox);
@@ -172,6 +196,20 @@ digest_commands (Store *store, const Config *config, DeliverResult *result, cons
 	return TRUE;
 }
 
+/* A held message that the commands promoted is a statement under a new
+ * id: its confirmation (and the log) are about that one. */
+static void
+follow_promotion (Store *store, DeliverResult *result)
+{
+	g_autoptr (Statement) statement = store_get_statement (store, result->statement_id, NULL);
+
+	if (statement != NULL && statement->id != NULL &&
+	    strcmp (statement->id, result->statement_id) != 0) {
+		g_free (result->statement_id);
+		result->statement_id = g_strdup (statement->id);
+	}
+}
+
 gboolean
 action_mail_commands (Store *store, const Config *config, DeliverResult *result,
                       const char *now, GError **error)
@@ -199,6 +237,7 @@ action_mail_commands (Store *store, const Config *config, DeliverResult *result,
 			              result->statement_id, result->commander, now, &outbox, text, error))
 				return FALSE;
 	}
+	follow_promotion (store, result);
 	ok = commands_confirm (store, config, result->statement_id, result->commander,
 	                       result->command_message_id, result->command_subject, text->str, now,
 	                       &outbox, error);

@@ -105,6 +105,21 @@ action_promote (Store *store, const Config *config, const char *handle,
                 const char *const *args, guint n, const char *by, const char *at,
                 GError **error)
 {
+	GArray *outbox = NULL;
+	g_autofree char *id = NULL;
+	gboolean ok = action_promote_by_mail (store, config, handle, args, n, by, at, &outbox, &id,
+	                                      error);
+
+	if (outbox != NULL)
+		g_array_unref (outbox);
+	return ok;
+}
+
+gboolean
+action_promote_by_mail (Store *store, const Config *config, const char *handle,
+                        const char *const *args, guint n, const char *by, const char *at,
+                        GArray **outbox, char **id, GError **error)
+{
 	g_autoptr (Statement) fields = statement_new ();
 	g_autoptr (GPtrArray) groups = g_ptr_array_new_with_free_func (g_free);
 	Promotion p = { fields, groups };
@@ -121,6 +136,13 @@ action_promote (Store *store, const Config *config, const char *handle,
 		return FALSE;
 	}
 	ok = deliver_promote (store, config, handle, fields, groups, by, at, &result, error);
+	if (ok && result.outbox != NULL && result.outbox->len > 0) {
+		if (*outbox == NULL)
+			*outbox = g_array_new (FALSE, FALSE, sizeof (gint64));
+		g_array_append_vals (*outbox, result.outbox->data, result.outbox->len);
+	}
+	if (ok)
+		*id = g_steal_pointer (&result.statement_id);
 	deliver_result_clear (&result);
 	return ok;
 }

@@ -42,6 +42,25 @@ commands_obeyed (Store *store, const Config *config, const char *thread_id,
 }
 
 gboolean
+commands_triage_obeyed (const Config *config, const Message *message)
+{
+	const char *from = message->from_address;
+	g_autoptr (Address) triage = config->triage != NULL ? address_parse (config->triage) : NULL;
+	gboolean known = FALSE;
+
+	if (from == NULL || *from == '\0' || !authorize_from_vouched (config, message))
+		return FALSE;
+	known = triage != NULL && triage->address != NULL &&
+	        g_ascii_strcasecmp (triage->address, from) == 0;
+	for (guint i = 0; !known && config->orgs != NULL && i < config->orgs->len; i++) {
+		const Org *org = g_ptr_array_index (config->orgs, i);
+
+		known = address_list_has (org->managers, from);
+	}
+	return known;
+}
+
+gboolean
 commands_allowed (Store *store, const Config *config, const char *statement_id,
                   const char *address, gboolean vouched, gboolean *allowed, GError **error)
 {

@@ -32,6 +32,12 @@ gboolean commands_digest_obeyed (Store *store, const Config *config, const Messa
 /* Whether @message's sender may command @statement_id (which exists):
  * thread_reply_refused() of it. FALSE with @error set only when it could
  * not be read; then *allowed is FALSE. */
+/* Whether @message's sender may act by mail on a held message that is no
+ * statement (whose notice went to `triage` alone): the triage address or
+ * a manager of any organization, vouched for by our server when
+ * `authserv-id` is set (SECURITY.md). */
+gboolean commands_triage_obeyed (const Config *config, const Message *message);
+
 gboolean commands_allowed (Store *store, const Config *config, const char *statement_id,
                            const char *address, gboolean vouched, gboolean *allowed,
                            GError **error);

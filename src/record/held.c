@@ -82,14 +82,17 @@ notice_text (const Config *config, const Statement *held, const Message *message
 	                        "  From: %s\n  Envelope sender: %s\n  Subject: %s\n"
 	                        "  Received: %s\n\n"
 	                        "Nothing was forwarded, and its sender was not told. The message\n"
-	                        "is attached. What to do with it:\n\n"
-	                        "  liaison show %s\n"
-	                        "  liaison route %s GROUP...\n"
-	                        "  liaison promote %s title=... from=ORG to=GROUP purpose=... "
-	                        "deadline=YYYY-MM-DD\n"
-	                        "  liaison dismiss %s\n",
+	                        "is attached. Reply to this message with one of these lines first\n"
+	                        "(triage and the organizations' managers may):\n\n"
+	                        "  promote to=GROUP[,GROUP] from=ORG purpose=action deadline=YYYY-MM-DD "
+	                        "title=TEXT\n"
+	                        "      (a statement: the next id, forwarded to the groups)\n"
+	                        "  route GROUP...\n"
+	                        "      (forwarded as it is, not a statement)\n"
+	                        "  dismiss\n\n"
+	                        "or, on the server: liaison show, route, promote or dismiss %s.\n",
 	                        config->address, held->id, reason, from, envelope, held->title,
-	                        held->received, held->id, held->id, held->id, held->id);
+	                        held->received, held->id);
 }
 
 static gboolean

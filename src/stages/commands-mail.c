@@ -15,6 +15,8 @@ static const char *const verbs[] = {
 	[MAIL_COMMAND_NOTE] = "note",
 	[MAIL_COMMAND_APPROVE] = "approve",
 	[MAIL_COMMAND_REJECT] = "reject",
+	[MAIL_COMMAND_PROMOTE] = "promote",
+	[MAIL_COMMAND_DISMISS] = "dismiss",
 };
 
 const char *
@@ -70,6 +72,7 @@ read_arguments (MailCommand *command, char **words, guint n, const char *rest,
 	case MAIL_COMMAND_CLOSE:
 	case MAIL_COMMAND_REOPEN:
 	case MAIL_COMMAND_APPROVE:
+	case MAIL_COMMAND_DISMISS:
 		if (n > 0)
 			command->error = g_strdup_printf ("`%s` takes no argument", verbs[command->kind]);
 		return;
@@ -83,6 +86,12 @@ read_arguments (MailCommand *command, char **words, guint n, const char *rest,
 	case MAIL_COMMAND_NOTE:
 		if (rest == NULL || *rest == '\0')
 			command->error = g_strdup_printf ("`%s` takes a text", verbs[command->kind]);
+		else
+			command->value = g_strdup (rest);
+		return;
+	case MAIL_COMMAND_PROMOTE:
+		if (rest == NULL || strstr (rest, "=") == NULL)
+			command->error = g_strdup ("`promote` takes FIELD=VALUE..., to=GROUP at least");
 		else
 			command->value = g_strdup (rest);
 		return;
@@ -198,6 +207,50 @@ mail_commands_parse (const char *text, const Config *config)
 			out->only = FALSE;
 	}
 	return out;
+}
+
+/* Whether @p starts a FIELD= of `promote`. */
+static gboolean
+starts_field (const char *p)
+{
+	static const char *const fields[] = { "title=", "from=", "to=", "purpose=", "deadline=" };
+
+	for (gsize k = 0; k < G_N_ELEMENTS (fields); k++)
+		if (g_ascii_strncasecmp (p, fields[k], strlen (fields[k])) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+char **
+mail_command_promote_args (const char *value, guint *n)
+{
+	GPtrArray *args = g_ptr_array_new ();
+	const char *p = value != NULL ? value : "";
+
+	while (*p != '\0') {
+		const char *end = p;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		/* To the next blank followed by a field: a value may hold
+		 * blanks ("from=ITU-T SG15", "title=LS on lunch"). */
+		for (end = p + strcspn (p, " \t"); *end != '\0'; end += strcspn (end, " \t")) {
+			const char *next = end;
+
+			while (*next == ' ' || *next == '\t')
+				next++;
+			if (*next == '\0' || starts_field (next))
+				break;
+			end = next;
+		}
+		g_ptr_array_add (args, g_strstrip (g_strndup (p, (gsize) (end - p))));
+		p = end;
+	}
+	*n = args->len;
+	g_ptr_array_add (args, NULL);
+	return (char **) g_ptr_array_free (args, FALSE);
 }
 
 static gboolean

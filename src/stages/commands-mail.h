@@ -16,6 +16,8 @@ typedef enum {
 	MAIL_COMMAND_NOTE,
 	MAIL_COMMAND_APPROVE,    /* an approver's decision on an outgoing */
 	MAIL_COMMAND_REJECT,     /* statement (SPEC §13): REJECT has a reason */
+	MAIL_COMMAND_PROMOTE,    /* a held message made a statement: FIELD=VALUE... */
+	MAIL_COMMAND_DISMISS,    /* a held message or statement set aside */
 } MailCommandKind;
 
 typedef struct {
@@ -24,7 +26,8 @@ typedef struct {
 	char *statement;         /* the id the line starts with ("LS-2026-0007
 	                          * taken", in a reply to a digest), or NULL */
 	GPtrArray *groups;       /* char*: ROUTE: canonical group names */
-	char *value;             /* DEADLINE: the date; NOTE, REJECT: the text */
+	char *value;             /* DEADLINE: the date; NOTE, REJECT: the text;
+	                          * PROMOTE: its FIELD=VALUE words, as written */
 	char *error;             /* why the line is malformed, or NULL */
 } MailCommand;
 
@@ -59,6 +62,15 @@ const char *mail_command_verb (MailCommandKind kind);
 /* The valid forms, one a line, for a reply to malformed commands. */
 #define MAIL_COMMANDS_HELP \
 	"    taken\n    close\n    reopen\n    route GROUP...\n" \
-	"    deadline YYYY-MM-DD\n    note TEXT\n"
+	"    deadline YYYY-MM-DD\n    note TEXT\n" \
+	"and, about a held message or statement:\n" \
+	"    promote to=GROUP[,GROUP] from=ORG purpose=P deadline=YYYY-MM-DD title=TEXT\n" \
+	"    dismiss\n"
+
+/* The FIELD=VALUE arguments of a `promote` line (its value): each value
+ * runs to the next blank that is followed by a field (title=, from=,
+ * to=, purpose=, deadline=), so that it may hold blanks. A new array
+ * of strings, NULL-terminated; its length in *@n. */
+char **mail_command_promote_args (const char *value, guint *n);
 
 #endif

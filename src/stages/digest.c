@@ -279,8 +279,8 @@ static GArray *
 blocks_of (const DigestReport *r, const DigestInput *input)
 {
 	static const char *const titles[] = {
-		"New statements", "Awaiting a reply", "Overdue", "Held (act with liaison promote, "
-		"route or dismiss HANDLE)", "Replied", "Outgoing mail failed or waiting more than a day",
+		"New statements", "Awaiting a reply", "Overdue", "Held (reply to its held notice "
+		"with promote, route or dismiss)", "Replied", "Outgoing mail failed or waiting more than a day",
 	};
 	GPtrArray *lists[] = { r->fresh, r->awaiting, r->overdue, r->held, r->replied };
 	GArray *blocks = g_array_new (FALSE, TRUE, sizeof (Block));
