@@ -106,6 +106,23 @@ route ccamp
 MAIL
 check "the manager's route: open" open "$(field HM-2026-0003 state)"
 
+# A held statement (its sender outside its organization's domains): the
+# organization's manager routes it by replying to its notice.
+sed -e 's/^From: .*/From: Mallory <mallory@evil.example>/' -e 's/^Return-Path: .*/Return-Path: <mallory@evil.example>/' \
+    -e 's/^Message-ID: .*/Message-ID: <held-statement-1@evil.example>/' \
+    "$top_srcdir/samples/mail/01-action-ccamp.eml" > "$T/hs.eml"
+deliver "$T/hs.eml"
+hs=LS-2026-0002
+check "a statement from outside its organization's domains: held" held "$(field "$hs" state)"
+check "its notice says to reply with route" 1 \
+	"$(grep -l "^Subject: \[$hs\] Held" "$O"/* | xargs grep -c 'reply to this message with `route GROUP...`')"
+answer mgr-3 "$MANAGER" "$hs" <<'MAIL'
+route ccamp
+MAIL
+check "the manager's route of the held statement: open" open "$(field "$hs" state)"
+check "the manager's route of the held statement: confirmed" 1 \
+	"$(grep -c '^route ccamp: routed' "$(confirmation mgr-3@example.org)")"
+
 # The journal gives the same register.
 L list --held --json > "$T/before.json"
 L list --state dismissed --json >> "$T/before.json"

@@ -609,7 +609,9 @@ held_text (const Config *config, const ComposeInput *input)
 
 	return g_strdup_printf ("Liaison statement %s is held and has not been forwarded.\n\n"
 	                        "Reason: %s\n\n"
-	                        "To forward it, run: liaison route %s GROUP...\n"
+	                        "To forward it, reply to this message with `route GROUP...` on "
+	                        "the first\nline (the managers of its organization may), or "
+	                        "`dismiss` to set it aside;\nor run: liaison route %s GROUP...\n"
 	                        "The original message is attached.\n\n%s",
 	                        s->id, *reason != '\0' ? reason : "held", s->id, summary);
 }
