@@ -22,6 +22,8 @@
 #include "base/gmime-util.h"
 #include "input/message.h"
 #include "stages/route.h"
+#include "stages/extract.h"
+#include "stages/submit.h"
 #include "base/statement.h"
 #include "testlib.h"
 
@@ -500,6 +502,101 @@ test_summary (void **state)
 	assert_true (g_str_has_prefix (text, "Title: LS on OTN control plane"));
 }
 
+/* What message_foreach_attachment() found: how many attachments, and the
+ * last one's filename and decoded bytes. */
+typedef struct {
+	guint count;
+	char *filename;
+	GByteArray *bytes;
+} Attached;
+
+static void
+collect_attachment (GMimePart *part, gpointer data)
+{
+	Attached *out = data;
+	g_autoptr (GMimeStream) stream = g_mime_stream_mem_new ();
+
+	g_mime_data_wrapper_write_to_stream (g_mime_part_get_content (part), stream);
+	out->count++;
+	g_free (out->filename);
+	out->filename = g_strdup (g_mime_part_get_filename (part));
+	if (out->bytes != NULL)
+		g_byte_array_unref (out->bytes);
+	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);
+	out->bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
+}
+
+/* An outgoing statement as its peer gets it is a Datatracker statement
+ * that a liaison tool (ours) reads back whole: title, dates, purpose,
+ * groups, contacts, body; its document attached as it was submitted, and
+ * nothing of the submission mail. */
+static void
+test_outgoing_read_back (void **state)
+{
+	g_autoptr (Config) config = load_config ();
+	g_autoptr (Statement) s = statement_new ();
+	g_autoptr (RoutePlan) plan = NULL;
+	g_autoptr (GPtrArray) documents = g_ptr_array_new_with_free_func (g_object_unref);
+	g_autoptr (GMimeMessage) mime = NULL;
+	g_autoptr (Message) back = NULL;
+	g_autoptr (Statement) read = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autofree char *text = NULL, *path = g_build_filename (tmpdir, "outgoing.eml", NULL);
+	static const char pdf[] = "%PDF-1.4\n\x01\x02 not text\n%%EOF\n";
+	Attached attached = { 0 };
+	ComposeInput input = { 0 };
+
+	(void) state;
+	s->id = g_strdup ("LS-2026-0009");
+	s->direction = DIRECTION_OUTGOING;
+	s->title = g_strdup ("Reply to LS on OTN control plane extensions");
+	s->from_org = g_strdup ("ccamp");
+	g_ptr_array_add (s->groups, g_strdup ("ITU-T SG15"));
+	s->purpose = PURPOSE_ACTION;
+	s->deadline = g_strdup ("2027-01-15");
+	g_ptr_array_add (s->response_contacts, g_strdup ("Daniele Ceccarelli <dc@example.net>"));
+	s->body = g_strdup ("CCAMP thanks SG15.\n\nWe ask for the text of G.709 Amendment 1.");
+	s->message_id = g_strdup ("submission-1@example.net");
+	g_ptr_array_add (documents, compose_document_part ("ccamp-reply.pdf", "application/pdf",
+	                                                   pdf, sizeof pdf - 1));
+	plan = submit_peer_plan (s, config);
+	input = (ComposeInput) { s, plan, NULL, "2026-12-01T09:00:00Z", "seed", NULL, NULL, NULL,
+	                         documents };
+	mime = compose_message (config, &input, ROUTE_MESSAGE_FORWARD);
+	assert_non_null (mime);
+	assert_null (g_mime_object_get_header (GMIME_OBJECT (mime), "In-Reply-To"));
+	text = serialise (mime);
+	assert_null (strstr (text, "message/rfc822"));
+	assert_null (strstr (text, "taken"));
+	assert_true (g_file_set_contents (path, text, -1, NULL));
+	back = message_open_file (path, 1 << 24, &error);
+	assert_non_null (back);
+	read = extract_statement (back, config);
+	assert_non_null (read);
+	assert_int_equal (read->layout, LAYOUT_DATATRACKER);
+	assert_string_equal (read->title, s->title);
+	assert_string_equal (read->submitted, "2026-12-01");
+	assert_string_equal (read->deadline, "2027-01-15");
+	assert_int_equal (read->purpose, PURPOSE_ACTION);
+	assert_string_equal (read->from_org_text, "Common Control and Measurement Plane (ccamp)");
+	assert_int_equal (read->to_texts->len, 1);
+	assert_string_equal (g_ptr_array_index (read->to_texts, 0), "ITU-T SG15");
+	assert_int_equal (read->response_contacts->len, 1);
+	assert_string_equal (g_ptr_array_index (read->response_contacts, 0),
+	                     "Daniele Ceccarelli <dc@example.net>");
+	assert_true (g_str_has_prefix (read->body, "CCAMP thanks SG15."));
+	assert_non_null (strstr (read->body, "G.709 Amendment 1."));
+	assert_null (strstr (read->body, "Please quote"));
+	/* The document, byte for byte, and nothing else attached. */
+	message_foreach_attachment (back, collect_attachment, &attached);
+	assert_int_equal (attached.count, 1);
+	assert_string_equal (attached.filename, "ccamp-reply.pdf");
+	assert_int_equal (attached.bytes->len, sizeof pdf - 1);
+	assert_memory_equal (attached.bytes->data, pdf, sizeof pdf - 1);
+	g_free (attached.filename);
+	g_byte_array_unref (attached.bytes);
+}
+
 /* The header block of @text, unfolded (each header on one line), between
  * newlines. */
 static char *
@@ -716,6 +813,7 @@ main (void)
 		cmocka_unit_test (test_long_reference),
 		cmocka_unit_test (test_injection),
 		cmocka_unit_test (test_summary),
+		cmocka_unit_test (test_outgoing_read_back),
 		cmocka_unit_test (test_reminder),
 		cmocka_unit_test (test_reminder_edges),
 		cmocka_unit_test (test_follow_up),
