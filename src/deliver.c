@@ -528,6 +528,24 @@ record_thread (Delivery *d, GError **error)
  * gets a handle and triage hears of it: nothing vanishes. A conflict
  * notice, when one went, is its notice. One that answers our notice of a
  * held message joins that one's thread instead. */
+/* An answer to the notice of a held message: its commands (promote,
+ * route, dismiss ...), from triage or a manager, go to the caller. */
+static gboolean
+held_commands (Delivery *d, GError **error)
+{
+	gboolean notice = FALSE;
+
+	if (d->commands == NULL || d->commands->commands->len == 0 ||
+	    mail_commands_any_decision (d->commands) || !commands_triage_obeyed (d->config, d->message))
+		return TRUE;
+	if (!commands_names_notice (d->txn.store, d->result->statement_id, d->keys->message_ids,
+	                            &notice, error))
+		return FALSE;
+	if (notice)
+		hand_commands (d);
+	return TRUE;
+}
+
 static gboolean
 record_held (Delivery *d, GError **error)
 {
@@ -554,13 +572,7 @@ record_held (Delivery *d, GError **error)
 			return FALSE;
 		if (result->statement_id != NULL) {
 			d->hold = NULL;
-			/* Its commands (promote, dismiss, route ...), from
-			 * triage or a manager. */
-			if (d->commands != NULL && d->commands->commands->len > 0 &&
-			    !mail_commands_any_decision (d->commands) &&
-			    commands_triage_obeyed (d->config, d->message))
-				hand_commands (d);
-			return TRUE;
+			return held_commands (d, error);
 		}
 	}
 	result->created = TRUE;

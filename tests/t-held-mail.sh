@@ -123,6 +123,33 @@ check "the manager's route of the held statement: open" open "$(field "$hs" stat
 check "the manager's route of the held statement: confirmed" 1 \
 	"$(grep -c '^route ccamp: routed' "$(confirmation mgr-3@example.org)")"
 
+# The daily summary names many held messages: a bare `dismiss` in a reply
+# to it is about none of them, and does nothing.
+for n in 1 2 3 4 5 6 7 8 9 10 11; do
+	sed -e 's/^From: .*/From: Flood <flood@example.com>/' -e "s/^Message-ID: .*/Message-ID: <flood-$n@example.com>/" \
+	    -e "s/^Subject: .*/Subject: Flood $n/" "$T/p1.eml" > "$T/flood.eml"
+	deliver "$T/flood.eml"
+done
+L remind > /dev/null
+first=$(sql "SELECT s.ls_id FROM outbox o JOIN statements s ON s.id = o.statement WHERE o.kind = 'held-summary'")
+check "the eleventh flood message is named in the summary" 1 "$([ -n "$first" ] && echo 1)"
+summary=$(our_id "$first" held-summary)
+cat > "$T/sum.eml" <<MAIL
+Authentication-Results: mx.example.org; dkim=pass header.d=example.org
+From: $TRIAGE
+To: statements@example.org
+Subject: Re: Held messages without a notice: 1
+Message-ID: <sum-1@example.org>
+In-Reply-To: <$summary>
+Date: Fri, 27 Nov 2026 12:00:00 +0000
+
+dismiss
+MAIL
+deliver "$T/sum.eml"
+check "dismiss in a reply to the summary: exits 0" 0 "$rc"
+check "dismiss in a reply to the summary: nothing dismissed" held "$(field "$first" state)"
+check "dismiss in a reply to the summary: no confirmation" "" "$(confirmation sum-1@example.org)"
+
 # The journal gives the same register.
 L list --held --json > "$T/before.json"
 L list --state dismissed --json >> "$T/before.json"

@@ -61,6 +61,23 @@ commands_triage_obeyed (const Config *config, const Message *message)
 }
 
 gboolean
+commands_names_notice (Store *store, const char *handle, const GPtrArray *message_ids,
+                       gboolean *notice, GError **error)
+{
+	*notice = FALSE;
+	for (guint i = 0; message_ids != NULL && i < message_ids->len && !*notice; i++) {
+		g_autoptr (StoreOutbox) row = store_find_outbox (store, g_ptr_array_index (message_ids, i),
+		                                                 error);
+
+		if (row == NULL && error != NULL && *error != NULL)
+			return FALSE;
+		*notice = row != NULL && g_strcmp0 (row->statement_id, handle) == 0 &&
+		          g_strcmp0 (row->kind, "held") == 0;
+	}
+	return TRUE;
+}
+
+gboolean
 commands_allowed (Store *store, const Config *config, const char *statement_id,
                   const char *address, gboolean vouched, gboolean *allowed, GError **error)
 {

@@ -38,6 +38,12 @@ gboolean commands_digest_obeyed (Store *store, const Config *config, const Messa
  * `authserv-id` is set (SECURITY.md). */
 gboolean commands_triage_obeyed (const Config *config, const Message *message);
 
+/* Sets *@notice: whether one of @message_ids is our held notice of the
+ * held message @handle (outbox kind "held"), which is about it alone;
+ * the daily summary, which names many, is not. */
+gboolean commands_names_notice (Store *store, const char *handle, const GPtrArray *message_ids,
+                                gboolean *notice, GError **error);
+
 gboolean commands_allowed (Store *store, const Config *config, const char *statement_id,
                            const char *address, gboolean vouched, gboolean *allowed,
                            GError **error);
