@@ -5,17 +5,17 @@ set -e
 PACKAGES="build-essential autoconf automake libtool pkg-config
  libglib2.0-dev libgmime-3.0-dev libjson-glib-dev libetpan-dev libsqlite3-dev nettle-dev
  libpoppler-glib-dev libgsf-1-dev libxml2-dev libical-dev libcmocka-dev
- libxml2 libical3
+ libxml2 libical3 libetpan20
  sqlite3 jq mandoc
  libxml2-utils chromium
  postfix procmail dovecot-core dovecot-sieve netcat-openbsd
  groff zip
  clang libclang-rt-14-dev valgrind time hyperfine notmuch
  debhelper lintian dpkg-dev fakeroot"
-# libxml2 and libical3 are named beside their -dev packages because the
-# program needs them at run time: libical3 (like poppler's and libgsf's,
-# which their -dev packages bring) is opened with dlopen(), so nothing
-# links it.
+# libxml2, libical3 and libetpan20 are named beside their -dev packages
+# because the program needs them at run time: they (like poppler's and
+# libgsf's, which their -dev packages bring) are opened with dlopen(), so
+# nothing links them.
 # clang and its libFuzzer runtime, valgrind and GNU time are for the
 # reliability checks: make fuzz, the valgrind pass of scripts/test.sh, and
 # the peak memory that tests/t-hostile.sh measures; hyperfine and notmuch

@@ -191,6 +191,7 @@ sql "DROP TABLE statements_fts; DROP TRIGGER IF EXISTS statements_fts_update;
 	ALTER TABLE statements DROP COLUMN handle; ALTER TABLE statements DROP COLUMN notice;
 	ALTER TABLE statements DROP COLUMN notice_sender; ALTER TABLE statements DROP COLUMN undelivered;
 	ALTER TABLE messages DROP COLUMN purged; ALTER TABLE attachments DROP COLUMN purged;
+	DROP INDEX routes_address;
 	PRAGMA user_version = 5;"
 search quokka > /dev/null 2> "$T/err"
 check "an old database is not searched before it is migrated" 1 "$?"
@@ -201,5 +202,7 @@ check "the index has every statement" "$((all + 1))" "$(sql "SELECT count(*) FRO
 check "old statements are found after the migration" "$title_id $body_id" "$(ids quokka)"
 check "attachment text is indexed by the migration" "$pdf_id" "$(ids zebrafish)"
 check "the new one too" 1 "$(ids wombat | wc -w)"
+check "the routes are indexed by address again" routes_address \
+	"$(sql "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'routes_address'")"
 
 finish

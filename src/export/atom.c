@@ -11,6 +11,7 @@
 #include <libxml/xmlwriter.h>
 
 #include "base/error.h"
+#include "base/xml-lib.h"
 #include "export/export.h"
 
 /* The writer, and whether a call of it failed (it can only run out of
@@ -320,10 +321,15 @@ gboolean
 export_atom (const ExportContext *context, GPtrArray *statements, ExportWriter *writer,
              GError **error)
 {
-	xmlBufferPtr buffer = xmlBufferCreate ();
+	xmlBufferPtr buffer;
 	Feed feed = { NULL, FALSE };
 	gboolean ok;
 
+	if (!xml_lib_load (error)) {
+		g_prefix_error (error, "feed.atom: ");
+		return FALSE;
+	}
+	buffer = xmlBufferCreate ();
 	if (buffer == NULL || (feed.w = xmlNewTextWriterMemory (buffer, 0)) == NULL) {
 		if (buffer != NULL)
 			xmlBufferFree (buffer);

@@ -257,7 +257,7 @@ document_child_text (const DocumentLimits *limits, DocumentKind kind, const guin
 	*text = NULL;
 	*limit = DOCUMENT_LIMIT_NONE;
 	/* Opened once here, inherited by every child. */
-	(void) document_load_readers ();
+	(void) document_load_reader (kind);
 	if (!g_unix_open_pipe (fds, FD_CLOEXEC, NULL)) {
 		liaison_set_errno (error, errno, "cannot read a document: pipe");
 		return FALSE;

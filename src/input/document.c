@@ -12,6 +12,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <poppler.h>
+#include "base/xml-lib.h"
 #endif
 
 #include "input/document.h"
@@ -137,12 +138,13 @@ set_content_error (GError **error, const char *what, const char *why)
  * those of the build, and the sonames those it linked against (configure
  * finds them). */
 
-#define DOCUMENT_FUNCTIONS(F) \
+#define PDF_FUNCTIONS(F) \
 	F (poppler_document_new_from_bytes) \
 	F (poppler_document_get_n_pages) \
 	F (poppler_document_get_page) \
 	F (poppler_page_get_text) \
-	F (poppler_page_get_text_layout) \
+	F (poppler_page_get_text_layout)
+#define DOCX_FUNCTIONS(F) \
 	F (gsf_init) \
 	F (gsf_input_memory_new) \
 	F (gsf_infile_zip_new) \
@@ -151,50 +153,85 @@ set_content_error (GError **error, const char *what, const char *why)
 	F (gsf_input_remaining) \
 	F (gsf_input_read)
 
+/* One reader's library: poppler-glib for a PDF, libgsf (and with it
+ * libxml2 and ICU) for a DOCX, each opened only when a document of its
+ * kind is read: a PDF does not load the DOCX reader's. */
+typedef struct {
+	gsize once;
+	const char *soname;
+	char *failure;           /* why it cannot be used, or NULL */
+	void *handle;
+} Reader;
+
 #define DECLARE_POINTER(name) __typeof__ (name) *f_##name;
 static struct {
-	gsize once;
-	const char *failure;     /* why they cannot be used, or NULL */
-	DOCUMENT_FUNCTIONS (DECLARE_POINTER)
-} docs;
+	Reader pdf, docx;
+	PDF_FUNCTIONS (DECLARE_POINTER)
+	DOCX_FUNCTIONS (DECLARE_POINTER)
+} docs = { { 0, POPPLER_GLIB_SONAME, NULL, NULL }, { 0, GSF_SONAME, NULL, NULL } };
 
-static void
-docs_open (void)
+static gboolean
+reader_open (Reader *reader)
 {
-	static const char *const sonames[] = { POPPLER_GLIB_SONAME, GSF_SONAME };
-	void *handles[G_N_ELEMENTS (sonames)];
+	reader->handle = dlopen (reader->soname, RTLD_LAZY | RTLD_LOCAL);
+	if (reader->handle == NULL)
+		reader->failure = g_strdup (dlerror ());
+	return reader->handle != NULL;
+}
 
-	for (gsize i = 0; i < G_N_ELEMENTS (sonames); i++) {
-		handles[i] = dlopen (sonames[i], RTLD_LAZY | RTLD_LOCAL);
-		if (handles[i] == NULL) {
-			docs.failure = g_strdup (dlerror ());
-			return;
-		}
-	}
-#define RESOLVE(name) \
-	for (gsize i = 0; docs.f_##name == NULL && i < G_N_ELEMENTS (handles); i++) \
-		*(void **) &docs.f_##name = dlsym (handles[i], #name); \
+#define RESOLVE(reader, name) \
+	*(void **) &docs.f_##name = dlsym (docs.reader.handle, #name); \
 	if (docs.f_##name == NULL) { \
-		docs.failure = "the library has no " #name; \
+		docs.reader.failure = g_strdup ("the library has no " #name); \
 		return; \
 	}
-	DOCUMENT_FUNCTIONS (RESOLVE)
-#undef RESOLVE
+#define RESOLVE_PDF(name) RESOLVE (pdf, name)
+#define RESOLVE_DOCX(name) RESOLVE (docx, name)
+
+static void
+pdf_open (void)
+{
+	if (reader_open (&docs.pdf)) {
+		PDF_FUNCTIONS (RESOLVE_PDF)
+	}
 	/* Opened for the life of the process: never closed. */
 }
 
-/* Opens the libraries once per process; FALSE with @error (a content
- * error, as for an unreadable document) when they cannot be. */
-static gboolean
-docs_load (const char *what, GError **error)
+static void
+docx_open (void)
 {
-	if (g_once_init_enter (&docs.once)) {
-		docs_open ();
-		g_once_init_leave (&docs.once, 1);
+	g_autoptr (GError) error = NULL;
+
+	if (!xml_lib_load (&error)) {
+		docs.docx.failure = g_strdup (error->message);
+		return;
 	}
-	if (docs.failure != NULL) {
-		g_autofree char *why = g_strdup_printf ("cannot load its reader: %s", docs.failure);
-		set_content_error (error, what, why);
+	if (reader_open (&docs.docx)) {
+		DOCX_FUNCTIONS (RESOLVE_DOCX)
+	}
+}
+#undef RESOLVE_DOCX
+#undef RESOLVE_PDF
+#undef RESOLVE
+
+/* Opens the library of the reader of @kind once per process; FALSE with
+ * @error (a content error, as for an unreadable document) when it cannot
+ * be. */
+static gboolean
+docs_load (DocumentKind kind, GError **error)
+{
+	Reader *reader = kind == DOCUMENT_PDF ? &docs.pdf : &docs.docx;
+
+	if (g_once_init_enter (&reader->once)) {
+		if (kind == DOCUMENT_PDF)
+			pdf_open ();
+		else
+			docx_open ();
+		g_once_init_leave (&reader->once, 1);
+	}
+	if (reader->failure != NULL) {
+		g_autofree char *why = g_strdup_printf ("cannot load its reader: %s", reader->failure);
+		set_content_error (error, kind == DOCUMENT_PDF ? "PDF" : "DOCX", why);
 		return FALSE;
 	}
 	return TRUE;
@@ -440,7 +477,7 @@ document_pdf_text (const guint8 *data, gsize len, GError **error)
 			return NULL;
 		}
 	}
-	if (!docs_load ("PDF", error))
+	if (!docs_load (DOCUMENT_PDF, error))
 		return NULL;
 	bytes = g_bytes_new (data, len);
 	doc = poppler_document_new_from_bytes (bytes, NULL, &local);
@@ -600,7 +637,7 @@ document_docx_text (const guint8 *data, gsize len, GError **error)
 		set_content_error (error, "DOCX", "not a zip file");
 		return NULL;
 	}
-	if (!docs_load ("DOCX", error))
+	if (!docs_load (DOCUMENT_DOCX, error))
 		return NULL;
 	gsf_init_once ();
 	xml = docx_main_part (data, len, error);
@@ -620,15 +657,15 @@ document_docx_text (const guint8 *data, gsize len, GError **error)
 }
 
 gboolean
-document_load_readers (void)
+document_load_reader (DocumentKind kind)
 {
-	return docs_load ("documents", NULL);
+	return docs_load (kind, NULL);
 }
 
 #else /* !WITH_DOCUMENTS */
 
 gboolean
-document_load_readers (void)
+document_load_reader (DocumentKind kind)
 {
 	return FALSE;
 }

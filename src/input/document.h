@@ -65,11 +65,12 @@ DocumentKind document_bytes_kind (DocumentKind kind, const guint8 *data, gsize l
 char *document_pdf_text (const guint8 *data, gsize len, GError **error);
 char *document_docx_text (const guint8 *data, gsize len, GError **error);
 
-/* Opens the PDF and DOCX libraries (dlopen) now, once per process, so
- * that the children of document_child_text() inherit them instead of
- * each opening them again. FALSE when they cannot be (or support is not
- * built in); reading a document then says why. */
-gboolean document_load_readers (void);
+/* Opens the library of the reader of @kind (DOCUMENT_PDF or
+ * DOCUMENT_DOCX; dlopen) now, once per process, so that the children of
+ * document_child_text() inherit it instead of each opening it again.
+ * FALSE when it cannot be (or support is not built in); reading a
+ * document then says why. */
+gboolean document_load_reader (DocumentKind kind);
 
 /* TRUE when PDF and DOCX support is built in (WITH_DOCUMENTS). */
 gboolean document_supported (void);

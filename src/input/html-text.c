@@ -7,10 +7,14 @@
 
 #include <string.h>
 
+#include <stdlib.h>
+#include <sysexits.h>
+
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
+#include "base/xml-lib.h"
 #include "input/html-text.h"
 #include "base/statement.h"
 
@@ -130,11 +134,22 @@ end_element (void *data, const xmlChar *name)
 	}
 }
 
-static gpointer
-init_parser (gpointer data)
+/* libxml2 is a dependency of the package: a process that cannot open it
+ * is a broken installation, which the dynamic loader used to refuse
+ * before main() when libxml2 was linked. The text of the HTML is not
+ * optional (the statement may be in it), and the walk over a message's
+ * parts has no way to fail. So the process stops here as a temporary
+ * failure, EX_TEMPFAIL: deliver's MTA keeps the message and tries again,
+ * and what deliver wrote so far is its scratch, as after a crash. */
+static void
+load_or_stop (void)
 {
-	xmlInitParser ();
-	return NULL;
+	g_autoptr (GError) error = NULL;
+
+	if (xml_lib_load (&error))
+		return;
+	g_printerr ("liaison: %s\n", error->message);
+	exit (EX_TEMPFAIL);
 }
 
 /* Runs libxml2's HTML parser over @len bytes of UTF-8 at @html with our
@@ -168,7 +183,6 @@ parse (HtmlReader *reader, const char *html, int len)
 char *
 html_text_from_markup (const char *html)
 {
-	static GOnce once = G_ONCE_INIT;
 	g_autofree char *valid = NULL;
 	g_autofree char *plain = NULL;
 	HtmlReader reader = { NULL, 0, 0 };
@@ -180,7 +194,7 @@ html_text_from_markup (const char *html)
 	 * make libxml2 read the rest as Latin-1. */
 	if (!g_utf8_validate (html, -1, NULL))
 		html = valid = g_utf8_make_valid (html, -1);
-	g_once (&once, init_parser, NULL);
+	load_or_stop ();
 	reader.out = g_string_new (NULL);
 	parse (&reader, html, (int) MIN (strlen (html), (gsize) G_MAXINT));
 	plain = g_string_free (reader.out, FALSE);

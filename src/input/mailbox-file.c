@@ -17,15 +17,10 @@
 #include <libetpan/mailmbox.h>
 
 #include "base/error.h"
+#include "base/etpan.h"
 #include "base/gmime-util.h"
 #include "base/util.h"
 #include "input/mailbox-file.h"
-
-/* libetpan exports the parser of its mailmbox_parse.h but does not install
- * that header. This is the declaration from it, unchanged since 2003: it
- * indexes the messages of folder->mb_mapping from *indx on into
- * folder->mb_tab. */
-int mailmbox_parse_additionnal (struct mailmbox_folder *folder, size_t *indx);
 
 /* How long we wait for a writer (an MTA appending) to release an mbox. */
 #define LOCK_WAIT_STEPS 100
@@ -804,6 +799,8 @@ mailbox_file_open (MailboxFile *file, const char *name, const char *path, GError
 	eol = line_after (file->data, first, file->size);
 	if (first < file->size && eol - first >= 5 && memcmp (file->data + first, "From ", 5) == 0) {
 		/* libetpan maps the file itself. */
+		if (!etpan_load (LIAISON_ERROR_IO, error))
+			return FALSE;
 		g_clear_pointer (&file->mapped, g_mapped_file_unref);
 		file->data = NULL;
 		file->size = 0;

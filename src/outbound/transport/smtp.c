@@ -17,6 +17,7 @@
 #include <libetpan/libetpan.h>
 
 #include "base/error.h"
+#include "base/etpan.h"
 #include "base/statement.h"
 #include "outbound/transport.h"
 
@@ -300,6 +301,10 @@ smtp_send (Transport *transport, const char *sender, GPtrArray *recipients,
 	g_autoptr (GError) map_error = NULL;
 	gint64 deadline = g_get_monotonic_time () + (gint64) timeout * G_USEC_PER_SEC;
 
+	/* The library missing leaves the message queued, as a server that
+	 * cannot be reached does. */
+	if (!etpan_load (LIAISON_ERROR_TRANSPORT, error))
+		return FALSE;
 	file = g_mapped_file_new (path, FALSE, &map_error);
 	if (file == NULL) {
 		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_TRANSPORT, "%s", map_error->message);
