@@ -283,7 +283,8 @@ rank (Store *store, const char *match, guint limit, GArray *best, guint *total, 
 	g_array_sort (all, by_score);
 	candidates = MIN (limit, all->len);
 	while (candidates > 0 && candidates < all->len &&
-	       g_array_index (all, Ranked, candidates).score <= g_array_index (all, Ranked, candidates - 1).score)
+	       g_array_index (all, Ranked, candidates).score
+	       <= g_array_index (all, Ranked, candidates - 1).score)
 		candidates++;
 	if (!look_up_received (store, (Ranked *) all->data, candidates, error))
 		return FALSE;
