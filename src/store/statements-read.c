@@ -154,13 +154,16 @@ static const char *const query_sql[N_QUERIES] = {
 		"WHERE statement BETWEEN ?1 AND ?2 ORDER BY statement, position, id",
 	/* Q_GET_ROUTES's look-up of each route's outbox row (by its key):
 	 * a list of every reminder and follow-up, made at each call, would
-	 * cost a scan of the outbox per batch of store_each_statement(). */
+	 * cost a scan of the outbox per batch of store_each_statement(). As
+	 * a join, not Q_GET_ROUTES's NOT EXISTS: the same rows (an outbox
+	 * row always has a kind), without running a subquery for each route
+	 * (list --json at 10,000 stored: 474.6 M -> 443.5 M instructions). */
 	[Q_MANY_ROUTES] =
-		"SELECT statement, address, role, status FROM routes r "
-		"WHERE statement BETWEEN ?1 AND ?2 "
-		"AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = r.outbox "
-		"AND o.kind IN ('reminder', 'follow-up', 'held-summary')) "
-		"ORDER BY statement, position, id",
+		"SELECT r.statement, r.address, r.role, r.status FROM routes r "
+		"LEFT JOIN outbox o ON o.id = r.outbox "
+		"WHERE r.statement BETWEEN ?1 AND ?2 "
+		"AND (o.id IS NULL OR o.kind NOT IN ('reminder', 'follow-up', 'held-summary')) "
+		"ORDER BY r.statement, r.position, r.id",
 	/* Another arrival of a statement recorded before (store_find_same()):
 	 * the same Datatracker page (the expression of the index of
 	 * migration 7), the same other identifier, or the same organization,
