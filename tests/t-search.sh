@@ -205,4 +205,29 @@ check "the new one too" 1 "$(ids wombat | wc -w)"
 check "the routes are indexed by address again" routes_address \
 	"$(sql "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'routes_address'")"
 
+
+# More hits than the table shows: the best 20, then a line that says how
+# many more; --limit 0 shows them all, --json prints them all.
+n=1
+while [ "$n" -le 22 ]; do
+	echo "From sender@example.org Fri Nov 27 10:00:00 2026"
+	variant $((20 + n)) "LS on numbat count $n" "continued collaboration" "continued collaboration"
+	echo
+	n=$((n + 1))
+done > "$T/many.mbox"
+"$LIAISON" -c "$CONF" reinject "$T/many.mbox" > /dev/null 2> "$T/err"
+check "reinject 22 numbat statements" 0 "$?"
+search numbat > "$T/table"
+check "the table shows the best 20, and a line" 41 "$(wc -l < "$T/table")"
+check "which says how many more" "2 more statements match; --limit 0 shows all 22." "$(tail -1 "$T/table")"
+check "the table's 20 are the best 20" "$(ids numbat | tr ' ' '\n' | head -20)" \
+	"$(grep -v '^    ' "$T/table" | head -20 | cut -d' ' -f1)"
+check "--limit 0 shows all" 44 "$(search --limit 0 numbat | wc -l)"
+check "--limit 21 leaves one" "1 more statement matches; --limit 0 shows all 22." \
+	"$(search --limit 21 numbat | tail -1)"
+check "--limit 22 leaves none" 44 "$(search -n 22 numbat | wc -l)"
+check "--json prints all" 22 "$(search --json numbat | jq length)"
+check "--json --limit prints as many" 3 "$(search --json -n 3 numbat | jq length)"
+check "--json --limit prints the best" "$(ids numbat | cut -d' ' -f1-3)" "$(ids -n 3 numbat)"
+
 finish

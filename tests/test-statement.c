@@ -366,6 +366,49 @@ test_new_free (void **state)
 	statement_free (NULL);
 }
 
+/* A reset statement is a new one again, its arrays the same (emptied). */
+static void
+test_reset (void **state)
+{
+	g_autoptr (Statement) s = statement_new ();
+	g_autoptr (Statement) fresh = statement_new ();
+	GPtrArray *routes = s->routes, *events = s->events;
+	StatementRoute *r = g_new0 (StatementRoute, 1);
+	Event *e = g_new0 (Event, 1);
+
+	r->address = g_strdup ("a@x");
+	g_ptr_array_add (s->routes, r);
+	e->type = g_strdup ("routed");
+	g_ptr_array_add (s->events, e);
+	g_ptr_array_add (s->groups, g_strdup ("ccamp"));
+	s->title = g_strdup ("t");
+	s->id = g_strdup ("LS-2026-0001");
+	s->body = g_strdup ("the body");
+	s->state = STATE_OPEN;
+	s->purpose = PURPOSE_ACTION;
+	s->action_taken = TRUE;
+	s->undelivered = TRUE;
+	s->direction = DIRECTION_OUTGOING;
+	statement_reset (s);
+	assert_ptr_equal (s->routes, routes);
+	assert_ptr_equal (s->events, events);
+	assert_int_equal (s->routes->len, 0);
+	assert_int_equal (s->events->len, 0);
+	assert_int_equal (s->groups->len, 0);
+	assert_null (s->title);
+	assert_null (s->id);
+	assert_null (s->body);
+	assert_int_equal (s->state, fresh->state);
+	assert_int_equal (s->purpose, fresh->purpose);
+	assert_int_equal (s->action_taken, fresh->action_taken);
+	assert_int_equal (s->undelivered, fresh->undelivered);
+	assert_int_equal (s->direction, fresh->direction);
+	/* And filled again. */
+	g_ptr_array_add (s->groups, g_strdup ("teas"));
+	s->title = g_strdup ("u");
+	assert_string_equal (g_ptr_array_index (s->groups, 0), "teas");
+}
+
 /* ---- Deadlines -------------------------------------------------------- */
 
 static const struct {
@@ -428,6 +471,7 @@ main (void)
 		cmocka_unit_test (test_clean_all_bytes),
 		cmocka_unit_test (test_names),
 		cmocka_unit_test (test_new_free),
+		cmocka_unit_test (test_reset),
 		cmocka_unit_test (test_deadline),
 	};
 

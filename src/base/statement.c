@@ -30,11 +30,18 @@ statement_new (void)
 	return statement;
 }
 
-void
-statement_free (Statement *statement)
+/* The arrays of @statement, in one list (statement_reset()). */
+#define STATEMENT_ARRAYS(s) \
+	{ &(s)->to_texts, &(s)->to_contacts, &(s)->cc, &(s)->response_contacts, \
+	  &(s)->technical_contacts, &(s)->references, &(s)->other_identifiers, \
+	  &(s)->attachment_titles, &(s)->links, &(s)->groups, &(s)->attachments, &(s)->routes, \
+	  &(s)->related, &(s)->thread, &(s)->events }
+
+/* Frees what @statement holds, not @statement itself; its arrays that are
+ * NULL are skipped. */
+static void
+statement_clear (Statement *statement)
 {
-	if (statement == NULL)
-		return;
 	g_free (statement->origin);
 	g_free (statement->title);
 	g_free (statement->submitted);
@@ -64,6 +71,35 @@ statement_free (Statement *statement)
 	g_clear_pointer (&statement->related, g_ptr_array_unref);
 	g_clear_pointer (&statement->thread, g_ptr_array_unref);
 	g_clear_pointer (&statement->events, g_ptr_array_unref);
+}
+
+void
+statement_reset (Statement *statement)
+{
+	GPtrArray **fields[] = STATEMENT_ARRAYS (statement);
+	GPtrArray *arrays[G_N_ELEMENTS (fields)];
+
+	g_return_if_fail (statement != NULL);
+
+	/* The arrays emptied and kept; the rest freed and zeroed. */
+	for (gsize i = 0; i < G_N_ELEMENTS (fields); i++) {
+		arrays[i] = *fields[i];
+		*fields[i] = NULL;
+		if (arrays[i] != NULL)
+			g_ptr_array_set_size (arrays[i], 0);
+	}
+	statement_clear (statement);
+	memset (statement, 0, sizeof *statement);
+	for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
+		*fields[i] = arrays[i];
+}
+
+void
+statement_free (Statement *statement)
+{
+	if (statement == NULL)
+		return;
+	statement_clear (statement);
 	g_free (statement);
 }
 

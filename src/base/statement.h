@@ -138,6 +138,9 @@ typedef struct {
 /* A new, empty statement: every array allocated and empty. */
 Statement *statement_new (void);
 void statement_free (Statement *statement);
+/* Empties @statement for another: as statement_new() gives one, with the
+ * arrays it had (emptied, their memory kept). */
+void statement_reset (Statement *statement);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Statement, statement_free)
 
 void attachment_free (Attachment *attachment);

@@ -19,6 +19,15 @@
 
 static const char command[] = "search";
 
+/* Without --limit (or -n), the text output shows the best this many
+ * hits and says how many more there are: a query's hits grow with the
+ * register, and a liaison manager at a terminal reads the first few;
+ * --json prints them all, for programs. */
+#define SHOWN_BY_DEFAULT 20
+
+/* The limit of a command line without --limit. */
+#define LIMIT_UNSET G_MININT
+
 /* The store marks each match in a snippet with these (U+E000 and U+E001,
  * of the Private Use Area, which one_line() keeps); they become the
  * markers shown once the snippet is on one line. */
@@ -122,7 +131,8 @@ parse_arguments (int argc, char **argv, GString *query, gboolean *json, int *lim
 		{ "json", 0, 0, G_OPTION_ARG_NONE, json,
 		  "Print a JSON array of the statements found, best first", NULL },
 		{ "limit", 'n', 0, G_OPTION_ARG_INT, limit,
-		  "Show at most N statements", "N" },
+		  "Show at most N statements, the best (0: all; without it, the table "
+		  "shows 20 and --json all)", "N" },
 		{ NULL }
 	};
 	g_autoptr (GOptionContext) context = NULL;
@@ -146,7 +156,7 @@ parse_arguments (int argc, char **argv, GString *query, gboolean *json, int *lim
 		return command_usage_error (command, "unexpected argument '%s'", option_argv[1]);
 	if (query->len == 0)
 		return command_usage_error (command, "missing QUERY");
-	if (*limit < 0)
+	if (*limit < 0 && *limit != LIMIT_UNSET)
 		return command_usage_error (command, "--limit must not be negative");
 	return LIAISON_STATUS_OK;
 }
@@ -154,8 +164,8 @@ parse_arguments (int argc, char **argv, GString *query, gboolean *json, int *lim
 /* The hits of @match, best first; none when there is no database yet.
  * Array of StoreHit*. */
 static GPtrArray *
-find_hits (const GlobalOptions *options, const char *match, int limit, gboolean json,
-           GError **error)
+find_hits (const GlobalOptions *options, const char *match, guint limit, gboolean json,
+           guint *total, GError **error)
 {
 	g_auto (CommandContext) ctx = { 0 };
 
@@ -166,7 +176,7 @@ find_hits (const GlobalOptions *options, const char *match, int limit, gboolean 
 	if (ctx.store == NULL)
 		return g_ptr_array_new ();
 	/* The table shows only the statement's own columns. */
-	return store_search_statements (ctx.store, match, MARK_START, MARK_END, (guint) limit, json,
+	return store_search_statements (ctx.store, match, MARK_START, MARK_END, limit, json, total,
 	                                error);
 }
 
@@ -186,9 +196,11 @@ hits_json (GPtrArray *hits, const char *today)
 	return render_search_json (rows, hits->len, today);
 }
 
-/* On a terminal the matches are bold; elsewhere they are [bracketed]. */
+/* On a terminal the matches are bold; elsewhere they are [bracketed].
+ * When the limit left out some of the @total hits, a last line says how
+ * many. */
 static char *
-hits_text (GPtrArray *hits)
+hits_text (GPtrArray *hits, guint total)
 {
 	gboolean bold = isatty (STDOUT_FILENO);
 	GString *out;
@@ -198,6 +210,11 @@ hits_text (GPtrArray *hits)
 	out = g_string_new (NULL);
 	for (guint i = 0; i < hits->len; i++)
 		append_hit (out, g_ptr_array_index (hits, i), bold);
+	if (total > hits->len)
+		g_string_append_printf (out, "%u more %s; --limit 0 shows all %u.\n",
+		                        total - hits->len,
+		                        total - hits->len == 1 ? "statement matches" : "statements match",
+		                        total);
 	return g_string_free (out, FALSE);
 }
 
@@ -211,7 +228,8 @@ cmd_search (const GlobalOptions *options, int argc, char **argv)
 	g_autofree char *today = NULL;
 	g_autofree char *text = NULL;
 	gboolean json = FALSE;
-	int limit = 0;
+	int limit = LIMIT_UNSET;
+	guint total = 0;
 	LiaisonStatus status;
 
 	status = parse_arguments (argc, argv, query, &json, &limit);
@@ -220,11 +238,13 @@ cmd_search (const GlobalOptions *options, int argc, char **argv)
 	match = search_query_to_fts (query->str, &error);
 	if (match == NULL)
 		return command_fail (command, error);
-	hits = find_hits (options, match, limit, json, &error);
+	if (limit == LIMIT_UNSET)
+		limit = json ? 0 : SHOWN_BY_DEFAULT;
+	hits = find_hits (options, match, (guint) limit, json, &total, &error);
 	if (hits == NULL)
 		return command_fail (command, error);
 
 	today = command_today ();
-	text = json ? hits_json (hits, today) : hits_text (hits);
+	text = json ? hits_json (hits, today) : hits_text (hits, total);
 	return command_write_output (command, text, strlen (text));
 }

@@ -468,6 +468,32 @@ json_next (JsonWriter *w)
 static void
 json_member (JsonWriter *w, const char *name)
 {
+	static const char spaces[] = "                ";
+	gsize n = strlen (name);
+	guint width = 2 * w->depth;
+	GString *out = w->out;
+
+	/* The comma, the line, the indentation and the name in one piece,
+	 * when they fit: the most frequent call of list --json, a million
+	 * times at 10,000 stored. */
+	if (width < sizeof spaces && out->len + width + n + 8 < out->allocated_len) {
+		char *p = out->str + out->len;
+
+		if (!w->empty)
+			*p++ = ',';
+		*p++ = '\n';
+		memcpy (p, spaces, width);
+		p += width;
+		*p++ = '"';
+		memcpy (p, name, n);
+		p += n;
+		memcpy (p, "\" : ", 4);
+		p += 4;
+		*p = '\0';
+		out->len = p - out->str;
+		w->empty = FALSE;
+		return;
+	}
 	/* Our member names are plain ASCII words: nothing to escape. */
 	json_next (w);
 	json_put_c (w->out, '"');

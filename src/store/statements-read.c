@@ -154,13 +154,16 @@ static const char *const query_sql[N_QUERIES] = {
 		"WHERE statement BETWEEN ?1 AND ?2 ORDER BY statement, position, id",
 	/* Q_GET_ROUTES's look-up of each route's outbox row (by its key):
 	 * a list of every reminder and follow-up, made at each call, would
-	 * cost a scan of the outbox per batch of store_each_statement(). */
+	 * cost a scan of the outbox per batch of store_each_statement(). As
+	 * a join, not Q_GET_ROUTES's NOT EXISTS: the same rows (an outbox
+	 * row always has a kind), without running a subquery for each route
+	 * (list --json at 10,000 stored: 474.6 M -> 443.5 M instructions). */
 	[Q_MANY_ROUTES] =
-		"SELECT statement, address, role, status FROM routes r "
-		"WHERE statement BETWEEN ?1 AND ?2 "
-		"AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = r.outbox "
-		"AND o.kind IN ('reminder', 'follow-up', 'held-summary')) "
-		"ORDER BY statement, position, id",
+		"SELECT r.statement, r.address, r.role, r.status FROM routes r "
+		"LEFT JOIN outbox o ON o.id = r.outbox "
+		"WHERE r.statement BETWEEN ?1 AND ?2 "
+		"AND (o.id IS NULL OR o.kind NOT IN ('reminder', 'follow-up', 'held-summary')) "
+		"ORDER BY r.statement, r.position, r.id",
 	/* Another arrival of a statement recorded before (store_find_same()):
 	 * the same Datatracker page (the expression of the index of
 	 * migration 7), the same other identifier, or the same organization,
@@ -183,17 +186,16 @@ static const char *const query_sql[N_QUERIES] = {
 		"ORDER BY received DESC, id DESC LIMIT 1",
 };
 
-Statement *
-store_statement_from_row (sqlite3_stmt *st, gboolean with_body, gint64 *row)
+/* Reads the current row of @st into @s, a new or reset statement. */
+static void
+statement_read_row (Statement *s, sqlite3_stmt *st, gboolean with_body, gint64 *row)
 {
-	Statement *s = statement_new ();
-	g_autofree char *state = column_dup (st, COL_STATE);
-	g_autofree char *layout = column_dup (st, COL_LAYOUT);
-	g_autofree char *purpose = column_dup (st, COL_PURPOSE);
+	const char *layout = (const char *) sqlite3_column_text (st, COL_LAYOUT);
+	const char *purpose = (const char *) sqlite3_column_text (st, COL_PURPOSE);
 
 	*row = sqlite3_column_int64 (st, COL_ROW);
 	s->id = column_dup (st, COL_LS_ID);
-	s->state = state_from_string (state);
+	s->state = state_from_string ((const char *) sqlite3_column_text (st, COL_STATE));
 	s->hold_reason = column_dup (st, COL_HOLD_REASON);
 	s->action_taken = sqlite3_column_int (st, COL_ACTION_TAKEN) != 0;
 	s->layout = layout != NULL ? layout_from_string (layout) : LAYOUT_NONE;
@@ -212,6 +214,14 @@ store_statement_from_row (sqlite3_stmt *st, gboolean with_body, gint64 *row)
 	s->direction = direction_from_string ((const char *) sqlite3_column_text (st, COL_DIRECTION));
 	if (with_body)
 		s->body = column_dup (st, COL_BODY);
+}
+
+Statement *
+store_statement_from_row (sqlite3_stmt *st, gboolean with_body, gint64 *row)
+{
+	Statement *s = statement_new ();
+
+	statement_read_row (s, st, with_body, row);
 	return s;
 }
 
@@ -654,15 +664,30 @@ fail:
  * and malloc() reuses what the batch before freed, still in the cache. */
 #define EACH_BATCH 512
 
-/* Reads up to EACH_BATCH rows of @st into @listed; the number read, or
- * -1 on an error. */
+/* Reads up to EACH_BATCH rows of @st into @listed, into the statements
+ * of @pool (reset, or new ones added to it): the number read, or -1 on
+ * an error. */
 static int
-read_batch (Store *store, sqlite3_stmt *st, Listed *listed, GError **error)
+read_batch (Store *store, sqlite3_stmt *st, GPtrArray *pool, Listed *listed, GError **error)
 {
 	int n = 0, r = 1;
 
+	g_ptr_array_set_size (listed->list, 0);
+	g_array_set_size (listed->rows, 0);
 	while (n < EACH_BATCH && (r = step (store, st, error)) > 0) {
-		listed_row (st, listed);
+		Statement *s;
+		gint64 row;
+
+		if ((guint) n < pool->len) {
+			s = g_ptr_array_index (pool, n);
+			statement_reset (s);
+		} else {
+			s = statement_new ();
+			g_ptr_array_add (pool, s);
+		}
+		statement_read_row (s, st, FALSE, &row);
+		g_ptr_array_add (listed->list, s);
+		g_array_append_val (listed->rows, row);
 		n++;
 	}
 	return r < 0 ? -1 : n;
@@ -673,6 +698,12 @@ store_each_statement (Store *store, const StoreFilter *filter, StoreStatementFun
                       gpointer data, GError **error)
 {
 	g_auto (StoreQuery) st = NULL;
+	/* The statements of a batch, reset and read again for the next: their
+	 * arrays are made once, not once a statement. */
+	g_autoptr (GPtrArray) pool = g_ptr_array_new_with_free_func ((GDestroyNotify) statement_free);
+	g_autoptr (GPtrArray) list = g_ptr_array_new ();
+	g_autoptr (GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint64));
+	Listed listed = { list, rows };
 	gboolean nothing;
 	guint index = 0;
 	int n;
@@ -683,12 +714,7 @@ store_each_statement (Store *store, const StoreFilter *filter, StoreStatementFun
 	if (st == NULL && !nothing)
 		goto fail;
 	do {
-		g_autoptr (GPtrArray) list =
-			g_ptr_array_new_with_free_func ((GDestroyNotify) statement_free);
-		g_autoptr (GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint64));
-		Listed listed = { list, rows };
-
-		n = st != NULL ? read_batch (store, st, &listed, error) : 0;
+		n = st != NULL ? read_batch (store, st, pool, &listed, error) : 0;
 		if (n < 0 || !fill_common_many (store, list, rows, filter != NULL && filter->brief, FALSE,
 		                                 error))
 			goto fail;

@@ -211,7 +211,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreHit, store_hit_free)
 
 /* The statements that the FTS5 query @match (search_query_to_fts())
  * finds in their title, body, contacts, attachment names and attachment
- * text, best first; at most @limit (0: all). The snippet puts each match
+ * text, best first; at most @limit (0: all), and in *@total (when not
+ * NULL) how many there are in all. The snippet puts each match
  * between @mark_start and @mark_end. With @full, each statement is as
  * store_list_statements() gives it; without, it has only its own columns
  * (id, state, title, organizations, dates: no contacts, groups,
@@ -220,7 +221,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreHit, store_hit_free)
  * LIAISON_ERROR_FAILED. */
 GPtrArray *store_search_statements (Store *store, const char *match, const char *mark_start,
                                     const char *mark_end, guint limit, gboolean full,
-                                    GError **error);
+                                    guint *total, GError **error);
 
 /* `reinject --resend`: queues again, for now (@now), every outgoing
  * message that the recorded message (@message_id, NULL for none, and
