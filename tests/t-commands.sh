@@ -124,6 +124,28 @@ check "rebuild: no error" "" "$(cat "$T/rebuild.err")"
 check "rebuild: show --json byte for byte" "" \
 	"$(L show --json LS-2026-0001 | diff "$T/before.json" - | head -5)"
 
+# reinject of the same mail into an empty store does what deliver did,
+# the commands included (liaison(1): "exactly as deliver would").
+L show --json LS-2026-0001 | jq -c '[.state, .action_taken, .deadline, .to.groups]' > "$T/delivered"
+i=0
+for f in "$S/01-action-ccamp.eml" "$T/outsider.eml" "$T/bad.eml" "$T"/cmd-[1-5].eml "$T/tag-only.eml"; do
+	i=$((i + 1))
+	echo "From reinject@example.org Mon Nov 30 11:00:$(printf %02d $i) 2026"
+	sed 's/^From />From /' "$f"
+	echo
+done > "$T/all.mbox"
+mkdir -p "$T/again"
+cp -p "$T/spool/secret" "$T/again.secret"
+sed -e "s|^database *=.*|database = $T/again/liaison.db|" -e "s|^spool *=.*|spool = $T/again/spool|" \
+    -e "s|^maildir *=.*|maildir = $T/again/outbox|" "$CONF" > "$T/again.conf"
+mkdir -p "$T/again/spool" && cp -p "$T/again.secret" "$T/again/spool/secret"
+"$LIAISON" -c "$T/again.conf" reinject "$T/all.mbox" > /dev/null 2> "$T/again.err"
+check "reinject: no error" "" "$(cat "$T/again.err")"
+check "reinject: the commands are done as on delivery" "$(cat "$T/delivered")" \
+	"$("$LIAISON" -c "$T/again.conf" show --json LS-2026-0001 | jq -c '[.state, .action_taken, .deadline, .to.groups]')"
+check "reinject: each command message confirmed again" 6 \
+	"$("$LIAISON" -c "$T/again.conf" show --json LS-2026-0001 | jq '[.events[] | select(.type == "mail-commands")] | length')"
+
 # With authserv-id set, a forged pass (not topmost) is no pass: nothing.
 write_config "authserv-id = mx.example.org"
 mail forged.eml "$CHAIR" forged-1@example.net "$REF" \

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "cmd/actions.h"
 #include "cmd/common.h"
 #include "deliver.h"
 #include "base/error.h"
@@ -519,6 +520,32 @@ print_item_error (Progress *progress, const Item *item, const GError *error)
 	print_error (progress, text);
 }
 
+/* The commands of a reply (taken, close, route ..., an approval), done
+ * as deliver does them after its commit: each in a transaction of its
+ * own, so the batch that recorded the reply is committed first, and the
+ * mail they cause (the confirmation, a forward) is handed over. */
+static void
+run_commands (Store *store, const Config *config, Batch *batch, Tally *tally, Sender *sender,
+              gboolean dry_run, Progress *progress, const Item *item, DeliverResult *result)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *now = command_now ();
+	guint before = result->outbox != NULL ? result->outbox->len : 0;
+
+	batch_end (store, config, batch, tally, sender, dry_run, progress);
+	if (!action_mail_commands (store, config, result, now, &error)) {
+		print_item_error (progress, item, error);
+		return;
+	}
+	if (!dry_run && result->outbox != NULL && result->outbox->len > before) {
+		g_autoptr (GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+		g_array_append_vals (rows, &g_array_index (result->outbox, gint64, before),
+		                     result->outbox->len - before);
+		send_queued (store, config, sender, rows, progress);
+	}
+}
+
 /* Delivers @items in order, in batches, into @store. */
 static void
 reinject_items (Store *store, const Config *config, GArray *items, gboolean resend,
@@ -559,6 +586,9 @@ reinject_items (Store *store, const Config *config, GArray *items, gboolean rese
 		count (&batch.tally, &result);
 		if (result.outbox != NULL)
 			g_array_append_vals (batch.outbox, result.outbox->data, result.outbox->len);
+		if (result.commands != NULL)
+			run_commands (store, config, &batch, tally, sender, dry_run, progress, item,
+			              &result);
 		deliver_result_clear (&result);
 		if (batch_full (&batch))
 			batch_end (store, config, &batch, tally, sender, dry_run, progress);
