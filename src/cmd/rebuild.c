@@ -6,8 +6,10 @@
  * reopen, taken) as its command does it; `remind`'s summary of held
  * messages is queued again; a hand-over result marks its outgoing
  * message as the journal says; a reminder is queued again. Mail is
- * composed (the same bytes, the same Message-IDs, keyed by the spool's
- * secret) and queued, never sent. The new database is built beside the
+ * queued with the same bytes and Message-IDs (keyed by the spool's
+ * secret), never sent: a statement's forward, acknowledgement or held
+ * notice whose file SPOOL/out holds already is not composed again, its
+ * row names that file (outbox_reuse_begin()); other mail is composed. The new database is built beside the
  * old path and renamed into place at the end; an existing database is
  * refused unless --force, which moves it aside as DATABASE.bak.
  * Returns OK; ERROR when it could not rebuild, or when some records
@@ -26,6 +28,7 @@
 #include "deliver.h"
 #include "base/error.h"
 #include "record/edit.h"
+#include "outbound/outbox.h"
 #include "store/journal.h"
 #include "store/secret.h"
 #include "store/spool.h"
@@ -507,12 +510,14 @@ build (const Config *config, const char *scratch, GPtrArray *records, Tally *tal
 	 * made durable once, before the COMMIT, not by each replayed
 	 * delivery: one syncfs() where it reports errors. */
 	spool_defer_begin ();
-	if (!replay (&rp, records, error) || !journal_adopt (store, config->spool, error) ||
-	    !spool_defer_sync (error)) {
+	if (!outbox_reuse_begin (config->spool, error) || !replay (&rp, records, error) ||
+	    !journal_adopt (store, config->spool, error) || !spool_defer_sync (error)) {
+		outbox_reuse_end ();
 		spool_defer_end ();
 		store_batch_rollback (store);
 		return FALSE;
 	}
+	outbox_reuse_end ();
 	spool_defer_end ();
 	if (!store_batch_commit (store, error))
 		return FALSE;
