@@ -361,6 +361,13 @@ static const Migration migrations[] = {
 	  ");\n"
 	  "CREATE INDEX IF NOT EXISTS digests_outbox ON digests (outbox) WHERE outbox IS NOT NULL;\n"
 	  "PRAGMA user_version = 12;\n" },
+	{ 13,
+	  /* Issue 19: the auto-reply limit counts the mail of the last 24
+	   * hours to one address (store_count_recent_mail()) at every
+	   * acknowledgement; without an index that read every route, which
+	   * made a bulk rebuild or reinject quadratic. */
+	  "CREATE INDEX IF NOT EXISTS routes_address ON routes (address COLLATE NOCASE);\n"
+	  "PRAGMA user_version = 13;\n" },
 };
 
 int
