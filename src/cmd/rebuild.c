@@ -503,8 +503,9 @@ build (const Config *config, const char *scratch, GPtrArray *records, Tally *tal
 		return FALSE;
 	rp.store = store;
 	/* One transaction: nothing of it is seen before it is whole, and
-	 * the database it writes is renamed into place only then. */
-	if (!store_batch_begin (store, error))
+	 * the database it writes is renamed into place only then; so no
+	 * WAL until then. */
+	if (!store_set_scratch (store, TRUE, error) || !store_batch_begin (store, error))
 		return FALSE;
 	/* The spool files it names (found there, or composed again) are
 	 * made durable once, before the COMMIT, not by each replayed
@@ -519,7 +520,7 @@ build (const Config *config, const char *scratch, GPtrArray *records, Tally *tal
 	}
 	outbox_reuse_end ();
 	spool_defer_end ();
-	if (!store_batch_commit (store, error))
+	if (!store_batch_commit (store, error) || !store_set_scratch (store, FALSE, error))
 		return FALSE;
 	*tally = rp.tally;
 	return TRUE;

@@ -465,6 +465,29 @@ store_set_lazy (Store *store, gboolean lazy)
 }
 
 gboolean
+store_set_scratch (Store *store, gboolean scratch, GError **error)
+{
+	g_autofree char *mode = NULL;
+	const char *want = scratch ? "memory" : "wal";
+	int rc;
+
+	g_return_val_if_fail (store != NULL, FALSE);
+
+	if (scratch)
+		rc = sqlite3_exec (store->db, "PRAGMA journal_mode = MEMORY", journal_mode_cb, &mode, NULL);
+	else
+		rc = sqlite3_exec (store->db, "PRAGMA journal_mode = WAL", journal_mode_cb, &mode, NULL);
+	if (rc != SQLITE_OK)
+		return store_sql_error (store, rc, error);
+	if (g_strcmp0 (mode, want) != 0) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_IO, "%s: journal mode is %s, not %s",
+		             store->path, mode != NULL ? mode : "unknown", want);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
 store_begin (Store *store, GError **error)
 {
 	g_return_val_if_fail (store != NULL, FALSE);
