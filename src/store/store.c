@@ -553,6 +553,10 @@ store_batch_begin (Store *store, GError **error)
 {
 	g_return_val_if_fail (store != NULL && !store->batch, FALSE);
 
+	/* Each message's savepoint keeps the pages it changes in a
+	 * sub-journal, a temporary file once past 64 KiB (most messages):
+	 * in memory, released at its end. */
+	(void) sqlite3_exec (store->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 	if (!store_begin (store, error))
 		return FALSE;
 	store->batch = TRUE;
