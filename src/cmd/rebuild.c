@@ -75,6 +75,18 @@ last_arrivals (GPtrArray *records)
 	return last;
 }
 
+/* Whether @text is a SHA-256 in lowercase hex, as the journal and the
+ * spool's names write them. */
+static gboolean
+is_sha256 (const char *text)
+{
+	gsize i = 0;
+
+	while (text != NULL && ((text[i] >= '0' && text[i] <= '9') || (text[i] >= 'a' && text[i] <= 'f')))
+		i++;
+	return i == 64 && text[i] == '\0';
+}
+
 static gboolean
 replay_arrival (Replay *rp, const JournalRecord *r, guint index, GError **error)
 {
@@ -95,7 +107,11 @@ replay_arrival (Replay *rp, const JournalRecord *r, guint index, GError **error)
 		rp->tally.skipped++;
 		return TRUE;
 	}
-	message = message_open_file (path, rp->config->max_message_size, error);
+	/* The file's name is its SHA-256 (spool_path()); the dedupe hash is
+	 * the one recorded when it came. */
+	message = message_open_spooled (path, is_sha256 (raw) ? raw : NULL,
+	                                is_sha256 (journal_field (r, 4)) ? journal_field (r, 4) : NULL,
+	                                rp->config->max_message_size, error);
 	if (message == NULL)
 		return FALSE;
 	message->sender = g_strdup (journal_field (r, 6));
