@@ -182,7 +182,8 @@ check "the register survived" "$(ls "$S"/*.eml | wc -l)" \
 
 # A database from before the index: the migration indexes what it holds.
 all=$(sql "SELECT count(*) FROM statements")
-# (Schema steps 8 to 10's columns go too, so that they run again.)
+# (Schema steps 8 to 10's columns and step 13's index go too, so that
+# they run again.)
 sql "DROP TABLE statements_fts; DROP TRIGGER IF EXISTS statements_fts_update;
 	DROP TRIGGER IF EXISTS statements_fts_delete;
 	ALTER TABLE statements DROP COLUMN direction; DROP TABLE statement_links;

@@ -13,6 +13,10 @@ pattern_regex (const char *pattern, GRegexCompileFlags flags)
 	GRegex *re;
 
 	g_return_val_if_fail (pattern != NULL, NULL);
+	/* Compiled to machine code (PCRE2's JIT): the same matches, several
+	 * times faster on the long texts that extraction and resolution
+	 * scan, for a compile cost once per pattern and process. */
+	flags |= G_REGEX_OPTIMIZE;
 	key = g_strdup_printf ("%x:%s", (unsigned) flags, pattern);
 	G_LOCK (cache);
 	if (cache == NULL)

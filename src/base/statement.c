@@ -340,19 +340,28 @@ char *
 statement_clean_text (const char *text)
 {
 	g_autofree char *valid = NULL;
+	const char *src = text;
 	GString *out;
 	gsize len;
 
 	if (text == NULL)
 		return g_strdup ("");
-	valid = g_utf8_make_valid (text, -1);
-	out = g_string_sized_new (strlen (valid));
-	for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p)) {
+	/* Valid UTF-8 (most text) is read in place, not copied. */
+	if (!g_utf8_validate (text, -1, NULL))
+		src = valid = g_utf8_make_valid (text, -1);
+	out = g_string_sized_new (strlen (src));
+	for (const char *p = src; *p != '\0'; p = g_utf8_next_char (p)) {
 		gunichar c;
 
-		/* Printable ASCII, most of any text, stays as it is. */
+		/* Printable ASCII, most of any text, stays as it is: a run of
+		 * it at a time. */
 		if ((guchar) *p >= 0x20 && (guchar) *p < 0x7f) {
-			g_string_append_c (out, *p);
+			const char *end = p + 1;
+
+			while ((guchar) *end >= 0x20 && (guchar) *end < 0x7f)
+				end++;
+			g_string_append_len (out, p, end - p);
+			p = end - 1;
 			continue;
 		}
 		c = g_utf8_get_char (p);

@@ -6,8 +6,10 @@
  * reopen, taken) as its command does it; `remind`'s summary of held
  * messages is queued again; a hand-over result marks its outgoing
  * message as the journal says; a reminder is queued again. Mail is
- * composed (the same bytes, the same Message-IDs, keyed by the spool's
- * secret) and queued, never sent. The new database is built beside the
+ * queued with the same bytes and Message-IDs (keyed by the spool's
+ * secret), never sent: a statement's forward, acknowledgement or held
+ * notice whose file SPOOL/out holds already is not composed again, its
+ * row names that file (outbox_reuse_begin()); other mail is composed. The new database is built beside the
  * old path and renamed into place at the end; an existing database is
  * refused unless --force, which moves it aside as DATABASE.bak.
  * Returns OK; ERROR when it could not rebuild, or when some records
@@ -26,6 +28,7 @@
 #include "deliver.h"
 #include "base/error.h"
 #include "record/edit.h"
+#include "outbound/outbox.h"
 #include "store/journal.h"
 #include "store/secret.h"
 #include "store/spool.h"
@@ -72,6 +75,18 @@ last_arrivals (GPtrArray *records)
 	return last;
 }
 
+/* Whether @text is a SHA-256 in lowercase hex, as the journal and the
+ * spool's names write them. */
+static gboolean
+is_sha256 (const char *text)
+{
+	gsize i = 0;
+
+	while (text != NULL && ((text[i] >= '0' && text[i] <= '9') || (text[i] >= 'a' && text[i] <= 'f')))
+		i++;
+	return i == 64 && text[i] == '\0';
+}
+
 static gboolean
 replay_arrival (Replay *rp, const JournalRecord *r, guint index, GError **error)
 {
@@ -92,7 +107,11 @@ replay_arrival (Replay *rp, const JournalRecord *r, guint index, GError **error)
 		rp->tally.skipped++;
 		return TRUE;
 	}
-	message = message_open_file (path, rp->config->max_message_size, error);
+	/* The file's name is its SHA-256 (spool_path()); the dedupe hash is
+	 * the one recorded when it came. */
+	message = message_open_spooled (path, is_sha256 (raw) ? raw : NULL,
+	                                is_sha256 (journal_field (r, 4)) ? journal_field (r, 4) : NULL,
+	                                rp->config->max_message_size, error);
 	if (message == NULL)
 		return FALSE;
 	message->sender = g_strdup (journal_field (r, 6));
@@ -500,21 +519,24 @@ build (const Config *config, const char *scratch, GPtrArray *records, Tally *tal
 		return FALSE;
 	rp.store = store;
 	/* One transaction: nothing of it is seen before it is whole, and
-	 * the database it writes is renamed into place only then. */
-	if (!store_batch_begin (store, error))
+	 * the database it writes is renamed into place only then; so no
+	 * WAL until then. */
+	if (!store_set_scratch (store, TRUE, error) || !store_batch_begin (store, error))
 		return FALSE;
 	/* The spool files it names (found there, or composed again) are
 	 * made durable once, before the COMMIT, not by each replayed
 	 * delivery: one syncfs() where it reports errors. */
 	spool_defer_begin ();
-	if (!replay (&rp, records, error) || !journal_adopt (store, config->spool, error) ||
-	    !spool_defer_sync (error)) {
+	if (!outbox_reuse_begin (config->spool, error) || !replay (&rp, records, error) ||
+	    !journal_adopt (store, config->spool, error) || !spool_defer_sync (error)) {
+		outbox_reuse_end ();
 		spool_defer_end ();
 		store_batch_rollback (store);
 		return FALSE;
 	}
+	outbox_reuse_end ();
 	spool_defer_end ();
-	if (!store_batch_commit (store, error))
+	if (!store_batch_commit (store, error) || !store_set_scratch (store, FALSE, error))
 		return FALSE;
 	*tally = rp.tally;
 	return TRUE;

@@ -277,7 +277,8 @@ parse_file (Message *message, int fd, GError **error)
 static gboolean
 finish (Message *message, int fd, GError **error)
 {
-	message->dedupe_hash = dedupe_hash (fd, error);
+	if (message->dedupe_hash == NULL)
+		message->dedupe_hash = dedupe_hash (fd, error);
 	if (message->dedupe_hash == NULL)
 		return FALSE;
 	return parse_file (message, fd, error);
@@ -432,11 +433,18 @@ message_spool_fd (int fd, const char *spool_dir, guint64 max_size, GError **erro
 Message *
 message_open_file (const char *path, guint64 max_size, GError **error)
 {
+	return message_open_spooled (path, NULL, NULL, max_size, error);
+}
+
+Message *
+message_open_spooled (const char *path, const char *raw_sha256, const char *dedupe_hash,
+                      guint64 max_size, GError **error)
+{
 	g_autoptr (Message) message = g_new0 (Message, 1);
 	g_autoptr (Hash) sum = hash_new ();
 	char buf[CHUNK];
 	struct stat st;
-	ssize_t n;
+	ssize_t n = 0;
 	int fd;
 
 	fd = open (path, O_RDONLY | O_CLOEXEC);
@@ -449,12 +457,13 @@ message_open_file (const char *path, guint64 max_size, GError **error)
 		close (fd);
 		return NULL;
 	}
-	while ((n = read (fd, buf, sizeof buf)) > 0)
+	while (raw_sha256 == NULL && (n = read (fd, buf, sizeof buf)) > 0)
 		hash_update (sum, buf, (gsize) n);
 	message->path = g_strdup (path);
 	message->size = st.st_size;
 	message->oversized = (guint64) st.st_size > max_size;
-	message->raw_sha256 = hash_hex (sum);
+	message->raw_sha256 = raw_sha256 != NULL ? g_strdup (raw_sha256) : hash_hex (sum);
+	message->dedupe_hash = g_strdup (dedupe_hash);
 	if (!finish (message, fd, error)) {
 		close (fd);
 		return NULL;

@@ -52,6 +52,11 @@ Message *message_spool_fd (int fd, const char *spool_dir, guint64 max_size, GErr
 /* Parses an already spooled or stored file in place (no copy is made; the
  * file is not removed by message_free). For reinject and tests. */
 Message *message_open_file (const char *path, guint64 max_size, GError **error);
+/* message_open_file() of a file of the spool whose SHA-256 (the file's
+ * name) and dedupe hash the journal holds (`rebuild`): taken as given
+ * instead of read again, each when not NULL. */
+Message *message_open_spooled (const char *path, const char *raw_sha256,
+                               const char *dedupe_hash, guint64 max_size, GError **error);
 
 void message_free (Message *message);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Message, message_free)

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -117,15 +118,20 @@ outbox_queue (Txn *txn, OutboxQueue *queue, GError **error)
 		gint64 size = 0;
 
 		item->row = 0;
-		if (item->mime == NULL)
+		if (item->mime == NULL && item->sha256 == NULL)
 			continue;
-		guint created = txn->created != NULL ? txn->created->len : 0;
+		if (item->mime != NULL) {
+			guint created = txn->created != NULL ? txn->created->len : 0;
 
-		tmp = outbox_write (txn->spool, item->mime, &sha256, &size, error);
-		if (tmp == NULL || !txn_add_temp (txn, "out", tmp, sha256, error))
-			return FALSE;
-		if (txn->created != NULL && txn->created->len > created)
-			remember_written (sha256);
+			tmp = outbox_write (txn->spool, item->mime, &sha256, &size, error);
+			if (tmp == NULL || !txn_add_temp (txn, "out", tmp, sha256, error))
+				return FALSE;
+			if (txn->created != NULL && txn->created->len > created)
+				remember_written (sha256);
+		} else {
+			sha256 = g_strdup (item->sha256);
+			size = item->size;
+		}
 		out.statement_id = queue->statement_id;
 		out.message_row = queue->message_row;
 		out.kind = item->kind;
@@ -152,6 +158,131 @@ outbox_queue (Txn *txn, OutboxQueue *queue, GError **error)
 			return FALSE;
 	}
 	return TRUE;
+}
+
+/* outbox_reuse_begin()'s index: Message-ID -> ReusedFile. */
+static GHashTable *reuse;
+
+typedef struct {
+	char sha256[65];         /* "": two files carry the Message-ID */
+	gint64 size;
+} ReusedFile;
+
+/* The Message-ID (without <>) of the message whose first bytes are
+ * @head, or NULL. Newly allocated. */
+static char *
+head_message_id (const char *head)
+{
+	for (const char *line = head; line != NULL && *line != '\0' && *line != '\n';) {
+		const char *next = strchr (line, '\n');
+
+		if (g_ascii_strncasecmp (line, "Message-ID:", 11) == 0) {
+			const char *open = strchr (line, '<'), *close = open != NULL ? strchr (open, '>') : NULL;
+
+			if (open == NULL || close == NULL || (next != NULL && close > next))
+				return NULL;
+			return g_strndup (open + 1, (gsize) (close - open - 1));
+		}
+		line = next != NULL ? next + 1 : NULL;
+	}
+	return NULL;
+}
+
+static void
+reuse_add (const char *path, const char *sha256)
+{
+	char head[4096];
+	struct stat st;
+	ReusedFile *file;
+	ssize_t n = -1;
+	int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	g_autofree char *id = NULL;
+
+	if (fd >= 0 && fstat (fd, &st) == 0 && S_ISREG (st.st_mode))
+		n = read (fd, head, sizeof head - 1);
+	if (fd >= 0)
+		(void) close (fd);
+	if (n <= 0)
+		return;
+	head[n] = '\0';
+	id = head_message_id (head);
+	if (id == NULL)
+		return;
+	file = g_hash_table_lookup (reuse, id);
+	if (file != NULL) {
+		file->sha256[0] = '\0';
+		return;
+	}
+	file = g_new0 (ReusedFile, 1);
+	g_strlcpy (file->sha256, sha256, sizeof file->sha256);
+	file->size = (gint64) st.st_size;
+	g_hash_table_insert (reuse, g_steal_pointer (&id), file);
+}
+
+static gboolean
+is_sha256 (const char *name)
+{
+	gsize i;
+
+	for (i = 0; g_ascii_isxdigit (name[i]); i++)
+		;
+	return i == 64 && name[i] == '\0';
+}
+
+gboolean
+outbox_reuse_begin (const char *spool, GError **error)
+{
+	g_autofree char *out = g_build_filename (spool, "out", NULL);
+	g_autoptr (GDir) dir = NULL;
+	g_autoptr (GError) local = NULL;
+	const char *bucket;
+
+	outbox_reuse_end ();
+	reuse = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	dir = g_dir_open (out, 0, &local);
+	if (dir == NULL) {
+		if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+			return TRUE;
+		g_propagate_prefixed_error (error, g_steal_pointer (&local), "cannot read %s: ", out);
+		outbox_reuse_end ();
+		return FALSE;
+	}
+	while ((bucket = g_dir_read_name (dir)) != NULL) {
+		g_autofree char *path = g_build_filename (out, bucket, NULL);
+		g_autoptr (GDir) files = g_dir_open (path, 0, NULL);
+		const char *name;
+
+		while (files != NULL && (name = g_dir_read_name (files)) != NULL) {
+			g_autofree char *file = NULL;
+
+			if (!is_sha256 (name) || strncmp (name, bucket, 2) != 0)
+				continue;
+			file = g_build_filename (path, name, NULL);
+			reuse_add (file, name);
+		}
+	}
+	return TRUE;
+}
+
+gboolean
+outbox_reuse_find (const char *message_id, const char **sha256, gint64 *size)
+{
+	const ReusedFile *file;
+
+	if (reuse == NULL || message_id == NULL)
+		return FALSE;
+	file = g_hash_table_lookup (reuse, message_id);
+	if (file == NULL || file->sha256[0] == '\0')
+		return FALSE;
+	*sha256 = file->sha256;
+	*size = file->size;
+	return TRUE;
+}
+
+void
+outbox_reuse_end (void)
+{
+	g_clear_pointer (&reuse, g_hash_table_destroy);
 }
 
 guint

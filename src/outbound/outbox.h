@@ -30,6 +30,10 @@ typedef struct {
 	const char *kind;        /* the outbox row's kind: "forward", "follow-up", ... */
 	const char *message_id;  /* the outbox row's Message-ID, without <> */
 	gint64 row;              /* set by outbox_queue(): its outbox row, or 0 */
+	/* Instead of @mime: the file of SPOOL/out that holds the message
+	 * already (outbox_reuse_find()), and its size. */
+	const char *sha256;
+	gint64 size;
 } OutboxItem;
 
 typedef struct {
@@ -53,6 +57,17 @@ typedef struct {
  * by its item's row. Sets each item's row. Errors are temporary; the
  * caller rolls @txn back. */
 gboolean outbox_queue (Txn *txn, OutboxQueue *queue, GError **error);
+/* For `rebuild` (SPEC §12): the outgoing messages that SPOOL/out holds
+ * already, by Message-ID, so that a replayed delivery names the file it
+ * queued then rather than composing the same bytes again.
+ * outbox_reuse_begin() reads the header of each file (a Message-ID that
+ * two files carry is left out: those are composed); outbox_reuse_find()
+ * sets *sha256 (owned by the index) and *size of the file that carries
+ * @message_id (without <>), or returns FALSE (also when no index is
+ * open); outbox_reuse_end() forgets the index. */
+gboolean outbox_reuse_begin (const char *spool, GError **error);
+gboolean outbox_reuse_find (const char *message_id, const char **sha256, gint64 *size);
+void outbox_reuse_end (void);
 
 typedef struct {
 	guint sent;              /* accepted by the transport */

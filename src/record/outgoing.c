@@ -128,6 +128,20 @@ note_dropped (Txn *txn, const Config *config, const Statement *statement, const 
 		store_add_event (txn->store, statement->id, now, "recipients-dropped", detail, error);
 }
 
+/* Whether @plan queues its @message to anyone (compose_message() composes
+ * nothing otherwise). */
+static gboolean
+plan_queues (const RoutePlan *plan, RouteMessage message)
+{
+	for (guint i = 0; i < plan->routes->len; i++) {
+		const PlannedRoute *r = g_ptr_array_index (plan->routes, i);
+
+		if (r->message == message && r->status == ROUTE_STATUS_QUEUED)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 gboolean
 outgoing_queue_statement (Txn *txn, const Config *config, const Statement *statement,
                           const Message *message, gint64 message_row, gboolean held_notice,
@@ -148,8 +162,13 @@ outgoing_queue_statement (Txn *txn, const Config *config, const Statement *state
 		return FALSE;
 	for (int m = 0; m < ROUTE_N_MESSAGES; m++) {
 		ids[m] = compose_message_id (config, statement->id, (RouteMessage) m);
-		items[m] = (OutboxItem) { (RouteMessage) m, compose_message (config, &input, (RouteMessage) m),
-		                          route_message_to_string ((RouteMessage) m), ids[m], 0 };
+		items[m] = (OutboxItem) { (RouteMessage) m, NULL, route_message_to_string ((RouteMessage) m),
+		                          ids[m], 0, NULL, 0 };
+		/* `rebuild` names the file that was queued then (the same
+		 * bytes) rather than composing it again. */
+		if (!plan_queues (plan, (RouteMessage) m) ||
+		    !outbox_reuse_find (ids[m], &items[m].sha256, &items[m].size))
+			items[m].mime = compose_message (config, &input, (RouteMessage) m);
 	}
 	ok = outbox_queue (txn, &queue, error);
 	for (int m = 0; m < ROUTE_N_MESSAGES; m++) {

@@ -8,6 +8,7 @@
 
 typedef enum {
 	Q_FTS_ADD,
+	Q_FTS_ADD_MANY,
 	Q_FTS_DELETE,
 	Q_SEARCH,
 	Q_RANK,
@@ -16,23 +17,29 @@ typedef enum {
 	N_QUERIES
 } QueryId;
 
+/* The search index's row of a statement, from its recorded parts (the
+ * same text as schema step 6 indexes); the statements' WHERE follows. */
+#define FTS_ADD \
+	"INSERT INTO statements_fts (rowid, title, body, contacts, attachments, attachment_text) " \
+	"SELECT s.id, s.title, s.body, " \
+	" (SELECT group_concat (v, ' ') FROM (" \
+	"  SELECT s.from_org AS v UNION ALL SELECT s.from_org_text " \
+	"  UNION ALL SELECT s.from_contact " \
+	"  UNION ALL SELECT c.value FROM statement_contacts c WHERE c.statement = s.id " \
+	"  UNION ALL SELECT g.value FROM statement_groups g WHERE g.statement = s.id)), " \
+	" (SELECT group_concat (v, ' ') FROM (" \
+	"  SELECT a.filename AS v FROM attachments a WHERE a.statement = s.id " \
+	"  UNION ALL SELECT r.value FROM statement_refs r " \
+	"  WHERE r.statement = s.id AND r.kind = 'attachment-title')), " \
+	" (SELECT group_concat (a.text, ' ') FROM attachments a WHERE a.statement = s.id) "
+
 static const char *const query_sql[N_QUERIES] = {
-	/* The search index's row of the statement ?1, from its recorded
-	 * parts (the same text as schema step 6 indexes). */
-	[Q_FTS_ADD] =
-		"INSERT INTO statements_fts (rowid, title, body, contacts, attachments, attachment_text) "
-		"SELECT s.id, s.title, s.body, "
-		" (SELECT group_concat (v, ' ') FROM ("
-		"  SELECT s.from_org AS v UNION ALL SELECT s.from_org_text "
-		"  UNION ALL SELECT s.from_contact "
-		"  UNION ALL SELECT c.value FROM statement_contacts c WHERE c.statement = s.id "
-		"  UNION ALL SELECT g.value FROM statement_groups g WHERE g.statement = s.id)), "
-		" (SELECT group_concat (v, ' ') FROM ("
-		"  SELECT a.filename AS v FROM attachments a WHERE a.statement = s.id "
-		"  UNION ALL SELECT r.value FROM statement_refs r "
-		"  WHERE r.statement = s.id AND r.kind = 'attachment-title')), "
-		" (SELECT group_concat (a.text, ' ') FROM attachments a WHERE a.statement = s.id) "
-		"FROM statements s WHERE s.id = ?1",
+	/* The search index's row of the statement ?1. */
+	[Q_FTS_ADD] = FTS_ADD "FROM statements s WHERE s.id = ?1",
+	/* The same of the rows of the JSON array ?1, in one statement: FTS5
+	 * writes its index out at the end of each statement that runs
+	 * inside a transaction's savepoint, so one for a batch's rows. */
+	[Q_FTS_ADD_MANY] = FTS_ADD "FROM statements s WHERE s.id IN (SELECT value FROM json_each (?1))",
 	[Q_FTS_DELETE] = "DELETE FROM statements_fts WHERE rowid = ?1",
 	/* bm25 weighs a match in the title ten times one in the body; the
 	 * contacts and file names count four times, the attachments' text
@@ -62,20 +69,120 @@ static const char *const query_sql[N_QUERIES] = {
 		"WHERE statements_fts MATCH ?1 AND statements_fts.rowid = ?4",
 };
 
+static gboolean
+fts_write (Store *store, gint64 row, GError **error)
+{
+	g_auto (StoreQuery) st = query_for_row (store, row > 0 ? Q_FTS_ADD : Q_FTS_DELETE,
+	                                        row > 0 ? row : -row, error);
+
+	return st != NULL && run (store, st, error);
+}
+
+/* Inside a batch the write waits for store_fts_flush(): an FTS5 table
+ * written in a transaction flushes its index at each savepoint of every
+ * later statement, which made a bulk rebuild spend most of its index time
+ * there. */
+static gboolean
+fts_note (Store *store, gint64 row, GError **error)
+{
+	if (!store->batch)
+		return fts_write (store, row, error);
+	if (store->fts_pending == NULL)
+		store->fts_pending = g_array_new (FALSE, FALSE, sizeof (gint64));
+	g_array_append_val (store->fts_pending, row);
+	return TRUE;
+}
+
 gboolean
 store_fts_add (Store *store, gint64 row, GError **error)
 {
-	g_auto (StoreQuery) st = query_for_row (store, Q_FTS_ADD, row, error);
-
-	return st != NULL && run (store, st, error);
+	return fts_note (store, row, error);
 }
 
 gboolean
 store_fts_delete (Store *store, gint64 row, GError **error)
 {
-	g_auto (StoreQuery) st = query_for_row (store, Q_FTS_DELETE, row, error);
+	return fts_note (store, -row, error);
+}
 
-	return st != NULL && run (store, st, error);
+void
+store_fts_mark (Store *store)
+{
+	guint at = store->fts_pending != NULL ? store->fts_pending->len : 0;
+
+	if (store->fts_marks == NULL)
+		store->fts_marks = g_array_new (FALSE, FALSE, sizeof (guint));
+	g_array_append_val (store->fts_marks, at);
+}
+
+void
+store_fts_release (Store *store)
+{
+	if (store->fts_marks != NULL && store->fts_marks->len > 0)
+		g_array_set_size (store->fts_marks, store->fts_marks->len - 1);
+}
+
+void
+store_fts_undo (Store *store)
+{
+	guint at;
+
+	if (store->fts_marks == NULL || store->fts_marks->len == 0)
+		return;
+	at = g_array_index (store->fts_marks, guint, store->fts_marks->len - 1);
+	g_array_set_size (store->fts_marks, store->fts_marks->len - 1);
+	if (store->fts_pending != NULL && store->fts_pending->len > at)
+		g_array_set_size (store->fts_pending, at);
+}
+
+void
+store_fts_forget (Store *store)
+{
+	g_clear_pointer (&store->fts_pending, g_array_unref);
+	g_clear_pointer (&store->fts_marks, g_array_unref);
+}
+
+/* The rows of the statements of @rows, a JSON array of their ids. */
+static gboolean
+fts_add_many (Store *store, const char *rows, GError **error)
+{
+	g_auto (StoreQuery) st = query (store, Q_FTS_ADD_MANY, error);
+	Binder bind;
+
+	if (st == NULL)
+		return FALSE;
+	bind = (Binder) { st, SQLITE_OK };
+	bind_text (&bind, 1, rows);
+	if (bind.rc != SQLITE_OK)
+		return store_sql_error (store, bind.rc, error);
+	return run (store, st, error);
+}
+
+gboolean
+store_fts_flush (Store *store, GError **error)
+{
+	g_autoptr (GArray) pending = g_steal_pointer (&store->fts_pending);
+	g_autoptr (GString) rows = g_string_new (NULL);
+
+	store_fts_forget (store);
+	/* In order; each run of additions in one statement. */
+	for (guint i = 0; pending != NULL && i <= pending->len; i++) {
+		gint64 row = i < pending->len ? g_array_index (pending, gint64, i) : 0;
+
+		if (row > 0) {
+			g_string_append_printf (rows, "%c%" G_GINT64_FORMAT, rows->len == 0 ? '[' : ',', row);
+			continue;
+		}
+		if (rows->len > 0) {
+			g_string_append_c (rows, ']');
+			if (!fts_add_many (store, rows->str, error))
+				return FALSE;
+			g_string_truncate (rows, 0);
+		}
+		if (row < 0 && !fts_write (store, row, error))
+			return FALSE;
+	}
+	return TRUE;
 }
 
 void

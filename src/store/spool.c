@@ -121,15 +121,12 @@ spool_file_stream (int fd)
 {
 	GMimeStream *stream;
 
-	/* A file stream's flush is an fsync; a pipe stream's does nothing,
-	 * which is right only when spool_defer_sync() fsyncs the file. */
-	if (deferred_files != NULL) {
-		stream = g_mime_stream_pipe_new (fd);
-		g_mime_stream_pipe_set_owner (GMIME_STREAM_PIPE (stream), FALSE);
-	} else {
-		stream = g_mime_stream_fs_new (fd);
-		g_mime_stream_fs_set_owner (GMIME_STREAM_FS (stream), FALSE);
-	}
+	/* A pipe stream's flush does nothing: spool_commit() fsyncs the file
+	 * (or spool_defer_sync() the batch's). A file stream's would fsync,
+	 * but GMime's filter stream (spool_writer_open()) never flushed
+	 * it. */
+	stream = g_mime_stream_pipe_new (fd);
+	g_mime_stream_pipe_set_owner (GMIME_STREAM_PIPE (stream), FALSE);
 	return stream;
 }
 
@@ -347,6 +344,7 @@ spool_writer_open (SpoolWriter *writer, const char *dir, const char *prefix, GMi
                    GError **error)
 {
 	g_autofree char *template = g_strdup_printf ("%s.XXXXXX", prefix);
+	g_autoptr (GMimeStream) file = NULL;
 
 	*writer = (SpoolWriter) { NULL, -1, NULL, NULL, NULL };
 	writer->path = g_build_filename (dir, template, NULL);
@@ -359,8 +357,11 @@ spool_writer_open (SpoolWriter *writer, const char *dir, const char *prefix, GMi
 		g_clear_pointer (&writer->path, g_free);
 		return NULL;
 	}
-	/* Its flush fsyncs the file, unless a batch defers that. */
-	writer->file = spool_file_stream (writer->fd);
+	/* The writes go to the file in blocks (GMime writes a message a
+	 * header at a time: one system call each), the rest at the
+	 * flush. */
+	file = spool_file_stream (writer->fd);
+	writer->file = g_mime_stream_buffer_new (file, GMIME_STREAM_BUFFER_BLOCK_WRITE);
 	writer->filtered = g_mime_stream_filter_new (writer->file);
 	if (filter != NULL)
 		g_mime_stream_filter_add (GMIME_STREAM_FILTER (writer->filtered), filter);
@@ -392,10 +393,11 @@ spool_writer_close (SpoolWriter *writer, const char *what, char **sha256, gint64
 	struct stat st;
 	int errsv;
 
-	/* Flushing the filter completes it and fsyncs the file (unless
-	 * syncs are deferred). */
+	/* Flushing the filter completes it; the block buffer's flush writes
+	 * what it holds (GMime's filter stream does not flush its source).
+	 * spool_commit() fsyncs the file. */
 	errno = 0;
-	if (g_mime_stream_flush (writer->filtered) < 0) {
+	if (g_mime_stream_flush (writer->filtered) < 0 || g_mime_stream_flush (writer->file) < 0) {
 		errsv = errno != 0 ? errno : EIO;
 		liaison_set_errno (error, errsv, what);
 		goto fail;

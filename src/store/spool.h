@@ -23,8 +23,7 @@ gboolean spool_commit (const char *spool, const char *kind, const char *tmp_path
 
 /* Deferred syncs, for `reinject`'s batches (one transaction for many
  * messages): after spool_defer_begin(), spool_commit() links files into
- * place without fsyncing them or their directory and remembers both, and
- * spool_file_stream() gives streams whose flush does not fsync;
+ * place without fsyncing them or their directory and remembers both;
  * spool_defer_sync() then fsyncs each file and each directory once. The
  * caller must call it, and have it succeed, before the COMMIT of the rows
  * that name those files. spool_defer_forget() drops a file that was
@@ -37,16 +36,17 @@ gboolean spool_defer_sync (GError **error);
 void spool_defer_forget (const char *path);
 void spool_defer_end (void);
 
-/* A stream writing to @fd (not owned) for a file of the spool: its flush
- * fsyncs the file, or does nothing while syncs are deferred. */
+/* A stream writing to @fd (not owned) for a file of the spool. Its flush
+ * does not sync: spool_commit() fsyncs the file, or spool_defer_sync()
+ * while syncs are deferred. */
 GMimeStream *spool_file_stream (int fd);
 
 /* A temporary file of the spool being written through GMime streams, with
  * the SHA-256 of exactly the bytes written. spool_writer_open() creates
  * DIR/PREFIX.XXXXXX (covered by guard_add_path()) and gives the stream to
  * write to: through @filter first when not NULL, then the checksum.
- * spool_writer_close() flushes (which fsyncs the file unless syncs are
- * deferred) and closes it, and returns its path (newly allocated), with
+ * spool_writer_close() flushes (no sync: spool_commit() fsyncs the file
+ * unless syncs are deferred) and closes it, and returns its path (newly allocated), with
  * *sha256 (hex, newly allocated) and *size; on an error it removes the
  * file, as spool_writer_abort() does, and says @what failed. */
 typedef struct {

@@ -24,6 +24,11 @@ struct Store {
 	gboolean journal_unsynced; /* a journal line was appended without
 	                            * a sync since the last one */
 	gboolean hit_column;     /* liaison_hit_column() registered (fts.c) */
+	/* In a batch, the search index's writes wait for its end (fts.c):
+	 * each a statement row, negative for a removal, in order; and where
+	 * each open savepoint began in it. */
+	GArray *fts_pending;     /* gint64 */
+	GArray *fts_marks;       /* guint */
 };
 
 /* Makes the journal's lines appended without a sync (in a batch, or
@@ -192,5 +197,17 @@ enum {
  * its recorded parts. */
 gboolean store_fts_add (Store *store, gint64 row, GError **error);
 gboolean store_fts_delete (Store *store, gint64 row, GError **error);
+/* In a batch each FTS5 write would make SQLite flush the index at every
+ * later statement's savepoint: they are kept (store_fts_add() and
+ * store_fts_delete() only note them) and done in order, with the rows'
+ * text as it is then, by store_fts_flush() before the batch's COMMIT.
+ * store_fts_mark() at a savepoint's start, store_fts_release() at its
+ * end, store_fts_undo() when it is rolled back (its writes forgotten);
+ * store_fts_forget() when the batch is rolled back. */
+void store_fts_mark (Store *store);
+void store_fts_release (Store *store);
+void store_fts_undo (Store *store);
+void store_fts_forget (Store *store);
+gboolean store_fts_flush (Store *store, GError **error);
 
 #endif

@@ -438,6 +438,7 @@ store_close (Store *store)
 {
 	if (store == NULL)
 		return;
+	store_fts_forget (store);
 	g_clear_pointer (&store->queries, g_hash_table_destroy);
 	/* Closing inside a transaction rolls it back. */
 	sqlite3_close (store->db);
@@ -464,6 +465,29 @@ store_set_lazy (Store *store, gboolean lazy)
 }
 
 gboolean
+store_set_scratch (Store *store, gboolean scratch, GError **error)
+{
+	g_autofree char *mode = NULL;
+	const char *want = scratch ? "memory" : "wal";
+	int rc;
+
+	g_return_val_if_fail (store != NULL, FALSE);
+
+	if (scratch)
+		rc = sqlite3_exec (store->db, "PRAGMA journal_mode = MEMORY", journal_mode_cb, &mode, NULL);
+	else
+		rc = sqlite3_exec (store->db, "PRAGMA journal_mode = WAL", journal_mode_cb, &mode, NULL);
+	if (rc != SQLITE_OK)
+		return store_sql_error (store, rc, error);
+	if (g_strcmp0 (mode, want) != 0) {
+		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_IO, "%s: journal mode is %s, not %s",
+		             store->path, mode != NULL ? mode : "unknown", want);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
 store_begin (Store *store, GError **error)
 {
 	g_return_val_if_fail (store != NULL, FALSE);
@@ -474,7 +498,10 @@ store_begin (Store *store, GError **error)
 			             "%s: the batch's transaction was rolled back", store->path);
 			return FALSE;
 		}
-		return run_query (store, Q_SAVEPOINT, error);
+		if (!run_query (store, Q_SAVEPOINT, error))
+			return FALSE;
+		store_fts_mark (store);
+		return TRUE;
 	}
 	if (!run_query (store, Q_BEGIN, error)) {
 		g_prefix_error (error, "cannot start a transaction on %s: ", store->path);
@@ -488,8 +515,12 @@ store_commit (Store *store, GError **error)
 {
 	g_return_val_if_fail (store != NULL, FALSE);
 
-	if (store->batch)
-		return run_query (store, Q_RELEASE, error);
+	if (store->batch) {
+		if (!run_query (store, Q_RELEASE, error))
+			return FALSE;
+		store_fts_release (store);
+		return TRUE;
+	}
 	if (!run_query (store, Q_COMMIT, error)) {
 		g_prefix_error (error, "cannot commit to %s: ", store->path);
 		return FALSE;
@@ -511,6 +542,7 @@ store_rollback (Store *store)
 		 * on. */
 		(void) run_query (store, Q_ROLLBACK_TO, NULL);
 		(void) run_query (store, Q_RELEASE, NULL);
+		store_fts_undo (store);
 		return;
 	}
 	(void) run_query (store, Q_ROLLBACK, NULL);
@@ -521,6 +553,10 @@ store_batch_begin (Store *store, GError **error)
 {
 	g_return_val_if_fail (store != NULL && !store->batch, FALSE);
 
+	/* Each message's savepoint keeps the pages it changes in a
+	 * sub-journal, a temporary file once past 64 KiB (most messages):
+	 * in memory, released at its end. */
+	(void) sqlite3_exec (store->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 	if (!store_begin (store, error))
 		return FALSE;
 	store->batch = TRUE;
@@ -534,10 +570,14 @@ store_batch_commit (Store *store, GError **error)
 
 	store->batch = FALSE;
 	if (sqlite3_get_autocommit (store->db)) {
+		store_fts_forget (store);
 		g_set_error (error, LIAISON_ERROR, LIAISON_ERROR_IO,
 		             "%s: the batch's transaction was rolled back", store->path);
 		return FALSE;
 	}
+	/* The search index's rows of the batch, in one go. */
+	if (!store_fts_flush (store, error))
+		return FALSE;
 	/* The batch's journal lines, written without a sync each, are made
 	 * durable before the COMMIT, as one line is before its own. */
 	return journal_sync_pending (store, error) && store_commit (store, error);
@@ -557,6 +597,7 @@ store_batch_rollback (Store *store)
 	g_return_if_fail (store != NULL);
 
 	store->batch = FALSE;
+	store_fts_forget (store);
 	store_rollback (store);
 }
 

@@ -40,6 +40,14 @@ int store_schema_version (void);
  * makes them durable with it. Off by default. */
 void store_set_lazy (Store *store, gboolean lazy);
 
+/* A database built whole in one batch by one process and put in place
+ * only once it is committed (`rebuild`): with @scratch, a rollback journal
+ * in memory instead of the WAL, so that pages the batch spills from the
+ * cache go to the file once rather than to the WAL and back (its COMMIT
+ * still syncs the file); without, the WAL again, as store_open() sets
+ * it. Outside a transaction. */
+gboolean store_set_scratch (Store *store, gboolean scratch, GError **error);
+
 gboolean store_begin (Store *store, GError **error);   /* BEGIN IMMEDIATE */
 gboolean store_commit (Store *store, GError **error);
 void store_rollback (Store *store);                    /* never fails */
