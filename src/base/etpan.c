@@ -19,7 +19,9 @@ etpan_open (void)
 	void *handle = dlopen (ETPAN_SONAME, RTLD_LAZY | RTLD_LOCAL);
 
 	if (handle == NULL) {
-		lib.failure = g_strdup (dlerror ());
+		const char *why = dlerror ();
+
+		lib.failure = g_strdup (why != NULL ? why : "dlopen() failed");
 		return;
 	}
 	/* The names are macros from here on: the symbol is the string. */

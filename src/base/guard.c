@@ -59,6 +59,25 @@ on_signal (int signo)
 	_exit (75);
 }
 
+void
+guard_stop_temporary (const char *why)
+{
+	sigset_t set;
+
+	/* No signal handler may run the same list meanwhile. */
+	sigemptyset (&set);
+	sigaddset (&set, SIGTERM);
+	sigaddset (&set, SIGINT);
+	sigaddset (&set, SIGALRM);
+	(void) sigprocmask (SIG_BLOCK, &set, NULL);
+	say ("4.3.0 liaison: ");
+	say (why);
+	say ("\n");
+	for (GuardPath *p = paths; p != NULL; p = p->next)
+		(void) unlink (p->path);
+	_exit (one_message && recorded ? 0 : 75);
+}
+
 static void
 block_set (sigset_t *set)
 {

@@ -34,6 +34,12 @@ void guard_one_message (void);
  * after the COMMIT). */
 void guard_recorded (void);
 
+/* Stops the process as a temporary failure from outside a handler (a
+ * library that cannot be opened, where the caller has no way to fail):
+ * says @why on stderr, removes the registered files, and exits 75, or
+ * 0 when the message is recorded already, as the handlers do. */
+G_GNUC_NORETURN void guard_stop_temporary (const char *why);
+
 /* Defers SIGTERM, SIGINT and SIGALRM (around COMMIT and the bookkeeping
  * right after it); guard_unblock() delivers what arrived meanwhile. */
 void guard_block (void);

@@ -53,6 +53,10 @@ gboolean export_ical (const ExportContext *context, GPtrArray *statements, Expor
                       GError **error);
 /* TRUE when @s is open, its action not taken, with a valid deadline. */
 gboolean export_ical_is_open_deadline (const Statement *s);
+
+/* Whether libical, opened on first use, can be (for `check`); FALSE
+ * with @error saying why. */
+gboolean export_ical_available (GError **error);
 gboolean export_html (const ExportContext *context, GPtrArray *statements, ExportWriter *writer,
                       GError **error);
 

@@ -61,7 +61,9 @@ ical_open (void)
 	void *handle = dlopen (ICAL_SONAME, RTLD_LAZY | RTLD_LOCAL);
 
 	if (handle == NULL) {
-		ical.failure = g_strdup (dlerror ());
+		const char *why = dlerror ();
+
+		ical.failure = g_strdup (why != NULL ? why : "dlopen() failed");
 		return;
 	}
 #define RESOLVE(name) \
@@ -88,6 +90,12 @@ ical_load (GError **error)
 		return FALSE;
 	}
 	return TRUE;
+}
+
+gboolean
+export_ical_available (GError **error)
+{
+	return ical_load (error);
 }
 
 /* From here on the calls go through the pointers. */

@@ -174,8 +174,11 @@ static gboolean
 reader_open (Reader *reader)
 {
 	reader->handle = dlopen (reader->soname, RTLD_LAZY | RTLD_LOCAL);
-	if (reader->handle == NULL)
-		reader->failure = g_strdup (dlerror ());
+	if (reader->handle == NULL) {
+		const char *why = dlerror ();
+
+		reader->failure = g_strdup (why != NULL ? why : "dlopen() failed");
+	}
 	return reader->handle != NULL;
 }
 

@@ -8,12 +8,12 @@
 #include <string.h>
 
 #include <stdlib.h>
-#include <sysexits.h>
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
+#include "base/guard.h"
 #include "base/xml-lib.h"
 #include "input/html-text.h"
 #include "base/statement.h"
@@ -136,11 +136,11 @@ end_element (void *data, const xmlChar *name)
 
 /* libxml2 is a dependency of the package: a process that cannot open it
  * is a broken installation, which the dynamic loader used to refuse
- * before main() when libxml2 was linked. The text of the HTML is not
- * optional (the statement may be in it), and the walk over a message's
- * parts has no way to fail. So the process stops here as a temporary
- * failure, EX_TEMPFAIL: deliver's MTA keeps the message and tries again,
- * and what deliver wrote so far is its scratch, as after a crash. */
+ * before main() when libxml2 was linked (`liaison check` says so). The
+ * text of the HTML is not optional (the statement may be in it), and the
+ * walk over a message's parts has no way to fail. So the process stops
+ * here as a temporary failure (75: deliver's MTA keeps the message and
+ * tries again), removing its temporary files first (guard.h). */
 static void
 load_or_stop (void)
 {
@@ -148,8 +148,7 @@ load_or_stop (void)
 
 	if (xml_lib_load (&error))
 		return;
-	g_printerr ("liaison: %s\n", error->message);
-	exit (EX_TEMPFAIL);
+	guard_stop_temporary (error->message);
 }
 
 /* Runs libxml2's HTML parser over @len bytes of UTF-8 at @html with our

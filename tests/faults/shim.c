@@ -21,6 +21,10 @@
  *                        (default 0); every later one fails.
  *   LIAISON_FAULT_LOG    a file to which a line "CALL PATH" is appended
  *                        for every call made to fail.
+ *   LIAISON_FAULT_DLOPEN ':'-separated strings: a dlopen() of a library
+ *                        whose name contains one of them fails, as if
+ *                        the library were not installed (independent of
+ *                        LIAISON_FAULT_OPS).
  *   LIAISON_FAULT_COUNT  a file to which the number of matching calls
  *                        (failed or not) is written when the process
  *                        exits normally: a clean run with a large AFTER
@@ -420,4 +424,29 @@ fopen64 (const char *path, const char *mode)
 	if (should_fail_open (path, fopen_flags (mode), "fopen64"))
 		FAIL (NULL);
 	return real (path, mode);
+}
+
+/* dlopen() of a library named in LIAISON_FAULT_DLOPEN fails as a missing
+ * one does: the real dlopen() of a name that does not exist, so that
+ * dlerror() says why. */
+void *
+dlopen (const char *file, int mode)
+{
+	static void *(*real_dlopen) (const char *, int);
+	const char *deny = getenv ("LIAISON_FAULT_DLOPEN");
+
+	if (real_dlopen == NULL)
+		*(void **) &real_dlopen = dlsym (RTLD_NEXT, "dlopen");
+	if (file != NULL && deny != NULL && *deny != '\0') {
+		char *list = strdup (deny);
+
+		for (char *save = NULL, *one = list != NULL ? strtok_r (list, ":", &save) : NULL;
+		     one != NULL; one = strtok_r (NULL, ":", &save))
+			if (strstr (file, one) != NULL) {
+				free (list);
+				return real_dlopen ("/nonexistent/liaison-fault-dlopen.so", mode);
+			}
+		free (list);
+	}
+	return real_dlopen (file, mode);
 }
