@@ -533,7 +533,7 @@ record_thread (Delivery *d, GError **error)
 static gboolean
 held_commands (Delivery *d, GError **error)
 {
-	gboolean notice = FALSE;
+	gboolean notice = FALSE, summary = FALSE;
 
 	if (d->commands == NULL || d->commands->commands->len == 0 ||
 	    mail_commands_any_decision (d->commands) || !commands_triage_obeyed (d->config, d->message))
@@ -541,8 +541,18 @@ held_commands (Delivery *d, GError **error)
 	if (!commands_names_notice (d->txn.store, d->result->statement_id, d->keys->message_ids,
 	                            &notice, error))
 		return FALSE;
-	if (notice)
+	if (notice) {
 		hand_commands (d);
+		return TRUE;
+	}
+	/* The daily summary names many: each line names its held message
+	 * ("HM-2026-0005 dismiss"), as in a reply to a digest. */
+	if (!commands_names_summary (d->txn.store, d->keys->message_ids, &summary, error))
+		return FALSE;
+	if (summary && mail_commands_all_named (d->commands)) {
+		d->result->by_id = TRUE;
+		hand_commands (d);
+	}
 	return TRUE;
 }
 

@@ -150,6 +150,22 @@ check "dismiss in a reply to the summary: exits 0" 0 "$rc"
 check "dismiss in a reply to the summary: nothing dismissed" held "$(field "$first" state)"
 check "dismiss in a reply to the summary: no confirmation" "" "$(confirmation sum-1@example.org)"
 
+# Lines that name their held message are obeyed in a reply to the
+# summary, one confirmation each; a line naming a statement is checked
+# against that statement's own people.
+second=$(sql "SELECT s.ls_id FROM statements s WHERE s.handle = s.ls_id AND s.state = 'held'
+	AND s.ls_id <> '$first' ORDER BY s.id DESC LIMIT 1")
+sed -e 's/^Message-ID: .*/Message-ID: <sum-2@example.org>/' -e "s/^dismiss\$/$first dismiss\n$second promote to=ccamp from=ITU-T SG15 purpose=information title=Flood as LS/" \
+    "$T/sum.eml" > "$T/sum2.eml"
+deliver "$T/sum2.eml"
+check "named lines in a reply to the summary: exits 0" 0 "$rc"
+check "named lines: the first dismissed" dismissed "$(field "$first" state)"
+check "named lines: the second promoted" "open Flood as LS" \
+	"$(L show --json "$second" | jq -r '"\(.state) \(.title)"')"
+check "named lines: one confirmation each" 2 "$(grep -l '^In-Reply-To: <sum-2@example.org>' "$O"/* | wc -l)"
+check "the summary says how" 1 \
+	"$(grep -l "^Subject: Held messages without a notice" "$O"/* | xargs grep -c 'HM-2026-0005 dismiss')"
+
 # The journal gives the same register.
 L list --held --json > "$T/before.json"
 L list --state dismissed --json >> "$T/before.json"

@@ -134,9 +134,13 @@ confirm (Store *store, const Config *config, DeliverResult *result, const char *
          const char *text, const char *now, GError **error)
 {
 	GArray *outbox = NULL;
-	gboolean ok = commands_confirm (store, config, statement_id, result->commander,
-	                                result->command_message_id, result->command_subject, text,
-	                                now, &outbox, error);
+	/* A held message promoted by the commands is a statement now. */
+	g_autoptr (Statement) current = store_get_statement (store, statement_id, NULL);
+	gboolean ok = commands_confirm (store, config,
+	                                current != NULL && current->id != NULL ? current->id
+	                                                                       : statement_id,
+	                                result->commander, result->command_message_id,
+	                                result->command_subject, text, now, &outbox, error);
 
 	append_rows (&result->outbox, outbox);
 	if (outbox != NULL)

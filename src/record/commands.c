@@ -42,22 +42,28 @@ commands_obeyed (Store *store, const Config *config, const char *thread_id,
 }
 
 gboolean
-commands_triage_obeyed (const Config *config, const Message *message)
+commands_triage_person (const Config *config, const char *address)
 {
-	const char *from = message->from_address;
 	g_autoptr (Address) triage = config->triage != NULL ? address_parse (config->triage) : NULL;
-	gboolean known = FALSE;
+	gboolean known;
 
-	if (from == NULL || *from == '\0' || !authorize_from_vouched (config, message))
+	if (address == NULL || *address == '\0')
 		return FALSE;
 	known = triage != NULL && triage->address != NULL &&
-	        g_ascii_strcasecmp (triage->address, from) == 0;
+	        g_ascii_strcasecmp (triage->address, address) == 0;
 	for (guint i = 0; !known && config->orgs != NULL && i < config->orgs->len; i++) {
 		const Org *org = g_ptr_array_index (config->orgs, i);
 
-		known = address_list_has (org->managers, from);
+		known = address_list_has (org->managers, address);
 	}
 	return known;
+}
+
+gboolean
+commands_triage_obeyed (const Config *config, const Message *message)
+{
+	return authorize_from_vouched (config, message) &&
+	       commands_triage_person (config, message->from_address);
 }
 
 gboolean
@@ -78,6 +84,22 @@ commands_names_notice (Store *store, const char *handle, const GPtrArray *messag
 }
 
 gboolean
+commands_names_summary (Store *store, const GPtrArray *message_ids, gboolean *summary,
+                        GError **error)
+{
+	*summary = FALSE;
+	for (guint i = 0; message_ids != NULL && i < message_ids->len && !*summary; i++) {
+		g_autoptr (StoreOutbox) row = store_find_outbox (store, g_ptr_array_index (message_ids, i),
+		                                                 error);
+
+		if (row == NULL && error != NULL && *error != NULL)
+			return FALSE;
+		*summary = row != NULL && g_strcmp0 (row->kind, "held-summary") == 0;
+	}
+	return TRUE;
+}
+
+gboolean
 commands_allowed (Store *store, const Config *config, const char *statement_id,
                   const char *address, gboolean vouched, gboolean *allowed, GError **error)
 {
@@ -92,7 +114,12 @@ commands_allowed (Store *store, const Config *config, const char *statement_id,
 		}
 		return TRUE;     /* no such statement: nobody commands it */
 	}
-	*allowed = thread_reply_refused (config, statement, address, vouched, NULL) == NULL;
+	/* A held message that is no statement belongs to no organization:
+	 * triage's (commands_triage_obeyed()). */
+	if (statement->handle != NULL && g_ascii_strcasecmp (statement->handle, statement->id) == 0)
+		*allowed = vouched && commands_triage_person (config, address);
+	else
+		*allowed = thread_reply_refused (config, statement, address, vouched, NULL) == NULL;
 	return TRUE;
 }
 

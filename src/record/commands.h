@@ -38,11 +38,21 @@ gboolean commands_digest_obeyed (Store *store, const Config *config, const Messa
  * `authserv-id` is set (SECURITY.md). */
 gboolean commands_triage_obeyed (const Config *config, const Message *message);
 
+/* Whether @address is the triage address or a manager of one of the
+ * directory's organizations: who may act on a held message. */
+gboolean commands_triage_person (const Config *config, const char *address);
+
 /* Sets *@notice: whether one of @message_ids is our held notice of the
  * held message @handle (outbox kind "held"), which is about it alone;
  * the daily summary, which names many, is not. */
 gboolean commands_names_notice (Store *store, const char *handle, const GPtrArray *message_ids,
                                 gboolean *notice, GError **error);
+
+/* Sets *@summary: whether one of @message_ids is a daily summary of held
+ * messages (outbox kind "held-summary"), which names many: its commands
+ * must each name their held message. */
+gboolean commands_names_summary (Store *store, const GPtrArray *message_ids, gboolean *summary,
+                                 GError **error);
 
 gboolean commands_allowed (Store *store, const Config *config, const char *statement_id,
                            const char *address, gboolean vouched, gboolean *allowed,

@@ -179,8 +179,12 @@ summary_text (const Config *config, GPtrArray *pending)
 		g_string_append_printf (text, "%s  %s\n  From: %s\n  Subject: %s\n  Held: %s\n\n",
 		                        s->id, s->received, from, title, reason);
 	}
-	g_string_append (text, "liaison list --held shows them; liaison show, route, promote and "
-	                 "dismiss act on one.\n");
+	g_string_append (text, "Reply to this message to act on them, one line each, starting with "
+	                 "the handle:\n\n  HM-2026-0005 dismiss\n  HM-2026-0005 route GROUP...\n"
+	                 "  HM-2026-0005 promote to=GROUP from=ORG purpose=action "
+	                 "deadline=YYYY-MM-DD title=TEXT\n\n(triage and the organizations' managers "
+	                 "may), or on the server: liaison list --held, show, route, promote,\n"
+	                 "dismiss.\n");
 	return g_string_free (text, FALSE);
 }
 

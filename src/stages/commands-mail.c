@@ -117,9 +117,16 @@ is_statement_id (const char *word, const Config *config)
 {
 	const char *prefix = config->id_prefix != NULL ? config->id_prefix : "LS";
 	gsize n = strlen (prefix), digits = 0;
-	const char *p = word + n;
+	const char *p;
 
-	if (g_ascii_strncasecmp (word, prefix, n) != 0 || *p != '-')
+	/* A held message's handle too (STORE_HELD_PREFIX): "HM-2026-0005
+	 * dismiss" in a reply to the summary that names it. */
+	if (g_ascii_strncasecmp (word, "HM-", 3) == 0)
+		n = 2;
+	else if (g_ascii_strncasecmp (word, prefix, n) != 0)
+		return FALSE;
+	p = word + n;
+	if (*p != '-')
 		return FALSE;
 	for (p++; g_ascii_isdigit (*p); p++)
 		digits++;
@@ -257,6 +264,17 @@ static gboolean
 is_decision (const MailCommand *c)
 {
 	return c->kind == MAIL_COMMAND_APPROVE || c->kind == MAIL_COMMAND_REJECT;
+}
+
+gboolean
+mail_commands_all_named (const MailCommands *commands)
+{
+	if (commands == NULL || commands->commands->len == 0)
+		return FALSE;
+	for (guint i = 0; i < commands->commands->len; i++)
+		if (((const MailCommand *) g_ptr_array_index (commands->commands, i))->statement == NULL)
+			return FALSE;
+	return TRUE;
 }
 
 gboolean

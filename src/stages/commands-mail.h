@@ -41,7 +41,8 @@ typedef struct {
 /* The commands at the start of @text (a text body, LF line ends): its
  * leading non-empty lines, up to the first that is not a command (a quote
  * '>', a signature "-- ", prose). A line may start with the id of the
- * statement it is about (@config's id prefix: "LS-2026-0007 taken").
+ * statement it is about (@config's id prefix: "LS-2026-0007 taken") or a
+ * held message's handle ("HM-2026-0005 dismiss").
  * Verbs are case-insensitive; groups are checked against @config's
  * directory. Never NULL; no commands when the text starts with anything
  * else. */
@@ -52,6 +53,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MailCommands, mail_commands_free)
 /* Whether @commands decide an approval: one command, approve or reject
  * (anything more is obeyed from nobody: commands_approval_obeyed()). */
 gboolean mail_commands_decide (const MailCommands *commands);
+
+/* Whether every one of @commands starts with the id it is about. */
+gboolean mail_commands_all_named (const MailCommands *commands);
 
 /* Whether @commands hold an approve or a reject at all. */
 gboolean mail_commands_any_decision (const MailCommands *commands);
