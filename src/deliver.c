@@ -538,8 +538,8 @@ held_commands (Delivery *d, GError **error)
 	if (d->commands == NULL || d->commands->commands->len == 0 ||
 	    mail_commands_any_decision (d->commands) || !commands_triage_obeyed (d->config, d->message))
 		return TRUE;
-	if (!commands_names_notice (d->txn.store, d->result->statement_id, d->keys->message_ids,
-	                            &notice, error))
+	if (!commands_names_ours (d->txn.store, d->keys->message_ids, d->result->statement_id, "held",
+	                          &notice, error))
 		return FALSE;
 	if (notice) {
 		hand_commands (d);
@@ -547,7 +547,8 @@ held_commands (Delivery *d, GError **error)
 	}
 	/* The daily summary names many: each line names its held message
 	 * ("HM-2026-0005 dismiss"), as in a reply to a digest. */
-	if (!commands_names_summary (d->txn.store, d->keys->message_ids, &summary, error))
+	if (!commands_names_ours (d->txn.store, d->keys->message_ids, NULL, "held-summary", &summary,
+	                          error))
 		return FALSE;
 	if (summary && mail_commands_all_named (d->commands)) {
 		d->result->by_id = TRUE;

@@ -1,6 +1,7 @@
 /* util.c: small helpers written once (see util.h). */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -126,4 +127,12 @@ util_remove_tree (const char *path)
 	if (dir != NULL)
 		g_dir_close (dir);
 	(void) rmdir (path);
+}
+
+char *
+util_dlerror (void)
+{
+	const char *why = dlerror ();
+
+	return g_strdup (why != NULL ? why : "dlopen() failed");
 }

@@ -45,4 +45,9 @@ gboolean util_syncfs_reports_errors (void);
  * for scratch directories. */
 void util_remove_tree (const char *path);
 
+/* Why the last dlopen() failed, as dlerror() says, or a plain text when
+ * it says nothing (a failure that did not set it must not read as a
+ * success). Newly allocated. */
+char *util_dlerror (void);
+
 #endif

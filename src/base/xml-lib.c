@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 
 #include "base/error.h"
+#include "base/util.h"
 #include "base/xml-lib.h"
 
 XmlLibFunctions xml_lib;
@@ -19,9 +20,7 @@ xml_lib_open (void)
 	void *handle = dlopen (XML2_SONAME, RTLD_LAZY | RTLD_LOCAL);
 
 	if (handle == NULL) {
-		const char *why = dlerror ();
-
-		lib.failure = g_strdup (why != NULL ? why : "dlopen() failed");
+		lib.failure = util_dlerror ();
 		return;
 	}
 	/* The names are macros from here on: the symbol is the string. */

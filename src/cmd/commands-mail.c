@@ -133,19 +133,13 @@ static gboolean
 confirm (Store *store, const Config *config, DeliverResult *result, const char *statement_id,
          const char *text, const char *now, GError **error)
 {
-	GArray *outbox = NULL;
 	/* A held message promoted by the commands is a statement now. */
 	g_autoptr (Statement) current = store_get_statement (store, statement_id, NULL);
-	gboolean ok = commands_confirm (store, config,
-	                                current != NULL && current->id != NULL ? current->id
-	                                                                       : statement_id,
-	                                result->commander, result->command_message_id,
-	                                result->command_subject, text, now, &outbox, error);
 
-	append_rows (&result->outbox, outbox);
-	if (outbox != NULL)
-		g_array_unref (outbox);
-	return ok;
+	return commands_confirm (store, config,
+	                         current != NULL && current->id != NULL ? current->id : statement_id,
+	                         result->commander, result->command_message_id,
+	                         result->command_subject, text, now, &result->outbox, error);
 }
 
 /* A reply to a digest: each statement's commands are done if its sender
@@ -200,28 +194,12 @@ digest_commands (Store *store, const Config *config, DeliverResult *result, cons
 	return TRUE;
 }
 
-/* A held message that the commands promoted is a statement under a new
- * id: its confirmation (and the log) are about that one. */
-static void
-follow_promotion (Store *store, DeliverResult *result)
-{
-	g_autoptr (Statement) statement = store_get_statement (store, result->statement_id, NULL);
-
-	if (statement != NULL && statement->id != NULL &&
-	    strcmp (statement->id, result->statement_id) != 0) {
-		g_free (result->statement_id);
-		result->statement_id = g_strdup (statement->id);
-	}
-}
-
 gboolean
 action_mail_commands (Store *store, const Config *config, DeliverResult *result,
                       const char *now, GError **error)
 {
 	const MailCommands *commands = result->commands;
 	g_autoptr (GString) text = g_string_new (NULL);
-	GArray *outbox = NULL;
-	gboolean ok;
 
 	if (commands != NULL && result->by_id && commands->errors > 0) {
 		const MailCommand *first = g_ptr_array_index (commands->commands, 0);
@@ -238,15 +216,9 @@ action_mail_commands (Store *store, const Config *config, DeliverResult *result,
 	} else {
 		for (guint i = 0; i < commands->commands->len; i++)
 			if (!run_one (store, config, g_ptr_array_index (commands->commands, i),
-			              result->statement_id, result->commander, now, &outbox, text, error))
+			              result->statement_id, result->commander, now, &result->outbox, text,
+			              error))
 				return FALSE;
 	}
-	follow_promotion (store, result);
-	ok = commands_confirm (store, config, result->statement_id, result->commander,
-	                       result->command_message_id, result->command_subject, text->str, now,
-	                       &outbox, error);
-	append_rows (&result->outbox, outbox);
-	if (outbox != NULL)
-		g_array_unref (outbox);
-	return ok;
+	return confirm (store, config, result, result->statement_id, text->str, now, error);
 }

@@ -11,6 +11,7 @@
 #include <libical/ical.h>
 
 #include "base/error.h"
+#include "base/util.h"
 #include "export/export.h"
 
 /* ---- Opening libical when a calendar is first written ----
@@ -61,9 +62,7 @@ ical_open (void)
 	void *handle = dlopen (ICAL_SONAME, RTLD_LAZY | RTLD_LOCAL);
 
 	if (handle == NULL) {
-		const char *why = dlerror ();
-
-		ical.failure = g_strdup (why != NULL ? why : "dlopen() failed");
+		ical.failure = util_dlerror ();
 		return;
 	}
 #define RESOLVE(name) \

@@ -12,6 +12,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <poppler.h>
+#include "base/util.h"
 #include "base/xml-lib.h"
 #endif
 
@@ -174,11 +175,8 @@ static gboolean
 reader_open (Reader *reader)
 {
 	reader->handle = dlopen (reader->soname, RTLD_LAZY | RTLD_LOCAL);
-	if (reader->handle == NULL) {
-		const char *why = dlerror ();
-
-		reader->failure = g_strdup (why != NULL ? why : "dlopen() failed");
-	}
+	if (reader->handle == NULL)
+		reader->failure = util_dlerror ();
 	return reader->handle != NULL;
 }
 

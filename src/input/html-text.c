@@ -7,7 +7,6 @@
 
 #include <string.h>
 
-#include <stdlib.h>
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>

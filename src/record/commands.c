@@ -67,34 +67,18 @@ commands_triage_obeyed (const Config *config, const Message *message)
 }
 
 gboolean
-commands_names_notice (Store *store, const char *handle, const GPtrArray *message_ids,
-                       gboolean *notice, GError **error)
+commands_names_ours (Store *store, const GPtrArray *message_ids, const char *statement_id,
+                     const char *kind, gboolean *named, GError **error)
 {
-	*notice = FALSE;
-	for (guint i = 0; message_ids != NULL && i < message_ids->len && !*notice; i++) {
+	*named = FALSE;
+	for (guint i = 0; message_ids != NULL && i < message_ids->len && !*named; i++) {
 		g_autoptr (StoreOutbox) row = store_find_outbox (store, g_ptr_array_index (message_ids, i),
 		                                                 error);
 
 		if (row == NULL && error != NULL && *error != NULL)
 			return FALSE;
-		*notice = row != NULL && g_strcmp0 (row->statement_id, handle) == 0 &&
-		          g_strcmp0 (row->kind, "held") == 0;
-	}
-	return TRUE;
-}
-
-gboolean
-commands_names_summary (Store *store, const GPtrArray *message_ids, gboolean *summary,
-                        GError **error)
-{
-	*summary = FALSE;
-	for (guint i = 0; message_ids != NULL && i < message_ids->len && !*summary; i++) {
-		g_autoptr (StoreOutbox) row = store_find_outbox (store, g_ptr_array_index (message_ids, i),
-		                                                 error);
-
-		if (row == NULL && error != NULL && *error != NULL)
-			return FALSE;
-		*summary = row != NULL && g_strcmp0 (row->kind, "held-summary") == 0;
+		*named = row != NULL && g_strcmp0 (row->kind, kind) == 0 &&
+		         (statement_id == NULL || g_strcmp0 (row->statement_id, statement_id) == 0);
 	}
 	return TRUE;
 }

@@ -42,17 +42,13 @@ gboolean commands_triage_obeyed (const Config *config, const Message *message);
  * directory's organizations: who may act on a held message. */
 gboolean commands_triage_person (const Config *config, const char *address);
 
-/* Sets *@notice: whether one of @message_ids is our held notice of the
- * held message @handle (outbox kind "held"), which is about it alone;
- * the daily summary, which names many, is not. */
-gboolean commands_names_notice (Store *store, const char *handle, const GPtrArray *message_ids,
-                                gboolean *notice, GError **error);
-
-/* Sets *@summary: whether one of @message_ids is a daily summary of held
- * messages (outbox kind "held-summary"), which names many: its commands
- * must each name their held message. */
-gboolean commands_names_summary (Store *store, const GPtrArray *message_ids, gboolean *summary,
-                                 GError **error);
+/* Sets *@named: whether one of @message_ids is a message of ours of
+ * outbox kind @kind, about @statement_id (NULL: about any). The held
+ * notice of a held message ("held") is about it alone; the daily summary
+ * ("held-summary") names many, so its commands must each name theirs. */
+gboolean commands_names_ours (Store *store, const GPtrArray *message_ids,
+                              const char *statement_id, const char *kind, gboolean *named,
+                              GError **error);
 
 gboolean commands_allowed (Store *store, const Config *config, const char *statement_id,
                            const char *address, gboolean vouched, gboolean *allowed,
